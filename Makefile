@@ -1,0 +1,98 @@
+# pixpool: `make run` builds and processes samples/ into out/; `make test` runs every test.
+#
+#   make              build build/pixpool
+#   make run          install missing Debian packages, build, process samples/ into out/
+#   make test         every test: unit and end to end, then again under ASan+UBSan
+#   make check        the tests of one build only (SAN= selects it)
+#   make bench        filter throughput and engine scaling on a generated corpus
+#   make SAN=asan     build with AddressSanitizer + UndefinedBehaviorSanitizer into build/asan/
+#   make V=1          show the full compiler lines
+
+CC      ?= cc
+OPT     ?= -O3
+CFLAGS  ?= $(OPT) -g
+WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS += -D_GNU_SOURCE -Isrc -Ithird_party
+OMP     := -fopenmp
+LDLIBS  += -lm
+
+SAN ?=
+ifeq ($(SAN),)
+  B := build
+else ifeq ($(SAN),asan)
+  B := build/asan
+  SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+  $(error SAN must be empty or asan)
+endif
+
+ALL_CFLAGS  = $(WARN) $(CFLAGS) $(OMP) $(SANFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(OMP) $(SANFLAGS)
+
+SRC      := $(wildcard src/*.c src/filters/*.c)
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/third_party/stb.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+ifeq ($(V),1)
+  Q :=
+  say = @true
+else
+  Q := @
+  say = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
+.PHONY: all run test check bench deps test-deps clean
+all: $(B)/pixpool
+
+$(B)/pixpool: $(B)/obj/src/main.o $(LIB_OBJ)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/obj/%.o: %.c
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# stb is someone else's code: compiled with our flags, without our warning set.
+$(B)/obj/third_party/stb.o: third_party/stb.c third_party/stb_config.h
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OMP) $(SANFLAGS) -std=c11 -MMD -MP -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJ) -lcmocka $(LDLIBS)
+
+deps:
+	@./third_party/install-deps.sh
+
+test-deps:
+	@./third_party/install-deps.sh --test
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	rm -rf out
+	$(B)/pixpool -f grayscale,blur:sigma=1.5,resize:width=400 samples -o out
+
+units: $(UNITS)
+
+# The tests of one build (SAN= picks which).
+check: $(B)/pixpool $(UNITS)
+	@tests/run.sh $(B)
+
+test: test-deps
+	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory check SAN=asan
+
+bench: deps
+	@./third_party/install-deps.sh --bench
+	@$(MAKE) --no-print-directory all
+	@bench/run.sh $(B)
+
+clean:
+	rm -rf build out
+
+-include $(shell find build -name '*.d' 2>/dev/null)

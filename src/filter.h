@@ -1,0 +1,93 @@
+#ifndef PIXPOOL_FILTER_H
+#define PIXPOOL_FILTER_H
+
+/*
+ * Filters and filter chains.
+ *
+ * Every filter is a row in one static table (filter.c): its name, a line of
+ * help, its parameters with defaults and ranges, and the function that applies
+ * it. The chain parser, `pixpool filters` and --help all read that table.
+ *
+ * A chain is written as the user types it:
+ *
+ *	grayscale,blur:sigma=2,resize:width=800,height=600
+ *
+ * Items are separated by commas. An item "name" or "name:key=value" starts a
+ * filter; an item "key=value" sets one more parameter of the filter before it.
+ * "name:value" sets the filter's first parameter. Unset parameters take
+ * their defaults.
+ *
+ *	struct chain chain = CHAIN_INIT;
+ *	if (chain_parse(&chain, "blur:sigma=2") < 0)
+ *		... error_message() names the bad item ...
+ *	if (chain_apply(&chain, &img) < 0)
+ *		... out of memory, or a filter refused the image ...
+ */
+
+#include "image.h"
+
+#define FILTER_MAX_PARAMS 6
+#define CHAIN_MAX 32
+
+/*
+ * One parameter. Values are doubles. A parameter with choices takes one of
+ * the listed words and stores its index; min and max are then ignored.
+ */
+struct filter_param {
+	const char *name;
+	double def;
+	double min;
+	double max;
+	const char *help;
+	const char *const *choices;	/* NULL-terminated, or NULL */
+};
+
+struct filter {
+	const char *name;
+	const char *help;
+	/*
+	 * Applies the filter to img in place; a filter that changes the size
+	 * allocates a new image and image_move()s it into img. Returns -1 with
+	 * error() on failure (out of memory, image too small for the filter).
+	 */
+	int (*apply)(struct image *img, const double *args);
+	/*
+	 * Checks the parameters as a whole (e.g. resize needs a width or a
+	 * height); NULL when every value in range is fine. Returns -1 with error().
+	 */
+	int (*check)(const double *args);
+	struct filter_param params[FILTER_MAX_PARAMS];
+};
+
+/* One filter of a chain, with all its parameter values. */
+struct step {
+	const struct filter *filter;
+	double args[FILTER_MAX_PARAMS];
+};
+
+struct chain {
+	int len;
+	struct step steps[CHAIN_MAX];
+};
+
+#define CHAIN_INIT { 0 }
+
+/* The filter called name, or NULL. */
+const struct filter *filter_find(const char *name);
+
+/* Every filter, in the order `pixpool filters` lists them; ends with NULL. */
+const struct filter *const *filter_list(void);
+
+/* Number of parameters of a filter. */
+int filter_nparams(const struct filter *f);
+
+/* Appends the filters of spec to chain. -1 with error() naming the bad item. */
+int chain_parse(struct chain *chain, const char *spec);
+
+/* Applies every step in order. */
+int chain_apply(const struct chain *chain, struct image *img);
+
+/* Writes the chain in canonical form ("blur:sigma=2") into buf. */
+void chain_format(const struct chain *chain, char *buf, size_t size);
+
+#endif

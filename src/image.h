@@ -1,0 +1,91 @@
+#ifndef PIXPOOL_IMAGE_H
+#define PIXPOOL_IMAGE_H
+
+/*
+ * An image in memory, and the codecs that turn file bytes into one and back.
+ *
+ * Pixels are 8 bits per channel, interleaved, rows top to bottom with no
+ * padding: the sample of channel k at (x, y) is pixels[(y * width + x) *
+ * channels + k]. channels is 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA).
+ *
+ *	struct image img = IMAGE_INIT;
+ *	if (image_decode(&img, data, size, max_pixels, path) < 0)
+ *		... error_message() says why ...
+ *	... filters change img ...
+ *	image_encode(&img, FORMAT_PNG, 0, &buf);
+ *	image_release(&img);
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct image {
+	int width;
+	int height;
+	int channels;
+	unsigned char *pixels;
+};
+
+#define IMAGE_INIT { 0, 0, 0, NULL }
+
+enum format {
+	FORMAT_NONE = 0,	/* not an image pixpool reads */
+	FORMAT_JPEG,
+	FORMAT_PNG,
+	FORMAT_BMP,
+	FORMAT_TGA,
+	FORMAT_PNM,
+};
+
+/* Bytes image_sniff needs to recognise every format. */
+#define SNIFF_BYTES 18
+
+/* The format of a file from its first bytes (at most SNIFF_BYTES), never its name. */
+enum format image_sniff(const unsigned char *head, size_t n);
+
+/* "jpg", "png", "bmp", "tga", "pnm": the extension pixpool writes. */
+const char *format_extension(enum format format);
+
+/* "JPEG", "PNG", ...: the name a user reads. */
+const char *format_name(enum format format);
+
+/* Allocates an uninitialised width x height x channels image; -1 if too big or out of memory. */
+int image_alloc(struct image *img, int width, int height, int channels);
+
+/* Frees the pixels and resets img to IMAGE_INIT. */
+void image_release(struct image *img);
+
+/* Hands the pixels of *from to *to (releasing what *to held) and resets *from. */
+void image_move(struct image *to, struct image *from);
+
+/*
+ * Decodes a whole file held in memory. Refuses, before allocating, an image
+ * of more than max_pixels pixels. The file's own channel count is kept. name
+ * is only used in error messages.
+ */
+int image_decode(struct image *img, const unsigned char *data, size_t size,
+		 uint64_t max_pixels, const char *name);
+
+/* A growable byte buffer, the target of image_encode. */
+struct buffer {
+	unsigned char *data;
+	size_t len;
+	size_t alloc;
+	int failed;	/* set when an append ran out of memory */
+};
+
+#define BUFFER_INIT { NULL, 0, 0, 0 }
+
+void buffer_release(struct buffer *buf);
+
+/* Encodes img in format (quality 1..100 applies to JPEG) and appends to buf. */
+int image_encode(const struct image *img, enum format format, int quality,
+		 struct buffer *buf);
+
+/*
+ * The EXIF Orientation (1..8) of a JPEG held in memory, 1 when it has none
+ * or the tag cannot be read.
+ */
+int image_exif_orientation(const unsigned char *data, size_t size);
+
+#endif

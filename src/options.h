@@ -1,0 +1,57 @@
+#ifndef PIXPOOL_OPTIONS_H
+#define PIXPOOL_OPTIONS_H
+
+/*
+ * The command line of `pixpool run` (and the options `bench` shares with it),
+ * turned into a validated struct job. Every usage error is found here, before
+ * anything is read or written.
+ */
+
+#include <stdint.h>
+
+#include "filter.h"
+#include "image.h"
+
+enum backend { BACKEND_SERIAL, BACKEND_PROCESS, BACKEND_OPENMP };
+enum ipc { IPC_PIPE, IPC_SHM };
+enum schedule { SCHEDULE_DYNAMIC, SCHEDULE_STATIC, SCHEDULE_LPT };
+
+struct job {
+	const char **inputs;	/* folders and files, as given */
+	int ninputs;
+	const char *outdir;	/* NULL: decode and filter, write nothing */
+	struct chain chain;
+	enum backend backend;
+	enum ipc ipc;
+	enum schedule schedule;
+	int workers;		/* pool size, >= 1 */
+	int pin;		/* pin worker i to the i-th allowed CPU */
+	enum format format;	/* FORMAT_NONE: same as the input */
+	int quality;		/* JPEG quality, 1..100 */
+	int autoorient;		/* apply EXIF orientation of JPEG input */
+	int follow_symlinks;
+	uint64_t max_pixels;	/* refuse larger images before decoding */
+	double timeout;		/* seconds per image in the process engine; 0: none */
+	int quiet;
+	int verbose;
+	int progress;		/* -1: when stderr is a terminal */
+	const char *manifest;	/* JSON or CSV manifest, by extension; NULL: none */
+};
+
+/* Fills job with the defaults. */
+void job_init(struct job *job);
+
+/*
+ * Parses argv (argv[0] is the subcommand's name) into job. Prints the error
+ * and usage and exits with 2 on a usage error; prints help and exits 0 on -h.
+ */
+void options_parse(struct job *job, int argc, char **argv);
+
+/* The CPUs this process may run on (sched_getaffinity), at least 1. */
+int options_cpus_available(void);
+
+const char *backend_name(enum backend backend);
+const char *ipc_name(enum ipc ipc);
+const char *schedule_name(enum schedule schedule);
+
+#endif

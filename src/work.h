@@ -1,0 +1,54 @@
+#ifndef PIXPOOL_WORK_H
+#define PIXPOOL_WORK_H
+
+/*
+ * One image, end to end: read, decode, filter, encode, write. Every engine
+ * calls work_run; they differ only in who calls it and how the result
+ * travels back.
+ */
+
+#include <stdint.h>
+
+#include "error.h"
+#include "options.h"
+#include "walk.h"
+
+enum status {
+	STATUS_PENDING = 0,	/* no result yet */
+	STATUS_OK,
+	STATUS_SKIPPED,		/* not run: the batch was interrupted */
+	STATUS_FAILED,		/* bad input, or output not writable */
+	STATUS_CRASHED,		/* the worker died on this image */
+	STATUS_TIMEOUT,		/* the worker was killed after --timeout */
+};
+
+/*
+ * The record of one image. Fixed size and far smaller than PIPE_BUF, so a
+ * worker sends it to the parent with one atomic write().
+ */
+struct result {
+	uint32_t task;
+	uint8_t status;		/* enum status */
+	uint8_t in_channels;
+	uint8_t out_channels;
+	int8_t signal;		/* what killed the worker (crashed, timeout) */
+	int16_t worker;		/* 0 .. workers-1 */
+	int16_t cpu;		/* CPU the image finished on */
+	uint32_t in_width, in_height;
+	uint32_t out_width, out_height;
+	uint64_t out_bytes;
+	/* Nanoseconds spent in each stage, and in all of work_run. */
+	uint64_t read_ns, decode_ns, filter_ns, encode_ns, write_ns, total_ns;
+	char error[ERROR_MAX];
+};
+
+/* "ok", "skipped", "failed", "crashed", "timeout", "pending". */
+const char *status_name(enum status status);
+
+/* Processes one image and fills *res (res->worker is left to the caller). */
+void work_run(const struct job *job, const struct task *task, struct result *res);
+
+/* Monotonic clock in nanoseconds. */
+uint64_t clock_ns(void);
+
+#endif

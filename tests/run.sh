@@ -1,0 +1,40 @@
+#!/bin/sh
+# tests/run.sh BUILD: runs every unit test binary in BUILD/tests and every
+# end-to-end script tests/t*.sh against BUILD/pixpool, and ends with the line
+# "N passed, N failed".
+B=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+PIXPOOL="$top/$B/pixpool"
+export PIXPOOL
+passed=0
+failed=0
+failures=""
+
+run() {
+	name=$1
+	shift
+	log="$top/$B/tests/$name.log"
+	mkdir -p "$(dirname "$log")"
+	if "$@" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		echo "ok      $name"
+	else
+		failed=$((failed + 1))
+		failures="$failures $name"
+		echo "FAILED  $name (log: $B/tests/$name.log)"
+		tail -n 30 "$log" | sed 's/^/        | /'
+	fi
+}
+
+echo "== tests of $B"
+for t in "$top/$B"/tests/test_*; do
+	case $t in *.log|*.d) continue ;; esac
+	[ -x "$t" ] || continue
+	run "$(basename "$t")" "$t"
+done
+for t in "$top"/tests/t[0-9]*.sh; do
+	[ -f "$t" ] || continue
+	run "$(basename "$t" .sh)" sh "$t"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs the Debian packages pixpool needs to build and test, when missing.
+# As root it runs apt-get; otherwise it prints the command and fails.
+set -eu
+need="gcc make libc6-dev libgomp1 libstb-dev libcmocka-dev"
+[ "${1-}" = "--test" ] && need="$need clang libomp-14-dev libclang-rt-14-dev librsvg2-bin python3 libxml2-utils"
+[ "${1-}" = "--bench" ] && need="$need imagemagick"
+missing=""
+for pkg in $need; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $pkg"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "pixpool needs these Debian packages:$missing" >&2
+	echo "install them with: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,29 @@
+/*
+ * pixpool's configuration of stb_image and stb_image_write. Every file that
+ * includes an stb header includes this one first, so the declarations always
+ * match the implementation compiled in third_party/stb.c.
+ */
+#ifndef PIXPOOL_STB_CONFIG_H
+#define PIXPOOL_STB_CONFIG_H
+
+/* Only the formats pixpool reads: no GIF, PSD, PIC or HDR decoders to attack. */
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_PNG
+#define STBI_ONLY_BMP
+#define STBI_ONLY_TGA
+#define STBI_ONLY_PNM
+#define STBI_NO_LINEAR
+#define STBI_NO_HDR
+
+/* pixpool reads files itself and hands stb a buffer. */
+#define STBI_NO_STDIO
+#define STBI_WRITE_NO_STDIO
+
+/*
+ * A corrupt header can claim any size. No camera makes a side longer than
+ * 65535 pixels (the JPEG limit), so anything beyond is refused before stb
+ * allocates; the pixel budget (--max-pixels) is checked before decoding too.
+ */
+#define STBI_MAX_DIMENSIONS 65535
+
+#endif
