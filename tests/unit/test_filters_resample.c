@@ -1,0 +1,286 @@
+/*
+ * resize and thumbnail: output sizes, flat images staying flat, every kernel
+ * against a direct double-precision reference, and no aliasing when
+ * shrinking.
+ */
+#include "filter_test.h"
+
+enum { LANCZOS3, BILINEAR, BOX };
+
+static const char *const kernel_names[] = { "lanczos3", "bilinear", "box" };
+
+static double sinc(double x)
+{
+	return x == 0 ? 1 : sin(M_PI * x) / (M_PI * x);
+}
+
+/* The kernels as defined in the literature, with their supports. */
+static double kernel(int k, double x)
+{
+	if (k == LANCZOS3)
+		return fabs(x) < 3 ? sinc(x) * sinc(x / 3) : 0;
+	if (k == BILINEAR)
+		return fmax(0, 1 - fabs(x));
+	return x >= -0.5 && x < 0.5;
+}
+
+/*
+ * Output pixel i of n, from an input of m: the kernel centred on the
+ * pixel's centre mapped into the input, stretched by the scale when
+ * shrinking, over clamped input pixels, normalised. Sums over a generous
+ * range: zero weights cost nothing but time.
+ */
+static double resample_1d(const double *in, size_t stride, int m, int n, int i, int k)
+{
+	double scale = (double)m / n, f = fmax(scale, 1), centre = (i + 0.5) * scale;
+	double sum = 0, total = 0;
+
+	for (int j = (int)floor(centre - 4 * f) - 2; j <= (int)ceil(centre + 4 * f) + 2; j++) {
+		double w = kernel(k, (j + 0.5 - centre) / f);
+		int p = j < 0 ? 0 : j >= m ? m - 1 : j;
+
+		sum += w * in[(size_t)p * stride];
+		total += w;
+	}
+	return sum / total;
+}
+
+/* The whole image resized, in double: along x, then along y. */
+static double *reference_resize(const struct image *img, int w, int h, int k)
+{
+	int c = img->channels, iw = img->width, ih = img->height;
+	double *src = malloc((size_t)iw * ih * c * sizeof(double));
+	double *mid = malloc((size_t)w * ih * c * sizeof(double));
+	double *out = malloc((size_t)w * h * c * sizeof(double));
+
+	for (size_t i = 0; i < (size_t)iw * ih * c; i++)
+		src[i] = img->pixels[i];
+	for (int y = 0; y < ih; y++)
+		for (int x = 0; x < w; x++)
+			for (int ch = 0; ch < c; ch++)
+				mid[((size_t)y * w + x) * c + ch] =
+					resample_1d(src + (size_t)y * iw * c + ch, (size_t)c, iw, w, x, k);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			for (int ch = 0; ch < c; ch++)
+				out[((size_t)y * w + x) * c + ch] =
+					resample_1d(mid + (size_t)x * c + ch, (size_t)w * c, ih, h, y, k);
+	free(src);
+	free(mid);
+	return out;
+}
+
+static struct image resized(const struct image *in, const char *spec)
+{
+	struct image out = image_copy(in);
+
+	apply(spec, &out);
+	return out;
+}
+
+static void assert_size(const char *spec, int w, int h, int want_w, int want_h)
+{
+	struct image in = image_noise(w, h, 1, 1), out = resized(&in, spec);
+
+	if (out.width != want_w || out.height != want_h)
+		fail_msg("%s of %dx%d gave %dx%d, want %dx%d", spec, w, h, out.width, out.height,
+			 want_w, want_h);
+	image_release(&in);
+	image_release(&out);
+}
+
+static void test_resize_one_side_keeps_the_aspect_ratio(void **state)
+{
+	(void)state;
+	assert_size("resize:width=800", 4000, 3000, 800, 600);
+	assert_size("resize:height=100", 451, 300, 150, 100);
+	assert_size("resize:width=100", 451, 300, 100, 67);	/* 66.5: rounds up */
+	assert_size("resize:width=100", 300, 451, 100, 150);
+	assert_size("resize:width=5", 1, 1, 5, 5);
+	assert_size("resize:width=3", 1000, 1, 3, 1);		/* never 0 */
+	assert_size("resize:width=7,height=9", 20, 20, 7, 9);
+}
+
+static void test_resize_refuses_neither_side(void **state)
+{
+	(void)state;
+	struct chain chain = CHAIN_INIT;
+
+	assert_int_equal(chain_parse(&chain, "resize:kernel=box"), -1);
+	assert_non_null(strstr(error_message(), "width"));
+	assert_int_equal(chain_parse(&chain, "resize:kernel=cubic,width=3"), -1);
+}
+
+static void test_resize_keeps_a_constant_image_constant(void **state)
+{
+	static const int to[][2] = { { 3, 2 }, { 50, 31 }, { 1, 1 }, { 200, 7 } };
+
+	(void)state;
+	for (int k = 0; k < 3; k++)
+		for (int c = 1; c <= 4; c++)
+			for (size_t t = 0; t < sizeof(to) / sizeof(*to); t++) {
+				struct image in = image_new(41, 27, c), out;
+				char spec[80];
+
+				memset(in.pixels, 173, (size_t)41 * 27 * c);
+				snprintf(spec, sizeof(spec), "resize:width=%d,height=%d,kernel=%s",
+					 to[t][0], to[t][1], kernel_names[k]);
+				out = resized(&in, spec);
+				for (size_t i = 0; i < (size_t)out.width * out.height * c; i++)
+					if (out.pixels[i] != 173)
+						fail_msg("%s: sample %zu is %d", spec, i, out.pixels[i]);
+				image_release(&in);
+				image_release(&out);
+			}
+}
+
+static void test_resize_matches_direct_reference_within_1_level(void **state)
+{
+	static const int cases[][4] = {
+		{ 37, 23, 11, 7 }, { 37, 23, 80, 50 }, { 37, 23, 5, 40 }, { 1, 13, 3, 5 },
+		{ 13, 1, 4, 1 }, { 1, 1, 3, 2 }, { 64, 64, 8, 8 }, { 10, 10, 9, 11 },
+	};
+
+	(void)state;
+	for (int k = 0; k < 3; k++)
+		for (int c = 1; c <= 4; c++)
+			for (size_t t = 0; t < sizeof(cases) / sizeof(*cases); t++) {
+				const int *s = cases[t];
+				struct image in = image_photo(s[0], s[1], c, (unsigned)t), out;
+				double *want = reference_resize(&in, s[2], s[3], k);
+				char spec[80];
+
+				snprintf(spec, sizeof(spec), "resize:width=%d,height=%d,kernel=%s",
+					 s[2], s[3], kernel_names[k]);
+				out = resized(&in, spec);
+				assert_int_equal(out.width, s[2]);
+				assert_int_equal(out.height, s[3]);
+				assert_close(spec, &out, want, 1);
+				free(want);
+				image_release(&in);
+				image_release(&out);
+			}
+}
+
+static void test_resize_of_a_photo_matches_direct_reference(void **state)
+{
+	(void)state;
+	struct image photo = load_photo("chelsea.png");
+
+	for (int k = 0; k < 3; k++) {
+		char spec[80];
+		struct image out;
+		double *want = reference_resize(&photo, 97, 61, k);
+
+		snprintf(spec, sizeof(spec), "resize:width=97,height=61,kernel=%s", kernel_names[k]);
+		out = resized(&photo, spec);
+		assert_close(spec, &out, want, 1);
+		free(want);
+		image_release(&out);
+	}
+	image_release(&photo);
+}
+
+/* One-pixel black and white stripes shrunk by 8 must average out to grey, not alias. */
+static void test_resize_downscale_by_8_turns_fine_stripes_grey(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 3; k++) {
+		struct image in = image_new(800, 64, 3), out;
+		char spec[80];
+
+		for (int y = 0; y < 64; y++)
+			for (int x = 0; x < 800; x++)
+				memset(px(&in, x, y, 0), (x + y / 3) % 2 ? 255 : 0, 3);
+		snprintf(spec, sizeof(spec), "resize:width=100,kernel=%s", kernel_names[k]);
+		out = resized(&in, spec);
+		assert_int_equal(out.height, 8);
+		for (size_t i = 0; i < (size_t)100 * 8 * 3; i++)
+			if (abs(out.pixels[i] - 128) > 6)
+				fail_msg("%s: sample %zu is %d, not grey", spec, i, out.pixels[i]);
+		image_release(&in);
+		image_release(&out);
+	}
+}
+
+/* Output sample (x, y, ch) of img resized to w x h, straight from the 2-D definition. */
+static double resize_at(const struct image *img, int w, int h, int k, int x, int y, int ch)
+{
+	double sx = (double)img->width / w, fx = fmax(sx, 1), cx = (x + 0.5) * sx;
+	double sy = (double)img->height / h, fy = fmax(sy, 1), cy = (y + 0.5) * sy;
+	double sum = 0, total = 0;
+
+	for (int j = (int)floor(cy - 4 * fy); j <= (int)ceil(cy + 4 * fy); j++) {
+		double wy = kernel(k, (j + 0.5 - cy) / fy);
+
+		for (int i = (int)floor(cx - 4 * fx); i <= (int)ceil(cx + 4 * fx) && wy != 0; i++) {
+			double wx = kernel(k, (i + 0.5 - cx) / fx);
+
+			sum += wx * wy * clamped(img, i, j, ch);
+			total += wx * wy;
+		}
+	}
+	return sum / total;
+}
+
+static void test_resize_of_a_large_image_matches_reference_at_sampled_points(void **state)
+{
+	(void)state;
+	struct image in = image_noise(3000, 2000, 3, 3);
+
+	for (int k = 0; k < 3; k++) {
+		char spec[80];
+		struct image out;
+		unsigned seed = 1;
+
+		snprintf(spec, sizeof(spec), "resize:width=301,kernel=%s", kernel_names[k]);
+		out = resized(&in, spec);
+		assert_int_equal(out.height, 201);
+		for (int n = 0; n < 300; n++) {
+			int x, y;
+
+			seed = seed * 1664525u + 1013904223u;
+			x = n < 50 ? (n % 2) * 300 : (int)(seed >> 8) % 301;
+			y = n < 50 ? (int)(seed >> 12) % 201 : n < 100 ? (n % 2) * 200 : (int)(seed >> 12) % 201;
+			for (int ch = 0; ch < 3; ch++) {
+				double want = fmin(fmax(resize_at(&in, 301, 201, k, x, y, ch), 0), 255);
+
+				if (fabs(*px(&out, x, y, ch) - want) > 1)
+					fail_msg("%s: (%d, %d) channel %d is %d, want %.2f", spec, x, y, ch,
+						 *px(&out, x, y, ch), want);
+			}
+		}
+		image_release(&out);
+	}
+	image_release(&in);
+}
+
+static void test_thumbnail_fits_the_box_and_never_enlarges(void **state)
+{
+	(void)state;
+	assert_size("thumbnail:size=100", 451, 300, 100, 67);
+	assert_size("thumbnail:size=100", 300, 451, 67, 100);
+	assert_size("thumbnail:size=100", 1000, 1, 100, 1);
+	{
+		struct image in = image_noise(50, 40, 4, 2), out = resized(&in, "thumbnail:size=100");
+
+		assert_same_image(&in, &out);
+		image_release(&in);
+		image_release(&out);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_resize_one_side_keeps_the_aspect_ratio),
+		cmocka_unit_test(test_resize_refuses_neither_side),
+		cmocka_unit_test(test_resize_keeps_a_constant_image_constant),
+		cmocka_unit_test(test_resize_matches_direct_reference_within_1_level),
+		cmocka_unit_test(test_resize_of_a_photo_matches_direct_reference),
+		cmocka_unit_test(test_resize_downscale_by_8_turns_fine_stripes_grey),
+		cmocka_unit_test(test_resize_of_a_large_image_matches_reference_at_sampled_points),
+		cmocka_unit_test(test_thumbnail_fits_the_box_and_never_enlarges),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
