@@ -88,4 +88,12 @@ int image_encode(const struct image *img, enum format format, int quality,
  */
 int image_exif_orientation(const unsigned char *data, size_t size);
 
+/*
+ * Turns img upright according to an EXIF orientation (1..8): 1 leaves it,
+ * 2 flips it left-right, 3 turns it 180 degrees, 4 flips it top-bottom,
+ * 5 transposes, 6 turns it 90 degrees clockwise, 7 transverses, 8 turns it
+ * 90 degrees counter-clockwise.
+ */
+int image_orient(struct image *img, int orientation);
+
 #endif
