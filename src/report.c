@@ -157,11 +157,15 @@ void report_summary(const struct batch *b, const struct walk *w, uint64_t wall_n
 	summary_workers(b, wall);
 }
 
-/* Writes s as a JSON string, escaping what JSON requires. */
+/* Writes s as a JSON string, escaping what JSON requires; NULL is null. */
 static void json_string(FILE *f, const char *s)
 {
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
 	fputc('"', f);
-	for (; s && *s; s++) {
+	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c == '"' || c == '\\')

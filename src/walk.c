@@ -192,7 +192,8 @@ static int visit_stat(struct walk *w, const char *path, const char *rel,
 	enum format format;
 
 	if (S_ISDIR(st->st_mode)) {
-		if (w->skip && st->st_dev == w->skip_dev && st->st_ino == w->skip_ino)
+		if (depth > 0 && w->skip && st->st_dev == w->skip_dev &&
+		    st->st_ino == w->skip_ino)
 			return 0;
 		if (depth >= WALK_MAX_DEPTH) {
 			walk_error(w, path, "folders nested too deep (a symbolic link loop?)");
