@@ -12,6 +12,27 @@
 /* The table: `pixpool filters` lists the filters in this order. */
 static const struct filter *const filters[] = {
 	&filter_grayscale,
+	&filter_invert,
+	&filter_brightness,
+	&filter_contrast,
+	&filter_gamma,
+	&filter_saturate,
+	&filter_sepia,
+	&filter_threshold,
+	&filter_levels,
+	&filter_equalize,
+	&filter_blur,
+	&filter_boxblur,
+	&filter_sharpen,
+	&filter_edges,
+	&filter_emboss,
+	&filter_median,
+	&filter_pixelate,
+	&filter_resize,
+	&filter_thumbnail,
+	&filter_crop,
+	&filter_rotate,
+	&filter_flip,
 	NULL,
 };
 

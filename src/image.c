@@ -216,10 +216,91 @@ int image_encode(const struct image *img, enum format format, int quality,
 	return 0;
 }
 
-/* The EXIF parser comes with the autoorient filter. */
+/*
+ * EXIF. Every read below is checked against the bytes that are there: the
+ * file may be truncated or built to mislead, and a bad tag costs only the
+ * orientation, never a read out of bounds.
+ */
+static unsigned get16(const unsigned char *p, int big)
+{
+	return big ? (unsigned)p[0] << 8 | p[1] : p[0] | (unsigned)p[1] << 8;
+}
+
+static uint32_t get32(const unsigned char *p, int big)
+{
+	return big ? (uint32_t)get16(p, 1) << 16 | get16(p + 2, 1)
+		   : get16(p, 0) | (uint32_t)get16(p + 2, 0) << 16;
+}
+
+#define EXIF_ORIENTATION 0x0112
+#define TIFF_SHORT 3
+
+/* The Orientation tag of IFD0 in a TIFF block of n bytes (an Exif APP1 body). */
+static int tiff_orientation(const unsigned char *t, size_t n)
+{
+	uint32_t ifd;
+	unsigned count;
+	int big;
+
+	if (n < 8)
+		return 1;
+	if (!memcmp(t, "MM\0*", 4))
+		big = 1;
+	else if (!memcmp(t, "II*\0", 4))
+		big = 0;
+	else
+		return 1;
+	ifd = get32(t + 4, big);
+	if (ifd > n || n - ifd < 2)
+		return 1;
+	count = get16(t + ifd, big);
+	for (size_t i = 0, e = ifd + 2; i < count && n - e >= 12; i++, e += 12) {
+		unsigned value;
+
+		if (get16(t + e, big) != EXIF_ORIENTATION)
+			continue;
+		if (get16(t + e + 2, big) != TIFF_SHORT || get32(t + e + 4, big) != 1)
+			return 1;
+		value = get16(t + e + 8, big);
+		return value >= 1 && value <= 8 ? (int)value : 1;
+	}
+	return 1;
+}
+
+/* Markers without a length: TEM, RST0..7 and SOI. */
+static int jpeg_standalone(unsigned marker)
+{
+	return marker == 0x01 || (marker >= 0xd0 && marker <= 0xd8);
+}
+
+/*
+ * Walks the marker segments before the image data, looking for the APP1
+ * segment that starts with "Exif\0\0".
+ */
 int image_exif_orientation(const unsigned char *data, size_t size)
 {
-	(void)data;
-	(void)size;
+	size_t pos = 2;
+
+	if (size < 4 || data[0] != 0xff || data[1] != 0xd8)
+		return 1;
+	while (size - pos >= 4) {
+		unsigned marker = data[pos + 1];
+		size_t len;
+
+		if (data[pos] != 0xff)
+			return 1;
+		if (marker == 0xff || jpeg_standalone(marker)) {
+			pos += marker == 0xff ? 1 : 2;
+			continue;
+		}
+		if (marker == 0xda || marker == 0xd9)
+			return 1;	/* start of scan or end of image: no EXIF */
+		len = get16(data + pos + 2, 1);
+		if (len < 2 || len > size - pos - 2)
+			return 1;
+		if (marker == 0xe1 && len - 2 >= 6 && !memcmp(data + pos + 4, "Exif\0\0", 6))
+			return tiff_orientation(data + pos + 10, len - 8);
+		pos += 2 + len;
+	}
 	return 1;
 }

@@ -6,13 +6,105 @@
  * table entries of its family; filter.c lists the entries in the order
  * `pixpool filters` shows them.
  *
- * Borders: a neighbourhood filter reads a pixel outside the image as the
- * nearest pixel inside it (clamp, also called replicate).
+ * Borders: a neighbourhood filter (blur, boxblur, sharpen, edges, emboss,
+ * median, resize, thumbnail) reads a pixel outside the image as the nearest
+ * pixel inside it (clamp, also called replicate). Every one of them gets its
+ * border from border_pad_row() or clamp_index(), so the rule lives in one
+ * place (border.c).
+ *
+ * Alpha: colour filters (every point filter, levels, equalize, edges, emboss,
+ * sharpen) leave alpha untouched. Filters that move or mix pixels (blur,
+ * boxblur, median, resize, thumbnail, pixelate, crop, rotate, flip) treat
+ * alpha as one more channel, so it moves with its pixel.
  */
+
+#include <stddef.h>
 
 #include "filter.h"
 
 /* point.c */
 extern const struct filter filter_grayscale;
+extern const struct filter filter_invert;
+extern const struct filter filter_brightness;
+extern const struct filter filter_contrast;
+extern const struct filter filter_gamma;
+extern const struct filter filter_saturate;
+extern const struct filter filter_sepia;
+extern const struct filter filter_threshold;
+
+/* histogram.c */
+extern const struct filter filter_levels;
+extern const struct filter filter_equalize;
+
+/* blur.c */
+extern const struct filter filter_blur;
+extern const struct filter filter_boxblur;
+extern const struct filter filter_sharpen;
+
+/* edge.c */
+extern const struct filter filter_edges;
+extern const struct filter filter_emboss;
+
+/* rank.c */
+extern const struct filter filter_median;
+
+/* resample.c */
+extern const struct filter filter_resize;
+extern const struct filter filter_thumbnail;
+extern const struct filter filter_pixelate;
+
+/* geometry.c */
+extern const struct filter filter_crop;
+extern const struct filter filter_rotate;
+extern const struct filter filter_flip;
+
+/*
+ * Helpers shared by the families.
+ */
+
+/* Row y of img. */
+static inline unsigned char *image_row(const struct image *img, int y)
+{
+	return img->pixels + (size_t)y * (size_t)img->width * (size_t)img->channels;
+}
+
+/* The channels that carry colour: all but the alpha of a 2- or 4-channel image. */
+static inline int colour_channels(const struct image *img)
+{
+	return img->channels == 2 || img->channels == 4 ? img->channels - 1 : img->channels;
+}
+
+/* v rounded and clamped to 0..255; float, so loops over it vectorise. */
+static inline unsigned char clamp_u8(float v)
+{
+	v = v < 0.0f ? 0.0f : v > 255.0f ? 255.0f : v;
+	return (unsigned char)(v + 0.5f);
+}
+
+/* Rec. 601 luma of an RGB pixel, in 16-bit fixed point, rounded. */
+static inline unsigned luma601(unsigned r, unsigned g, unsigned b)
+{
+	return (19595u * r + 38470u * g + 7471u * b + 32768u) >> 16;
+}
+
+/* point.c: maps every colour sample v of img to lut[v]; alpha is left alone. */
+void lut_apply(struct image *img, const unsigned char lut[256]);
+
+/* border.c: the clamp rule. */
+static inline int clamp_index(int i, int n)
+{
+	return i < 0 ? 0 : i >= n ? n - 1 : i;
+}
+
+/*
+ * Copies a row of width pixels into dst, with pad copies of its first pixel
+ * before it and pad copies of its last after it: dst holds (width + 2 pad)
+ * pixels. A filter can then read pad pixels past either end without a test.
+ */
+void border_pad_row(unsigned char *dst, const unsigned char *row, int width,
+		    int channels, int pad);
+
+/* blur.c: Gaussian blur of img in place, for sharpen and whoever needs it. */
+int blur_gaussian(struct image *img, double sigma);
 
 #endif

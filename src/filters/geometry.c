@@ -1,12 +1,158 @@
-/* Geometry: filters that move pixels without changing their values. */
+/*
+ * Geometry: crop, and the eight rotations and mirrors of the EXIF
+ * orientations, which rotate and flip are named cases of. Pixels move
+ * whole, alpha with them.
+ */
 #include "filters/filters.h"
+
+#include <math.h>
+#include <string.h>
 
 #include "error.h"
 
+/*
+ * Where orientation o sends the source pixel (x, y): to x' = ax x + bx y
+ * and y' = ay x + by y, plus w' - 1 or h' - 1 where a coefficient is
+ * negative. When ax is 0 the result is h x w.
+ */
+static const struct {
+	int ax, bx, ay, by;
+} orientations[9] = {
+	[1] = { 1, 0, 0, 1 },		/* as stored */
+	[2] = { -1, 0, 0, 1 },		/* mirrored left to right */
+	[3] = { -1, 0, 0, -1 },		/* rotated 180 */
+	[4] = { 1, 0, 0, -1 },		/* mirrored top to bottom */
+	[5] = { 0, 1, 1, 0 },		/* transposed */
+	[6] = { 0, -1, 1, 0 },		/* rotated 90 clockwise */
+	[7] = { 0, -1, -1, 0 },		/* transversed */
+	[8] = { 0, 1, -1, 0 },		/* rotated 270 clockwise */
+};
+
+/* Pixels are copied in square tiles, so that a transposing copy stays in cache. */
+#define TILE 32
+
+static inline void copy_tile(unsigned char *dst, const struct image *src, int x0, int y0,
+			     ptrdiff_t origin, ptrdiff_t sx, ptrdiff_t sy, int c)
+{
+	int x1 = x0 + TILE < src->width ? x0 + TILE : src->width;
+	int y1 = y0 + TILE < src->height ? y0 + TILE : src->height;
+
+	for (int y = y0; y < y1; y++) {
+		const unsigned char *p = image_row(src, y);
+		ptrdiff_t base = origin + y * sy;
+
+		for (int x = x0; x < x1; x++)
+			memcpy(dst + (base + x * sx) * c, p + (size_t)x * c, (size_t)c);
+	}
+}
+
+static void copy_oriented(unsigned char *dst, const struct image *src, ptrdiff_t origin,
+			  ptrdiff_t sx, ptrdiff_t sy)
+{
+	for (int y0 = 0; y0 < src->height; y0 += TILE) {
+		for (int x0 = 0; x0 < src->width; x0 += TILE) {
+			switch (src->channels) {
+			case 1: copy_tile(dst, src, x0, y0, origin, sx, sy, 1); break;
+			case 2: copy_tile(dst, src, x0, y0, origin, sx, sy, 2); break;
+			case 3: copy_tile(dst, src, x0, y0, origin, sx, sy, 3); break;
+			default: copy_tile(dst, src, x0, y0, origin, sx, sy, 4); break;
+			}
+		}
+	}
+}
+
 int image_orient(struct image *img, int orientation)
 {
-	(void)img;
+	struct image out = IMAGE_INIT;
+	int ax, bx, ay, by, w, h;
+	ptrdiff_t origin;
+
+	if (orientation < 1 || orientation > 8)
+		return error("EXIF orientation %d is not 1 to 8", orientation);
 	if (orientation == 1)
 		return 0;
-	return error("EXIF orientation %d is not supported yet", orientation);
+	ax = orientations[orientation].ax;
+	bx = orientations[orientation].bx;
+	ay = orientations[orientation].ay;
+	by = orientations[orientation].by;
+	w = ax ? img->width : img->height;
+	h = ax ? img->height : img->width;
+	if (image_alloc(&out, w, h, img->channels) < 0)
+		return -1;
+	origin = (ptrdiff_t)(ay + by < 0 ? h - 1 : 0) * w + (ax + bx < 0 ? w - 1 : 0);
+	copy_oriented(out.pixels, img, origin, (ptrdiff_t)ay * w + ax, (ptrdiff_t)by * w + bx);
+	image_move(img, &out);
+	return 0;
 }
+
+/* Cuts out a rectangle; a width or height of 0 reaches the image's edge. */
+static int crop(struct image *img, const double *args)
+{
+	long x = lround(args[0]), y = lround(args[1]);
+	long w = lround(args[2]), h = lround(args[3]);
+	struct image out = IMAGE_INIT;
+	size_t c = (size_t)img->channels;
+
+	if (!w)
+		w = img->width - x;
+	if (!h)
+		h = img->height - y;
+	if (x >= img->width || y >= img->height || w <= 0 || h <= 0 ||
+	    x + w > img->width || y + h > img->height)
+		return error("crop %ldx%ld+%ld+%ld falls outside the %dx%d image",
+			     w > 0 ? w : lround(args[2]), h > 0 ? h : lround(args[3]),
+			     x, y, img->width, img->height);
+	if (w == img->width && h == img->height)
+		return 0;
+	if (image_alloc(&out, (int)w, (int)h, img->channels) < 0)
+		return -1;
+	for (int row = 0; row < h; row++)
+		memcpy(image_row(&out, row), image_row(img, (int)y + row) + x * c, (size_t)w * c);
+	image_move(img, &out);
+	return 0;
+}
+
+static const char *const angles[] = { "90", "180", "270", NULL };
+static const char *const axes[] = { "h", "v", NULL };
+
+static int rotate(struct image *img, const double *args)
+{
+	static const int orientation[] = { 6, 3, 8 };
+
+	return image_orient(img, orientation[(int)args[0]]);
+}
+
+static int flip(struct image *img, const double *args)
+{
+	return image_orient(img, args[0] == 0 ? 2 : 4);
+}
+
+const struct filter filter_crop = {
+	.name = "crop",
+	.help = "keeps the width x height rectangle whose top left corner is (x, y)",
+	.apply = crop,
+	.params = {
+		{ "x", 0, 0, 65535, "left edge", NULL },
+		{ "y", 0, 0, 65535, "top edge", NULL },
+		{ "width", 0, 0, 65535, "width (0: up to the right edge)", NULL },
+		{ "height", 0, 0, 65535, "height (0: down to the bottom edge)", NULL },
+	},
+};
+
+const struct filter filter_rotate = {
+	.name = "rotate",
+	.help = "rotates clockwise by a right angle",
+	.apply = rotate,
+	.params = {
+		{ "angle", 0, 0, 0, "90, 180 or 270 degrees clockwise", angles },
+	},
+};
+
+const struct filter filter_flip = {
+	.name = "flip",
+	.help = "mirrors left to right (h) or top to bottom (v)",
+	.apply = flip,
+	.params = {
+		{ "axis", 0, 0, 0, "h (about the vertical axis) or v (about the horizontal one)", axes },
+	},
+};

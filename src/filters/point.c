@@ -1,8 +1,58 @@
 /*
  * Point filters: each output pixel depends only on the input pixel at the
- * same place. Alpha passes through untouched.
+ * same place. Alpha passes through untouched. Filters that map one sample to
+ * one sample build a 256-entry table once and apply it to every row; the
+ * ones that mix channels work in 16-bit fixed point.
  */
 #include "filters/filters.h"
+
+#include <math.h>
+
+/*
+ * The loop is written once per channel count, so each copy has a constant
+ * stride and the compiler unrolls it; 1 and 3 channels map every byte.
+ */
+static inline void lut_row(unsigned char *p, size_t n, int channels,
+			   const unsigned char *lut)
+{
+	if (channels == 1 || channels == 3) {
+		for (size_t i = 0; i < n * (size_t)channels; i++)
+			p[i] = lut[p[i]];
+	} else if (channels == 2) {
+		for (size_t i = 0; i < n; i++)
+			p[2 * i] = lut[p[2 * i]];
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			p[4 * i] = lut[p[4 * i]];
+			p[4 * i + 1] = lut[p[4 * i + 1]];
+			p[4 * i + 2] = lut[p[4 * i + 2]];
+		}
+	}
+}
+
+void lut_apply(struct image *img, const unsigned char lut[256])
+{
+	size_t n = (size_t)img->width * (size_t)img->height;
+
+	switch (img->channels) {
+	case 1: lut_row(img->pixels, n, 1, lut); break;
+	case 2: lut_row(img->pixels, n, 2, lut); break;
+	case 3: lut_row(img->pixels, n, 3, lut); break;
+	default: lut_row(img->pixels, n, 4, lut); break;
+	}
+}
+
+/* Builds the table of f(v) for v = 0..255, rounded and clamped, and applies it. */
+static int lut_apply_function(struct image *img, double (*f)(double v, const double *args),
+			      const double *args)
+{
+	unsigned char lut[256];
+
+	for (int v = 0; v < 256; v++)
+		lut[v] = clamp_u8((float)f(v, args));
+	lut_apply(img, lut);
+	return 0;
+}
 
 /*
  * Luma from Rec. 601 (the weights JPEG's YCbCr uses): Y = 0.299 R + 0.587 G
@@ -12,7 +62,7 @@
 static void grayscale_row(unsigned char *p, int width, int channels)
 {
 	for (int x = 0; x < width; x++, p += channels) {
-		unsigned y = (19595u * p[0] + 38470u * p[1] + 7471u * p[2] + 32768u) >> 16;
+		unsigned y = luma601(p[0], p[1], p[2]);
 		p[0] = p[1] = p[2] = (unsigned char)y;
 	}
 }
@@ -23,8 +73,151 @@ static int grayscale(struct image *img, const double *args)
 	if (img->channels < 3)
 		return 0;
 	for (int y = 0; y < img->height; y++)
-		grayscale_row(img->pixels + (size_t)y * img->width * img->channels,
-			      img->width, img->channels);
+		grayscale_row(image_row(img, y), img->width, img->channels);
+	return 0;
+}
+
+static double invert_value(double v, const double *args)
+{
+	(void)args;
+	return 255 - v;
+}
+
+static int invert(struct image *img, const double *args)
+{
+	return lut_apply_function(img, invert_value, args);
+}
+
+/* amount is a fraction of full scale: 0.1 adds 25.5 to every sample. */
+static double brightness_value(double v, const double *args)
+{
+	return v + args[0] * 255;
+}
+
+static int brightness(struct image *img, const double *args)
+{
+	return lut_apply_function(img, brightness_value, args);
+}
+
+/*
+ * Contrast scales the distance from mid-grey (127.5) by a factor that
+ * amount maps onto smoothly: -1 gives flat grey (factor 0), 0 leaves the
+ * image alone (factor 1), 0.5 doubles the contrast and 1 leaves only black
+ * and white (an infinite factor, a threshold at mid-grey).
+ */
+static double contrast_value(double v, const double *args)
+{
+	double a = args[0], d = v - 127.5;
+
+	if (a >= 1)
+		return d < 0 ? 0 : 255;
+	return 127.5 + d * (a <= 0 ? 1 + a : 1 / (1 - a));
+}
+
+static int contrast(struct image *img, const double *args)
+{
+	return lut_apply_function(img, contrast_value, args);
+}
+
+/* As ImageMagick's -gamma: out = 255 (v / 255)^(1 / value), so values above 1 brighten. */
+static double gamma_value(double v, const double *args)
+{
+	return 255 * pow(v / 255, 1 / args[0]);
+}
+
+static int gamma_filter(struct image *img, const double *args)
+{
+	return lut_apply_function(img, gamma_value, args);
+}
+
+/*
+ * Saturation moves each colour channel away from the pixel's luma by the
+ * factor amount (0 grey, 1 unchanged, 2 twice as vivid), in 8.8 fixed point.
+ * Grey images have no colour to scale and are left as they are.
+ */
+static void saturate_row(unsigned char *p, int width, int channels, int s)
+{
+	for (int x = 0; x < width; x++, p += channels) {
+		int y = (int)luma601(p[0], p[1], p[2]);
+
+		for (int k = 0; k < 3; k++) {
+			int v = y + (((p[k] - y) * s + 128) >> 8);
+			p[k] = (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
+		}
+	}
+}
+
+static int saturate(struct image *img, const double *args)
+{
+	int s = (int)lround(args[0] * 256);
+
+	if (img->channels < 3)
+		return 0;
+	for (int y = 0; y < img->height; y++)
+		saturate_row(image_row(img, y), img->width, img->channels, s);
+	return 0;
+}
+
+/*
+ * The sepia matrix Microsoft published for its imaging samples, in 10-bit
+ * fixed point. It needs colour to work on, so grey images are left alone.
+ */
+static const int sepia_matrix[3][3] = {
+	{ 402, 787, 194 },	/* 0.393 0.769 0.189 */
+	{ 357, 702, 172 },	/* 0.349 0.686 0.168 */
+	{ 279, 547, 134 },	/* 0.272 0.534 0.131 */
+};
+
+static void sepia_row(unsigned char *p, int width, int channels)
+{
+	for (int x = 0; x < width; x++, p += channels) {
+		int r = p[0], g = p[1], b = p[2];
+
+		for (int k = 0; k < 3; k++) {
+			const int *m = sepia_matrix[k];
+			int v = (m[0] * r + m[1] * g + m[2] * b + 512) >> 10;
+
+			p[k] = (unsigned char)(v > 255 ? 255 : v);
+		}
+	}
+}
+
+static int sepia(struct image *img, const double *args)
+{
+	(void)args;
+	if (img->channels < 3)
+		return 0;
+	for (int y = 0; y < img->height; y++)
+		sepia_row(image_row(img, y), img->width, img->channels);
+	return 0;
+}
+
+/*
+ * Threshold turns every pixel black or white: white where its luma (the
+ * grey value itself for grey images) is at least level.
+ */
+static void threshold_row(unsigned char *p, int width, int channels,
+			  const unsigned char *lut)
+{
+	for (int x = 0; x < width; x++, p += channels)
+		p[0] = p[1] = p[2] = lut[luma601(p[0], p[1], p[2])];
+}
+
+static double threshold_value(double v, const double *args)
+{
+	return v >= args[0] ? 255 : 0;
+}
+
+static int threshold(struct image *img, const double *args)
+{
+	unsigned char lut[256];
+
+	if (img->channels < 3)
+		return lut_apply_function(img, threshold_value, args);
+	for (int v = 0; v < 256; v++)
+		lut[v] = (unsigned char)threshold_value(v, args);
+	for (int y = 0; y < img->height; y++)
+		threshold_row(image_row(img, y), img->width, img->channels, lut);
 	return 0;
 }
 
@@ -32,4 +225,61 @@ const struct filter filter_grayscale = {
 	.name = "grayscale",
 	.help = "grey from Rec. 601 luma (0.299 R + 0.587 G + 0.114 B); keeps the channel count",
 	.apply = grayscale,
+};
+
+const struct filter filter_invert = {
+	.name = "invert",
+	.help = "negative: every colour sample v becomes 255 - v",
+	.apply = invert,
+};
+
+const struct filter filter_brightness = {
+	.name = "brightness",
+	.help = "adds amount x 255 to every colour sample",
+	.apply = brightness,
+	.params = {
+		{ "amount", 0.1, -1, 1, "fraction of full scale to add (-1 black, 1 white)", NULL },
+	},
+};
+
+const struct filter filter_contrast = {
+	.name = "contrast",
+	.help = "scales the distance from mid-grey: -1 flat grey, 0 unchanged, 0.5 doubled, 1 black and white",
+	.apply = contrast,
+	.params = {
+		{ "amount", 0.25, -1, 1, "-1..1; the factor is 1+amount below 0, 1/(1-amount) above", NULL },
+	},
+};
+
+const struct filter filter_gamma = {
+	.name = "gamma",
+	.help = "gamma correction: 255 (v/255)^(1/value); above 1 brightens the mid-tones",
+	.apply = gamma_filter,
+	.params = {
+		{ "value", 1.2, 0.05, 20, "gamma (1 unchanged)", NULL },
+	},
+};
+
+const struct filter filter_saturate = {
+	.name = "saturate",
+	.help = "scales each colour's distance from its luma: 0 grey, 1 unchanged, 2 twice as vivid",
+	.apply = saturate,
+	.params = {
+		{ "amount", 1.5, 0, 8, "saturation factor", NULL },
+	},
+};
+
+const struct filter filter_sepia = {
+	.name = "sepia",
+	.help = "warm brown tone (the classic sepia matrix); grey images are left as they are",
+	.apply = sepia,
+};
+
+const struct filter filter_threshold = {
+	.name = "threshold",
+	.help = "white where the luma is at least level, black elsewhere",
+	.apply = threshold,
+	.params = {
+		{ "level", 128, 0, 255, "luma at and above which a pixel turns white", NULL },
+	},
 };

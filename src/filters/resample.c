@@ -1,0 +1,309 @@
+/*
+ * Resampling: resize, thumbnail and pixelate.
+ *
+ * Resize is separable. For each output column (and each output row) the
+ * weights of the input pixels it reads are computed once: the kernel is
+ * centred on the output pixel's centre mapped into the input, and when
+ * shrinking it is stretched by the scale factor, so that every input pixel
+ * counts and fine detail averages out instead of aliasing. Weights that
+ * fall outside the image are moved onto the edge pixel (the clamp rule of
+ * filters.h). Each output row is first a weighted sum of input rows, taken
+ * over whole rows so it vectorises, then the horizontal weights turn that
+ * float row into output pixels. All channels, alpha included, are resampled
+ * alike.
+ */
+#include "filters/filters.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+enum kernel { KERNEL_LANCZOS3, KERNEL_BILINEAR, KERNEL_BOX };
+
+static const char *const kernel_names[] = { "lanczos3", "bilinear", "box", NULL };
+
+static const double kernel_support[] = { 3, 1, 0.5 };
+
+static double sinc(double x)
+{
+	if (x == 0)
+		return 1;
+	x *= M_PI;
+	return sin(x) / x;
+}
+
+static double kernel_weight(enum kernel k, double x)
+{
+	switch (k) {
+	case KERNEL_LANCZOS3:
+		return fabs(x) < 3 ? sinc(x) * sinc(x / 3) : 0;
+	case KERNEL_BILINEAR:
+		return fabs(x) < 1 ? 1 - fabs(x) : 0;
+	default:
+		return x >= -0.5 && x < 0.5 ? 1 : 0;
+	}
+}
+
+/* Which input pixels each of n output pixels reads, and with what weights. */
+struct taps {
+	int n;
+	int max;		/* taps per output pixel, the row length of weight */
+	int *start;		/* first input pixel of output pixel i */
+	int *count;
+	float *weight;		/* [n][max] */
+};
+
+static void taps_release(struct taps *t)
+{
+	free(t->start);
+	free(t->count);
+	free(t->weight);
+}
+
+/*
+ * Weights of output pixel i over input pixels lo .. lo + max - 1, folded
+ * into 0 .. in - 1 and normalised to add up to one.
+ */
+static void taps_one(struct taps *t, int i, int in, double scale, enum kernel k, int lo)
+{
+	double f = scale > 1 ? scale : 1, centre = (i + 0.5) * scale, total = 0;
+	float *w = t->weight + (size_t)i * t->max;
+	int base = lo > 0 ? lo : 0, first = in, last = -1;
+
+	for (int j = 0; j < t->max; j++)
+		total += kernel_weight(k, (lo + j + 0.5 - centre) / f);
+	memset(w, 0, (size_t)t->max * sizeof(float));
+	for (int j = 0; j < t->max && total != 0; j++) {
+		double v = kernel_weight(k, (lo + j + 0.5 - centre) / f);
+		int p = clamp_index(lo + j, in);
+
+		if (v == 0)
+			continue;
+		first = p < first ? p : first;
+		last = p > last ? p : last;
+		w[p - base] += (float)(v / total);
+	}
+	if (last < 0) {
+		first = last = clamp_index((int)centre, in);
+		w[first - base] = 1;
+	}
+	/* Drop leading zero weights, so that start is the first pixel read. */
+	t->start[i] = first;
+	t->count[i] = last - first + 1;
+	memmove(w, w + (first - base), (size_t)t->count[i] * sizeof(float));
+}
+
+static int taps_init(struct taps *t, int out, int in, enum kernel k)
+{
+	double scale = (double)in / out, f = scale > 1 ? scale : 1;
+	double support = kernel_support[k] * f;
+
+	t->n = out;
+	t->max = (int)ceil(2 * support) + 2;
+	t->start = malloc((size_t)out * sizeof(int));
+	t->count = malloc((size_t)out * sizeof(int));
+	t->weight = malloc((size_t)out * t->max * sizeof(float));
+	if (!t->start || !t->count || !t->weight) {
+		taps_release(t);
+		return error("out of memory for resize weights");
+	}
+	for (int i = 0; i < out; i++)
+		taps_one(t, i, in, scale, k, (int)floor((i + 0.5) * scale - support));
+	return 0;
+}
+
+/* acc = sum of the rows of img that output row i reads, weighted. */
+static void resample_column(float *acc, const struct image *img, const struct taps *ty, int i)
+{
+	size_t n = (size_t)img->width * img->channels;
+	const float *w = ty->weight + (size_t)i * ty->max;
+
+	memset(acc, 0, n * sizeof(float));
+	for (int j = 0; j < ty->count[i]; j++) {
+		const unsigned char *row = image_row(img, ty->start[i] + j);
+		float wj = w[j];
+
+		for (size_t l = 0; l < n; l++)
+			acc[l] += wj * row[l];
+	}
+}
+
+/* One output row from the float row acc; specialised per channel count by the caller. */
+static inline void resample_row(unsigned char *out, const float *acc, const struct taps *tx, int c)
+{
+	for (int i = 0; i < tx->n; i++) {
+		const float *w = tx->weight + (size_t)i * tx->max;
+		const float *in = acc + (size_t)tx->start[i] * c;
+		float sum[4] = { 0, 0, 0, 0 };
+
+		for (int j = 0; j < tx->count[i]; j++)
+			for (int k = 0; k < c; k++)
+				sum[k] += w[j] * in[j * c + k];
+		for (int k = 0; k < c; k++)
+			out[i * c + k] = clamp_u8(sum[k]);
+	}
+}
+
+static void resample_rows(struct image *out, const struct image *in, const struct taps *tx,
+			  const struct taps *ty, float *acc)
+{
+	for (int y = 0; y < out->height; y++) {
+		unsigned char *row = image_row(out, y);
+
+		resample_column(acc, in, ty, y);
+		switch (in->channels) {
+		case 1: resample_row(row, acc, tx, 1); break;
+		case 2: resample_row(row, acc, tx, 2); break;
+		case 3: resample_row(row, acc, tx, 3); break;
+		default: resample_row(row, acc, tx, 4); break;
+		}
+	}
+}
+
+/* Resamples img to width x height with kernel k. */
+static int resample(struct image *img, int width, int height, enum kernel k)
+{
+	struct image out = IMAGE_INIT;
+	struct taps tx = { 0 }, ty = { 0 };
+	float *acc = NULL;
+	int ret = -1;
+
+	if (width == img->width && height == img->height)
+		return 0;
+	if (image_alloc(&out, width, height, img->channels) < 0)
+		return -1;
+	if (taps_init(&tx, width, img->width, k) < 0)
+		goto fail;
+	if (taps_init(&ty, height, img->height, k) < 0)
+		goto fail;
+	acc = malloc((size_t)img->width * img->channels * sizeof(float));
+	if (!acc) {
+		error("out of memory for a resize");
+		goto fail;
+	}
+	resample_rows(&out, img, &tx, &ty, acc);
+	image_move(img, &out);
+	ret = 0;
+fail:
+	free(acc);
+	taps_release(&tx);
+	taps_release(&ty);
+	image_release(&out);
+	return ret;
+}
+
+/* The other side from one, keeping the aspect ratio; never 0. */
+static int keep_aspect(int side, int from, int to)
+{
+	long v = lround((double)side * to / from);
+
+	return v < 1 ? 1 : v > 65535 ? 65535 : (int)v;
+}
+
+static int resize(struct image *img, const double *args)
+{
+	int w = (int)lround(args[0]), h = (int)lround(args[1]);
+
+	if (!w)
+		w = keep_aspect(img->width, img->height, h);
+	if (!h)
+		h = keep_aspect(img->height, img->width, w);
+	return resample(img, w, h, (enum kernel)args[2]);
+}
+
+static int resize_check(const double *args)
+{
+	if (lround(args[0]) == 0 && lround(args[1]) == 0)
+		return error("filter resize: give a width, a height or both");
+	return 0;
+}
+
+/* Fits the image inside size x size, keeping its aspect ratio; never enlarges. */
+static int thumbnail(struct image *img, const double *args)
+{
+	int n = (int)lround(args[0]), w = img->width, h = img->height;
+
+	if (w <= n && h <= n)
+		return 0;
+	if (w >= h)
+		return resample(img, n, keep_aspect(h, w, n), KERNEL_LANCZOS3);
+	return resample(img, keep_aspect(w, h, n), n, KERNEL_LANCZOS3);
+}
+
+/*
+ * Pixelate: each size x size block (smaller at the right and bottom edges)
+ * becomes the rounded mean of its pixels, channel by channel.
+ */
+static void pixelate_band(struct image *img, int y0, int rows, int n, unsigned *sum)
+{
+	int w = img->width, c = img->channels;
+
+	memset(sum, 0, (size_t)w * c * sizeof(*sum));
+	for (int y = y0; y < y0 + rows; y++) {
+		const unsigned char *p = image_row(img, y);
+
+		for (int x = 0; x < w; x++)
+			for (int k = 0; k < c; k++)
+				sum[(x / n) * c + k] += p[x * c + k];
+	}
+	for (int bx = 0; bx * n < w; bx++) {
+		int cols = w - bx * n < n ? w - bx * n : n;
+		unsigned count = (unsigned)(cols * rows);
+
+		for (int k = 0; k < c; k++)
+			sum[bx * c + k] = (sum[bx * c + k] + count / 2) / count;
+	}
+	for (int y = y0; y < y0 + rows; y++) {
+		unsigned char *p = image_row(img, y);
+
+		for (int x = 0; x < w; x++)
+			for (int k = 0; k < c; k++)
+				p[x * c + k] = (unsigned char)sum[(x / n) * c + k];
+	}
+}
+
+static int pixelate(struct image *img, const double *args)
+{
+	int n = (int)lround(args[0]);
+	unsigned *sum = malloc((size_t)img->width * img->channels * sizeof(*sum));
+
+	if (!sum)
+		return error("out of memory for pixelate");
+	for (int y = 0; y < img->height; y += n)
+		pixelate_band(img, y, img->height - y < n ? img->height - y : n, n, sum);
+	free(sum);
+	return 0;
+}
+
+const struct filter filter_resize = {
+	.name = "resize",
+	.help = "scales to width x height; give one side alone to keep the aspect ratio",
+	.apply = resize,
+	.check = resize_check,
+	.params = {
+		{ "width", 0, 0, 65535, "output width (0: from height and the aspect ratio)", NULL },
+		{ "height", 0, 0, 65535, "output height (0: from width and the aspect ratio)", NULL },
+		{ "kernel", KERNEL_LANCZOS3, 0, 0, "lanczos3 (sharp), bilinear or box (area average)",
+		  kernel_names },
+	},
+};
+
+const struct filter filter_thumbnail = {
+	.name = "thumbnail",
+	.help = "shrinks to fit inside size x size, keeping the aspect ratio; never enlarges",
+	.apply = thumbnail,
+	.params = {
+		{ "size", 256, 1, 65535, "longest side of the result", NULL },
+	},
+};
+
+const struct filter filter_pixelate = {
+	.name = "pixelate",
+	.help = "replaces each size x size block with its mean colour",
+	.apply = pixelate,
+	.params = {
+		{ "size", 8, 1, 65535, "side of a block in pixels", NULL },
+	},
+};
