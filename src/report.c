@@ -141,8 +141,8 @@ void report_summary(const struct batch *b, const struct walk *w, uint64_t wall_n
 		fprintf(stderr, ", %zu timed out", t.count[STATUS_TIMEOUT]);
 	if (t.count[STATUS_SKIPPED])
 		fprintf(stderr, ", %zu skipped (interrupted)", t.count[STATUS_SKIPPED]);
-	fprintf(stderr, "; %zu other files, %zu hidden, %zu links skipped\n",
-		w->other, w->hidden, w->links);
+	fprintf(stderr, "; skipped %zu other file%s, %zu hidden, %zu link%s\n",
+		w->other, w->other == 1 ? "" : "s", w->hidden, w->links, w->links == 1 ? "" : "s");
 	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written to %s\n",
 		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir);
 	fprintf(stderr, "  wall %.3f s, %.2f images/s, %.1f MP/s  (%s", wall,
