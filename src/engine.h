@@ -14,6 +14,7 @@
  * An engine returns 0, or -1 when it could not run at all (fork failed).
  */
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 

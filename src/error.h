@@ -21,6 +21,9 @@
 /* Records a message (printf-style) and returns -1. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Puts "prefix: " before the last message (e.g. the file it concerns); returns -1. */
+int error_prefix(const char *prefix);
+
 /* The last message recorded on this thread, or "" if none. */
 const char *error_message(void);
 

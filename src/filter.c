@@ -166,16 +166,18 @@ static int continues_step(const char *item)
 
 int chain_parse(struct chain *chain, const char *spec)
 {
-	char *copy = strdup(spec), *item, *save = NULL;
+	char *copy = strdup(spec), *rest = copy, *item;
 	int first = chain->len, ret = 0;
 
 	if (!copy)
 		return error("out of memory");
 	if (!*spec)
 		ret = error("empty filter chain");
-	for (item = strtok_r(copy, ",", &save); item && !ret;
-	     item = strtok_r(NULL, ",", &save)) {
-		if (!continues_step(item))
+	/* strsep, unlike strtok, keeps empty items, so "a,,b" and "a," are refused. */
+	while (!ret && *spec && (item = strsep(&rest, ","))) {
+		if (!*item)
+			ret = error("empty item in filter chain '%s'", spec);
+		else if (!continues_step(item))
 			ret = start_step(chain, item);
 		else if (chain->len == first)
 			ret = error("'%s' comes before any filter name", item);

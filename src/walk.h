@@ -33,6 +33,7 @@ struct task {
 	uint64_t bytes;		/* input file size */
 	dev_t dev;		/* identity of the input file, to refuse */
 	ino_t ino;		/*   an output path that resolves to it */
+	const char *refused;	/* set before the run: why this image is not processed */
 };
 
 struct walk {
@@ -43,7 +44,9 @@ struct walk {
 	size_t hidden;		/* hidden entries skipped */
 	size_t links;		/* symbolic links not followed */
 	size_t errors;		/* entries that could not be read (reported) */
-	const char *skip_dir;	/* a folder not to enter (the output folder) */
+	int skip;		/* set: do not enter the folder skip_dev/skip_ino */
+	dev_t skip_dev;		/*   (the output folder, when it lies inside */
+	ino_t skip_ino;		/*   an input, so outputs are never inputs) */
 };
 
 void walk_init(struct walk *w);

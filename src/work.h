@@ -7,7 +7,9 @@
  * travels back.
  */
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "options.h"
@@ -47,6 +49,13 @@ const char *status_name(enum status status);
 
 /* Processes one image and fills *res (res->worker is left to the caller). */
 void work_run(const struct job *job, const struct task *task, struct result *res);
+
+/*
+ * The temporary name work_run writes out under in process pid before renaming
+ * it: ".NAME.pixpool-PID.tmp" in the output folder. The pool removes it when
+ * a worker dies mid-write. Returns -1 if it does not fit in size.
+ */
+int work_temp_path(const char *out, pid_t pid, char *buf, size_t size);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t clock_ns(void);

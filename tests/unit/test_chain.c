@@ -86,6 +86,67 @@ static void test_every_filter_has_help_and_sane_defaults(void **state)
 	}
 }
 
+static void test_parameters_continue_the_filter_before_them(void **state)
+{
+	(void)state;
+	struct chain c = parse_ok("grayscale,resize:width=800,height=600,kernel=box,blur:sigma=2");
+	char buf[256];
+
+	assert_int_equal(c.len, 3);
+	assert_string_equal(c.steps[1].filter->name, "resize");
+	assert_true(c.steps[1].args[0] == 800 && c.steps[1].args[1] == 600);
+	assert_true(c.steps[1].args[2] == 2);	/* box is the third kernel */
+	assert_string_equal(c.steps[2].filter->name, "blur");
+	assert_true(c.steps[2].args[0] == 2);
+	chain_format(&c, buf, sizeof(buf));
+	assert_string_equal(buf, "grayscale,resize:width=800,height=600,kernel=box,blur:sigma=2");
+}
+
+static void test_bare_value_sets_the_first_parameter(void **state)
+{
+	(void)state;
+	struct chain c = parse_ok("blur:3.5,median:4");
+
+	assert_true(c.steps[0].args[0] == 3.5);
+	assert_true(c.steps[1].args[0] == 4);
+}
+
+static void test_unset_parameters_take_their_defaults(void **state)
+{
+	(void)state;
+	const struct filter *sharpen = filter_find("sharpen");
+	struct chain c = parse_ok("sharpen:amount=2");
+
+	assert_non_null(sharpen);
+	assert_true(c.steps[0].args[0] == sharpen->params[0].def);
+	assert_true(c.steps[0].args[1] == 2);
+	assert_true(c.steps[0].args[2] == sharpen->params[2].def);
+}
+
+static void test_bad_values_are_refused_with_the_reason(void **state)
+{
+	(void)state;
+	parse_fails("blur:sigma=abc", "sigma must be a number, not 'abc'");
+	parse_fails("blur:sigma=", "sigma must be a number");
+	parse_fails("blur:sigma=1e999", "must be a number");
+	parse_fails("blur:sigma=nan", "must be a number");
+	parse_fails("blur:sigma=0", "sigma must be between");
+	parse_fails("resize:width=100,kernel=cubic", "kernel must be one of lanczos3|bilinear|box, not 'cubic'");
+	parse_fails("resize:width=100,depth=3", "filter resize has no parameter 'depth'");
+	parse_fails("resize:width=100,=3", "expected key=value");
+	parse_fails("grayscale,,blur", "empty item");
+	parse_fails("grayscale,", "empty item");
+}
+
+static void test_whole_filter_checks_run_after_all_parameters(void **state)
+{
+	(void)state;
+	/* resize needs a side, and gets it only from the item after the name. */
+	parse_ok("resize:kernel=box,width=10");
+	parse_fails("resize", "resize");
+	parse_fails("resize:kernel=box", "resize");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -95,6 +156,11 @@ int main(void)
 		cmocka_unit_test(test_filter_without_parameters_refuses_one),
 		cmocka_unit_test(test_chain_of_many_filters_keeps_order),
 		cmocka_unit_test(test_every_filter_has_help_and_sane_defaults),
+		cmocka_unit_test(test_parameters_continue_the_filter_before_them),
+		cmocka_unit_test(test_bare_value_sets_the_first_parameter),
+		cmocka_unit_test(test_unset_parameters_take_their_defaults),
+		cmocka_unit_test(test_bad_values_are_refused_with_the_reason),
+		cmocka_unit_test(test_whole_filter_checks_run_after_all_parameters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,264 @@
+#include "report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+
+static struct {
+	uint64_t start;
+	uint64_t last_draw;
+	size_t done;
+	int drawn;
+} progress;
+
+void report_start(const struct batch *b)
+{
+	(void)b;
+	memset(&progress, 0, sizeof(progress));
+	progress.start = clock_ns();
+}
+
+static int progress_on(const struct job *job)
+{
+	if (job->quiet || job->progress == 0)
+		return 0;
+	return job->progress == 1 || isatty(STDERR_FILENO);
+}
+
+static void progress_clear(const struct job *job)
+{
+	if (progress.drawn && progress_on(job))
+		fputs("\r\033[K", stderr);
+	progress.drawn = 0;
+}
+
+/* At most ten redraws a second, so the line costs nothing next to the images. */
+static void progress_draw(const struct batch *b)
+{
+	uint64_t now = clock_ns();
+	double s = (now - progress.start) / 1e9;
+
+	if (progress.done < b->ntasks && now - progress.last_draw < 100000000)
+		return;
+	progress.last_draw = now;
+	progress.drawn = 1;
+	fprintf(stderr, "\r\033[K%zu/%zu images  %3.0f%%  %.1f images/s  %.1f s",
+		progress.done, b->ntasks, 100.0 * progress.done / (b->ntasks ? b->ntasks : 1),
+		s > 0 ? progress.done / s : 0.0, s);
+}
+
+void report_result(const struct batch *b, const struct result *res)
+{
+	const struct job *job = b->job;
+	const struct task *t = &b->tasks[res->task];
+
+	progress.done++;
+	if (res->status != STATUS_OK) {
+		progress_clear(job);
+		fprintf(stderr, "pixpool: %s\n", res->error);
+	} else if (job->verbose) {
+		progress_clear(job);
+		fprintf(stderr, "ok  %s  %ux%u -> %ux%u  %.1f ms  worker %d\n", t->rel,
+			res->in_width, res->in_height, res->out_width, res->out_height,
+			res->total_ns / 1e6, res->worker);
+	}
+	if (progress_on(job))
+		progress_draw(b);
+}
+
+void batch_totals(const struct batch *b, struct totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < b->ntasks; i++) {
+		const struct result *r = &b->results[i];
+
+		t->count[r->status]++;
+		t->busy_ns += r->total_ns;
+		t->in_bytes += b->tasks[i].bytes;
+		if (r->status == STATUS_OK) {
+			t->megapixels += (double)r->in_width * r->in_height / 1e6;
+			t->out_bytes += r->out_bytes;
+		}
+	}
+}
+
+static int max_worker(const struct batch *b)
+{
+	int n = -1;
+
+	for (size_t i = 0; i < b->ntasks; i++)
+		if (b->results[i].worker > n)
+			n = b->results[i].worker;
+	return n;
+}
+
+/* One line per worker: what it did, how long it was busy, and what that came to per core. */
+static void summary_workers(const struct batch *b, double wall)
+{
+	int n = max_worker(b);
+
+	fprintf(stderr, "  %6s %7s %9s %9s %9s %6s\n", "worker", "images", "MP", "busy s",
+		"MP/s", "busy");
+	for (int w = 0; w <= n; w++) {
+		size_t images = 0;
+		double mp = 0, busy = 0;
+
+		for (size_t i = 0; i < b->ntasks; i++) {
+			const struct result *r = &b->results[i];
+
+			if (r->worker != w)
+				continue;
+			busy += r->total_ns / 1e9;
+			if (r->status == STATUS_OK) {
+				images++;
+				mp += (double)r->in_width * r->in_height / 1e6;
+			}
+		}
+		fprintf(stderr, "  %6d %7zu %9.1f %9.3f %9.1f %5.0f%%\n", w, images, mp, busy,
+			busy > 0 ? mp / busy : 0.0, wall > 0 ? 100 * busy / wall : 0.0);
+	}
+}
+
+void report_summary(const struct batch *b, const struct walk *w, uint64_t wall_ns)
+{
+	const struct job *job = b->job;
+	struct totals t;
+	double wall = wall_ns / 1e9;
+
+	progress_clear(job);
+	if (job->quiet)
+		return;
+	batch_totals(b, &t);
+	fprintf(stderr, "pixpool: %zu images: %zu ok, %zu failed", b->ntasks,
+		t.count[STATUS_OK], t.count[STATUS_FAILED]);
+	if (t.count[STATUS_CRASHED])
+		fprintf(stderr, ", %zu crashed", t.count[STATUS_CRASHED]);
+	if (t.count[STATUS_TIMEOUT])
+		fprintf(stderr, ", %zu timed out", t.count[STATUS_TIMEOUT]);
+	if (t.count[STATUS_SKIPPED])
+		fprintf(stderr, ", %zu skipped (interrupted)", t.count[STATUS_SKIPPED]);
+	fprintf(stderr, "; skipped %zu other file%s, %zu hidden, %zu link%s\n",
+		w->other, w->other == 1 ? "" : "s", w->hidden, w->links, w->links == 1 ? "" : "s");
+	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written to %s\n",
+		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir);
+	fprintf(stderr, "  wall %.3f s, %.2f images/s, %.1f MP/s  (%s", wall,
+		wall > 0 ? t.count[STATUS_OK] / wall : 0.0, wall > 0 ? t.megapixels / wall : 0.0,
+		backend_name(job->backend));
+	if (job->backend == BACKEND_PROCESS)
+		fprintf(stderr, ", %s, %s", ipc_name(job->ipc), schedule_name(job->schedule));
+	fprintf(stderr, ", %d worker%s", job->workers, job->workers == 1 ? "" : "s");
+	if (b->respawns)
+		fprintf(stderr, ", %d restarted", b->respawns);
+	fprintf(stderr, ")\n");
+	summary_workers(b, wall);
+}
+
+/* Writes s as a JSON string, escaping what JSON requires; NULL is null. */
+static void json_string(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* Writes s as a CSV field, quoted when it holds a comma, quote or line break. */
+static void csv_string(FILE *f, const char *s)
+{
+	if (!s)
+		s = "";
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void manifest_json(FILE *f, const struct batch *b)
+{
+	fputs("[\n", f);
+	for (size_t i = 0; i < b->ntasks; i++) {
+		const struct result *r = &b->results[i];
+		const struct task *t = &b->tasks[i];
+
+		fputs("  {\"input\": ", f);
+		json_string(f, t->path);
+		fputs(", \"output\": ", f);
+		json_string(f, r->status == STATUS_OK ? t->out : NULL);
+		fprintf(f, ", \"status\": \"%s\", \"worker\": %d, \"cpu\": %d, "
+			"\"input_width\": %u, \"input_height\": %u, \"input_channels\": %u, "
+			"\"output_width\": %u, \"output_height\": %u, \"output_channels\": %u, "
+			"\"input_bytes\": %llu, \"output_bytes\": %llu, "
+			"\"read_ms\": %.3f, \"decode_ms\": %.3f, \"filter_ms\": %.3f, "
+			"\"encode_ms\": %.3f, \"write_ms\": %.3f, \"total_ms\": %.3f, \"error\": ",
+			status_name(r->status), r->worker, r->cpu, r->in_width, r->in_height,
+			r->in_channels, r->out_width, r->out_height, r->out_channels,
+			(unsigned long long)t->bytes, (unsigned long long)r->out_bytes,
+			r->read_ns / 1e6, r->decode_ns / 1e6, r->filter_ns / 1e6,
+			r->encode_ns / 1e6, r->write_ns / 1e6, r->total_ns / 1e6);
+		json_string(f, r->error[0] ? r->error : NULL);
+		fprintf(f, "}%s\n", i + 1 < b->ntasks ? "," : "");
+	}
+	fputs("]\n", f);
+}
+
+static void manifest_csv(FILE *f, const struct batch *b)
+{
+	fputs("input,output,status,worker,cpu,input_width,input_height,input_channels,"
+	      "output_width,output_height,output_channels,input_bytes,output_bytes,"
+	      "read_ms,decode_ms,filter_ms,encode_ms,write_ms,total_ms,error\n", f);
+	for (size_t i = 0; i < b->ntasks; i++) {
+		const struct result *r = &b->results[i];
+		const struct task *t = &b->tasks[i];
+
+		csv_string(f, t->path);
+		fputc(',', f);
+		csv_string(f, r->status == STATUS_OK ? t->out : "");
+		fprintf(f, ",%s,%d,%d,%u,%u,%u,%u,%u,%u,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,",
+			status_name(r->status), r->worker, r->cpu, r->in_width, r->in_height,
+			r->in_channels, r->out_width, r->out_height, r->out_channels,
+			(unsigned long long)t->bytes, (unsigned long long)r->out_bytes,
+			r->read_ns / 1e6, r->decode_ns / 1e6, r->filter_ns / 1e6,
+			r->encode_ns / 1e6, r->write_ns / 1e6, r->total_ns / 1e6);
+		csv_string(f, r->error);
+		fputc('\n', f);
+	}
+}
+
+int report_manifest(const struct batch *b, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int csv = strlen(path) > 4 && !strcmp(path + strlen(path) - 4, ".csv");
+
+	if (!f)
+		return error("%s: cannot create: %s", path, strerror(errno));
+	if (csv)
+		manifest_csv(f, b);
+	else
+		manifest_json(f, b);
+	if (fclose(f) != 0)
+		return error("%s: cannot write: %s", path, strerror(errno));
+	return 0;
+}

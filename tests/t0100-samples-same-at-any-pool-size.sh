@@ -1,0 +1,21 @@
+# samples/ processed serially, with -j 1 and with -j 3 gives the same files, byte for byte.
+. "$(dirname "$0")/lib.sh"
+
+chain=grayscale
+expect_exit 0 "$PIXPOOL" -q -j 1 -f $chain "$SAMPLES" -o j1
+expect_exit 0 "$PIXPOOL" -q -j 3 -f $chain "$SAMPLES" -o j3
+expect_exit 0 "$PIXPOOL" -q --backend serial -f $chain "$SAMPLES" -o serial
+same_tree j1 j3
+same_tree j1 serial
+
+# The output tree mirrors the input tree: same relative paths, one per photo.
+(cd "$SAMPLES" && find . -type f \( -name '*.jpg' -o -name '*.png' \) | sort) >want
+(cd j1 && find . -type f | sort) >got
+diff -u want got || fail "outputs do not mirror samples/"
+
+# And they are real images of the same size as the inputs.
+for f in $(cat want); do
+	"$PIXPOOL" info "$SAMPLES/$f" | sed 's/.*: //; s/, EXIF.*//' >in.txt
+	"$PIXPOOL" info "j1/$f" | sed 's/.*: //; s/, EXIF.*//' >out.txt
+	cmp -s in.txt out.txt || fail "$f: $(cat in.txt) became $(cat out.txt)"
+done

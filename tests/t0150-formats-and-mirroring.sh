@@ -1,0 +1,26 @@
+# --format changes only the extension, nested folders are mirrored, several
+# inputs each get their own folder, and each output really is that format.
+. "$(dirname "$0")/lib.sh"
+
+for fmt in png bmp tga pnm jpg; do
+	expect_exit 0 "$PIXPOOL" -q --format $fmt "$SAMPLES" -o out-$fmt
+	for f in jpeg/rocket jpeg/retina png/chelsea png/camera; do
+		[ -s out-$fmt/$f.$fmt ] || fail "out-$fmt/$f.$fmt missing"
+	done
+	[ "$(count_files out-$fmt)" = 6 ] || fail "--format $fmt: $(find out-$fmt -type f)"
+done
+"$PIXPOOL" info out-png/jpeg/rocket.png | grep -q ": PNG 640x427" || fail "not a PNG"
+"$PIXPOOL" info out-bmp/png/camera.bmp | grep -q ": BMP 512x512" || fail "not a BMP"
+"$PIXPOOL" info out-tga/png/chelsea.tga | grep -q ": TGA 451x300" || fail "not a TGA"
+"$PIXPOOL" info out-pnm/png/camera.pnm | grep -q ": PNM 512x512, 1 channel" || fail "not a grey PNM"
+"$PIXPOOL" info out-jpg/png/horse.jpg | grep -q ": JPEG 400x328" || fail "not a JPEG"
+
+# Lossless formats keep every pixel of a lossless input: PNG -> BMP -> PNG.
+expect_exit 0 "$PIXPOOL" -q --format png out-bmp/png -o back
+cmp -s back/chelsea.png out-png/png/chelsea.png || fail "PNG -> BMP -> PNG changed pixels"
+
+# Several inputs: each one's tree under its own name; a plain file under its name.
+expect_exit 0 "$PIXPOOL" -q "$SAMPLES/jpeg" "$SAMPLES/png" "$SAMPLES/png/horse.png" -o multi
+for f in jpeg/rocket.jpg png/camera.png horse.png; do
+	[ -s multi/$f ] || fail "multi/$f missing: $(find multi -type f)"
+done

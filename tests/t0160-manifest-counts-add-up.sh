@@ -1,0 +1,28 @@
+# The manifest has exactly one record per image walked, and the statuses add
+# up to the summary, in JSON and CSV alike.
+. "$(dirname "$0")/lib.sh"
+
+mkdir in
+cp -r "$SAMPLES"/jpeg "$SAMPLES"/png in/
+echo broken >in/png/broken.png
+"$PIXPOOL" -j 2 -f grayscale --manifest m.json in -o out 2>err
+[ $? = 1 ] || fail "a broken file did not make the run fail"
+"$PIXPOOL" -j 2 -f grayscale --manifest m.csv in -o out2 2>/dev/null
+python3 - m.json m.csv <<'PY' || fail "manifest does not add up"
+import csv, json, sys
+rows = json.load(open(sys.argv[1]))
+assert len(rows) == 7, len(rows)
+assert sorted(r["status"] for r in rows) == ["failed"] + ["ok"] * 6, rows
+bad = [r for r in rows if r["status"] == "failed"][0]
+assert bad["input"].endswith("broken.png") and "not an image" in bad["error"], bad
+assert bad["output"] is None
+for r in rows:
+    if r["status"] == "ok":
+        assert r["output_width"] == r["input_width"] > 0
+        assert r["total_ms"] >= r["decode_ms"] + r["filter_ms"]
+        assert 0 <= r["worker"] < 2
+c = list(csv.DictReader(open(sys.argv[2])))
+assert [r["input"] for r in c] == [r["input"] for r in rows]
+assert [r["status"] for r in c] == [r["status"] for r in rows]
+PY
+grep -q "7 images: 6 ok, 1 failed" err || fail "summary: $(cat err)"
