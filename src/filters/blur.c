@@ -100,7 +100,12 @@ static void kernel_box(struct kernel *k, int radius)
 	k->pad = radius + 1;
 }
 
-static void fir_pass(const float *src, float *dst, int lo, int hi, int lanes,
+/*
+ * The passes work on whole samples of LANES floats: a constant trip count,
+ * so the compiler turns each inner loop into straight vector code. Lanes
+ * that carry no pixel are filtered too, and their results dropped.
+ */
+VECTOR_CLONES static void fir_pass(const float *restrict src, float *restrict dst, int lo, int hi,
 		     const struct kernel *k)
 {
 	int r = k->radius;
@@ -109,33 +114,33 @@ static void fir_pass(const float *src, float *dst, int lo, int hi, int lanes,
 		float acc[LANES] = { 0 };
 
 		for (int j = -r; j <= r; j++) {
-			const float *s = src + (size_t)(i + j) * lanes;
+			const float *s = src + (ptrdiff_t)(i + j) * LANES;
 			float w = k->weight[j + r];
 
-			for (int l = 0; l < lanes; l++)
+			for (int l = 0; l < LANES; l++)
 				acc[l] += w * s[l];
 		}
-		memcpy(dst + (size_t)i * lanes, acc, (size_t)lanes * sizeof(float));
+		memcpy(dst + (size_t)i * LANES, acc, sizeof(acc));
 	}
 }
 
 /* One extended box over samples lo..hi-1; src must hold r + 1 more on each side. */
-static void box_pass(const float *src, float *dst, int lo, int hi, int lanes,
+VECTOR_CLONES static void box_pass(const float *restrict src, float *restrict dst, int lo, int hi,
 		     const struct kernel *k)
 {
 	int r = k->radius;
 	float sum[LANES] = { 0 }, a = k->alpha, norm = k->norm;
 
 	for (int j = lo - r; j <= lo + r; j++)
-		for (int l = 0; l < lanes; l++)
-			sum[l] += src[(size_t)j * lanes + l];
+		for (int l = 0; l < LANES; l++)
+			sum[l] += src[(ptrdiff_t)j * LANES + l];
 	for (int i = lo; i < hi; i++) {
-		const float *out = src + (size_t)(i - r - 1) * lanes;
-		const float *first = src + (size_t)(i - r) * lanes;
-		const float *in = src + (size_t)(i + r + 1) * lanes;
-		float *d = dst + (size_t)i * lanes;
+		const float *out = src + (ptrdiff_t)(i - r - 1) * LANES;
+		const float *first = src + (ptrdiff_t)(i - r) * LANES;
+		const float *in = src + (ptrdiff_t)(i + r + 1) * LANES;
+		float *d = dst + (size_t)i * LANES;
 
-		for (int l = 0; l < lanes; l++) {
+		for (int l = 0; l < LANES; l++) {
 			d[l] = (sum[l] + a * (out[l] + in[l])) * norm;
 			sum[l] += in[l] - first[l];
 		}
@@ -143,35 +148,35 @@ static void box_pass(const float *src, float *dst, int lo, int hi, int lanes,
 }
 
 /* Repeats the first and last of n samples (after pad others) into the pad on each side. */
-static void strip_pad(float *s, int n, int pad, int lanes)
+static void strip_pad(float *s, int n, int pad)
 {
-	size_t bytes = (size_t)lanes * sizeof(float);
+	size_t bytes = LANES * sizeof(float);
 
 	for (int i = 0; i < pad; i++) {
-		memcpy(s + (size_t)i * lanes, s + (size_t)pad * lanes, bytes);
-		memcpy(s + (size_t)(pad + n + i) * lanes, s + (size_t)(pad + n - 1) * lanes, bytes);
+		memcpy(s + (size_t)i * LANES, s + (size_t)pad * LANES, bytes);
+		memcpy(s + (size_t)(pad + n + i) * LANES, s + (size_t)(pad + n - 1) * LANES, bytes);
 	}
 }
 
-/* Filters a padded strip held in a; returns the buffer (a or b) holding the result. */
-static float *strip_filter(const struct kernel *k, float *a, float *b, int n, int lanes)
+/* Filters a padded strip held in a; returns the first result sample (in a or b). */
+static const float *strip_filter(const struct kernel *k, float *a, float *b, int n)
 {
 	int step = k->radius + 1, total = n + 2 * k->pad;
 
-	strip_pad(a, n, k->pad, lanes);
+	strip_pad(a, n, k->pad);
 	if (k->fir) {
-		fir_pass(a, b, k->pad, k->pad + n, lanes, k);
-		return b;
+		fir_pass(a, b, k->pad, k->pad + n, k);
+		return b + (size_t)k->pad * LANES;
 	}
 	for (int p = 1; p <= k->passes; p++) {
 		float *t;
 
-		box_pass(a, b, p * step, total - p * step, lanes, k);
+		box_pass(a, b, p * step, total - p * step, k);
 		t = a;
 		a = b;
 		b = t;
 	}
-	return a;
+	return a + (size_t)k->pad * LANES;
 }
 
 /* Buffers for strips of up to n samples. */
@@ -183,8 +188,9 @@ static int strips_alloc(struct strips *s, int n, const struct kernel *k)
 {
 	size_t count = ((size_t)n + 2 * (size_t)k->pad) * LANES;
 
-	s->a = malloc(count * sizeof(float));
-	s->b = malloc(count * sizeof(float));
+	/* Calloc: lanes that carry no pixel must still hold numbers. */
+	s->a = calloc(count, sizeof(float));
+	s->b = calloc(count, sizeof(float));
 	if (!s->a || !s->b) {
 		free(s->a);
 		free(s->b);
@@ -199,54 +205,79 @@ static void strips_release(struct strips *s)
 	free(s->b);
 }
 
-/* Blurs rows y0..y0+m-1 along x: each strip sample holds those m rows' pixel at x. */
-static void blur_rows(struct image *img, int y0, int m, const struct kernel *k,
+/*
+ * Rows y0..y0+m-1 go into a strip along x: sample x holds those m rows'
+ * pixel x side by side. Written once per channel count, so the channel
+ * loops unroll.
+ */
+static inline void rows_to_strip(float *d, const struct image *img, int y0, int m, int c)
+{
+	const unsigned char *rows[LANES];
+
+	for (int j = 0; j < m; j++)
+		rows[j] = image_row(img, y0 + j);
+	for (int x = 0; x < img->width; x++, d += LANES)
+		for (int j = 0; j < m; j++)
+			for (int ch = 0; ch < c; ch++)
+				d[j * c + ch] = rows[j][x * c + ch];
+}
+
+static inline void strip_to_rows(struct image *img, const float *r, int y0, int m, int c)
+{
+	unsigned char *rows[LANES];
+
+	for (int j = 0; j < m; j++)
+		rows[j] = image_row(img, y0 + j);
+	for (int x = 0; x < img->width; x++, r += LANES)
+		for (int j = 0; j < m; j++)
+			for (int ch = 0; ch < c; ch++)
+				rows[j][x * c + ch] = clamp_u8(r[j * c + ch]);
+}
+
+VECTOR_CLONES static void blur_rows(struct image *img, int y0, int m, const struct kernel *k,
 		      struct strips *s)
 {
-	int c = img->channels, w = img->width, lanes = m * c;
-	float *res;
+	float *d = s->a + (size_t)k->pad * LANES;
+	const float *r;
 
-	for (int j = 0; j < m; j++) {
-		const unsigned char *row = image_row(img, y0 + j);
-		float *d = s->a + (size_t)k->pad * lanes + (size_t)j * c;
-
-		for (int x = 0; x < w; x++)
-			for (int ch = 0; ch < c; ch++)
-				d[(size_t)x * lanes + ch] = row[(size_t)x * c + ch];
+	switch (img->channels) {
+	case 1: rows_to_strip(d, img, y0, m, 1); break;
+	case 2: rows_to_strip(d, img, y0, m, 2); break;
+	case 3: rows_to_strip(d, img, y0, m, 3); break;
+	default: rows_to_strip(d, img, y0, m, 4); break;
 	}
-	res = strip_filter(k, s->a, s->b, w, lanes) + (size_t)k->pad * lanes;
-	for (int j = 0; j < m; j++) {
-		unsigned char *row = image_row(img, y0 + j);
-		const float *r = res + (size_t)j * c;
-
-		for (int x = 0; x < w; x++)
-			for (int ch = 0; ch < c; ch++)
-				row[(size_t)x * c + ch] = clamp_u8(r[(size_t)x * lanes + ch]);
+	r = strip_filter(k, s->a, s->b, img->width);
+	switch (img->channels) {
+	case 1: strip_to_rows(img, r, y0, m, 1); break;
+	case 2: strip_to_rows(img, r, y0, m, 2); break;
+	case 3: strip_to_rows(img, r, y0, m, 3); break;
+	default: strip_to_rows(img, r, y0, m, 4); break;
 	}
 }
 
-/* Blurs columns x0..x0+m-1 along y: each strip sample is m pixels of one row. */
-static void blur_columns(struct image *img, int x0, int m, const struct kernel *k,
+/*
+ * Bytes x0..x0+m-1 of every row go into a strip along y. Along a column
+ * every byte is filtered on its own, so a strip is simply LANES
+ * neighbouring bytes of each row, whatever channel each belongs to.
+ */
+VECTOR_CLONES static void blur_columns(struct image *img, size_t x0, int m, const struct kernel *k,
 			 struct strips *s)
 {
-	int c = img->channels, lanes = m * c;
-	size_t off = (size_t)x0 * c;
-	float *res;
+	float *d = s->a + (size_t)k->pad * LANES;
+	const float *r;
 
 	for (int y = 0; y < img->height; y++) {
-		const unsigned char *row = image_row(img, y) + off;
-		float *d = s->a + (size_t)(k->pad + y) * lanes;
+		const unsigned char *row = image_row(img, y) + x0;
 
-		for (int l = 0; l < lanes; l++)
-			d[l] = row[l];
+		for (int l = 0; l < m; l++)
+			d[(size_t)y * LANES + l] = row[l];
 	}
-	res = strip_filter(k, s->a, s->b, img->height, lanes) + (size_t)k->pad * lanes;
+	r = strip_filter(k, s->a, s->b, img->height);
 	for (int y = 0; y < img->height; y++) {
-		unsigned char *row = image_row(img, y) + off;
-		const float *r = res + (size_t)y * lanes;
+		unsigned char *row = image_row(img, y) + x0;
 
-		for (int l = 0; l < lanes; l++)
-			row[l] = clamp_u8(r[l]);
+		for (int l = 0; l < m; l++)
+			row[l] = clamp_u8(r[(size_t)y * LANES + l]);
 	}
 }
 
@@ -254,13 +285,14 @@ static int blur_separable(struct image *img, const struct kernel *k)
 {
 	struct strips s;
 	int per = LANES / img->channels;
+	size_t bytes = (size_t)img->width * img->channels;
 
 	if (strips_alloc(&s, img->width > img->height ? img->width : img->height, k) < 0)
 		return -1;
 	for (int y = 0; y < img->height; y += per)
 		blur_rows(img, y, img->height - y < per ? img->height - y : per, k, &s);
-	for (int x = 0; x < img->width; x += per)
-		blur_columns(img, x, img->width - x < per ? img->width - x : per, k, &s);
+	for (size_t x = 0; x < bytes; x += LANES)
+		blur_columns(img, x, bytes - x < LANES ? (int)(bytes - x) : LANES, k, &s);
 	strips_release(&s);
 	return 0;
 }
