@@ -42,7 +42,7 @@ struct kernel {
 	float weight[2 * FIR_RADIUS_MAX + 1];
 	int passes;
 	float alpha;		/* weight of the samples just outside the box */
-	float norm;		/* 1 / total weight */
+	float scale;		/* what the passes' output is multiplied by */
 };
 
 static void kernel_sampled_gaussian(struct kernel *k, double sigma)
@@ -58,6 +58,7 @@ static void kernel_sampled_gaussian(struct kernel *k, double sigma)
 	for (int j = -k->radius; j <= k->radius; j++)
 		k->weight[j + k->radius] = (float)(exp(-j * j / (2 * sigma * sigma)) / sum);
 	k->pad = k->radius;
+	k->scale = 1;
 }
 
 /*
@@ -78,7 +79,7 @@ static void kernel_boxes(struct kernel *k, int passes, double v)
 	k->passes = passes;
 	k->radius = r;
 	k->alpha = (float)((2 * r + 1) * (v - r * (r + 1) / 3.0) / (2 * ((r + 1) * (r + 1) - v)));
-	k->norm = 1.0f / (2 * r + 1 + 2 * k->alpha);
+	k->scale = (float)pow(2 * r + 1 + 2 * k->alpha, -passes);
 	k->pad = passes * (r + 1);
 }
 
@@ -96,7 +97,7 @@ static void kernel_box(struct kernel *k, int radius)
 	k->passes = 1;
 	k->radius = radius;
 	k->alpha = 0;
-	k->norm = 1.0f / (2 * radius + 1);
+	k->scale = 1.0f / (2 * radius + 1);
 	k->pad = radius + 1;
 }
 
@@ -106,30 +107,38 @@ static void kernel_box(struct kernel *k, int radius)
  * that carry no pixel are filtered too, and their results dropped.
  */
 VECTOR_CLONES static void fir_pass(const float *restrict src, float *restrict dst, int lo, int hi,
-		     const struct kernel *k)
+				   const struct kernel *k)
 {
 	int r = k->radius;
 
 	for (int i = lo; i < hi; i++) {
-		float acc[LANES] = { 0 };
+		const float *s = src + (size_t)i * LANES;
+		float acc[LANES];
 
-		for (int j = -r; j <= r; j++) {
-			const float *s = src + (ptrdiff_t)(i + j) * LANES;
-			float w = k->weight[j + r];
+		/* The kernel is symmetric: one multiply serves both sides. */
+		for (int l = 0; l < LANES; l++)
+			acc[l] = k->weight[r] * s[l];
+		for (int j = 1; j <= r; j++) {
+			const float *before = s - (ptrdiff_t)j * LANES, *after = s + (ptrdiff_t)j * LANES;
+			float w = k->weight[r + j];
 
 			for (int l = 0; l < LANES; l++)
-				acc[l] += w * s[l];
+				acc[l] += w * (before[l] + after[l]);
 		}
 		memcpy(dst + (size_t)i * LANES, acc, sizeof(acc));
 	}
 }
 
-/* One extended box over samples lo..hi-1; src must hold r + 1 more on each side. */
+/*
+ * One extended box over samples lo..hi-1; src must hold r + 1 more on each
+ * side. The sums are not divided by the box's weight: the division for all
+ * passes together is one multiply when the strip goes back to bytes.
+ */
 VECTOR_CLONES static void box_pass(const float *restrict src, float *restrict dst, int lo, int hi,
 		     const struct kernel *k)
 {
 	int r = k->radius;
-	float sum[LANES] = { 0 }, a = k->alpha, norm = k->norm;
+	float sum[LANES] = { 0 }, a = k->alpha;
 
 	for (int j = lo - r; j <= lo + r; j++)
 		for (int l = 0; l < LANES; l++)
@@ -141,7 +150,7 @@ VECTOR_CLONES static void box_pass(const float *restrict src, float *restrict ds
 		float *d = dst + (size_t)i * LANES;
 
 		for (int l = 0; l < LANES; l++) {
-			d[l] = (sum[l] + a * (out[l] + in[l])) * norm;
+			d[l] = sum[l] + a * (out[l] + in[l]);
 			sum[l] += in[l] - first[l];
 		}
 	}
@@ -182,7 +191,15 @@ static const float *strip_filter(const struct kernel *k, float *a, float *b, int
 /* Buffers for strips of up to n samples. */
 struct strips {
 	float *a, *b;
+	unsigned char *bytes;	/* one strip in 8 bits, for transposing */
 };
+
+static void strips_release(struct strips *s)
+{
+	free(s->a);
+	free(s->b);
+	free(s->bytes);
+}
 
 static int strips_alloc(struct strips *s, int n, const struct kernel *k)
 {
@@ -191,67 +208,69 @@ static int strips_alloc(struct strips *s, int n, const struct kernel *k)
 	/* Calloc: lanes that carry no pixel must still hold numbers. */
 	s->a = calloc(count, sizeof(float));
 	s->b = calloc(count, sizeof(float));
-	if (!s->a || !s->b) {
-		free(s->a);
-		free(s->b);
+	s->bytes = calloc((size_t)n, LANES);
+	if (!s->a || !s->b || !s->bytes) {
+		strips_release(s);
 		return error("out of memory for a blur");
 	}
 	return 0;
 }
 
-static void strips_release(struct strips *s)
-{
-	free(s->a);
-	free(s->b);
-}
-
 /*
  * Rows y0..y0+m-1 go into a strip along x: sample x holds those m rows'
- * pixel x side by side. Written once per channel count, so the channel
- * loops unroll.
+ * pixel x side by side. The transposition moves whole pixels, in bytes;
+ * the conversions to and from float then run over contiguous lanes and
+ * vectorise. Written once per channel count, so the copies unroll.
  */
-static inline void rows_to_strip(float *d, const struct image *img, int y0, int m, int c)
+static inline void rows_to_bytes(unsigned char *d, unsigned char *const *rows, int w, int m, int c)
 {
-	const unsigned char *rows[LANES];
-
-	for (int j = 0; j < m; j++)
-		rows[j] = image_row(img, y0 + j);
-	for (int x = 0; x < img->width; x++, d += LANES)
+	for (int x = 0; x < w; x++, d += LANES)
 		for (int j = 0; j < m; j++)
-			for (int ch = 0; ch < c; ch++)
-				d[j * c + ch] = rows[j][x * c + ch];
+			memcpy(d + j * c, rows[j] + x * c, (size_t)c);
 }
 
-static inline void strip_to_rows(struct image *img, const float *r, int y0, int m, int c)
+static inline void bytes_to_rows(unsigned char *const *rows, const unsigned char *s, int w, int m, int c)
 {
-	unsigned char *rows[LANES];
-
-	for (int j = 0; j < m; j++)
-		rows[j] = image_row(img, y0 + j);
-	for (int x = 0; x < img->width; x++, r += LANES)
+	for (int x = 0; x < w; x++, s += LANES)
 		for (int j = 0; j < m; j++)
-			for (int ch = 0; ch < c; ch++)
-				rows[j][x * c + ch] = clamp_u8(r[j * c + ch]);
+			memcpy(rows[j] + x * c, s + j * c, (size_t)c);
+}
+
+static void bytes_to_floats(float *restrict d, const unsigned char *restrict s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		d[i] = s[i];
+}
+
+static void floats_to_bytes(unsigned char *restrict d, const float *restrict s, size_t n,
+			    float scale)
+{
+	for (size_t i = 0; i < n; i++)
+		d[i] = clamp_u8(s[i] * scale);
 }
 
 VECTOR_CLONES static void blur_rows(struct image *img, int y0, int m, const struct kernel *k,
-		      struct strips *s)
+				    struct strips *s)
 {
-	float *d = s->a + (size_t)k->pad * LANES;
-	const float *r;
+	unsigned char *rows[LANES];
+	size_t n = (size_t)img->width * LANES;
+	int w = img->width;
 
+	for (int j = 0; j < m; j++)
+		rows[j] = image_row(img, y0 + j);
 	switch (img->channels) {
-	case 1: rows_to_strip(d, img, y0, m, 1); break;
-	case 2: rows_to_strip(d, img, y0, m, 2); break;
-	case 3: rows_to_strip(d, img, y0, m, 3); break;
-	default: rows_to_strip(d, img, y0, m, 4); break;
+	case 1: rows_to_bytes(s->bytes, rows, w, m, 1); break;
+	case 2: rows_to_bytes(s->bytes, rows, w, m, 2); break;
+	case 3: rows_to_bytes(s->bytes, rows, w, m, 3); break;
+	default: rows_to_bytes(s->bytes, rows, w, m, 4); break;
 	}
-	r = strip_filter(k, s->a, s->b, img->width);
+	bytes_to_floats(s->a + (size_t)k->pad * LANES, s->bytes, n);
+	floats_to_bytes(s->bytes, strip_filter(k, s->a, s->b, w), n, k->scale);
 	switch (img->channels) {
-	case 1: strip_to_rows(img, r, y0, m, 1); break;
-	case 2: strip_to_rows(img, r, y0, m, 2); break;
-	case 3: strip_to_rows(img, r, y0, m, 3); break;
-	default: strip_to_rows(img, r, y0, m, 4); break;
+	case 1: bytes_to_rows(rows, s->bytes, w, m, 1); break;
+	case 2: bytes_to_rows(rows, s->bytes, w, m, 2); break;
+	case 3: bytes_to_rows(rows, s->bytes, w, m, 3); break;
+	default: bytes_to_rows(rows, s->bytes, w, m, 4); break;
 	}
 }
 
@@ -277,7 +296,7 @@ VECTOR_CLONES static void blur_columns(struct image *img, size_t x0, int m, cons
 		unsigned char *row = image_row(img, y) + x0;
 
 		for (int l = 0; l < m; l++)
-			row[l] = clamp_u8(r[(size_t)y * LANES + l]);
+			row[l] = clamp_u8(r[(size_t)y * LANES + l] * k->scale);
 	}
 }
 
