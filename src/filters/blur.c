@@ -300,18 +300,25 @@ VECTOR_CLONES static void blur_columns(struct image *img, size_t x0, int m, cons
 	}
 }
 
-static int blur_separable(struct image *img, const struct kernel *k)
+/* Blurs img along its rows, then along its columns, with strips s (big enough). */
+static void blur_strips(struct image *img, const struct kernel *k, struct strips *s)
 {
-	struct strips s;
 	int per = LANES / img->channels;
 	size_t bytes = (size_t)img->width * img->channels;
 
+	for (int y = 0; y < img->height; y += per)
+		blur_rows(img, y, img->height - y < per ? img->height - y : per, k, s);
+	for (size_t x = 0; x < bytes; x += LANES)
+		blur_columns(img, x, bytes - x < LANES ? (int)(bytes - x) : LANES, k, s);
+}
+
+static int blur_separable(struct image *img, const struct kernel *k)
+{
+	struct strips s;
+
 	if (strips_alloc(&s, img->width > img->height ? img->width : img->height, k) < 0)
 		return -1;
-	for (int y = 0; y < img->height; y += per)
-		blur_rows(img, y, img->height - y < per ? img->height - y : per, k, &s);
-	for (size_t x = 0; x < bytes; x += LANES)
-		blur_columns(img, x, bytes - x < LANES ? (int)(bytes - x) : LANES, k, &s);
+	blur_strips(img, k, &s);
 	strips_release(&s);
 	return 0;
 }
@@ -340,37 +347,78 @@ static int boxblur(struct image *img, const double *args)
 /*
  * Unsharp mask: each colour sample moves away from its blurred value by
  * amount times the difference, where that difference is at least threshold
- * (so flat, noisy areas stay as they are). Alpha is kept.
+ * (so flat, noisy areas stay as they are). The loop runs over every sample,
+ * alpha too, so it vectorises; alpha stays because the blurred copy gets
+ * the original alpha back first.
  */
-static void sharpen_row(unsigned char *p, const unsigned char *b, int width,
-			int channels, int colour, float amount, float threshold)
+VECTOR_CLONES static void unsharp(unsigned char *restrict p, const unsigned char *restrict b,
+				  size_t n, float amount, float threshold)
 {
-	for (int x = 0; x < width; x++, p += channels, b += channels) {
-		for (int k = 0; k < colour; k++) {
-			float d = (float)p[k] - (float)b[k];
-			float v = (float)p[k] + amount * d;
+	for (size_t i = 0; i < n; i++) {
+		float d = (float)p[i] - (float)b[i];
+		unsigned char v = clamp_u8((float)p[i] + amount * d);
 
-			p[k] = fabsf(d) >= threshold ? clamp_u8(v) : p[k];
-		}
+		p[i] = (d >= threshold || -d >= threshold) ? v : p[i];
 	}
 }
 
+/* Copies the alpha of n pixels from src to dst, for 2- and 4-channel images. */
+static void copy_alpha(unsigned char *dst, const unsigned char *src, size_t n, int c)
+{
+	if (c == 2 || c == 4)
+		for (size_t i = (size_t)c - 1; i < n * c; i += (size_t)c)
+			dst[i] = src[i];
+}
+
+/*
+ * Sharpens band rows y0..y0+rows-1 through band, which gets those rows
+ * with halo more above and below (clamped, as the border rule says): as
+ * many as the blur reaches, so the blur of the middle rows is exact.
+ */
+static void sharpen_band(struct image *img, struct image *band, int y0, int rows, int halo,
+			 const struct kernel *k, struct strips *s, const double *args)
+{
+	size_t row = (size_t)img->width * img->channels;
+
+	band->height = rows + 2 * halo;
+	for (int j = 0; j < band->height; j++)
+		memcpy(image_row(band, j), image_row(img, clamp_index(y0 - halo + j, img->height)), row);
+	blur_strips(band, k, s);
+	/* Where the blurred copy equals the image, unsharp() changes nothing. */
+	copy_alpha(image_row(band, halo), image_row(img, y0), (size_t)rows * img->width,
+		   img->channels);
+	unsharp(image_row(img, y0), image_row(band, halo), (size_t)rows * row,
+		(float)args[1], (float)args[2]);
+}
+
+/*
+ * The image is sharpened in bands of SHARPEN_BAND rows, so the blurred
+ * copy it is compared with stays small and in cache, and no copy of the
+ * whole image is ever made.
+ */
+#define SHARPEN_BAND 128
+
 static int sharpen(struct image *img, const double *args)
 {
-	struct image blurred = IMAGE_INIT;
+	struct image band = IMAGE_INIT;
+	struct strips s;
+	struct kernel k;
+	int halo, rows;
 
-	if (image_alloc(&blurred, img->width, img->height, img->channels) < 0)
+	kernel_gaussian(&k, args[0]);
+	halo = k.pad;
+	rows = img->height < SHARPEN_BAND ? img->height : SHARPEN_BAND;
+	if (image_alloc(&band, img->width, rows + 2 * halo, img->channels) < 0)
 		return -1;
-	memcpy(blurred.pixels, img->pixels,
-	       (size_t)img->width * (size_t)img->height * (size_t)img->channels);
-	if (blur_gaussian(&blurred, args[0]) < 0) {
-		image_release(&blurred);
+	if (strips_alloc(&s, img->width > band.height ? img->width : band.height, &k) < 0) {
+		image_release(&band);
 		return -1;
 	}
-	for (int y = 0; y < img->height; y++)
-		sharpen_row(image_row(img, y), image_row(&blurred, y), img->width,
-			    img->channels, colour_channels(img), (float)args[1], (float)args[2]);
-	image_release(&blurred);
+	for (int y = 0; y < img->height; y += rows)
+		sharpen_band(img, &band, y, img->height - y < rows ? img->height - y : rows, halo,
+			     &k, &s, args);
+	strips_release(&s);
+	image_release(&band);
 	return 0;
 }
 
