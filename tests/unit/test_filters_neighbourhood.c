@@ -118,10 +118,10 @@ static void test_blur_below_sigma_2_is_a_sampled_gaussian_within_1_level(void **
 }
 
 /*
- * From sigma 2 the blur is four extended boxes. The bound chosen is 3
- * levels: a hard step is the worst case for an edge, where the kernels'
- * difference gives up to 1.9 levels, plus the rounding to 8 bits after each
- * of the two passes.
+ * From sigma 2 the blur is three extended boxes. The bound chosen is 3
+ * levels: a hard step is the worst case for an edge, where the kernels
+ * differ by up to 2.5 levels, and the two roundings to 8 bits add to that
+ * (2.8 measured).
  */
 static void test_blur_matches_true_gaussian_within_3_levels(void **state)
 {
