@@ -40,7 +40,6 @@ struct median {
 	int x0, ncols;
 	uint16_t *coarse;	/* [ncols][16] */
 	uint16_t *fine;		/* [16][ncols][16] */
-	uint16_t kcoarse[16];
 	uint16_t kfine[16][16];
 	int updated[16];	/* first column of the window kfine[k] holds, or -1 */
 };
@@ -98,26 +97,43 @@ static void columns_down(struct median *m, const struct image *img, int y, int c
 	}
 }
 
-static void add16(uint16_t *restrict h, const uint16_t *restrict plus)
-{
-	for (int i = 0; i < 16; i++)
-		h[i] = (uint16_t)(h[i] + plus[i]);
-}
-
-static void slide16(uint16_t *restrict h, const uint16_t *plus, const uint16_t *minus)
-{
-	for (int i = 0; i < 16; i++)
-		h[i] = (uint16_t)(h[i] + plus[i] - minus[i]);
-}
-
 /*
- * The bin of 16 where rank t falls, with *below set to the count in the
- * bins before it. Branch-free: which bin it is changes from pixel to pixel
- * in ways no predictor guesses. With SSE2 (every x86-64) the prefix sums
- * take three shifts and adds per half instead of a chain of sixteen; counts
- * never exceed 101 x 101, so signed 16-bit lanes hold them.
+ * A histogram of 16 bins held by value: in two SSE2 registers on x86-64
+ * (every such CPU has them), so the kernel histogram that slides along a
+ * row never makes a round trip through memory; in a plain array elsewhere.
+ * Counts never exceed 101 x 101, so signed 16-bit lanes hold them.
  */
+static const uint16_t no_bins[16];
+
 #ifdef __SSE2__
+struct bins {
+	__m128i lo, hi;
+};
+
+static inline struct bins bins_load(const uint16_t *p)
+{
+	struct bins b = { _mm_loadu_si128((const __m128i *)p),
+			  _mm_loadu_si128((const __m128i *)(p + 8)) };
+
+	return b;
+}
+
+static inline void bins_store(uint16_t *p, struct bins b)
+{
+	_mm_storeu_si128((__m128i *)p, b.lo);
+	_mm_storeu_si128((__m128i *)(p + 8), b.hi);
+}
+
+/* b + plus - minus. */
+static inline struct bins bins_slide(struct bins b, const uint16_t *plus, const uint16_t *minus)
+{
+	struct bins in = bins_load(plus), out = bins_load(minus);
+
+	b.lo = _mm_sub_epi16(_mm_add_epi16(b.lo, in.lo), out.lo);
+	b.hi = _mm_sub_epi16(_mm_add_epi16(b.hi, in.hi), out.hi);
+	return b;
+}
+
 static inline __m128i prefix8(__m128i v)
 {
 	v = _mm_add_epi16(v, _mm_slli_si128(v, 2));
@@ -125,10 +141,15 @@ static inline __m128i prefix8(__m128i v)
 	return _mm_add_epi16(v, _mm_slli_si128(v, 8));
 }
 
-static int rank_bin(const uint16_t *h, unsigned t, unsigned *below)
+/*
+ * The bin where rank t falls, with *below set to the count in the bins
+ * before it. Branch-free, since which bin it is changes from pixel to
+ * pixel in ways no predictor guesses: prefix sums in three shifts and adds
+ * per half, one compare, one mask.
+ */
+static inline int bins_rank(struct bins b, unsigned t, unsigned *below)
 {
-	__m128i lo = prefix8(_mm_loadu_si128((const __m128i *)h));
-	__m128i hi = prefix8(_mm_loadu_si128((const __m128i *)(h + 8)));
+	__m128i lo = prefix8(b.lo), hi = prefix8(b.hi);
 	__m128i last = _mm_shufflehi_epi16(lo, 0xff), tv = _mm_set1_epi16((short)t);
 	uint16_t prefix[16];
 	unsigned over;
@@ -144,13 +165,37 @@ static int rank_bin(const uint16_t *h, unsigned t, unsigned *below)
 	return bin;
 }
 #else
-static int rank_bin(const uint16_t *h, unsigned t, unsigned *below)
+struct bins {
+	uint16_t v[16];
+};
+
+static inline struct bins bins_load(const uint16_t *p)
+{
+	struct bins b;
+
+	memcpy(b.v, p, sizeof(b.v));
+	return b;
+}
+
+static inline void bins_store(uint16_t *p, struct bins b)
+{
+	memcpy(p, b.v, sizeof(b.v));
+}
+
+static inline struct bins bins_slide(struct bins b, const uint16_t *plus, const uint16_t *minus)
+{
+	for (int i = 0; i < 16; i++)
+		b.v[i] = (uint16_t)(b.v[i] + plus[i] - minus[i]);
+	return b;
+}
+
+static inline int bins_rank(struct bins b, unsigned t, unsigned *below)
 {
 	unsigned sum = 0, under = 0;
 	int bin = 0;
 
 	for (int i = 0; i < 16; i++) {
-		unsigned next = sum + h[i];
+		unsigned next = sum + b.v[i];
 		int before = next <= t;
 
 		bin += before;
@@ -163,33 +208,36 @@ static int rank_bin(const uint16_t *h, unsigned t, unsigned *below)
 #endif
 
 /*
- * Brings kfine[k] to the window of columns x .. x + 2r: by sliding it when
- * it was last used a little to the left, else by summing from scratch.
+ * Brings kfine[k] to the window of columns x .. x + 2r, and returns it: by
+ * sliding it when it was last used a little to the left, else by summing
+ * from scratch.
  */
-static void kernel_fine(struct median *m, int k, int x)
+static struct bins kernel_fine(struct median *m, int k, int x)
 {
-	uint16_t *h = m->kfine[k];
 	int from = m->updated[k], span = 2 * m->r + 1;
+	struct bins f;
 
 	if (from < 0 || x - from >= span) {
-		memset(h, 0, 16 * sizeof(uint16_t));
+		f = bins_load(no_bins);
 		for (int p = x; p < x + span; p++)
-			add16(h, fine_at(m, k, p));
+			f = bins_slide(f, fine_at(m, k, p), no_bins);
 	} else {
+		f = bins_load(m->kfine[k]);
 		for (int p = from; p < x; p++)
-			slide16(h, fine_at(m, k, p + span), fine_at(m, k, p));
+			f = bins_slide(f, fine_at(m, k, p + span), fine_at(m, k, p));
 	}
+	bins_store(m->kfine[k], f);
 	m->updated[k] = x;
+	return f;
 }
 
 /* The value of rank t (0-based) in the kernel whose first column is x. */
-static unsigned kernel_rank(struct median *m, int x, unsigned t)
+static unsigned kernel_rank(struct median *m, struct bins coarse, int x, unsigned t)
 {
 	unsigned below, below_fine;
-	int k = rank_bin(m->kcoarse, t, &below);
+	int k = bins_rank(coarse, t, &below);
 
-	kernel_fine(m, k, x);
-	return (unsigned)(k * 16 + rank_bin(m->kfine[k], t - below, &below_fine));
+	return (unsigned)(k * 16 + bins_rank(kernel_fine(m, k, x), t - below, &below_fine));
 }
 
 /* Output row y of the stripe, channel ch. */
@@ -198,17 +246,17 @@ static void median_row(struct median *m, struct image *out, int y, int ch, int n
 	int span = 2 * m->r + 1, c = m->channels;
 	unsigned t = (unsigned)(span * span) / 2;
 	unsigned char *row = image_row(out, y) + (size_t)m->x0 * c + ch;
+	struct bins coarse = bins_load(no_bins);
 
-	memset(m->kcoarse, 0, sizeof(m->kcoarse));
 	for (int k = 0; k < 16; k++)
 		m->updated[k] = -1;
 	for (int p = 0; p < span; p++)
-		add16(m->kcoarse, m->coarse + (size_t)p * 16);
+		coarse = bins_slide(coarse, m->coarse + (size_t)p * 16, no_bins);
 	for (int x = 0; x < n; x++) {
 		if (x > 0)
-			slide16(m->kcoarse, m->coarse + (size_t)(x + span - 1) * 16,
-				m->coarse + (size_t)(x - 1) * 16);
-		row[(size_t)x * c] = (unsigned char)kernel_rank(m, x, t);
+			coarse = bins_slide(coarse, m->coarse + (size_t)(x + span - 1) * 16,
+					    m->coarse + (size_t)(x - 1) * 16);
+		row[(size_t)x * c] = (unsigned char)kernel_rank(m, coarse, x, t);
 	}
 }
 
