@@ -8,9 +8,12 @@
  *
  * Borders: a neighbourhood filter (blur, boxblur, sharpen, edges, emboss,
  * median, resize, thumbnail) reads a pixel outside the image as the nearest
- * pixel inside it (clamp, also called replicate). Every one of them gets its
- * border from border_pad_row() or clamp_index(), so the rule lives in one
- * place (border.c).
+ * pixel inside it (clamp, also called replicate), the rule photo editors
+ * use, which neither darkens nor wraps the edges. Each gets its border from
+ * clamp_index() (one coordinate) or border_pad_row() (a row with its end
+ * pixels repeated, border.c); the blur's strips repeat their end samples
+ * the same way. The tests compare every one of them with a reference that
+ * clamps its coordinates.
  *
  * Alpha: colour filters (every point filter, levels, equalize, edges, emboss,
  * sharpen) leave alpha untouched. Filters that move or mix pixels (blur,
@@ -109,7 +112,7 @@ static inline unsigned luma601(unsigned r, unsigned g, unsigned b)
 /* point.c: maps every colour sample v of img to lut[v]; alpha is left alone. */
 void lut_apply(struct image *img, const unsigned char lut[256]);
 
-/* border.c: the clamp rule. */
+/* The clamp rule for one coordinate: i moved into 0 .. n - 1. */
 static inline int clamp_index(int i, int n)
 {
 	return i < 0 ? 0 : i >= n ? n - 1 : i;
