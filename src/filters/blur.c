@@ -10,8 +10,8 @@
  * vectorise; a strip fits in the L2 cache. Between the two passes the image
  * is kept in 8 bits, which costs at most half a level.
  *
- * The Gaussian is a sampled Gaussian kernel (radius 3.5 sigma) for sigma
- * below 2, and from 2 up three passes of an extended box filter (Gwosdek,
+ * The Gaussian is a sampled Gaussian kernel (radius 3 sigma) for sigma
+ * below 1, and from 1 up three passes of an extended box filter (Gwosdek,
  * Grewenig, Bruhn and Weickert, "Theoretical foundations of Gaussian
  * convolution by extended box filtering", 2011): a running sum whose width
  * carries a fractional weight at both ends, chosen so the three passes have
@@ -19,13 +19,14 @@
  * whatever sigma is.
  *
  * Error bound against a true Gaussian (double precision, clamped borders),
- * tested in tests/unit/test_filters_neighbourhood.c: below sigma 2, 1 level;
- * from sigma 2, 3 levels on hard step edges, noise and photographs (the
- * kernels differ by at most 2.5 levels on a step; measured worst 2.8 with
- * the two roundings to 8 bits), under half a level on average. A fourth
- * box would bring the step error to 1.9 levels for a third more time. The
- * theoretical worst case, a lone bright pixel on black, is 10 levels (half
- * the L1 distance between the 2-D kernels, times 255).
+ * tested in tests/unit/test_filters_neighbourhood.c: below sigma 1, 1 level;
+ * from sigma 1, 3.5 levels on hard step edges, noise and photographs: the
+ * kernels differ by at most 2.5 levels on a step, and the two roundings to
+ * 8 bits add at most 1 (3.0 measured on steps, 2.5 on a photograph, under
+ * half a level on average). A fourth box would bring the step error to 1.9
+ * levels for a third more time. The theoretical worst case, a lone bright
+ * pixel on black, is 10 levels (half the L1 distance between the 2-D
+ * kernels, times 255).
  */
 #include "filters/filters.h"
 
@@ -36,8 +37,8 @@
 #include "error.h"
 
 #define LANES 32
-#define FIR_SIGMA_MAX 2.0
-#define FIR_RADIUS_MAX 7
+#define FIR_SIGMA_MAX 1.0
+#define FIR_RADIUS_MAX 3
 #define BOX_PASSES 3	/* see the error bound above */
 
 /* A 1-D kernel: either a short sampled one or BOX_PASSES extended boxes. */
@@ -56,7 +57,7 @@ static void kernel_sampled_gaussian(struct kernel *k, double sigma)
 	double sum = 0;
 
 	k->fir = 1;
-	k->radius = (int)ceil(3.5 * sigma);
+	k->radius = (int)ceil(3 * sigma);
 	if (k->radius > FIR_RADIUS_MAX)
 		k->radius = FIR_RADIUS_MAX;
 	for (int j = -k->radius; j <= k->radius; j++)
@@ -430,7 +431,7 @@ static int sharpen(struct image *img, const double *args)
 
 const struct filter filter_blur = {
 	.name = "blur",
-	.help = "Gaussian blur; from sigma 2 three extended boxes, within 3 levels of the true Gaussian",
+	.help = "Gaussian blur (from sigma 1 three extended boxes, within 3.5 levels of the true Gaussian)",
 	.apply = blur,
 	.params = {
 		{ "sigma", 2, 0.3, 250, "standard deviation in pixels", NULL },
