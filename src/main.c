@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "bench.h"
 #include "engine.h"
 #include "error.h"
 #include "filter.h"
@@ -158,6 +159,7 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 } commands[] = {
 	{ "run", cmd_run },
+	{ "bench", bench_main },
 	{ "filters", cmd_filters },
 	{ "info", cmd_info },
 };

@@ -157,8 +157,7 @@ void report_summary(const struct batch *b, const struct walk *w, uint64_t wall_n
 	summary_workers(b, wall);
 }
 
-/* Writes s as a JSON string, escaping what JSON requires. */
-static void json_string(FILE *f, const char *s)
+void json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; s && *s; s++) {
@@ -174,8 +173,7 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* Writes s as a CSV field, quoted when it holds a comma, quote or line break. */
-static void csv_string(FILE *f, const char *s)
+void csv_string(FILE *f, const char *s)
 {
 	if (!s)
 		s = "";

@@ -13,6 +13,7 @@
  */
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "engine.h"
 #include "walk.h"
@@ -36,5 +37,11 @@ void report_summary(const struct batch *b, const struct walk *w, uint64_t wall_n
 
 /* Writes one record per image to path, JSON or CSV by its extension. */
 int report_manifest(const struct batch *b, const char *path);
+
+/* Writes s as a JSON string, escaping what JSON requires; NULL as "". */
+void json_string(FILE *f, const char *s);
+
+/* Writes s as a CSV field, quoted when it holds a comma, quote or line break. */
+void csv_string(FILE *f, const char *s);
 
 #endif
