@@ -409,9 +409,10 @@ static int measure(const struct bench *bn, const struct walk *w, struct result *
 	ret = engine_run(&b);
 	run->wall = (clock_ns() - start) / 1e9;
 	run->cpu = cpu_seconds() - cpu;
+	if (ret < 0 && !error_message()[0])
+		return error("%s backend: cannot run", backend_name(run->backend));
 	if (ret < 0)
-		return error("%s backend: %s", backend_name(run->backend),
-			     error_message()[0] ? error_message() : "cannot run");
+		return error_prefix(backend_name(run->backend));
 	sum_results(&b, run);
 	return 0;
 }
