@@ -220,6 +220,22 @@ static void bench_option(struct bench *bn, int c, const char *arg)
 	}
 }
 
+/*
+ * A report file that cannot be created is found before the runs, not after
+ * them; a file made only to find out is removed again.
+ */
+static void check_writable(const char *option, const char *path)
+{
+	int existed = access(path, F_OK) == 0;
+	FILE *f = fopen(path, "a");
+
+	if (!f)
+		usage_error("%s %s: cannot create: %s", option, path, strerror(errno));
+	fclose(f);
+	if (!existed)
+		remove(path);
+}
+
 static void bench_parse(struct bench *bn, int argc, char **argv)
 {
 	struct option table[NOPTIONS + 1];
@@ -237,6 +253,12 @@ static void bench_parse(struct bench *bn, int argc, char **argv)
 	if (bn->nsizes == 0)
 		default_sizes(bn);
 	bn->keep_outputs = bn->job.outdir != NULL;
+	if (bn->json)
+		check_writable("--json", bn->json);
+	if (bn->csv)
+		check_writable("--csv", bn->csv);
+	if (bn->svg)
+		check_writable("--svg", bn->svg);
 	chain_format(&bn->job.chain, bn->chain, sizeof(bn->chain));
 }
 
@@ -481,10 +503,11 @@ static int run_all(struct bench *bn, const struct walk *w, struct result *result
 			run->repeat = r;
 			if (measure(bn, w, results, run) < 0)
 				return -1;
-			bn->nruns++;
-			progress_line(run, bn->nruns, (size_t)bn->repeat * (size_t)bn->nrows);
+			/* A run cut short by Ctrl-C did not do the whole job: leave it out. */
 			if (engine_interrupted)
 				return 0;
+			bn->nruns++;
+			progress_line(run, bn->nruns, (size_t)bn->repeat * (size_t)bn->nrows);
 		}
 	}
 	return 0;

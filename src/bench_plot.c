@@ -193,6 +193,7 @@ static int has_backend(const struct bench *bn, enum backend be)
 	return 0;
 }
 
+/* A line in the entry's style; a measured series (no dash) gets its marker too. */
 static void legend_entry(FILE *f, int n, const char *colour, const char *dash, const char *text)
 {
 	double y = TOP + 10 + 22 * n;
@@ -200,6 +201,9 @@ static void legend_entry(FILE *f, int n, const char *colour, const char *dash, c
 	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 		"stroke-width=\"2\"%s%s%s/>", RIGHT + 25, y, RIGHT + 55, y, colour,
 		dash ? " stroke-dasharray=\"" : "", dash ? dash : "", dash ? "\"" : "");
+	if (!dash)
+		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>",
+			RIGHT + 40, y, colour);
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\">%s</text>\n",
 		RIGHT + 62, y + 4, text);
 }
@@ -218,6 +222,8 @@ static void draw_legend(FILE *f, const struct bench *bn)
 		snprintf(text, sizeof(text), "Amdahl fit, f = %.3f", bn->amdahl_f);
 		legend_entry(f, n++, "#ff7f0e", "2 3", text);
 	}
+	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#555\">"
+		"points: median; bars: min..max</text>\n", RIGHT + 25, TOP + 14 + 22 * n);
 	fputs("</g>\n", f);
 }
 

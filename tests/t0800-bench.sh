@@ -71,4 +71,5 @@ expect_exit 2 "$PIXPOOL" bench in --backend threads 2>/dev/null
 expect_exit 2 "$PIXPOOL" bench in --repeat 0 2>/dev/null
 expect_exit 2 "$PIXPOOL" bench in --quality 101 2>/dev/null
 expect_exit 2 "$PIXPOOL" bench 2>/dev/null
+expect_exit 2 "$PIXPOOL" bench in --json no/such/folder/b.json 2>/dev/null
 exit 0
