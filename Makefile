@@ -35,6 +35,9 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/third_party/stb.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
+# bench prints the flags it was built with, so its figures say what they measured.
+$(B)/obj/src/bench.o: CPPFLAGS += -DPIXPOOL_CFLAGS='"$(strip $(WARN) $(CFLAGS) $(OMP) $(SANFLAGS))"'
+
 ifeq ($(V),1)
   Q :=
   say = @true
@@ -49,9 +52,6 @@ all: $(B)/pixpool
 $(B)/pixpool: $(B)/obj/src/main.o $(LIB_OBJ)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
-
-# bench prints the flags it was built with, so its figures say what they measured.
-$(B)/obj/src/bench.o: CPPFLAGS += -DPIXPOOL_CFLAGS='"$(strip $(WARN) $(CFLAGS) $(OMP) $(SANFLAGS))"'
 
 $(B)/obj/%.o: %.c
 	$(call say,CC,$<)

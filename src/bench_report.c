@@ -113,15 +113,15 @@ static void json_number(FILE *f, const char *key, double v, const char *after)
 static void json_machine(FILE *f, const struct bench_machine *m)
 {
 	fputs("  \"machine\": {\"cpu_model\": ", f);
-	json_string(f, m->cpu_model);
+	report_json_string(f, m->cpu_model);
 	fputs(", \"kernel\": ", f);
-	json_string(f, m->kernel);
+	report_json_string(f, m->kernel);
 	fprintf(f, ", \"logical_cpus\": %d, \"allowed_cpus\": %d, \"memory_bytes\": %llu, "
 		"\"compiler\": ", m->logical_cpus, m->allowed_cpus,
 		(unsigned long long)m->memory_bytes);
-	json_string(f, m->compiler);
+	report_json_string(f, m->compiler);
 	fputs(", \"cflags\": ", f);
-	json_string(f, m->cflags);
+	report_json_string(f, m->cflags);
 	fputs("},\n", f);
 }
 
@@ -143,10 +143,10 @@ static void json_job(FILE *f, const struct bench *bn)
 	fputs("  \"job\": {\"inputs\": [", f);
 	for (int i = 0; i < job->ninputs; i++) {
 		fputs(i ? ", " : "", f);
-		json_string(f, job->inputs[i]);
+		report_json_string(f, job->inputs[i]);
 	}
 	fputs("], \"filter\": ", f);
-	json_string(f, bn->chain);
+	report_json_string(f, bn->chain);
 	fprintf(f, ", \"format\": \"%s\", \"quality\": %d, \"schedule\": \"%s\", \"ipc\": \"%s\", "
 		"\"pinned\": %s, \"repeat\": %d, \"warmup\": %s, ",
 		job->format ? format_extension(job->format) : "same", job->quality,
@@ -155,7 +155,7 @@ static void json_job(FILE *f, const struct bench *bn)
 	json_list(f, bn);
 	fputs(", \"output\": ", f);
 	if (bn->keep_outputs)
-		json_string(f, job->outdir);
+		report_json_string(f, job->outdir);
 	else
 		fputs("null", f);
 	fprintf(f, ", \"images\": %zu, \"input_bytes\": %llu, ", bn->images,
@@ -315,7 +315,7 @@ int bench_write_csv(const struct bench *bn, const char *path)
 
 		if (!r->runs)
 			continue;
-		csv_string(f, backend_name(r->backend));
+		report_csv_string(f, backend_name(r->backend));
 		fprintf(f, ",%d,%d,", r->workers, r->runs);
 		csv_number(f, r->wall.median, ",");
 		csv_number(f, r->wall.min, ",");

@@ -157,7 +157,8 @@ void report_summary(const struct batch *b, const struct walk *w, uint64_t wall_n
 	summary_workers(b, wall);
 }
 
-void json_string(FILE *f, const char *s)
+/* Writes s as a JSON string, escaping what JSON requires. */
+static void json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; s && *s; s++) {
@@ -173,7 +174,8 @@ void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-void csv_string(FILE *f, const char *s)
+/* Writes s as a CSV field, quoted when it holds a comma, quote or line break. */
+static void csv_string(FILE *f, const char *s)
 {
 	if (!s)
 		s = "";
@@ -255,4 +257,14 @@ int report_manifest(const struct batch *b, const char *path)
 	if (fclose(f) != 0)
 		return error("%s: cannot write: %s", path, strerror(errno));
 	return 0;
+}
+
+void report_json_string(FILE *f, const char *s)
+{
+	json_string(f, s);
+}
+
+void report_csv_string(FILE *f, const char *s)
+{
+	csv_string(f, s);
 }

@@ -38,10 +38,8 @@ void report_summary(const struct batch *b, const struct walk *w, uint64_t wall_n
 /* Writes one record per image to path, JSON or CSV by its extension. */
 int report_manifest(const struct batch *b, const char *path);
 
-/* Writes s as a JSON string, escaping what JSON requires; NULL as "". */
-void json_string(FILE *f, const char *s);
-
-/* Writes s as a CSV field, quoted when it holds a comma, quote or line break. */
-void csv_string(FILE *f, const char *s);
+/* The manifest's escaping, for other files with strings in them (bench's JSON and CSV). */
+void report_json_string(FILE *f, const char *s);
+void report_csv_string(FILE *f, const char *s);
 
 #endif
