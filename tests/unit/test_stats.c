@@ -133,6 +133,30 @@ static void test_amdahl_fit_of_disagreeing_points(void **state)
 	assert_true(f < stats_karp_flatt(1.6, 2) && f > stats_karp_flatt(3.2, 4));
 }
 
+/*
+ * Times from f = 0.08 with +-2% noise: the fit is the least-squares slope,
+ * summed here independently, and lands near the true f.
+ */
+static void test_amdahl_fit_of_noisy_synthetic_times(void **state)
+{
+	(void)state;
+	const double noise[] = { 1.00, 1.02, 0.98, 1.015, 0.985, 1.01, 0.99, 1.02 };
+	double p[8], s[8], sxy = 0, sxx = 0, f = -1;
+
+	for (int i = 0; i < 8; i++) {
+		double t1 = 10.0, tp;
+
+		p[i] = i + 1;
+		tp = t1 * (0.08 + 0.92 / p[i]) * noise[i];
+		s[i] = t1 / tp;
+		sxy += (1 - 1 / p[i]) * (1 / s[i] - 1 / p[i]);
+		sxx += (1 - 1 / p[i]) * (1 - 1 / p[i]);
+	}
+	assert_int_equal(stats_amdahl_fit(p, s, 8, &f), 0);
+	assert_double_equal(f, sxy / sxx, 1e-12);
+	assert_double_equal(f, 0.08, 0.01);
+}
+
 static void test_amdahl_fit_needs_more_than_one_worker(void **state)
 {
 	(void)state;
@@ -156,6 +180,7 @@ int main(void)
 		cmocka_unit_test(test_amdahl_fit_recovers_a_known_serial_fraction),
 		cmocka_unit_test(test_amdahl_fit_of_noisy_speedups_is_least_squares),
 		cmocka_unit_test(test_amdahl_fit_of_disagreeing_points),
+		cmocka_unit_test(test_amdahl_fit_of_noisy_synthetic_times),
 		cmocka_unit_test(test_amdahl_fit_needs_more_than_one_worker),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
