@@ -67,7 +67,8 @@ static void scale(const struct bench *bn, struct axes *a)
 		xmax = fmax(xmax, r->workers);
 		ymax = fmax(ymax, bn->rows[0].wall.median / r->wall.min);
 	}
-	ymax = fmax(ymax, xmax);
+	/* A little headroom, so no whisker ends on the top edge. */
+	ymax = fmax(ymax * 1.05, xmax);
 	a->xstep = fmax(1, round(nice_step(xmax, 8)));
 	a->ystep = nice_step(ymax, 8);
 	a->xmax = ceil(xmax / a->xstep) * a->xstep;
@@ -157,6 +158,19 @@ static void draw_reference(FILE *f, const struct bench *bn, const struct axes *a
 	fputs("\"/></g>\n", f);
 }
 
+/*
+ * Opens a point's element, left open for its tooltip. The baseline is a
+ * hollow square, so it stays visible where a 1-worker pool lands on it.
+ */
+static void marker(FILE *f, enum backend be, double x, double y)
+{
+	if (be == BACKEND_SERIAL)
+		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"11\" height=\"11\" "
+			"fill=\"none\" stroke-width=\"2\">", x - 5.5, y - 5.5);
+	else
+		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\">", x, y);
+}
+
 /* A backend's points in order of workers (rows are), its line, and each min..max whisker. */
 static void draw_series(FILE *f, const struct bench *bn, const struct axes *a, enum backend be)
 {
@@ -177,10 +191,10 @@ static void draw_series(FILE *f, const struct bench *bn, const struct axes *a, e
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 			"stroke-width=\"1.5\"/>\n", px(a, r->workers), py(a, t1 / r->wall.max),
 			px(a, r->workers), py(a, t1 / r->wall.min));
-		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\"><title>%s, %d worker%s: "
-			"%.2fx (%.3f s)</title></circle>\n", px(a, r->workers), py(a, r->speedup),
+		marker(f, be, px(a, r->workers), py(a, r->speedup));
+		fprintf(f, "<title>%s, %d worker%s: %.2fx (%.3f s)</title></%s>\n",
 			backend_name(be), r->workers, r->workers == 1 ? "" : "s", r->speedup,
-			r->wall.median);
+			r->wall.median, be == BACKEND_SERIAL ? "rect" : "circle");
 	}
 	fputs("</g>\n", f);
 }
@@ -193,17 +207,20 @@ static int has_backend(const struct bench *bn, enum backend be)
 	return 0;
 }
 
-/* A line in the entry's style; a measured series (no dash) gets its marker too. */
-static void legend_entry(FILE *f, int n, const char *colour, const char *dash, const char *text)
+/* A line in the entry's style; a backend (be >= 0) gets its marker too. */
+static void legend_entry(FILE *f, int n, int be, const char *colour, const char *dash,
+			 const char *text)
 {
 	double y = TOP + 10 + 22 * n;
 
 	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 		"stroke-width=\"2\"%s%s%s/>", RIGHT + 25, y, RIGHT + 55, y, colour,
 		dash ? " stroke-dasharray=\"" : "", dash ? dash : "", dash ? "\"" : "");
-	if (!dash)
-		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>",
-			RIGHT + 40, y, colour);
+	if (be >= 0) {
+		fprintf(f, "<g stroke=\"%s\" fill=\"%s\">", colour, colour);
+		marker(f, (enum backend)be, RIGHT + 40, y);
+		fprintf(f, "</%s></g>", be == BACKEND_SERIAL ? "rect" : "circle");
+	}
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\">%s</text>\n",
 		RIGHT + 62, y + 4, text);
 }
@@ -216,11 +233,11 @@ static void draw_legend(FILE *f, const struct bench *bn)
 	fputs("<g class=\"legend\">\n", f);
 	for (int be = BACKEND_SERIAL; be <= BACKEND_OPENMP; be++)
 		if (has_backend(bn, (enum backend)be))
-			legend_entry(f, n++, colours[be], NULL, backend_name((enum backend)be));
-	legend_entry(f, n++, "#888", "6 4", "ideal (linear)");
+			legend_entry(f, n++, be, colours[be], NULL, backend_name((enum backend)be));
+	legend_entry(f, n++, -1, "#888", "6 4", "ideal (linear)");
 	if (bn->amdahl_ok) {
 		snprintf(text, sizeof(text), "Amdahl fit, f = %.3f", bn->amdahl_f);
-		legend_entry(f, n++, "#ff7f0e", "2 3", text);
+		legend_entry(f, n++, -1, "#ff7f0e", "2 3", text);
 	}
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#555\">"
 		"points: median; bars: min..max</text>\n", RIGHT + 25, TOP + 14 + 22 * n);
@@ -245,7 +262,8 @@ int bench_write_svg(const struct bench *bn, const char *path)
 	draw_grid(f, &a);
 	draw_reference(f, bn, &a);
 	draw_axes(f, &a);
-	for (int be = BACKEND_SERIAL; be <= BACKEND_OPENMP; be++)
+	/* The baseline last, on top of the 1-worker points of the other backends. */
+	for (int be = BACKEND_OPENMP; be >= BACKEND_SERIAL; be--)
 		if (has_backend(bn, (enum backend)be))
 			draw_series(f, bn, &a, (enum backend)be);
 	draw_legend(f, bn);
