@@ -49,8 +49,7 @@ static void usage(FILE *out)
 	fputs(usage_text, out);
 }
 
-static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void usage_error(const char *fmt, ...)
+void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -132,7 +131,7 @@ enum {
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
 };
 
-static const struct option long_options[] = {
+const struct option options_long[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -155,7 +154,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void set_option(struct job *job, int c, const char *arg)
+void options_set(struct job *job, int c, const char *arg)
 {
 	switch (c) {
 	case 'o': job->outdir = arg; break;
@@ -200,8 +199,8 @@ void options_parse(struct job *job, int argc, char **argv)
 
 	optind = 1;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, "o:f:j:b:qvh", long_options, NULL)) != -1)
-		set_option(job, c, optarg);
+	while ((c = getopt_long(argc, argv, "o:f:j:b:qvh", options_long, NULL)) != -1)
+		options_set(job, c, optarg);
 	job->inputs = (const char **)argv + optind;
 	job->ninputs = argc - optind;
 	if (job->ninputs == 0)

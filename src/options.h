@@ -7,6 +7,7 @@
  * anything is read or written.
  */
 
+#include <getopt.h>
 #include <stdint.h>
 
 #include "filter.h"
@@ -46,6 +47,19 @@ void job_init(struct job *job);
  * and usage and exits with 2 on a usage error; prints help and exits 0 on -h.
  */
 void options_parse(struct job *job, int argc, char **argv);
+
+/*
+ * For a subcommand that takes run's options among its own (bench): the long
+ * options of run, ending with a row of zeros, and the function that applies
+ * one of them, c and arg as getopt_long returns them. A subcommand copies
+ * the rows it shares into its own table, so each option is parsed and
+ * checked here only.
+ */
+extern const struct option options_long[];
+void options_set(struct job *job, int c, const char *arg);
+
+/* Prints "pixpool: MESSAGE" and a hint to try --help, and exits with 2. */
+void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* The CPUs this process may run on (sched_getaffinity), at least 1. */
 int options_cpus_available(void);

@@ -262,3 +262,13 @@ int report_manifest(const struct batch *b, const char *path)
 		return error("%s: cannot write: %s", path, strerror(errno));
 	return 0;
 }
+
+void report_json_string(FILE *f, const char *s)
+{
+	json_string(f, s);
+}
+
+void report_csv_string(FILE *f, const char *s)
+{
+	csv_string(f, s);
+}

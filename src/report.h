@@ -13,6 +13,7 @@
  */
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "engine.h"
 #include "walk.h"
@@ -36,5 +37,9 @@ void report_summary(const struct batch *b, const struct walk *w, uint64_t wall_n
 
 /* Writes one record per image to path, JSON or CSV by its extension. */
 int report_manifest(const struct batch *b, const char *path);
+
+/* The manifest's escaping, for other files with strings in them (bench's JSON and CSV). */
+void report_json_string(FILE *f, const char *s);
+void report_csv_string(FILE *f, const char *s);
 
 #endif

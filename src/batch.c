@@ -1,0 +1,98 @@
+/* Setting up a batch: the inputs walked into tasks, each with its output path. */
+#include "batch.h"
+
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "error.h"
+
+/* The output path of a task: OUTDIR/REL, with the extension of the output format. */
+static char *output_path(const struct job *job, const struct task *t)
+{
+	const char *base = strrchr(t->rel, '/') ? strrchr(t->rel, '/') + 1 : t->rel;
+	const char *dot = strrchr(base, '.');
+	size_t keep = job->format && dot && dot != base ? (size_t)(dot - t->rel) : strlen(t->rel);
+	const char *ext = job->format ? format_extension(job->format) : "";
+	size_t len = strlen(job->outdir) + 1 + keep + 1 + strlen(ext) + 1;
+	char *out = malloc(len);
+
+	if (out)
+		snprintf(out, len, "%s/%.*s%s%s", job->outdir, (int)keep, t->rel,
+			 *ext ? "." : "", ext);
+	return out;
+}
+
+static int cmp_out(const void *a, const void *b)
+{
+	const struct task *x = *(struct task *const *)a, *y = *(struct task *const *)b;
+	int c = strcmp(x->out, y->out);
+
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * Two inputs may map to one output (a.jpg and a.png with --format png): the
+ * first in walk order keeps it, the other is refused, never overwritten
+ * behind the user's back.
+ */
+static int refuse_collisions(struct walk *w)
+{
+	struct task **by_out = malloc((w->ntasks ? w->ntasks : 1) * sizeof(*by_out));
+
+	if (!by_out)
+		return error("out of memory");
+	for (size_t i = 0; i < w->ntasks; i++)
+		by_out[i] = &w->tasks[i];
+	qsort(by_out, w->ntasks, sizeof(*by_out), cmp_out);
+	for (size_t i = 1; i < w->ntasks; i++)
+		if (!strcmp(by_out[i]->out, by_out[i - 1]->out))
+			by_out[i]->refused = "its output path is taken by another input with the same name";
+	free(by_out);
+	return 0;
+}
+
+/* An output path that resolves to an input file (-o pointing into the inputs) is refused. */
+static void refuse_overwriting_inputs(struct walk *w)
+{
+	for (size_t i = 0; i < w->ntasks; i++) {
+		struct stat st;
+
+		if (stat(w->tasks[i].out, &st) < 0)
+			continue;
+		for (size_t k = 0; k < w->ntasks; k++)
+			if (st.st_dev == w->tasks[k].dev && st.st_ino == w->tasks[k].ino)
+				w->tasks[i].refused = "its output path is an input file";
+	}
+}
+
+/* Walks every input; with several inputs, each one's tree goes under its own name. */
+int batch_walk(const struct job *job, struct walk *w)
+{
+	struct stat st;
+	int ret = 0;
+
+	if (stat(job->outdir, &st) == 0) {
+		w->skip = 1;
+		w->skip_dev = st.st_dev;
+		w->skip_ino = st.st_ino;
+	}
+	for (int i = 0; i < job->ninputs; i++) {
+		char *copy = strdup(job->inputs[i]);
+		int dir = stat(job->inputs[i], &st) == 0 && S_ISDIR(st.st_mode);
+		const char *prefix = dir && job->ninputs == 1 ? "" : basename(copy);
+
+		if (!copy || walk_add(w, job->inputs[i], prefix, job->follow_symlinks) < 0)
+			ret = -1;
+		free(copy);
+	}
+	for (size_t i = 0; i < w->ntasks; i++)
+		if (!(w->tasks[i].out = output_path(job, &w->tasks[i])))
+			return error("out of memory");
+	refuse_overwriting_inputs(w);
+	if (refuse_collisions(w) < 0)
+		return -1;
+	return ret;
+}
