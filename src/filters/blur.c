@@ -369,14 +369,6 @@ VECTOR_CLONES static void unsharp(unsigned char *restrict p, const unsigned char
 	}
 }
 
-/* Copies the alpha of n pixels from src to dst, for 2- and 4-channel images. */
-static void copy_alpha(unsigned char *dst, const unsigned char *src, size_t n, int c)
-{
-	if (c == 2 || c == 4)
-		for (size_t i = (size_t)c - 1; i < n * c; i += (size_t)c)
-			dst[i] = src[i];
-}
-
 /*
  * Sharpens band rows y0..y0+rows-1 through band, which gets those rows
  * with halo more above and below (clamped, as the border rule says): as

@@ -49,17 +49,8 @@ VECTOR_CLONES static void emboss_row(unsigned char *out, const unsigned char *a,
 	for (int i = 0; i < n; i++) {
 		int v = -2 * a[i - c] - a[i] - b[i - c] + b[i] + b[i + c] + d[i] + 2 * d[i + c];
 
-		out[i] = (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
+		out[i] = clamp_byte(v);
 	}
-}
-
-/* Puts back the alpha of mid into out, for 2- and 4-channel images. */
-static void keep_alpha(unsigned char *out, const unsigned char *mid, int width, int c)
-{
-	if (c != 2 && c != 4)
-		return;
-	for (int x = 0; x < width; x++)
-		out[x * c + c - 1] = mid[x * c + c - 1];
 }
 
 static int filter3(struct image *img, kernel3_row *fn)
@@ -80,7 +71,7 @@ static int filter3(struct image *img, kernel3_row *fn)
 
 		border_pad_row(down, image_row(img, clamp_index(y + 1, h)), w, c, 1);
 		fn(image_row(img, y), up + c, mid + c, down + c, w * c, c);
-		keep_alpha(image_row(img, y), mid + c, w, c);
+		copy_alpha(image_row(img, y), mid + c, (size_t)w, c);
 	}
 	free(ring);
 	return 0;

@@ -89,6 +89,14 @@ static inline unsigned char clamp_u8(float v)
 	return (unsigned char)(int)v;
 }
 
+/* v clamped to 0..255, for integer arithmetic. */
+static inline unsigned char clamp_byte(int v)
+{
+	v = v < 0 ? 0 : v;
+	v = v > 255 ? 255 : v;
+	return (unsigned char)v;
+}
+
 /* Rec. 601 luma of an RGB pixel, in 16-bit fixed point, rounded. */
 static inline unsigned luma601(unsigned r, unsigned g, unsigned b)
 {
@@ -125,6 +133,13 @@ static inline int clamp_index(int i, int n)
  */
 void border_pad_row(unsigned char *dst, const unsigned char *row, int width,
 		    int channels, int pad);
+
+/*
+ * border.c: copies the alpha of n pixels from src to dst (nothing for 1 or 3
+ * channels). Colour filters whose loops run over every sample, so that they
+ * vectorise, put alpha back with it.
+ */
+void copy_alpha(unsigned char *dst, const unsigned char *src, size_t n, int channels);
 
 /* blur.c: Gaussian blur of img in place, for sharpen and whoever needs it. */
 int blur_gaussian(struct image *img, double sigma);

@@ -144,13 +144,6 @@ static int gamma_filter(struct image *img, const double *args)
 	return lut_apply_function(img, gamma_value, args);
 }
 
-static inline unsigned char clamp_int(int v)
-{
-	v = v < 0 ? 0 : v;
-	v = v > 255 ? 255 : v;
-	return (unsigned char)v;
-}
-
 /*
  * Saturation moves each colour channel away from the pixel's luma by the
  * factor amount (0 grey, 1 unchanged, 2 twice as vivid), in 8.8 fixed point.
@@ -162,7 +155,7 @@ static inline void saturate_pixels(unsigned char *restrict p, size_t n, int c, i
 		int y = (int)luma601(p[0], p[1], p[2]);
 
 		for (int k = 0; k < 3; k++)
-			p[k] = clamp_int(y + (((p[k] - y) * s + 128) >> 8));
+			p[k] = clamp_byte(y + (((p[k] - y) * s + 128) >> 8));
 	}
 }
 
@@ -182,9 +175,9 @@ static inline void sepia_pixels(unsigned char *restrict p, size_t n, int c, int 
 	for (size_t i = 0; i < n; i++, p += c) {
 		int r = p[0], g = p[1], b = p[2];
 
-		p[0] = clamp_int((402 * r + 787 * g + 194 * b + 512) >> 10);	/* .393 .769 .189 */
-		p[1] = clamp_int((357 * r + 702 * g + 172 * b + 512) >> 10);	/* .349 .686 .168 */
-		p[2] = clamp_int((279 * r + 547 * g + 134 * b + 512) >> 10);	/* .272 .534 .131 */
+		p[0] = clamp_byte((402 * r + 787 * g + 194 * b + 512) >> 10);	/* .393 .769 .189 */
+		p[1] = clamp_byte((357 * r + 702 * g + 172 * b + 512) >> 10);	/* .349 .686 .168 */
+		p[2] = clamp_byte((279 * r + 547 * g + 134 * b + 512) >> 10);	/* .272 .534 .131 */
 	}
 }
 
