@@ -61,6 +61,50 @@ static void copy_oriented(unsigned char *dst, const struct image *src, ptrdiff_t
 	}
 }
 
+/* Swaps two runs of c bytes. */
+static inline void swap_bytes(unsigned char *a, unsigned char *b, int c)
+{
+	for (int k = 0; k < c; k++) {
+		unsigned char t = a[k];
+
+		a[k] = b[k];
+		b[k] = t;
+	}
+}
+
+static void mirror_rows(struct image *img)
+{
+	int w = img->width, c = img->channels;
+
+	for (int y = 0; y < img->height; y++) {
+		unsigned char *row = image_row(img, y);
+
+		for (int x = 0; x < w / 2; x++)
+			swap_bytes(row + (size_t)x * c, row + (size_t)(w - 1 - x) * c, c);
+	}
+}
+
+static void mirror_columns(struct image *img)
+{
+	int row = img->width * img->channels;
+
+	for (int y = 0; y < img->height / 2; y++)
+		swap_bytes(image_row(img, y), image_row(img, img->height - 1 - y), row);
+}
+
+/*
+ * The orientations that keep the size (2, 3, 4) are done in place: no new
+ * image, so nothing to allocate and no page to fault in.
+ */
+static int orient_in_place(struct image *img, int orientation)
+{
+	if (orientation == 2 || orientation == 3)
+		mirror_rows(img);
+	if (orientation == 3 || orientation == 4)
+		mirror_columns(img);
+	return 0;
+}
+
 int image_orient(struct image *img, int orientation)
 {
 	struct image out = IMAGE_INIT;
@@ -69,8 +113,8 @@ int image_orient(struct image *img, int orientation)
 
 	if (orientation < 1 || orientation > 8)
 		return error("EXIF orientation %d is not 1 to 8", orientation);
-	if (orientation == 1)
-		return 0;
+	if (orientation <= 4)
+		return orient_in_place(img, orientation);
 	ax = orientations[orientation].ax;
 	bx = orientations[orientation].bx;
 	ay = orientations[orientation].ay;

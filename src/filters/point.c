@@ -240,7 +240,7 @@ const struct filter filter_contrast = {
 	.help = "scales the distance from mid-grey: -1 flat grey, 0 unchanged, 0.5 doubled, 1 black and white",
 	.apply = contrast,
 	.params = {
-		{ "amount", 0.25, -1, 1, "-1..1; the factor is 1+amount below 0, 1/(1-amount) above", NULL },
+		{ "amount", 0.25, -1, 1, "the factor is 1 + amount below 0, 1 / (1 - amount) above", NULL },
 	},
 };
 
