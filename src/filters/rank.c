@@ -418,33 +418,35 @@ VECTOR_CLONES static void network_row(const struct network *net, unsigned char *
 	}
 }
 
+/*
+ * In place: the span rows around row y are padded copies in a ring, so
+ * writing row y over the image loses nothing a later row reads, and no
+ * second image (and its page faults) is needed.
+ */
 static int median_network(struct image *img, int r)
 {
-	struct image out = IMAGE_INIT;
 	struct network net;
-	int w = img->width, c = img->channels, span = 2 * r + 1;
+	int w = img->width, h = img->height, c = img->channels, span = 2 * r + 1;
 	size_t stride = (size_t)(w + 2 * r) * c + NETWORK_CHUNK;
-	unsigned char *buf, *rows[2 * NETWORK_RADIUS_MAX + 1];
+	unsigned char *ring, *rows[2 * NETWORK_RADIUS_MAX + 1];
 
-	if (image_alloc(&out, w, img->height, c) < 0)
-		return -1;
 	/* Zeroed: the slack after each row is read (and never used). */
-	buf = calloc((size_t)span, stride);
-	if (!buf) {
-		image_release(&out);
-		return error("out of memory for a median of a %dx%d image", w, img->height);
-	}
+	ring = calloc((size_t)span, stride);
+	if (!ring)
+		return error("out of memory for a median of a %dx%d image", w, h);
 	network_build(&net, span * span);
-	for (int y = 0; y < img->height; y++) {
-		for (int dy = 0; dy < span; dy++) {
-			rows[dy] = buf + (size_t)dy * stride;
-			border_pad_row(rows[dy], image_row(img, clamp_index(y + dy - r, img->height)),
-				       w, c, r);
-		}
-		network_row(&net, image_row(&out, y), rows, (size_t)w * c, r, c);
+	for (int dy = 0; dy < span - 1; dy++)
+		border_pad_row(ring + (size_t)dy * stride,
+			       image_row(img, clamp_index(dy - r, h)), w, c, r);
+	for (int y = 0; y < h; y++) {
+		/* Row y + r enters the ring where row y - r - 1 was. */
+		border_pad_row(ring + (size_t)((y + span - 1) % span) * stride,
+			       image_row(img, clamp_index(y + r, h)), w, c, r);
+		for (int dy = 0; dy < span; dy++)
+			rows[dy] = ring + (size_t)((y + dy) % span) * stride;
+		network_row(&net, image_row(img, y), rows, (size_t)w * c, r, c);
 	}
-	free(buf);
-	image_move(img, &out);
+	free(ring);
 	return 0;
 }
 
