@@ -244,12 +244,12 @@ static unsigned kernel_rank(struct median *m, struct bins coarse, int x, unsigne
 	return (unsigned)(k * 16 + bins_rank(kernel_fine(m, k, x), t - below, &below_fine));
 }
 
-/* Output row y of the stripe, channel ch. */
+/* Output row y of the stripe, channel ch, into the stripe's own image out. */
 static void median_row(struct median *m, struct image *out, int y, int ch, int n)
 {
 	int span = 2 * m->r + 1, c = m->channels;
 	unsigned t = (unsigned)(span * span) / 2;
-	unsigned char *row = image_row(out, y) + (size_t)m->x0 * c + ch;
+	unsigned char *row = image_row(out, y) + ch;
 	struct bins coarse = bins_load(no_bins);
 
 	for (int k = 0; k < 16; k++)
@@ -450,26 +450,52 @@ static int median_network(struct image *img, int r)
 	return 0;
 }
 
+/* Copies a stripe's result (n columns) back into img at column x0. */
+static void stripe_store(struct image *img, const struct image *stripe, int x0, int n)
+{
+	size_t c = (size_t)img->channels;
+
+	for (int y = 0; y < img->height; y++)
+		memcpy(image_row(img, y) + (size_t)x0 * c, image_row(stripe, y), (size_t)n * c);
+}
+
+/*
+ * In place, without a second image: each stripe is filtered into a stripe
+ * buffer, and copied back only once the next stripe, which still reads r
+ * of its columns, is done. Two buffers take turns.
+ */
+static int median_stripes(struct image *img, struct median *m)
+{
+	struct image buf[2] = { IMAGE_INIT, IMAGE_INIT };
+	int w = img->width, width = w < STRIPE ? w : STRIPE, s = 0, ret = 0;
+
+	for (int i = 0; i < (w > STRIPE ? 2 : 1) && !ret; i++)
+		ret = image_alloc(&buf[i], width, img->height, img->channels);
+	for (int x0 = 0; x0 < w && !ret; x0 += STRIPE, s++) {
+		median_stripe(m, img, &buf[s % 2], x0, w - x0 < STRIPE ? w - x0 : STRIPE);
+		if (s > 0)
+			stripe_store(img, &buf[(s - 1) % 2], x0 - STRIPE, STRIPE);
+	}
+	if (!ret)
+		stripe_store(img, &buf[(s - 1) % 2], (s - 1) * STRIPE, w - (s - 1) * STRIPE);
+	image_release(&buf[0]);
+	image_release(&buf[1]);
+	return ret;
+}
+
 static int median(struct image *img, const double *args)
 {
-	struct image out = IMAGE_INIT;
 	struct median m;
-	int r = (int)lround(args[0]);
+	int r = (int)lround(args[0]), ret;
 
 	if (r <= NETWORK_RADIUS_MAX)
 		return median_network(img, r);
-	if (image_alloc(&out, img->width, img->height, img->channels) < 0)
+	if (median_init(&m, img, r) < 0)
 		return -1;
-	if (median_init(&m, img, r) < 0) {
-		image_release(&out);
-		return -1;
-	}
-	for (int x0 = 0; x0 < img->width; x0 += STRIPE)
-		median_stripe(&m, img, &out, x0, img->width - x0 < STRIPE ? img->width - x0 : STRIPE);
+	ret = median_stripes(img, &m);
 	free(m.coarse);
 	free(m.fine);
-	image_move(img, &out);
-	return 0;
+	return ret;
 }
 
 const struct filter filter_median = {
