@@ -24,6 +24,10 @@ ifeq ($(SAN),)
 else ifeq ($(SAN),asan)
   B := build/asan
   SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  # stb_image_write's JPEG bit writer shifts a signed int's high bits out
+  # (bitBuf <<= 8), which UBSan reports; only bits 16..23 are ever read, so
+  # that one check is off for stb alone. ASan and the rest of UBSan stay on.
+  STB_SANFLAGS := -fno-sanitize=shift
 else ifeq ($(SAN),tsan)
   # libgomp is not built with TSan, so its barriers look like races. clang
   # with LLVM's libomp and its Archer tool (which tells TSan about OpenMP's
@@ -69,16 +73,16 @@ $(B)/pixpool: $(B)/obj/src/main.o $(LIB_OBJ)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/obj/%.o: %.c
+$(B)/obj/%.o: %.c Makefile
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # stb is someone else's code: compiled with our flags, without our warning set.
-$(B)/obj/third_party/stb.o: third_party/stb.c third_party/stb_config.h
+$(B)/obj/third_party/stb.o: third_party/stb.c third_party/stb_config.h Makefile
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OMP) $(SANFLAGS) -std=c11 -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OMP) $(SANFLAGS) $(STB_SANFLAGS) -std=c11 -MMD -MP -c -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	$(call say,CC,$<)
