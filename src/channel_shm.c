@@ -33,7 +33,11 @@
  * last worker has left, shm_close() sweeps the claimed range of every queue
  * and records those as crashed, together with records whose id was lost.
  * So no task is lost, and since a task is claimed once by fetch-and-add and
- * never handed out again, none runs twice.
+ * never handed out again, none runs twice. (Such an index is reported with
+ * how the last worker caught CLAIMING died; with several, the signal named
+ * may be another's. A worker killed after writing its record but before
+ * clearing its slot still counts as crashed on that image, though its
+ * output may have landed: complete, as every output is.)
  */
 #include "channel.h"
 

@@ -269,7 +269,14 @@ static void worker_reap(struct pool *p, int slot, int *claim_death)
 		fprintf(stderr, "pixpool: %s\n", error_message());
 }
 
-/* Milliseconds poll() may sleep: until the next --timeout expires, or for ever. */
+/*
+ * Milliseconds poll() may sleep: until the next --timeout expires, or for
+ * ever. A shm worker takes its next image without telling the parent, so
+ * one seen between images is looked at again within 100 ms; and one whose
+ * image expires just as it finishes it may be killed on the next one, which
+ * is then reported as timed out: --timeout is a guard against a stuck
+ * worker, not a stopwatch.
+ */
 static int poll_timeout(struct pool *p)
 {
 	uint64_t now = clock_ns(), limit = (uint64_t)(p->b->job->timeout * 1e9);
