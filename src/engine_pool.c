@@ -375,6 +375,7 @@ static int start_all(struct pool *p)
 int engine_process(struct batch *b)
 {
 	struct pool p = { .b = b };
+	struct sigaction ign, old_pipe;
 	int claim_death = 0, ret;
 
 	p.channel = b->job->ipc == IPC_SHM ? &channel_shm : &channel_pipe;
@@ -390,6 +391,15 @@ int engine_process(struct batch *b)
 		return -1;
 	}
 	plan_queues(&p);
+	/*
+	 * A worker may die just before the parent writes its next task id: the
+	 * write must fail with EPIPE, and the reaper see end of file, rather
+	 * than SIGPIPE end pixpool itself.
+	 */
+	sigemptyset(&ign.sa_mask);
+	ign.sa_handler = SIG_IGN;
+	ign.sa_flags = 0;
+	sigaction(SIGPIPE, &ign, &old_pipe);
 	ret = start_all(&p);
 	if (ret == 0)
 		ret = loop(&p, &claim_death);
@@ -403,6 +413,7 @@ int engine_process(struct batch *b)
 		}
 	}
 	p.channel->close(&p, claim_death);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	free(p.workers);
 	return ret;
 }
