@@ -24,6 +24,7 @@ for ipc in pipe shm; do
 	grep -q '1 restarted' $ipc.err || fail "$ipc: the worker was not restarted"
 	[ "$(tail -n +2 $ipc.csv | wc -l | tr -d ' ')" = 6 ] || fail "$ipc: not one row per image"
 	[ "$(count_files out-$ipc)" = 5 ] || fail "$ipc: not 5 files written"
+	[ -z "$(find out-$ipc -name '*.tmp')" ] || fail "$ipc: temporary files left"
 	[ ! -e out-$ipc/png/chelsea.png ] || fail "$ipc: chelsea written"
 	for f in $(cd out-$ipc && find . -type f); do
 		cmp -s "ref/$f" "out-$ipc/$f" || fail "$ipc: $f differs from the serial run"

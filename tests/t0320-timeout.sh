@@ -13,5 +13,6 @@ for ipc in pipe shm; do
 		fail "$ipc: no timeout message"
 	grep -q '6 images: 5 ok, 0 failed, 1 timed out' $ipc.err || fail "$ipc: counts"
 	[ "$(count_files out-$ipc)" = 5 ] || fail "$ipc: not 5 files written"
+	[ -z "$(find out-$ipc -name '*.tmp')" ] || fail "$ipc: temporary files left"
 done
 exit 0

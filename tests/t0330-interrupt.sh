@@ -29,5 +29,6 @@ for ipc in pipe shm; do
 	[ "$(status_of $ipc.csv horse)" = skipped ] || fail "$ipc: horse not skipped"
 	grep -q '1 skipped (interrupted)' $ipc.err || fail "$ipc: counts"
 	[ "$(count_files out-$ipc)" = 4 ] || fail "$ipc: not 4 files written"
+	[ -z "$(find out-$ipc -name '*.tmp')" ] || fail "$ipc: temporary files left"
 done
 exit 0
