@@ -168,9 +168,11 @@ static int worker_start(struct pool *p, int slot)
 	pid = fork();
 	if (pid < 0) {
 		int e = errno;
-		close_pair(up);
-		close_pair(down);
-		w->fd = w->task_fd = -1;
+		/* The parent ends are w's now: the channel may have closed one. */
+		close_fd(&up[1]);
+		close_fd(&down[0]);
+		close_fd(&w->fd);
+		close_fd(&w->task_fd);
 		if (w->current >= 0)
 			lose_task(p, w->current, e);
 		return error("cannot start a worker: %s", strerror(e));
