@@ -69,6 +69,9 @@ struct pool {
 	struct queue *queues;	/* where the channel keeps them */
 	int nqueues;
 	void *shared;		/* the channel's own state */
+	/* The last worker that died CLAIMING (see channel_shm.c), and how. */
+	int claim_slot;		/* -1: none did */
+	int claim_wstatus;
 };
 
 struct channel {
@@ -85,11 +88,8 @@ struct channel {
 	/* The index in order[] the worker holds (NO_TASK, CLAIMING), and since when. */
 	int64_t (*held)(struct pool *p, int slot, uint64_t *since);
 	void (*stop)(struct pool *p);
-	/*
-	 * Called once every worker has left and been reaped; wstatus is how the
-	 * last worker caught CLAIMING died (0 if none was).
-	 */
-	void (*close)(struct pool *p, int wstatus);
+	/* Called once every worker has left and been reaped. */
+	void (*close)(struct pool *p);
 };
 
 extern const struct channel channel_pipe;
@@ -116,6 +116,13 @@ void pool_work(struct pool *p, int slot, int64_t i, struct result *res);
  */
 void pool_death_result(struct pool *p, int64_t i, int wstatus, int timed_out,
 		       struct result *res);
+
+/*
+ * A hook for the tests, for the moments a real death can only hit by
+ * chance: with PIXPOOL_TEST_DIE=WHEN:TEXT, a worker at the point named WHEN
+ * with the task at index i, whose relative path contains TEXT, kills itself.
+ */
+void pool_test_die(const struct pool *p, const char *when, int64_t i);
 
 /* Stores a result that came back and reports it, unless one is there already. */
 void pool_record(struct pool *p, const struct result *res);

@@ -84,9 +84,8 @@ static void pipe_stop(struct pool *p)
 	}
 }
 
-static void pipe_close(struct pool *p, int wstatus)
+static void pipe_close(struct pool *p)
 {
-	(void)wstatus;
 	free(p->queues);
 	p->queues = NULL;
 }

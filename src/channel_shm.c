@@ -106,11 +106,13 @@ static void shm_work(struct pool *p, int slot, int in, int out)
 		i = atomic_load(s->stop) ? NO_TASK : queue_claim(queue_of(p, slot));
 		if (i == NO_TASK)
 			break;
+		pool_test_die(p, "claimed", i);
 		atomic_store(&me->started, clock_ns());
 		atomic_store(&me->current, i);
 		pool_work(p, slot, i, &res);
 		s->results[res.task] = res;
 		atomic_store(&me->current, NO_TASK);
+		pool_test_die(p, "unsent", i);
 		if (write(out, &res.task, sizeof(res.task)) != (ssize_t)sizeof(res.task))
 			break;
 	}
@@ -153,7 +155,7 @@ static void shm_stop(struct pool *p)
 }
 
 /* Records what only the shared memory knows: see the comment at the top. */
-static void sweep(struct pool *p, struct queue *q, int wstatus)
+static void sweep(struct pool *p, struct queue *q)
 {
 	struct shm *s = p->shared;
 	size_t end = atomic_load(&q->next);
@@ -170,18 +172,18 @@ static void sweep(struct pool *p, struct queue *q, int wstatus)
 			pool_record(p, &s->results[t]);
 			continue;
 		}
-		pool_death_result(p, (int64_t)i, wstatus, 0, &res);
-		res.worker = -1;
+		pool_death_result(p, (int64_t)i, p->claim_wstatus, 0, &res);
+		res.worker = (int16_t)p->claim_slot;
 		pool_record(p, &res);
 	}
 }
 
-static void shm_close(struct pool *p, int wstatus)
+static void shm_close(struct pool *p)
 {
 	struct shm *s = p->shared;
 
 	for (int q = 0; q < p->nqueues; q++)
-		sweep(p, &p->queues[q], wstatus);
+		sweep(p, &p->queues[q]);
 	munmap(s->base, s->size);
 	p->queues = NULL;
 	p->shared = NULL;

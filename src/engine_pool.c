@@ -79,6 +79,17 @@ static void test_stall(const struct task *task)
 		pause();
 }
 
+void pool_test_die(const struct pool *p, const char *when, int64_t i)
+{
+	const char *die = getenv("PIXPOOL_TEST_DIE");
+	size_t n = strlen(when);
+
+	if (!die || strncmp(die, when, n) || die[n] != ':' || !die[n + 1])
+		return;
+	if (strstr(p->b->tasks[p->b->order[i]].rel, die + n + 1))
+		raise(SIGKILL);
+}
+
 void pool_work(struct pool *p, int slot, int64_t i, struct result *res)
 {
 	const struct task *t = &p->b->tasks[p->b->order[i]];
@@ -245,7 +256,7 @@ static void record_death(struct pool *p, int slot, int64_t i, uint64_t since, in
  * on its own exits 0; any other end cost it the image it held, if any, and
  * a new worker takes its place while its queue has tasks.
  */
-static void worker_reap(struct pool *p, int slot, int *claim_death)
+static void worker_reap(struct pool *p, int slot)
 {
 	struct worker *w = &p->workers[slot];
 	uint64_t since = 0;
@@ -259,8 +270,10 @@ static void worker_reap(struct pool *p, int slot, int *claim_death)
 	held = p->channel->held(p, slot, &since);
 	if (held >= 0)
 		record_death(p, slot, held, since, wstatus);
-	else if (held == CLAIMING)
-		*claim_death = wstatus;
+	else if (held == CLAIMING) {
+		p->claim_slot = slot;
+		p->claim_wstatus = wstatus;
+	}
 	w->pid = 0;
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
 		return;
@@ -308,7 +321,7 @@ static int poll_timeout(struct pool *p)
 	return soonest == UINT64_MAX ? -1 : (int)(soonest / 1000000 + 1);
 }
 
-static int loop(struct pool *p, int *claim_death)
+static int loop(struct pool *p)
 {
 	struct pollfd *fds = calloc((size_t)p->nworkers, sizeof(*fds));
 	int *slot = calloc((size_t)p->nworkers, sizeof(*slot));
@@ -339,7 +352,7 @@ static int loop(struct pool *p, int *claim_death)
 		}
 		for (int k = 0; k < n; k++)
 			if (fds[k].revents && p->channel->collect(p, slot[k]) < 0)
-				worker_reap(p, slot[k], claim_death);
+				worker_reap(p, slot[k]);
 	}
 out:
 	free(fds);
@@ -376,9 +389,9 @@ static int start_all(struct pool *p)
 
 int engine_process(struct batch *b)
 {
-	struct pool p = { .b = b };
+	struct pool p = { .b = b, .claim_slot = -1 };
 	struct sigaction ign, old_pipe;
-	int claim_death = 0, ret;
+	int ret;
 
 	p.channel = b->job->ipc == IPC_SHM ? &channel_shm : &channel_pipe;
 	p.nworkers = b->job->workers;
@@ -404,7 +417,7 @@ int engine_process(struct batch *b)
 	sigaction(SIGPIPE, &ign, &old_pipe);
 	ret = start_all(&p);
 	if (ret == 0)
-		ret = loop(&p, &claim_death);
+		ret = loop(&p);
 	/* After a failure, the workers still running are killed and waited for. */
 	for (int i = 0; i < p.nworkers; i++) {
 		close_fd(&p.workers[i].fd);
@@ -414,7 +427,7 @@ int engine_process(struct batch *b)
 			waitpid(p.workers[i].pid, NULL, 0);
 		}
 	}
-	p.channel->close(&p, claim_death);
+	p.channel->close(&p);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	free(p.workers);
 	return ret;
