@@ -42,11 +42,19 @@
 #include "channel.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "error.h"
+
+/*
+ * The counters and slots live in memory shared between processes, where an
+ * atomic that needed a lock would be guarded by a lock of one process only.
+ */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2 &&
+	       ATOMIC_LLONG_LOCK_FREE == 2, "the shm channel needs lock-free atomics");
 
 /* On a cache line of its own, so a worker's stores do not slow its neighbours. */
 struct slot {
@@ -69,27 +77,34 @@ static size_t round_up(size_t n)
 
 static int shm_open_region(struct pool *p)
 {
-	static struct shm s;
+	struct shm *s = calloc(1, sizeof(*s));
 	size_t q = round_up((size_t)p->nqueues * sizeof(struct queue));
 	size_t w = round_up((size_t)p->nworkers * sizeof(struct slot));
 	size_t r = round_up(p->b->ntasks * sizeof(struct result));
 	char *base;
 
-	s.size = 64 + q + w + r;
-	base = mmap(NULL, s.size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (base == MAP_FAILED)
-		return error("cannot map %zu bytes of shared memory: %s", s.size, strerror(errno));
-	s.base = base;
-	s.stop = (atomic_int *)base;
-	atomic_init(s.stop, 0);
-	p->queues = (struct queue *)(base + 64);
-	s.slots = (struct slot *)(base + 64 + q);
-	s.results = (struct result *)(base + 64 + q + w);
-	for (int i = 0; i < p->nworkers; i++) {
-		atomic_init(&s.slots[i].current, NO_TASK);
-		atomic_init(&s.slots[i].started, 0);
+	if (!s)
+		return error("out of memory");
+	s->size = 64 + q + w + r;
+	base = mmap(NULL, s->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED) {
+		int e = errno;
+		size_t size = s->size;
+
+		free(s);
+		return error("cannot map %zu bytes of shared memory: %s", size, strerror(e));
 	}
-	p->shared = &s;
+	s->base = base;
+	s->stop = (atomic_int *)base;
+	atomic_init(s->stop, 0);
+	p->queues = (struct queue *)(base + 64);
+	s->slots = (struct slot *)(base + 64 + q);
+	s->results = (struct result *)(base + 64 + q + w);
+	for (int i = 0; i < p->nworkers; i++) {
+		atomic_init(&s->slots[i].current, NO_TASK);
+		atomic_init(&s->slots[i].started, 0);
+	}
+	p->shared = s;
 	return 0;
 }
 
@@ -185,6 +200,7 @@ static void shm_close(struct pool *p)
 	for (int q = 0; q < p->nqueues; q++)
 		sweep(p, &p->queues[q]);
 	munmap(s->base, s->size);
+	free(s);
 	p->queues = NULL;
 	p->shared = NULL;
 }
