@@ -2,8 +2,10 @@
 # bench/engines.sh BUILD CORPUS: wall time of the engines on one folder, with
 # -j 2 -f grayscale --format same, the median of 5 runs each: the three
 # schedules (process engine, pipe and shm; openmp), and the two channels.
-# Prints one line per configuration with the median wall time and the
-# imbalance (max/mean busy) of the median run. Override with RUNS=, JOBS=.
+# Prints one line per configuration with the median wall time, the fastest
+# and slowest run (on a shared machine the spread says how far to trust the
+# median), and the imbalance (max/mean busy) of the median run. Override
+# with RUNS=, JOBS=.
 set -eu
 B=${1:?usage: bench/engines.sh BUILD CORPUS}
 corpus=${2:?usage: bench/engines.sh BUILD CORPUS}
@@ -29,8 +31,10 @@ measure() {
 		echo "$start $end $imb" | awk '{ printf "%.3f %s\n", $2 - $1, $3 }' >>"$scratch/times"
 		i=$((i + 1))
 	done
-	sort -n "$scratch/times" | sed -n "$(((runs + 1) / 2))p" |
-		awk -v n="$name" '{ printf "%-26s %8.3f s   imbalance %s\n", n, $1, $2 }'
+	sort -n "$scratch/times" | awk -v n="$name" -v mid=$(((runs + 1) / 2)) '
+		NR == 1 { min = $1 } NR == mid { med = $1; imb = $2 } { max = $1 }
+		END { printf "%-24s %7.3f s  (min %.3f, max %.3f)  imbalance %s\n",
+		      n, med, min, max, imb }'
 }
 
 echo "corpus: $corpus ($(find "$corpus" -type f | wc -l | tr -d ' ') files," \
