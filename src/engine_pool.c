@@ -268,9 +268,9 @@ static void worker_reap(struct pool *p, int slot)
 	close_fd(&w->fd);
 	close_fd(&w->task_fd);
 	held = p->channel->held(p, slot, &since);
-	if (held >= 0)
+	if (held >= 0) {
 		record_death(p, slot, held, since, wstatus);
-	else if (held == CLAIMING) {
+	} else if (held == CLAIMING) {
 		p->claim_slot = slot;
 		p->claim_wstatus = wstatus;
 	}
