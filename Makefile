@@ -120,7 +120,7 @@ test: test-deps
 	@$(MAKE) --no-print-directory check SAN=tsan
 
 bench: deps
-	@./third_party/install-deps.sh --bench
+	@./third_party/install-deps.sh $(if $(filter 1,$(BENCH_COMPARE)),--compare,--bench)
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh $(B)
 
