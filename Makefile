@@ -2,10 +2,12 @@
 #
 #   make              build build/pixpool
 #   make run          install missing Debian packages, build, process samples/ into out/
-#   make test         every test: unit and end to end, then again under ASan+UBSan
+#   make test         every test: unit and end to end, then again under ASan+UBSan,
+#                     then the OpenMP ones under TSan
 #   make check        the tests of one build only (SAN= selects it)
 #   make bench        filter throughput and engine scaling on a generated corpus
 #   make SAN=asan     build with AddressSanitizer + UndefinedBehaviorSanitizer into build/asan/
+#   make SAN=tsan     build with ThreadSanitizer into build/tsan/ (clang, LLVM's libomp)
 #   make V=1          show the full compiler lines
 
 CC      ?= cc
@@ -26,8 +28,25 @@ else ifeq ($(SAN),asan)
   # (bitBuf <<= 8), which UBSan reports; only bits 16..23 are ever read, so
   # that one check is off for stb alone. ASan and the rest of UBSan stay on.
   STB_SANFLAGS := -fno-sanitize=shift
+else ifeq ($(SAN),tsan)
+  # libgomp is not built with TSan, so its barriers look like races. clang
+  # with LLVM's libomp and its Archer tool (which tells TSan about OpenMP's
+  # synchronisation) gives a clean report; tests/run.sh gets the tool through
+  # OMP_TOOL_LIBRARIES, and only the OpenMP cases run (PIXPOOL_BACKENDS).
+  # ignore_noninstrumented_modules keeps libomp's own internals out, as
+  # Archer asks; io_sync=0 stops TSan from treating file I/O as
+  # synchronisation, which would hide races between threads that both
+  # read and write images.
+  B := build/tsan
+  CC := clang
+  OMP := -fopenmp=libomp
+  SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
+  ARCHER := $(firstword $(wildcard /usr/lib/llvm-*/lib/libarcher.so))
+  export OMP_TOOL_LIBRARIES := $(ARCHER)
+  export TSAN_OPTIONS := halt_on_error=1 exitcode=66 ignore_noninstrumented_modules=1 io_sync=0
+  export PIXPOOL_BACKENDS := openmp
 else
-  $(error SAN must be empty or asan)
+  $(error SAN must be empty, asan or tsan)
 endif
 
 ALL_CFLAGS  = $(WARN) $(CFLAGS) $(OMP) $(SANFLAGS) -MMD -MP
@@ -102,9 +121,10 @@ check: $(B)/pixpool $(UNITS)
 test: test-deps
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory check SAN=asan
+	@$(MAKE) --no-print-directory check SAN=tsan
 
 bench: deps
-	@./third_party/install-deps.sh --bench
+	@./third_party/install-deps.sh $(if $(filter 1,$(BENCH_COMPARE)),--compare,--bench)
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh $(B)
 

@@ -12,3 +12,30 @@ cd "$top"
 echo "== filter throughput"
 make --no-print-directory "$B/bench-filters"
 "$B/bench-filters" "${BENCH_RUNS:-5}"
+
+# --- Corpora -------------------------------------------------------------------
+# Photo-like folders made from samples/ (bench/make-corpus), kept between runs
+# under build/corpus so only the first `make bench` pays for them.
+corpus=$top/$B/corpus
+mkdir -p "$corpus"
+bench/make-corpus "$corpus/camera" camera
+bench/make-corpus "$corpus/mixed" mixed
+
+# --- Schedules and channels ----------------------------------------------------
+echo "== engines on the mixed folder (skewed sizes), -j ${JOBS:-2}"
+bench/engines.sh "$B" "$corpus/mixed"
+
+# --- Scaling ---------------------------------------------------------------------
+# pixpool bench on 16 camera-sized JPEGs: every backend, pool sizes 1 .. CPUs.
+echo "== scaling on the camera folder"
+mkdir -p "$B/bench"
+"$B/pixpool" bench "$corpus/camera" -f blur:sigma=3 --backend process,openmp,serial \
+	--repeat "${BENCH_REPEAT:-3}" --json "$B/bench/scaling.json" \
+	--csv "$B/bench/scaling.csv" --svg "$B/bench/scaling.svg"
+echo "(JSON, CSV and SVG in $B/bench/)"
+
+# --- Against other tools (BENCH_COMPARE=1) -------------------------------------------
+if [ "${BENCH_COMPARE:-0}" = 1 ]; then
+	echo "== the same resize job by pixpool and by other tools"
+	bench/compare.sh "$B" "$corpus/camera"
+fi

@@ -1,9 +1,13 @@
 /* What every engine shares: the plan (the order tasks are handed out), and Ctrl-C. */
 #include "engine.h"
 
+#include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "error.h"
 
 volatile sig_atomic_t engine_interrupted;
 
@@ -57,6 +61,39 @@ static void plan(struct batch *b)
 	}
 }
 
+/*
+ * The allowed set is read once, before any worker or thread exists: a worker
+ * that pinned itself would otherwise see only its own CPU.
+ */
+static int allowed_cpus(struct batch *b)
+{
+	cpu_set_t set;
+
+	b->ncpus = 0;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return error("sched_getaffinity: %s", strerror(errno));
+	b->cpus = malloc((size_t)CPU_COUNT(&set) * sizeof(*b->cpus));
+	if (!b->cpus)
+		return error("out of memory");
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &set))
+			b->cpus[b->ncpus++] = cpu;
+	return 0;
+}
+
+int engine_pin(const struct batch *b, int i)
+{
+	cpu_set_t set;
+
+	if (b->ncpus <= 0)
+		return -1;
+	CPU_ZERO(&set);
+	CPU_SET(b->cpus[i % b->ncpus], &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		return error("cannot pin to CPU %d: %s", b->cpus[i % b->ncpus], strerror(errno));
+	return 0;
+}
+
 /* Images that never started because of Ctrl-C. */
 static void mark_skipped(struct batch *b)
 {
@@ -78,6 +115,11 @@ int engine_run(struct batch *b)
 		return -1;
 	plan(b);
 	memset(b->results, 0, b->ntasks * sizeof(*b->results));
+	if (b->job->pin && allowed_cpus(b) < 0) {
+		free(b->order);
+		b->order = NULL;
+		return -1;
+	}
 	switch (b->job->backend) {
 	case BACKEND_SERIAL: ret = engine_serial(b); break;
 	case BACKEND_OPENMP: ret = engine_openmp(b); break;
@@ -85,6 +127,8 @@ int engine_run(struct batch *b)
 	}
 	mark_skipped(b);
 	free(b->order);
+	free(b->cpus);
 	b->order = NULL;
+	b->cpus = NULL;
 	return ret;
 }

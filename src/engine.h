@@ -29,6 +29,8 @@ struct batch {
 	struct result *results;
 	uint32_t *order;	/* the order tasks are handed out (plan) */
 	int respawns;		/* workers started again after a death */
+	int *cpus;		/* --pin: the CPUs this process may run on */
+	int ncpus;
 };
 
 int engine_run(struct batch *b);
@@ -36,6 +38,12 @@ int engine_run(struct batch *b);
 int engine_serial(struct batch *b);
 int engine_process(struct batch *b);
 int engine_openmp(struct batch *b);
+
+/*
+ * Pins the calling process or thread to CPU i of the allowed set (wrapping
+ * round when there are more workers than CPUs). Returns 0 or -1.
+ */
+int engine_pin(const struct batch *b, int i);
 
 /*
  * Set from a SIGINT/SIGTERM handler: engines hand out no new image once it

@@ -1,10 +1,70 @@
-/* The OpenMP engine: comes with the parallel engines. */
+/*
+ * The OpenMP engine: the same tasks as the process pool, over N threads of
+ * this process, each result written straight into the shared array (every
+ * thread writes only the slots of the tasks it ran, so no two threads touch
+ * the same record).
+ *
+ * stb from threads: stb_image keeps its failure reason (stbi_failure_reason)
+ * in a thread-local variable when the compiler has them, which C11 does, and
+ * third_party/stb.c refuses to build otherwise, so one thread's error never
+ * shows up in another's result. Its settings (flip on load, unpremultiply,
+ * iPhone PNG) are process-wide globals, but pixpool never sets them, so they
+ * are only ever read. stb_image_write's settings (PNG compression level and
+ * filter, TGA RLE, flip on write) are globals too, likewise never written
+ * after start-up. Everything else stb uses is on the stack, in the buffer it
+ * is handed, or in constant tables, and pixpool's own error message
+ * (error.c) is thread-local as well.
+ *
+ * --schedule maps onto OpenMP's runtime schedule: dynamic and lpt hand out
+ * one image at a time (dynamic,1) in plan order, static cuts the list into
+ * one contiguous block per thread.
+ */
 #include "engine.h"
 
-#include "error.h"
+#include <omp.h>
+#include <sched.h>
+#include <string.h>
+
+#include "report.h"
+
+static void run_one(struct batch *b, long i)
+{
+	uint32_t t = b->order[i];
+
+	work_run(b->job, &b->tasks[t], &b->results[t]);
+	b->results[t].worker = (int16_t)omp_get_thread_num();
+#pragma omp critical(report)
+	report_result(b, &b->results[t]);
+}
 
 int engine_openmp(struct batch *b)
 {
-	(void)b;
-	return error("the openmp backend is not built yet");
+	long n = (long)b->ntasks;
+	int pin = b->job->pin;
+	cpu_set_t saved;
+
+	if (b->job->schedule == SCHEDULE_STATIC)
+		omp_set_schedule(omp_sched_static, 0);
+	else
+		omp_set_schedule(omp_sched_dynamic, 1);
+	/* The main thread is thread 0: it gets its own mask back afterwards. */
+	if (pin)
+		sched_getaffinity(0, sizeof(saved), &saved);
+#pragma omp parallel num_threads(b->job->workers)
+	{
+		if (pin)
+			engine_pin(b, omp_get_thread_num());
+		/*
+		 * OpenMP cannot leave a loop early: once Ctrl-C is seen, the
+		 * remaining iterations are handed out but do nothing, and
+		 * mark_skipped() records them.
+		 */
+#pragma omp for schedule(runtime)
+		for (long i = 0; i < n; i++)
+			if (!engine_interrupted)
+				run_one(b, i);
+	}
+	if (pin)
+		sched_setaffinity(0, sizeof(saved), &saved);
+	return 0;
 }

@@ -2,15 +2,18 @@
  * The process engine: a pool of long-lived forked workers, each
  * single-threaded, each running work_run on one image at a time.
  *
- * The parent keeps a table of its workers. Each worker has two pipes: task
- * ids go down one, fixed-size result records come back up the other. The
- * parent poll()s the result pipes; a worker asks for its next image simply by
- * sending the result of the last one. When a result pipe reaches end of file
- * the worker has died: the parent reaps it, records the image it held as
- * crashed (or timed out), removes its half-written temporary file, and starts
- * a new worker in the same slot.
+ * The parent keeps a table of its workers. Each worker has a pipe up to the
+ * parent, which the parent poll()s; how tasks are claimed and how results
+ * travel is the channel's business (channel.h). When a pipe up reaches end
+ * of file the worker has left: the parent reaps it, records the image it
+ * held as crashed (or timed out), removes its half-written temporary file,
+ * and starts a new worker in the same slot while tasks remain.
+ *
+ * Workers are single-threaded: the pool is the parallelism, and a filter
+ * that used OpenMP inside a worker would only fight its siblings for the
+ * same cores. pool_worker_init() sets OpenMP to one thread in every worker.
  */
-#include "engine.h"
+#include "channel.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,38 +30,37 @@
 #include "error.h"
 #include "report.h"
 
-#define NO_TASK (-1)
-
-struct worker {
-	pid_t pid;		/* 0: not running */
-	int task_fd;		/* parent's end: task ids go down */
-	int result_fd;		/* parent's end: results come up */
-	int64_t current;	/* index in order[] of the image it holds, or NO_TASK */
-	uint64_t started;	/* when it got that image (clock_ns) */
-	int timed_out;		/* the parent killed it for --timeout */
-};
-
-struct pool {
-	struct batch *b;
-	struct worker *workers;
-	int nworkers;
-	/*
-	 * Where each worker takes its next task in order[]: dynamic and lpt
-	 * share one queue; static gives worker i the i-th contiguous block.
-	 */
-	size_t *next;
-	size_t *end;
-	int nqueues;
-};
-
-static size_t *queue_next(struct pool *p, int slot)
+int64_t queue_claim(struct queue *q)
 {
-	return &p->next[p->nqueues == 1 ? 0 : slot];
+	size_t i = atomic_fetch_add(&q->next, 1);
+
+	return i < q->end ? (int64_t)i : NO_TASK;
 }
 
-static size_t queue_end(struct pool *p, int slot)
+struct queue *queue_of(struct pool *p, int slot)
 {
-	return p->end[p->nqueues == 1 ? 0 : slot];
+	return &p->queues[p->nqueues == 1 ? 0 : slot];
+}
+
+int queue_left(struct queue *q)
+{
+	return atomic_load(&q->next) < q->end;
+}
+
+int read_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 0;
 }
 
 /*
@@ -77,119 +79,44 @@ static void test_stall(const struct task *task)
 		pause();
 }
 
-static int read_full(int fd, void *buf, size_t len)
+void pool_test_die(const struct pool *p, const char *when, int64_t i)
 {
-	size_t got = 0;
+	const char *die = getenv("PIXPOOL_TEST_DIE");
+	size_t n = strlen(when);
 
-	while (got < len) {
-		ssize_t n = read(fd, (char *)buf + got, len - got);
+	if (!die || strncmp(die, when, n) || die[n] != ':' || !die[n + 1])
+		return;
+	if (strstr(p->b->tasks[p->b->order[i]].rel, die + n + 1))
+		raise(SIGKILL);
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
+void pool_work(struct pool *p, int slot, int64_t i, struct result *res)
+{
+	const struct task *t = &p->b->tasks[p->b->order[i]];
+
+	test_stall(t);
+	work_run(p->b->job, t, res);
+	res->worker = (int16_t)slot;
 }
 
 /*
- * The worker's life: read a task id, run it, send the result, until the
- * parent closes the task pipe. Ctrl-C goes to the whole process group, but
- * only the parent decides what stops: a worker ignores it and finishes its
- * image, so no output is left half-written. SIGPIPE is ignored so that a
- * worker whose parent died gets a write error and leaves.
+ * Ctrl-C goes to the whole process group, but only the parent decides what
+ * stops: a worker ignores it and finishes its image, so no output is left
+ * half-written. SIGPIPE is ignored so that a worker whose parent died gets a
+ * write error and leaves.
  */
-static void worker_main(const struct batch *b, int slot, int task_fd, int result_fd)
+void pool_worker_init(struct pool *p, int slot)
 {
-	uint32_t id;
-	struct result res;
-
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	/* Workers are single-threaded: the pool is the parallelism. */
 	omp_set_num_threads(1);
-	while (read_full(task_fd, &id, sizeof(id)) == 0 && id < b->ntasks) {
-		test_stall(&b->tasks[id]);
-		work_run(b->job, &b->tasks[id], &res);
-		res.worker = (int16_t)slot;
-		if (write(result_fd, &res, sizeof(res)) != (ssize_t)sizeof(res))
-			break;
-	}
-	_exit(0);
+	if (p->b->job->pin)
+		engine_pin(p->b, slot);
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-/*
- * The one fork wrapper. Both pipes are made before fork(); the child closes
- * every parent end it inherited, its siblings' included, so that each pipe
- * has exactly one reader and one writer and end of file means what it says.
- */
-static int worker_start(struct pool *p, int slot)
-{
-	struct worker *w = &p->workers[slot];
-	int down[2], up[2];
-	pid_t pid;
-
-	if (pipe2(down, O_CLOEXEC) < 0)
-		return error("cannot create a pipe: %s", strerror(errno));
-	if (pipe2(up, O_CLOEXEC) < 0) {
-		close(down[0]);
-		close(down[1]);
-		return error("cannot create a pipe: %s", strerror(errno));
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(down[0]); close(down[1]); close(up[0]); close(up[1]);
-		return error("cannot start a worker: %s", strerror(e));
-	}
-	if (pid == 0) {
-		for (int i = 0; i < p->nworkers; i++) {
-			close_fd(&p->workers[i].task_fd);
-			close_fd(&p->workers[i].result_fd);
-		}
-		close(down[1]);
-		close(up[0]);
-		worker_main(p->b, slot, down[0], up[1]);
-	}
-	close(down[0]);
-	close(up[1]);
-	w->pid = pid;
-	w->task_fd = down[1];
-	w->result_fd = up[0];
-	w->current = NO_TASK;
-	w->timed_out = 0;
-	return 0;
-}
-
-/* Hands the worker its next task; closes its task pipe (so it leaves) when there is none. */
-static void dispatch(struct pool *p, int slot)
-{
-	struct worker *w = &p->workers[slot];
-	size_t *next = queue_next(p, slot);
-	uint32_t id;
-
-	if (engine_interrupted || *next >= queue_end(p, slot)) {
-		close_fd(&w->task_fd);
-		return;
-	}
-	w->current = (int64_t)*next;
-	w->started = clock_ns();
-	id = p->b->order[(*next)++];
-	if (write(w->task_fd, &id, sizeof(id)) != (ssize_t)sizeof(id))
-		close_fd(&w->task_fd);	/* it died: poll() will see its result pipe close */
-}
-
-static void record(struct pool *p, const struct result *res)
+void pool_record(struct pool *p, const struct result *res)
 {
 	struct batch *b = p->b;
 
@@ -199,108 +126,199 @@ static void record(struct pool *p, const struct result *res)
 	report_result(b, &b->results[res->task]);
 }
 
-/* Records the image a dead worker held, and removes the file it was writing. */
-static void record_death(struct pool *p, int slot, int wstatus)
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void close_pair(int fds[2])
+{
+	close_fd(&fds[0]);
+	close_fd(&fds[1]);
+}
+
+/* The pipe channel claimed a task for a worker that could not be started. */
+static void lose_task(struct pool *p, int64_t i, int err)
+{
+	struct result res;
+
+	pool_death_result(p, i, 0, 0, &res);
+	res.status = STATUS_FAILED;
+	snprintf(res.error, sizeof(res.error), "%s: cannot start a worker: %s",
+		 p->b->tasks[res.task].path, strerror(err));
+	pool_record(p, &res);
+}
+
+/*
+ * The one fork wrapper. The pipes are made before fork(); the child closes
+ * every parent end it inherited, its siblings' and its own, so that each
+ * pipe has exactly one reader and one writer and end of file means what it
+ * says. The channel prepares the slot before the fork, so that the child
+ * can never race the parent over it.
+ */
+static int worker_start(struct pool *p, int slot)
 {
 	struct worker *w = &p->workers[slot];
-	const struct task *t = &p->b->tasks[p->b->order[w->current]];
+	int down[2] = { -1, -1 }, up[2] = { -1, -1 };
+	pid_t pid;
+
+	if (pipe2(up, O_CLOEXEC) < 0 ||
+	    (p->channel->pipe_down && pipe2(down, O_CLOEXEC) < 0)) {
+		int e = errno;
+		close_pair(up);
+		return error("cannot create a pipe: %s", strerror(e));
+	}
+	w->fd = up[0];
+	w->task_fd = down[1];
+	w->current = NO_TASK;
+	w->timed_out = 0;
+	p->channel->prepare(p, slot);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		/* The parent ends are w's now: the channel may have closed one. */
+		close_fd(&up[1]);
+		close_fd(&down[0]);
+		close_fd(&w->fd);
+		close_fd(&w->task_fd);
+		if (w->current >= 0)
+			lose_task(p, w->current, e);
+		return error("cannot start a worker: %s", strerror(e));
+	}
+	if (pid == 0) {
+		for (int i = 0; i < p->nworkers; i++) {
+			close_fd(&p->workers[i].fd);
+			close_fd(&p->workers[i].task_fd);
+		}
+		pool_worker_init(p, slot);
+		p->channel->work(p, slot, down[0], up[1]);
+		_exit(0);
+	}
+	close_fd(&down[0]);
+	close_fd(&up[1]);
+	w->pid = pid;
+	return 0;
+}
+
+static const char *signal_name(int sig)
+{
+	const char *name = sigabbrev_np(sig);
+
+	return name ? name : "?";
+}
+
+void pool_death_result(struct pool *p, int64_t i, int wstatus, int timed_out,
+		       struct result *res)
+{
+	const struct task *t = &p->b->tasks[p->b->order[i]];
+
+	memset(res, 0, sizeof(*res));
+	res->task = t->id;
+	res->cpu = -1;
+	if (timed_out) {
+		res->status = STATUS_TIMEOUT;
+		res->signal = SIGKILL;
+		snprintf(res->error, sizeof(res->error), "%s: worker killed after %g s (--timeout)",
+			 t->path, p->b->job->timeout);
+	} else {
+		res->status = STATUS_CRASHED;
+		res->signal = WIFSIGNALED(wstatus) ? (int8_t)WTERMSIG(wstatus) : 0;
+		if (WIFSIGNALED(wstatus))
+			snprintf(res->error, sizeof(res->error), "%s: worker killed by SIG%s",
+				 t->path, signal_name(WTERMSIG(wstatus)));
+		else
+			snprintf(res->error, sizeof(res->error), "%s: worker exited with status %d",
+				 t->path, WEXITSTATUS(wstatus));
+	}
+}
+
+/* Records the image a dead worker held at index i of order[], and removes the file it was writing. */
+static void record_death(struct pool *p, int slot, int64_t i, uint64_t since, int wstatus)
+{
+	struct worker *w = &p->workers[slot];
+	const struct task *t = &p->b->tasks[p->b->order[i]];
 	struct result res;
 	char tmp[4096];
 
-	memset(&res, 0, sizeof(res));
-	res.task = t->id;
+	pool_death_result(p, i, wstatus, w->timed_out, &res);
 	res.worker = (int16_t)slot;
-	res.cpu = -1;
-	res.total_ns = clock_ns() - w->started;
-	if (w->timed_out) {
-		res.status = STATUS_TIMEOUT;
-		res.signal = SIGKILL;
-		snprintf(res.error, sizeof(res.error), "%s: worker killed after %g s (--timeout)",
-			 t->path, p->b->job->timeout);
-	} else {
-		res.status = STATUS_CRASHED;
-		res.signal = WIFSIGNALED(wstatus) ? (int8_t)WTERMSIG(wstatus) : 0;
-		if (WIFSIGNALED(wstatus))
-			snprintf(res.error, sizeof(res.error), "%s: worker killed by SIG%s",
-				 t->path, sigabbrev_np(WTERMSIG(wstatus)) ? sigabbrev_np(WTERMSIG(wstatus)) : "?");
-		else
-			snprintf(res.error, sizeof(res.error), "%s: worker exited with status %d",
-				 t->path, WEXITSTATUS(wstatus));
-	}
+	res.total_ns = since ? clock_ns() - since : 0;
 	if (t->out && work_temp_path(t->out, w->pid, tmp, sizeof(tmp)) == 0)
 		unlink(tmp);
-	record(p, &res);
+	pool_record(p, &res);
 }
 
-/* The one reaper: called when a worker's result pipe closes. */
+/*
+ * The one reaper: called when a worker's pipe up closes. A worker that left
+ * on its own exits 0; any other end cost it the image it held, if any, and
+ * a new worker takes its place while its queue has tasks.
+ */
 static void worker_reap(struct pool *p, int slot)
 {
 	struct worker *w = &p->workers[slot];
+	uint64_t since = 0;
+	int64_t held;
 	int wstatus = 0;
 
 	while (waitpid(w->pid, &wstatus, 0) < 0 && errno == EINTR)
 		;
-	close_fd(&w->result_fd);
+	close_fd(&w->fd);
 	close_fd(&w->task_fd);
-	if (w->current != NO_TASK) {
-		record_death(p, slot, wstatus);
-		w->current = NO_TASK;
-		if (!engine_interrupted && *queue_next(p, slot) < queue_end(p, slot)) {
-			p->b->respawns++;
-			if (worker_start(p, slot) == 0)
-				dispatch(p, slot);
-			else
-				fprintf(stderr, "pixpool: %s\n", error_message());
-		}
+	held = p->channel->held(p, slot, &since);
+	if (held >= 0) {
+		record_death(p, slot, held, since, wstatus);
+	} else if (held == CLAIMING) {
+		p->claim_slot = slot;
+		p->claim_wstatus = wstatus;
 	}
-	if (w->result_fd < 0)
-		w->pid = 0;
-}
-
-static void worker_read(struct pool *p, int slot)
-{
-	struct worker *w = &p->workers[slot];
-	struct result res;
-
-	if (read_full(w->result_fd, &res, sizeof(res)) < 0) {
-		worker_reap(p, slot);
+	w->pid = 0;
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
 		return;
-	}
-	w->current = NO_TASK;
-	record(p, &res);
-	dispatch(p, slot);
+	if (engine_interrupted || !queue_left(queue_of(p, slot)))
+		return;
+	p->b->respawns++;
+	if (worker_start(p, slot) < 0)
+		fprintf(stderr, "pixpool: %s\n", error_message());
 }
 
-/* Milliseconds poll() may sleep: until the next --timeout expires, or for ever. */
+/*
+ * Milliseconds poll() may sleep: until the next --timeout expires, or for
+ * ever. A shm worker takes its next image without telling the parent, so
+ * one seen between images is looked at again within 100 ms; and one whose
+ * image expires just as it finishes it may be killed on the next one, which
+ * is then reported as timed out: --timeout is a guard against a stuck
+ * worker, not a stopwatch.
+ */
 static int poll_timeout(struct pool *p)
 {
-	uint64_t now = clock_ns(), limit = (uint64_t)(p->b->job->timeout * 1e9), soonest = UINT64_MAX;
+	uint64_t now = clock_ns(), limit = (uint64_t)(p->b->job->timeout * 1e9);
+	uint64_t soonest = UINT64_MAX;
 
 	if (!limit)
 		return -1;
 	for (int i = 0; i < p->nworkers; i++) {
 		struct worker *w = &p->workers[i];
+		uint64_t since = 0, due;
 
-		if (w->pid && w->current != NO_TASK && !w->timed_out) {
-			uint64_t due = w->started + limit;
-
-			if (due <= now) {
-				w->timed_out = 1;
-				kill(w->pid, SIGKILL);
-			} else if (due - now < soonest) {
-				soonest = due - now;
-			}
+		if (!w->pid || w->timed_out)
+			continue;
+		if (p->channel->held(p, i, &since) < 0) {
+			/* Between two images (shm): look again soon. */
+			soonest = soonest < 100000000 ? soonest : 100000000;
+			continue;
+		}
+		due = since + limit;
+		if (due <= now) {
+			w->timed_out = 1;
+			kill(w->pid, SIGKILL);
+		} else if (due - now < soonest) {
+			soonest = due - now;
 		}
 	}
 	return soonest == UINT64_MAX ? -1 : (int)(soonest / 1000000 + 1);
-}
-
-/* On Ctrl-C: idle workers are told to leave; busy ones leave after their image. */
-static void stop_handing_out(struct pool *p)
-{
-	for (int i = 0; i < p->nworkers; i++)
-		if (p->workers[i].current == NO_TASK)
-			close_fd(&p->workers[i].task_fd);
 }
 
 static int loop(struct pool *p)
@@ -317,12 +335,12 @@ static int loop(struct pool *p)
 		int n = 0;
 
 		if (engine_interrupted && !stopped) {
-			stop_handing_out(p);
+			p->channel->stop(p);
 			stopped = 1;
 		}
 		for (int i = 0; i < p->nworkers; i++) {
-			if (p->workers[i].result_fd >= 0) {
-				fds[n] = (struct pollfd){ .fd = p->workers[i].result_fd, .events = POLLIN };
+			if (p->workers[i].fd >= 0) {
+				fds[n] = (struct pollfd){ .fd = p->workers[i].fd, .events = POLLIN };
 				slot[n++] = i;
 			}
 		}
@@ -333,8 +351,8 @@ static int loop(struct pool *p)
 			goto out;
 		}
 		for (int k = 0; k < n; k++)
-			if (fds[k].revents)
-				worker_read(p, slot[k]);
+			if (fds[k].revents && p->channel->collect(p, slot[k]) < 0)
+				worker_reap(p, slot[k]);
 	}
 out:
 	free(fds);
@@ -342,55 +360,75 @@ out:
 	return ret;
 }
 
-/* Splits order[] into queues: one shared queue, or (static) one block per worker. */
-static int make_queues(struct pool *p)
+/* Cuts order[] into queues: one shared queue, or (static) one block per worker. */
+static void plan_queues(struct pool *p)
 {
 	size_t n = p->b->ntasks;
 
-	p->nqueues = p->b->job->schedule == SCHEDULE_STATIC ? p->nworkers : 1;
-	p->next = calloc((size_t)p->nqueues, sizeof(*p->next));
-	p->end = calloc((size_t)p->nqueues, sizeof(*p->end));
-	if (!p->next || !p->end)
-		return error("out of memory");
 	for (int q = 0; q < p->nqueues; q++) {
-		p->next[q] = n * (size_t)q / (size_t)p->nqueues;
-		p->end[q] = n * (size_t)(q + 1) / (size_t)p->nqueues;
+		p->queues[q].start = n * (size_t)q / (size_t)p->nqueues;
+		atomic_init(&p->queues[q].next, p->queues[q].start);
+		p->queues[q].end = n * (size_t)(q + 1) / (size_t)p->nqueues;
 	}
-	return 0;
 }
 
-int engine_process(struct batch *b)
+static int start_all(struct pool *p)
 {
-	struct pool p = { .b = b };
-	int started = 0, ret = 0;
+	int started = 0;
 
-	p.nworkers = b->job->workers;
-	if ((size_t)p.nworkers > b->ntasks)
-		p.nworkers = b->ntasks ? (int)b->ntasks : 1;
-	p.workers = calloc((size_t)p.nworkers, sizeof(*p.workers));
-	if (!p.workers || make_queues(&p) < 0) {
-		ret = error("out of memory");
-		goto out;
-	}
-	for (int i = 0; i < p.nworkers; i++)
-		p.workers[i].task_fd = p.workers[i].result_fd = -1;
-	for (int i = 0; i < p.nworkers; i++) {
-		if (worker_start(&p, i) < 0)
+	for (int i = 0; i < p->nworkers; i++)
+		p->workers[i].fd = p->workers[i].task_fd = -1;
+	for (int i = 0; i < p->nworkers; i++) {
+		if (worker_start(p, i) < 0)
 			fprintf(stderr, "pixpool: %s\n", error_message());
 		else
 			started++;
 	}
-	if (!started) {
-		ret = error("no worker could be started");
-		goto out;
+	return started ? 0 : error("no worker could be started");
+}
+
+int engine_process(struct batch *b)
+{
+	struct pool p = { .b = b, .claim_slot = -1 };
+	struct sigaction ign, old_pipe;
+	int ret;
+
+	p.channel = b->job->ipc == IPC_SHM ? &channel_shm : &channel_pipe;
+	p.nworkers = b->job->workers;
+	if ((size_t)p.nworkers > b->ntasks)
+		p.nworkers = b->ntasks ? (int)b->ntasks : 1;
+	p.nqueues = b->job->schedule == SCHEDULE_STATIC ? p.nworkers : 1;
+	p.workers = calloc((size_t)p.nworkers, sizeof(*p.workers));
+	if (!p.workers)
+		return error("out of memory");
+	if (p.channel->open(&p) < 0) {
+		free(p.workers);
+		return -1;
 	}
-	for (int i = 0; i < p.nworkers; i++)
-		if (p.workers[i].pid)
-			dispatch(&p, i);
-	ret = loop(&p);
-out:
+	plan_queues(&p);
+	/*
+	 * A worker may die just before the parent writes its next task id: the
+	 * write must fail with EPIPE, and the reaper see end of file, rather
+	 * than SIGPIPE end pixpool itself.
+	 */
+	sigemptyset(&ign.sa_mask);
+	ign.sa_handler = SIG_IGN;
+	ign.sa_flags = 0;
+	sigaction(SIGPIPE, &ign, &old_pipe);
+	ret = start_all(&p);
+	if (ret == 0)
+		ret = loop(&p);
+	/* After a failure, the workers still running are killed and waited for. */
+	for (int i = 0; i < p.nworkers; i++) {
+		close_fd(&p.workers[i].fd);
+		close_fd(&p.workers[i].task_fd);
+		if (p.workers[i].pid) {
+			kill(p.workers[i].pid, SIGKILL);
+			waitpid(p.workers[i].pid, NULL, 0);
+		}
+	}
+	p.channel->close(&p);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	free(p.workers);
-	free(p.next);
-	free(p.end);
 	return ret;
 }

@@ -4,6 +4,8 @@
 
 int engine_serial(struct batch *b)
 {
+	if (b->job->pin)
+		engine_pin(b, 0);
 	for (size_t i = 0; i < b->ntasks && !engine_interrupted; i++) {
 		uint32_t t = b->order[i];
 

@@ -96,31 +96,53 @@ static int max_worker(const struct batch *b)
 	return n;
 }
 
-/* One line per worker: what it did, how long it was busy, and what that came to per core. */
+/* Seconds worker w spent in work_run, and the images and megapixels it delivered. */
+static double worker_busy(const struct batch *b, int w, size_t *images, double *mp)
+{
+	double busy = 0;
+
+	*images = 0;
+	*mp = 0;
+	for (size_t i = 0; i < b->ntasks; i++) {
+		const struct result *r = &b->results[i];
+
+		if (r->worker != w)
+			continue;
+		busy += r->total_ns / 1e9;
+		if (r->status == STATUS_OK) {
+			(*images)++;
+			*mp += (double)r->in_width * r->in_height / 1e6;
+		}
+	}
+	return busy;
+}
+
+/*
+ * One line per worker: what it did, how long it was busy, and what that came
+ * to per core. Then the makespan (the wall time of the whole batch) and the
+ * imbalance, the busiest worker's time over the mean: 1.00 is a perfect
+ * split, and a static cut of a skewed folder shows here.
+ */
 static void summary_workers(const struct batch *b, double wall)
 {
 	int n = max_worker(b);
+	double max = 0, sum = 0;
 
 	fprintf(stderr, "  %6s %7s %9s %9s %9s %6s\n", "worker", "images", "MP", "busy s",
 		"MP/s", "busy");
 	for (int w = 0; w <= n; w++) {
-		size_t images = 0;
-		double mp = 0, busy = 0;
+		size_t images;
+		double mp, busy = worker_busy(b, w, &images, &mp);
 
-		for (size_t i = 0; i < b->ntasks; i++) {
-			const struct result *r = &b->results[i];
-
-			if (r->worker != w)
-				continue;
-			busy += r->total_ns / 1e9;
-			if (r->status == STATUS_OK) {
-				images++;
-				mp += (double)r->in_width * r->in_height / 1e6;
-			}
-		}
 		fprintf(stderr, "  %6d %7zu %9.1f %9.3f %9.1f %5.0f%%\n", w, images, mp, busy,
 			busy > 0 ? mp / busy : 0.0, wall > 0 ? 100 * busy / wall : 0.0);
+		max = busy > max ? busy : max;
+		sum += busy;
 	}
+	if (n >= 0)
+		fprintf(stderr, "  makespan %.3f s, busiest worker %.3f s, mean %.3f s, "
+			"imbalance %.2f (max/mean busy)\n", wall, max, sum / (n + 1),
+			sum > 0 ? max / (sum / (n + 1)) : 1.0);
 }
 
 void report_summary(const struct batch *b, const struct walk *w, uint64_t wall_ns)
@@ -149,7 +171,9 @@ void report_summary(const struct batch *b, const struct walk *w, uint64_t wall_n
 		wall > 0 ? t.count[STATUS_OK] / wall : 0.0, wall > 0 ? t.megapixels / wall : 0.0,
 		backend_name(job->backend));
 	if (job->backend == BACKEND_PROCESS)
-		fprintf(stderr, ", %s, %s", ipc_name(job->ipc), schedule_name(job->schedule));
+		fprintf(stderr, ", %s", ipc_name(job->ipc));
+	if (job->backend != BACKEND_SERIAL)
+		fprintf(stderr, ", %s", schedule_name(job->schedule));
 	fprintf(stderr, ", %d worker%s", job->workers, job->workers == 1 ? "" : "s");
 	if (b->respawns)
 		fprintf(stderr, ", %d restarted", b->respawns);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,21 @@ int work_temp_path(const char *out, pid_t pid, char *buf, size_t size)
 }
 
 /*
+ * A hook for the tests: with PIXPOOL_TEST_DIE=writing:NAME, the process
+ * writing an output whose path contains NAME kills itself halfway through
+ * the temporary file, as a crash or the OOM killer would.
+ */
+static void test_die_writing(const char *out, int fd, const struct buffer *buf)
+{
+	const char *die = getenv("PIXPOOL_TEST_DIE");
+
+	if (!die || strncmp(die, "writing:", 8) || !die[8] || !strstr(out, die + 8))
+		return;
+	if (write_all(fd, buf->data, buf->len / 2) == 0)
+		raise(SIGKILL);
+}
+
+/*
  * Writes to a hidden temporary name in the output folder, then renames it,
  * so an output file is always complete or absent, even if the worker dies.
  * The walk skips hidden names, so a leftover is never taken for a photo.
@@ -133,6 +149,7 @@ static int write_output(const char *out, const struct buffer *buf)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return error("%s: cannot create: %s", tmp, strerror(errno));
+	test_die_writing(out, fd, buf);
 	if (write_all(fd, buf->data, buf->len) < 0) {
 		int e = errno;
 		close(fd);

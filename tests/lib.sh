@@ -39,3 +39,48 @@ same_tree() {
 count_files() {
 	find "$1" -type f | wc -l | tr -d ' '
 }
+
+# backend_wanted NAME: whether this run covers backend NAME. $PIXPOOL_BACKENDS,
+# a space-separated list, narrows it (the TSan build runs only openmp).
+backend_wanted() {
+	case " ${PIXPOOL_BACKENDS:-serial process openmp} " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}
+
+# statuses MANIFEST.csv: "input,status" per image, in task order.
+statuses() {
+	tail -n +2 "$1" | cut -d, -f1,3
+}
+
+# status_of MANIFEST.csv NAME: the status of the one input whose path holds NAME.
+status_of() {
+	grep -- "$2" "$1" | cut -d, -f3
+}
+
+# wait_for_process NAME PARENT: waits up to 20 s for a child of PARENT called
+# NAME; prints its pid. Only children of PARENT: other test runs on the same
+# machine have processes of the same name.
+wait_for_process() {
+	i=0
+	while [ $i -lt 200 ]; do
+		pid=$(pgrep -x -P "$2" "$1" | head -n 1)
+		[ -n "$pid" ] && { echo "$pid"; return 0; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# make_mix DIR: the samples plus copies in every format pixpool writes, in
+# subfolders, and one file that looks like a JPEG but is not.
+make_mix() {
+	mkdir -p "$1" || fail "cannot create $1"
+	cp -R "$SAMPLES/jpeg" "$SAMPLES/png" "$1/" || fail "cannot copy the samples"
+	for fmt in png bmp tga pnm; do
+		"$PIXPOOL" -q --format $fmt "$SAMPLES/png" "$SAMPLES/jpeg/rocket.jpg" \
+			-o "$1/as-$fmt" || fail "cannot convert the samples to $fmt"
+	done
+	printf '\377\330\377\340 not a JPEG after all' >"$1/jpeg/broken.jpg"
+}

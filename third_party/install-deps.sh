@@ -5,6 +5,7 @@ set -eu
 need="gcc make libc6-dev libgomp1 libstb-dev libcmocka-dev"
 [ "${1-}" = "--test" ] && need="$need clang libomp-14-dev libclang-rt-14-dev librsvg2-bin python3 python3-jsonschema libxml2-utils"
 [ "${1-}" = "--bench" ] && need="$need imagemagick"
+[ "${1-}" = "--compare" ] && need="$need imagemagick hyperfine graphicsmagick libvips-tools parallel python3-pil"
 missing=""
 for pkg in $need; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" ||

@@ -14,3 +14,12 @@
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
+
+/*
+ * The OpenMP engine decodes on several threads at once: stb's failure
+ * reason must then be thread-local, or one thread would report another's
+ * error (see src/engine_omp.c).
+ */
+#ifndef STBI_THREAD_LOCAL
+#error "stb_image has no thread-local failure reason with this compiler"
+#endif
