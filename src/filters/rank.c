@@ -30,6 +30,13 @@
 #include <emmintrin.h>
 #endif
 
+/*
+ * For the functions of the per-pixel loop: inlined all the way into
+ * median_stripe, so that its AVX2 clone (see VECTOR_CLONES) holds a
+ * VEX-encoded copy of the whole loop instead of calling the baseline one.
+ */
+#define SWEEP static inline __attribute__((always_inline))
+
 /* Output columns per stripe: the histograms of 256 + 2r columns fit in L2. */
 #define STRIPE 256
 
@@ -44,6 +51,7 @@ struct median {
 	int x0, ncols;
 	uint16_t *coarse;	/* [ncols][16] */
 	uint16_t *fine;		/* [16][ncols][16] */
+	size_t *offset;		/* [ncols]: byte offset of column p in an image row */
 	uint16_t kfine[16][16];
 	int updated[16];	/* first column of the window kfine[k] holds, or -1 */
 };
@@ -67,9 +75,11 @@ static const unsigned char *stripe_row(const struct median *m, const struct imag
 	return image_row(img, clamp_index(y, m->height)) + ch;
 }
 
-static int stripe_x(const struct median *m, int p)
+/* Clamps once per stripe what every row would otherwise clamp again. */
+static void stripe_offsets(struct median *m)
 {
-	return clamp_index(m->x0 - m->r + p, m->width);
+	for (int p = 0; p < m->ncols; p++)
+		m->offset[p] = (size_t)clamp_index(m->x0 - m->r + p, m->width) * m->channels;
 }
 
 /* The column histograms of the first row: rows -r .. r, clamped. */
@@ -81,12 +91,12 @@ static void columns_start(struct median *m, const struct image *img, int ch)
 		const unsigned char *row = stripe_row(m, img, dy, ch);
 
 		for (int p = 0; p < m->ncols; p++)
-			column_add(m, p, row[(size_t)stripe_x(m, p) * m->channels], 1);
+			column_add(m, p, row[m->offset[p]], 1);
 	}
 }
 
 /* Moves every column histogram from row y - 1 to row y. */
-static void columns_down(struct median *m, const struct image *img, int y, int ch)
+SWEEP void columns_down(struct median *m, const struct image *img, int y, int ch)
 {
 	const unsigned char *out = stripe_row(m, img, y - m->r - 1, ch);
 	const unsigned char *in = stripe_row(m, img, y + m->r, ch);
@@ -94,7 +104,7 @@ static void columns_down(struct median *m, const struct image *img, int y, int c
 	if (out == in)
 		return;
 	for (int p = 0; p < m->ncols; p++) {
-		size_t x = (size_t)stripe_x(m, p) * m->channels;
+		size_t x = m->offset[p];
 
 		column_add(m, p, out[x], -1);
 		column_add(m, p, in[x], 1);
@@ -114,7 +124,7 @@ struct bins {
 	__m128i lo, hi;
 };
 
-static inline struct bins bins_load(const uint16_t *p)
+SWEEP struct bins bins_load(const uint16_t *p)
 {
 	struct bins b = { _mm_loadu_si128((const __m128i *)p),
 			  _mm_loadu_si128((const __m128i *)(p + 8)) };
@@ -122,14 +132,14 @@ static inline struct bins bins_load(const uint16_t *p)
 	return b;
 }
 
-static inline void bins_store(uint16_t *p, struct bins b)
+SWEEP void bins_store(uint16_t *p, struct bins b)
 {
 	_mm_storeu_si128((__m128i *)p, b.lo);
 	_mm_storeu_si128((__m128i *)(p + 8), b.hi);
 }
 
 /* b + plus - minus. */
-static inline struct bins bins_slide(struct bins b, const uint16_t *plus, const uint16_t *minus)
+SWEEP struct bins bins_slide(struct bins b, const uint16_t *plus, const uint16_t *minus)
 {
 	struct bins in = bins_load(plus), out = bins_load(minus);
 
@@ -138,7 +148,7 @@ static inline struct bins bins_slide(struct bins b, const uint16_t *plus, const 
 	return b;
 }
 
-static inline __m128i prefix8(__m128i v)
+SWEEP __m128i prefix8(__m128i v)
 {
 	v = _mm_add_epi16(v, _mm_slli_si128(v, 2));
 	v = _mm_add_epi16(v, _mm_slli_si128(v, 4));
@@ -151,7 +161,7 @@ static inline __m128i prefix8(__m128i v)
  * pixel in ways no predictor guesses: prefix sums in three shifts and adds
  * per half, one compare, one mask.
  */
-static inline int bins_rank(struct bins b, unsigned t, unsigned *below)
+SWEEP int bins_rank(struct bins b, unsigned t, unsigned *below)
 {
 	__m128i lo = prefix8(b.lo), hi = prefix8(b.hi);
 	__m128i last = _mm_shufflehi_epi16(lo, 0xff), tv = _mm_set1_epi16((short)t);
@@ -173,7 +183,7 @@ struct bins {
 	uint16_t v[16];
 };
 
-static inline struct bins bins_load(const uint16_t *p)
+SWEEP struct bins bins_load(const uint16_t *p)
 {
 	struct bins b;
 
@@ -181,19 +191,19 @@ static inline struct bins bins_load(const uint16_t *p)
 	return b;
 }
 
-static inline void bins_store(uint16_t *p, struct bins b)
+SWEEP void bins_store(uint16_t *p, struct bins b)
 {
 	memcpy(p, b.v, sizeof(b.v));
 }
 
-static inline struct bins bins_slide(struct bins b, const uint16_t *plus, const uint16_t *minus)
+SWEEP struct bins bins_slide(struct bins b, const uint16_t *plus, const uint16_t *minus)
 {
 	for (int i = 0; i < 16; i++)
 		b.v[i] = (uint16_t)(b.v[i] + plus[i] - minus[i]);
 	return b;
 }
 
-static inline int bins_rank(struct bins b, unsigned t, unsigned *below)
+SWEEP int bins_rank(struct bins b, unsigned t, unsigned *below)
 {
 	unsigned sum = 0, under = 0;
 	int bin = 0;
@@ -216,7 +226,7 @@ static inline int bins_rank(struct bins b, unsigned t, unsigned *below)
  * sliding it when it was last used a little to the left, else by summing
  * from scratch.
  */
-static struct bins kernel_fine(struct median *m, int k, int x)
+SWEEP struct bins kernel_fine(struct median *m, int k, int x)
 {
 	int from = m->updated[k], span = 2 * m->r + 1;
 	struct bins f;
@@ -236,7 +246,7 @@ static struct bins kernel_fine(struct median *m, int k, int x)
 }
 
 /* The value of rank t (0-based) in the kernel whose first column is x. */
-static unsigned kernel_rank(struct median *m, struct bins coarse, int x, unsigned t)
+SWEEP unsigned kernel_rank(struct median *m, struct bins coarse, int x, unsigned t)
 {
 	unsigned below, below_fine;
 	int k = bins_rank(coarse, t, &below);
@@ -245,7 +255,7 @@ static unsigned kernel_rank(struct median *m, struct bins coarse, int x, unsigne
 }
 
 /* Output row y of the stripe, channel ch, into the stripe's own image out. */
-static void median_row(struct median *m, struct image *out, int y, int ch, int n)
+SWEEP void median_row(struct median *m, struct image *out, int y, int ch, int n)
 {
 	int span = 2 * m->r + 1, c = m->channels;
 	unsigned t = (unsigned)(span * span) / 2;
@@ -273,9 +283,11 @@ static int median_init(struct median *m, const struct image *img, int r)
 	m->ncols = STRIPE + 2 * r;
 	m->coarse = malloc((size_t)m->ncols * 16 * sizeof(uint16_t));
 	m->fine = malloc((size_t)m->ncols * 256 * sizeof(uint16_t));
-	if (!m->coarse || !m->fine) {
+	m->offset = malloc((size_t)m->ncols * sizeof(size_t));
+	if (!m->coarse || !m->fine || !m->offset) {
 		free(m->coarse);
 		free(m->fine);
+		free(m->offset);
 		return error("out of memory for a median of a %dx%d image", img->width, img->height);
 	}
 	return 0;
@@ -287,6 +299,7 @@ VECTOR_CLONES static void median_stripe(struct median *m, const struct image *im
 {
 	m->x0 = x0;
 	m->ncols = n + 2 * m->r;
+	stripe_offsets(m);
 	for (int ch = 0; ch < img->channels; ch++) {
 		columns_start(m, img, ch);
 		for (int y = 0; y < img->height; y++) {
@@ -495,6 +508,7 @@ static int median(struct image *img, const double *args)
 	ret = median_stripes(img, &m);
 	free(m.coarse);
 	free(m.fine);
+	free(m.offset);
 	return ret;
 }
 
