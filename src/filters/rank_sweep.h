@@ -31,16 +31,42 @@ SWEEP BINS_TARGET struct BINS(bins) BINS(kernel_fine)(struct median *m, int k, i
 	return f;
 }
 
-/* The value of rank t (0-based) in the kernel whose first column is x. */
+/*
+ * Moves *fine from fine histogram *held of the kernel at column x - 1 to
+ * fine histogram k of the kernel at x. *fine lives in registers: the median
+ * mostly stays in one coarse bin from pixel to pixel, and then one slide is
+ * all there is to do. When the bin changes, *fine goes back to kfine.
+ */
+SWEEP BINS_TARGET void BINS(kernel_hold)(struct median *m, int k, int x, int *held,
+					 struct BINS(bins) *fine)
+{
+	int span = 2 * m->r + 1;
+
+	if (k == *held) {
+		*fine = BINS(bins_slide)(*fine, fine_at(m, k, x + span - 1), fine_at(m, k, x - 1));
+		return;
+	}
+	if (*held >= 0) {
+		BINS(bins_store)(m->kfine[*held], *fine);
+		m->updated[*held] = x - 1;
+	}
+	*fine = BINS(kernel_fine)(m, k, x);
+	*held = k;
+}
+
+/*
+ * The value of rank t (0-based) in the kernel whose first column is x, with
+ * *held and *fine as kernel_hold has them.
+ */
 SWEEP BINS_TARGET unsigned BINS(kernel_rank)(struct median *m, struct BINS(bins) coarse,
-					      int x, unsigned t)
+					      int x, unsigned t, int *held,
+					      struct BINS(bins) *fine)
 {
 	unsigned below, below_fine;
 	int k = BINS(bins_rank)(coarse, t, &below);
 
-	struct BINS(bins) fine = BINS(kernel_fine)(m, k, x);
-
-	return (unsigned)(k * 16 + BINS(bins_rank)(fine, t - below, &below_fine));
+	BINS(kernel_hold)(m, k, x, held, fine);
+	return (unsigned)(k * 16 + BINS(bins_rank)(*fine, t - below, &below_fine));
 }
 
 /* Output row y of the stripe, channel ch, into the stripe's own image out. */
@@ -49,7 +75,8 @@ SWEEP BINS_TARGET void BINS(median_row)(struct median *m, struct image *out, int
 	int span = 2 * m->r + 1, c = m->channels;
 	unsigned t = (unsigned)(span * span) / 2;
 	unsigned char *row = image_row(out, y) + ch;
-	struct BINS(bins) coarse = BINS(bins_load)(no_bins);
+	struct BINS(bins) coarse = BINS(bins_load)(no_bins), fine = coarse;
+	int held = -1;
 
 	for (int k = 0; k < 16; k++)
 		m->updated[k] = -1;
@@ -60,7 +87,8 @@ SWEEP BINS_TARGET void BINS(median_row)(struct median *m, struct image *out, int
 			coarse = BINS(bins_slide)(coarse,
 						  m->coarse + (size_t)(x + span - 1) * 16,
 						  m->coarse + (size_t)(x - 1) * 16);
-		row[(size_t)x * c] = (unsigned char)BINS(kernel_rank)(m, coarse, x, t);
+		row[(size_t)x * c] = (unsigned char)BINS(kernel_rank)(m, coarse, x, t,
+								       &held, &fine);
 	}
 }
 
