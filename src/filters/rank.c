@@ -12,6 +12,8 @@
  * is done in vertical stripes, so that the column histograms of a stripe
  * stay in cache. Columns and rows outside the image are the clamped ones
  * (see filters.h). Every channel, alpha included, is filtered on its own.
+ * The per-pixel loop lives in rank_sweep.h, compiled here for histograms
+ * in two SSE2 registers and, where the CPU has AVX2, in one 256-bit one.
  *
  * Radius 1 and 2 use a selection network instead (below), about twice as
  * fast there; from radius 3 the histograms cost the same whatever the
