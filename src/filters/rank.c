@@ -12,6 +12,8 @@
  * is done in vertical stripes, so that the column histograms of a stripe
  * stay in cache. Columns and rows outside the image are the clamped ones
  * (see filters.h). Every channel, alpha included, is filtered on its own.
+ * The per-pixel loop lives in rank_sweep.h, compiled here for histograms
+ * in two SSE2 registers and, where the CPU has AVX2, in one 256-bit one.
  *
  * Radius 1 and 2 use a selection network instead (below), about twice as
  * fast there; from radius 3 the histograms cost the same whatever the
@@ -30,34 +32,54 @@
 #include <emmintrin.h>
 #endif
 
+/*
+ * Whether the histograms also get an AVX2 version, picked when the CPU has
+ * it: one 256-bit register holds all 16 bins, which halves the work of
+ * sliding them and of finding a rank in them. As for VECTOR_CLONES
+ * (filters.h), -DPIXPOOL_NO_CLONES builds the baseline alone.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+	!defined(PIXPOOL_NO_CLONES)
+#define RANK_WIDE 1
+#include <immintrin.h>
+#endif
+
+/*
+ * For the functions of the per-pixel loop: inlined all the way into the
+ * stripe function, so that each instruction set's copy of the loop is
+ * whole and keeps its histograms in registers.
+ */
+#define SWEEP static inline __attribute__((always_inline))
+
 /* Output columns per stripe: the histograms of 256 + 2r columns fit in L2. */
 #define STRIPE 256
 
 /*
  * The state for one channel of one stripe. Column p (0 .. ncols - 1) of the
- * stripe stands for image column clamp(x0 - r + p). Fine histograms are
- * stored coarse bin first, so the 16 counts of one coarse bin lie together
- * for every column.
+ * stripe stands for image column clamp(x0 - r + p). The 256 fine counts
+ * of a column lie together, in the order of the values, so that moving a
+ * column down a row finds a value's count with one add.
  */
 struct median {
 	int r, width, height, channels;
 	int x0, ncols;
 	uint16_t *coarse;	/* [ncols][16] */
-	uint16_t *fine;		/* [16][ncols][16] */
+	uint16_t *fine;		/* [ncols][256] */
+	size_t *offset;		/* [ncols]: byte offset of column p in an image row */
 	uint16_t kfine[16][16];
 	int updated[16];	/* first column of the window kfine[k] holds, or -1 */
 };
 
 static uint16_t *fine_at(struct median *m, int k, int p)
 {
-	return m->fine + ((size_t)k * m->ncols + (size_t)p) * 16;
+	return m->fine + (size_t)p * 256 + (size_t)k * 16;
 }
 
 /* Adds d (1 or -1) for value v to the histogram of column p. */
 static void column_add(struct median *m, int p, unsigned v, int d)
 {
 	m->coarse[(size_t)p * 16 + (v >> 4)] += (uint16_t)d;
-	fine_at(m, (int)(v >> 4), p)[v & 15] += (uint16_t)d;
+	m->fine[(size_t)p * 256 + v] += (uint16_t)d;
 }
 
 /* Channel ch of image row y, at the image column of stripe column 0. */
@@ -67,9 +89,11 @@ static const unsigned char *stripe_row(const struct median *m, const struct imag
 	return image_row(img, clamp_index(y, m->height)) + ch;
 }
 
-static int stripe_x(const struct median *m, int p)
+/* Clamps once per stripe what every row would otherwise clamp again. */
+static void stripe_offsets(struct median *m)
 {
-	return clamp_index(m->x0 - m->r + p, m->width);
+	for (int p = 0; p < m->ncols; p++)
+		m->offset[p] = (size_t)clamp_index(m->x0 - m->r + p, m->width) * m->channels;
 }
 
 /* The column histograms of the first row: rows -r .. r, clamped. */
@@ -81,23 +105,31 @@ static void columns_start(struct median *m, const struct image *img, int ch)
 		const unsigned char *row = stripe_row(m, img, dy, ch);
 
 		for (int p = 0; p < m->ncols; p++)
-			column_add(m, p, row[(size_t)stripe_x(m, p) * m->channels], 1);
+			column_add(m, p, row[m->offset[p]], 1);
 	}
 }
 
-/* Moves every column histogram from row y - 1 to row y. */
-static void columns_down(struct median *m, const struct image *img, int y, int ch)
+/*
+ * Moves every column histogram from row y - 1 to row y. Once per column
+ * per row, so it walks the histograms with pointers rather than through
+ * column_add's index arithmetic.
+ */
+SWEEP void columns_down(struct median *m, const struct image *img, int y, int ch)
 {
 	const unsigned char *out = stripe_row(m, img, y - m->r - 1, ch);
 	const unsigned char *in = stripe_row(m, img, y + m->r, ch);
+	const size_t *offset = m->offset;
+	uint16_t *coarse = m->coarse, *fine = m->fine;
 
 	if (out == in)
 		return;
-	for (int p = 0; p < m->ncols; p++) {
-		size_t x = (size_t)stripe_x(m, p) * m->channels;
+	for (int p = 0; p < m->ncols; p++, coarse += 16, fine += 256) {
+		unsigned leaving = out[offset[p]], entering = in[offset[p]];
 
-		column_add(m, p, out[x], -1);
-		column_add(m, p, in[x], 1);
+		coarse[leaving >> 4]--;
+		fine[leaving]--;
+		coarse[entering >> 4]++;
+		fine[entering]++;
 	}
 }
 
@@ -114,7 +146,7 @@ struct bins {
 	__m128i lo, hi;
 };
 
-static inline struct bins bins_load(const uint16_t *p)
+SWEEP struct bins bins_load(const uint16_t *p)
 {
 	struct bins b = { _mm_loadu_si128((const __m128i *)p),
 			  _mm_loadu_si128((const __m128i *)(p + 8)) };
@@ -122,14 +154,14 @@ static inline struct bins bins_load(const uint16_t *p)
 	return b;
 }
 
-static inline void bins_store(uint16_t *p, struct bins b)
+SWEEP void bins_store(uint16_t *p, struct bins b)
 {
 	_mm_storeu_si128((__m128i *)p, b.lo);
 	_mm_storeu_si128((__m128i *)(p + 8), b.hi);
 }
 
 /* b + plus - minus. */
-static inline struct bins bins_slide(struct bins b, const uint16_t *plus, const uint16_t *minus)
+SWEEP struct bins bins_slide(struct bins b, const uint16_t *plus, const uint16_t *minus)
 {
 	struct bins in = bins_load(plus), out = bins_load(minus);
 
@@ -138,7 +170,7 @@ static inline struct bins bins_slide(struct bins b, const uint16_t *plus, const 
 	return b;
 }
 
-static inline __m128i prefix8(__m128i v)
+SWEEP __m128i prefix8(__m128i v)
 {
 	v = _mm_add_epi16(v, _mm_slli_si128(v, 2));
 	v = _mm_add_epi16(v, _mm_slli_si128(v, 4));
@@ -151,7 +183,7 @@ static inline __m128i prefix8(__m128i v)
  * pixel in ways no predictor guesses: prefix sums in three shifts and adds
  * per half, one compare, one mask.
  */
-static inline int bins_rank(struct bins b, unsigned t, unsigned *below)
+SWEEP int bins_rank(struct bins b, unsigned t, unsigned *below)
 {
 	__m128i lo = prefix8(b.lo), hi = prefix8(b.hi);
 	__m128i last = _mm_shufflehi_epi16(lo, 0xff), tv = _mm_set1_epi16((short)t);
@@ -173,7 +205,7 @@ struct bins {
 	uint16_t v[16];
 };
 
-static inline struct bins bins_load(const uint16_t *p)
+SWEEP struct bins bins_load(const uint16_t *p)
 {
 	struct bins b;
 
@@ -181,19 +213,19 @@ static inline struct bins bins_load(const uint16_t *p)
 	return b;
 }
 
-static inline void bins_store(uint16_t *p, struct bins b)
+SWEEP void bins_store(uint16_t *p, struct bins b)
 {
 	memcpy(p, b.v, sizeof(b.v));
 }
 
-static inline struct bins bins_slide(struct bins b, const uint16_t *plus, const uint16_t *minus)
+SWEEP struct bins bins_slide(struct bins b, const uint16_t *plus, const uint16_t *minus)
 {
 	for (int i = 0; i < 16; i++)
 		b.v[i] = (uint16_t)(b.v[i] + plus[i] - minus[i]);
 	return b;
 }
 
-static inline int bins_rank(struct bins b, unsigned t, unsigned *below)
+SWEEP int bins_rank(struct bins b, unsigned t, unsigned *below)
 {
 	unsigned sum = 0, under = 0;
 	int bin = 0;
@@ -211,57 +243,84 @@ static inline int bins_rank(struct bins b, unsigned t, unsigned *below)
 }
 #endif
 
+/* The baseline per-pixel loop, over the histograms above. */
+#define BINS(name) name
+#define BINS_TARGET
+#include "filters/rank_sweep.h"
+#undef BINS
+#undef BINS_TARGET
+
+#ifdef RANK_WIDE
+/* The same 16 bins in one AVX2 register. */
+#define BINS_TARGET __attribute__((target("avx2")))
+
+struct wide_bins {
+	__m256i v;
+};
+
+SWEEP BINS_TARGET struct wide_bins wide_bins_load(const uint16_t *p)
+{
+	struct wide_bins b = { _mm256_loadu_si256((const __m256i *)p) };
+
+	return b;
+}
+
+SWEEP BINS_TARGET void wide_bins_store(uint16_t *p, struct wide_bins b)
+{
+	_mm256_storeu_si256((__m256i *)p, b.v);
+}
+
+/* b + plus - minus. */
+SWEEP BINS_TARGET struct wide_bins wide_bins_slide(struct wide_bins b, const uint16_t *plus,
+						   const uint16_t *minus)
+{
+	b.v = _mm256_add_epi16(b.v, _mm256_loadu_si256((const __m256i *)plus));
+	b.v = _mm256_sub_epi16(b.v, _mm256_loadu_si256((const __m256i *)minus));
+	return b;
+}
+
 /*
- * Brings kfine[k] to the window of columns x .. x + 2r, and returns it: by
- * sliding it when it was last used a little to the left, else by summing
- * from scratch.
+ * As bins_rank. The shifts add up each 128-bit half on its own, so the low
+ * half's total, spread over a register and moved to the high half, is
+ * added at the end.
  */
-static struct bins kernel_fine(struct median *m, int k, int x)
+SWEEP BINS_TARGET int wide_bins_rank(struct wide_bins b, unsigned t, unsigned *below)
 {
-	int from = m->updated[k], span = 2 * m->r + 1;
-	struct bins f;
+	__m256i v = b.v, last;
+	uint16_t prefix[16];
+	unsigned over;
+	int bin;
 
-	if (from < 0 || x - from >= span) {
-		f = bins_load(no_bins);
-		for (int p = x; p < x + span; p++)
-			f = bins_slide(f, fine_at(m, k, p), no_bins);
-	} else {
-		f = bins_load(m->kfine[k]);
-		for (int p = from; p < x; p++)
-			f = bins_slide(f, fine_at(m, k, p + span), fine_at(m, k, p));
-	}
-	bins_store(m->kfine[k], f);
-	m->updated[k] = x;
-	return f;
+	v = _mm256_add_epi16(v, _mm256_slli_si256(v, 2));
+	v = _mm256_add_epi16(v, _mm256_slli_si256(v, 4));
+	v = _mm256_add_epi16(v, _mm256_slli_si256(v, 8));
+	last = _mm256_shuffle_epi32(_mm256_shufflehi_epi16(v, 0xff), 0xff);
+	v = _mm256_add_epi16(v, _mm256_permute2x128_si256(last, last, 0x08));
+	over = (unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi16(v, _mm256_set1_epi16((short)t)));
+	/* Two mask bits a bin; past the last bin when t is past the total. */
+	bin = __builtin_ctzll((unsigned long long)over | 1ull << 32) / 2;
+	_mm256_storeu_si256((__m256i *)prefix, v);
+	*below = bin ? prefix[bin - 1] : 0;
+	return bin;
 }
 
-/* The value of rank t (0-based) in the kernel whose first column is x. */
-static unsigned kernel_rank(struct median *m, struct bins coarse, int x, unsigned t)
+#define BINS(name) wide_##name
+#include "filters/rank_sweep.h"
+#undef BINS
+#undef BINS_TARGET
+#endif
+
+typedef void stripe_fn(struct median *m, const struct image *img, struct image *out,
+		       int x0, int n);
+
+/* The stripe function for this CPU. */
+static stripe_fn *median_stripe_for_cpu(void)
 {
-	unsigned below, below_fine;
-	int k = bins_rank(coarse, t, &below);
-
-	return (unsigned)(k * 16 + bins_rank(kernel_fine(m, k, x), t - below, &below_fine));
-}
-
-/* Output row y of the stripe, channel ch, into the stripe's own image out. */
-static void median_row(struct median *m, struct image *out, int y, int ch, int n)
-{
-	int span = 2 * m->r + 1, c = m->channels;
-	unsigned t = (unsigned)(span * span) / 2;
-	unsigned char *row = image_row(out, y) + ch;
-	struct bins coarse = bins_load(no_bins);
-
-	for (int k = 0; k < 16; k++)
-		m->updated[k] = -1;
-	for (int p = 0; p < span; p++)
-		coarse = bins_slide(coarse, m->coarse + (size_t)p * 16, no_bins);
-	for (int x = 0; x < n; x++) {
-		if (x > 0)
-			coarse = bins_slide(coarse, m->coarse + (size_t)(x + span - 1) * 16,
-					    m->coarse + (size_t)(x - 1) * 16);
-		row[(size_t)x * c] = (unsigned char)kernel_rank(m, coarse, x, t);
-	}
+#ifdef RANK_WIDE
+	if (__builtin_cpu_supports("avx2"))
+		return wide_median_stripe;
+#endif
+	return median_stripe;
 }
 
 static int median_init(struct median *m, const struct image *img, int r)
@@ -273,28 +332,14 @@ static int median_init(struct median *m, const struct image *img, int r)
 	m->ncols = STRIPE + 2 * r;
 	m->coarse = malloc((size_t)m->ncols * 16 * sizeof(uint16_t));
 	m->fine = malloc((size_t)m->ncols * 256 * sizeof(uint16_t));
-	if (!m->coarse || !m->fine) {
+	m->offset = malloc((size_t)m->ncols * sizeof(size_t));
+	if (!m->coarse || !m->fine || !m->offset) {
 		free(m->coarse);
 		free(m->fine);
+		free(m->offset);
 		return error("out of memory for a median of a %dx%d image", img->width, img->height);
 	}
 	return 0;
-}
-
-/* One stripe of n output columns from x0, every channel. */
-VECTOR_CLONES static void median_stripe(struct median *m, const struct image *img,
-					struct image *out, int x0, int n)
-{
-	m->x0 = x0;
-	m->ncols = n + 2 * m->r;
-	for (int ch = 0; ch < img->channels; ch++) {
-		columns_start(m, img, ch);
-		for (int y = 0; y < img->height; y++) {
-			if (y > 0)
-				columns_down(m, img, y, ch);
-			median_row(m, out, y, ch, n);
-		}
-	}
 }
 
 /*
@@ -468,11 +513,12 @@ static int median_stripes(struct image *img, struct median *m)
 {
 	struct image buf[2] = { IMAGE_INIT, IMAGE_INIT };
 	int w = img->width, width = w < STRIPE ? w : STRIPE, s = 0, ret = 0;
+	stripe_fn *stripe = median_stripe_for_cpu();
 
 	for (int i = 0; i < (w > STRIPE ? 2 : 1) && !ret; i++)
 		ret = image_alloc(&buf[i], width, img->height, img->channels);
 	for (int x0 = 0; x0 < w && !ret; x0 += STRIPE, s++) {
-		median_stripe(m, img, &buf[s % 2], x0, w - x0 < STRIPE ? w - x0 : STRIPE);
+		stripe(m, img, &buf[s % 2], x0, w - x0 < STRIPE ? w - x0 : STRIPE);
 		if (s > 0)
 			stripe_store(img, &buf[(s - 1) % 2], x0 - STRIPE, STRIPE);
 	}
@@ -495,6 +541,7 @@ static int median(struct image *img, const double *args)
 	ret = median_stripes(img, &m);
 	free(m.coarse);
 	free(m.fine);
+	free(m.offset);
 	return ret;
 }
 
