@@ -2,14 +2,15 @@
 # bench/compare.sh BUILD CORPUS [JOBS]: the same job, "resize every photo to
 # 1600 pixels wide and save it as JPEG quality 90", done by pixpool and by the
 # tools people use for it today, each on JOBS cores (default: all), timed by
-# hyperfine (median of 5 runs after a warm-up). Every tool writes real files.
+# hyperfine, and prints the median of 5 runs after a warm-up, with min and max.
+# Every tool writes real files.
 set -eu
 B=${1:?usage: bench/compare.sh BUILD CORPUS [JOBS]}
 corpus=$(cd "${2:?usage: bench/compare.sh BUILD CORPUS [JOBS]}" && pwd)
 jobs=${3:-$(nproc)}
 top=$(cd "$(dirname "$0")/.." && pwd)
 pixpool=$top/$B/pixpool
-for tool in hyperfine mogrify gm vipsthumbnail parallel python3; do
+for tool in hyperfine mogrify gm vipsthumbnail parallel /usr/bin/python3; do
 	command -v $tool >/dev/null || {
 		echo "compare: needs $tool: apt-get install -y hyperfine imagemagick graphicsmagick libvips-tools parallel python3-pil" >&2
 		exit 2
@@ -41,12 +42,22 @@ echo "compare: $n JPEGs in $corpus, $jobs jobs, $(nproc) CPUs"
 prep="rm -rf $out/o && mkdir -p $out/o"
 # ImageMagick and GraphicsMagick parallelise inside one image with OpenMP; their
 # thread count is set to the same number of cores.
-hyperfine --style basic --warmup 1 --runs 5 --export-markdown "$out/table.md" --prepare "$prep" \
+hyperfine --style none --warmup 1 --runs 5 --export-json "$out/runs.json" --prepare "$prep" \
 	-n "pixpool -j $jobs" "$pixpool -q -j $jobs -f resize:width=1600 --quality 90 $corpus -o $out/o" \
 	-n "pixpool -b openmp -j $jobs" "$pixpool -q -b openmp -j $jobs -f resize:width=1600 --quality 90 $corpus -o $out/o" \
 	-n "ImageMagick mogrify (OpenMP)" "MAGICK_THREAD_LIMIT=$jobs mogrify -path $out/o -resize 1600x -quality 90 $corpus/*.jpg" \
 	-n "GNU parallel + ImageMagick convert" "parallel -j $jobs MAGICK_THREAD_LIMIT=1 convert {} -resize 1600x -quality 90 $out/o/{/} ::: $corpus/*.jpg" \
-	-n "GraphicsMagick mogrify (OpenMP)" "OMP_NUM_THREADS=$jobs gm mogrify -output-directory $out/o -resize 1600x -quality 90 $corpus/*.jpg" \
+	-n "GraphicsMagick mogrify (OpenMP)" "cd $corpus && OMP_NUM_THREADS=$jobs gm mogrify -output-directory $out/o -resize 1600x -quality 90 *.jpg" \
 	-n "libvips vipsthumbnail (shrink-on-load)" "VIPS_CONCURRENCY=$jobs vipsthumbnail --size 1600x -o $out/o/%s.jpg[Q=90] $corpus/*.jpg" \
-	-n "Python Pool + Pillow" "python3 $out/pool.py $corpus $out/o $jobs" >/dev/null
-cat "$out/table.md"
+	-n "Python Pool + Pillow" "/usr/bin/python3 $out/pool.py $corpus $out/o $jobs" >/dev/null
+# The median of the runs, with min and max, and each tool's time over pixpool's.
+/usr/bin/python3 - "$out/runs.json" <<'PY'
+import json, statistics, sys
+rows = json.load(open(sys.argv[1]))["results"]
+base = statistics.median(rows[0]["times"])
+print("| tool | median s | min s | max s | time / pixpool |")
+print("| --- | ---: | ---: | ---: | ---: |")
+for r in rows:
+    m = statistics.median(r["times"])
+    print(f"| {r['command']} | {m:.2f} | {min(r['times']):.2f} | {max(r['times']):.2f} | {m / base:.2f}x |")
+PY
