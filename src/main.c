@@ -171,11 +171,17 @@ static const struct command {
  * for faulting in every page of its buffers: a third of a serial run's time
  * on camera photos. Raising the mmap and trim thresholds keeps freed buffers
  * in the heap for the next image. Forked workers inherit the setting.
+ *
+ * OpenMP threads would each get an arena of their own, whose heaps glibc caps
+ * at 64 MB: a photo's buffers overflow them and are mapped and unmapped
+ * afresh. One arena for all threads keeps them too; an image makes only a
+ * handful of large allocations, so the arena's lock is never contended.
  */
 static void keep_freed_buffers(void)
 {
 	mallopt(M_MMAP_THRESHOLD, 1 << 30);
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
+	mallopt(M_ARENA_MAX, 1);
 }
 
 int main(int argc, char **argv)
