@@ -69,7 +69,7 @@ else
   say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-.PHONY: all run test check bench deps test-deps clean
+.PHONY: all run units test check bench deps test-deps clean
 all: $(B)/pixpool
 
 $(B)/pixpool: $(B)/obj/src/main.o $(LIB_OBJ)

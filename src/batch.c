@@ -33,6 +33,28 @@ static int cmp_out(const void *a, const void *b)
 	return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
+static int cmp_file(const void *a, const void *b)
+{
+	const struct task *x = *(struct task *const *)a, *y = *(struct task *const *)b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+/* Pointers to every task, sorted by cmp; NULL when out of memory. */
+static struct task **sorted_tasks(struct walk *w, int (*cmp)(const void *, const void *))
+{
+	struct task **by = malloc((w->ntasks ? w->ntasks : 1) * sizeof(*by));
+
+	if (!by)
+		return NULL;
+	for (size_t i = 0; i < w->ntasks; i++)
+		by[i] = &w->tasks[i];
+	qsort(by, w->ntasks, sizeof(*by), cmp);
+	return by;
+}
+
 /*
  * Two inputs may map to one output (a.jpg and a.png with --format png): the
  * first in walk order keeps it, the other is refused, never overwritten
@@ -40,13 +62,10 @@ static int cmp_out(const void *a, const void *b)
  */
 static int refuse_collisions(struct walk *w)
 {
-	struct task **by_out = malloc((w->ntasks ? w->ntasks : 1) * sizeof(*by_out));
+	struct task **by_out = sorted_tasks(w, cmp_out);
 
 	if (!by_out)
 		return error("out of memory");
-	for (size_t i = 0; i < w->ntasks; i++)
-		by_out[i] = &w->tasks[i];
-	qsort(by_out, w->ntasks, sizeof(*by_out), cmp_out);
 	for (size_t i = 1; i < w->ntasks; i++)
 		if (!strcmp(by_out[i]->out, by_out[i - 1]->out))
 			by_out[i]->refused = "its output path is taken by another input with the same name";
@@ -54,18 +73,30 @@ static int refuse_collisions(struct walk *w)
 	return 0;
 }
 
-/* An output path that resolves to an input file (-o pointing into the inputs) is refused. */
-static void refuse_overwriting_inputs(struct walk *w)
+/*
+ * An output path that resolves to an input file (-o pointing into the
+ * inputs) is refused. Inputs are looked up by device and inode, sorted, so a
+ * rerun into a folder of many thousand outputs stays cheap.
+ */
+static int refuse_overwriting_inputs(struct walk *w)
 {
+	struct task **by_file = sorted_tasks(w, cmp_file);
+
+	if (!by_file)
+		return error("out of memory");
 	for (size_t i = 0; i < w->ntasks; i++) {
 		struct stat st;
+		struct task key = { 0 }, *k = &key;
 
 		if (stat(w->tasks[i].out, &st) < 0)
 			continue;
-		for (size_t k = 0; k < w->ntasks; k++)
-			if (st.st_dev == w->tasks[k].dev && st.st_ino == w->tasks[k].ino)
-				w->tasks[i].refused = "its output path is an input file";
+		key.dev = st.st_dev;
+		key.ino = st.st_ino;
+		if (bsearch(&k, by_file, w->ntasks, sizeof(*by_file), cmp_file))
+			w->tasks[i].refused = "its output path is an input file";
 	}
+	free(by_file);
+	return 0;
 }
 
 /* Walks every input; with several inputs, each one's tree goes under its own name. */
@@ -82,17 +113,18 @@ int batch_walk(const struct job *job, struct walk *w)
 	for (int i = 0; i < job->ninputs; i++) {
 		char *copy = strdup(job->inputs[i]);
 		int dir = stat(job->inputs[i], &st) == 0 && S_ISDIR(st.st_mode);
-		const char *prefix = dir && job->ninputs == 1 ? "" : basename(copy);
 
-		if (!copy || walk_add(w, job->inputs[i], prefix, job->follow_symlinks) < 0)
+		if (!copy)
+			return error("out of memory");
+		if (walk_add(w, job->inputs[i], dir && job->ninputs == 1 ? "" : basename(copy),
+			     job->follow_symlinks) < 0)
 			ret = -1;
 		free(copy);
 	}
 	for (size_t i = 0; i < w->ntasks; i++)
 		if (!(w->tasks[i].out = output_path(job, &w->tasks[i])))
 			return error("out of memory");
-	refuse_overwriting_inputs(w);
-	if (refuse_collisions(w) < 0)
+	if (refuse_overwriting_inputs(w) < 0 || refuse_collisions(w) < 0)
 		return -1;
 	return ret;
 }

@@ -77,7 +77,6 @@ void batch_totals(const struct batch *b, struct totals *t)
 		const struct result *r = &b->results[i];
 
 		t->count[r->status]++;
-		t->busy_ns += r->total_ns;
 		t->in_bytes += b->tasks[i].bytes;
 		if (r->status == STATUS_OK) {
 			t->megapixels += (double)r->in_width * r->in_height / 1e6;

@@ -23,7 +23,6 @@ struct totals {
 	size_t count[STATUS_TIMEOUT + 1];	/* images per status */
 	double megapixels;	/* input megapixels of the images written */
 	uint64_t in_bytes, out_bytes;
-	uint64_t busy_ns;	/* sum of work_run times */
 };
 
 void report_start(const struct batch *b);
