@@ -1,4 +1,4 @@
-/* Setting up a batch: the inputs walked into tasks, each with its output path. */
+/* A batch: the inputs walked into tasks, each with its output path, and its totals. */
 #include "batch.h"
 
 #include <libgen.h>
@@ -127,4 +127,19 @@ int batch_walk(const struct job *job, struct walk *w)
 	if (refuse_overwriting_inputs(w) < 0 || refuse_collisions(w) < 0)
 		return -1;
 	return ret;
+}
+
+void batch_totals(const struct batch *b, struct totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < b->ntasks; i++) {
+		const struct result *r = &b->results[i];
+
+		t->count[r->status]++;
+		t->in_bytes += b->tasks[i].bytes;
+		if (r->status == STATUS_OK) {
+			t->megapixels += (double)r->in_width * r->in_height / 1e6;
+			t->out_bytes += r->out_bytes;
+		}
+	}
 }

@@ -2,21 +2,62 @@
 #define PIXPOOL_BATCH_H
 
 /*
- * Setting up a batch, shared by `run` and `bench`: the job's inputs walked
- * into tasks, each with its output path under job->outdir, and the tasks
- * that must not run marked refused before anything is written.
+ * A batch is the record of one run: the job, its tasks, and one result per
+ * task. `run` and `bench` set it up the same way: the job's inputs walked
+ * into tasks, each with its output path under job->outdir, and the tasks that
+ * must not run marked refused before anything is written. An engine
+ * (engine.h) then fills the results, telling the caller of each one as it
+ * lands; the caller decides what the user sees (report.h).
  *
  *	struct walk w;
  *	walk_init(&w);
  *	if (batch_walk(&job, &w) < 0)
  *		... report error_message(); w may still hold tasks ...
- *	struct batch b = { .job = &job, .tasks = w.tasks, .ntasks = w.ntasks, ... };
+ *	struct batch b = { .job = &job, .tasks = w.tasks, .ntasks = w.ntasks,
+ *			   .results = results, .finished = report_result, .data = &report };
  *	engine_run(&b);
+ *	batch_totals(&b, &totals);
  *	walk_release(&w);
  */
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "options.h"
 #include "walk.h"
+#include "work.h"
+
+/*
+ * Told of each result as it lands, with the batch's data. Engines call it
+ * from one thread at a time, in the parent process, so it needs no lock.
+ */
+typedef void batch_finished_fn(const struct result *res, void *data);
+
+/*
+ * Told of something that went wrong beside the images (a worker that could
+ * not be started again): the run goes on, and message says what happened.
+ */
+typedef void batch_warning_fn(const char *message, void *data);
+
+struct batch {
+	const struct job *job;
+	const struct task *tasks;
+	size_t ntasks;
+	struct result *results;		/* ntasks records, filled by the engine */
+	batch_finished_fn *finished;	/* NULL: nobody is told */
+	batch_warning_fn *warning;	/* NULL: nobody is told */
+	void *data;			/* for finished and warning */
+	int restarts;			/* set by the engine: workers started again after a death */
+};
+
+/* Totals of a finished batch. */
+struct totals {
+	size_t count[STATUS_TIMEOUT + 1];	/* images per status */
+	double megapixels;	/* input megapixels of the images written */
+	uint64_t in_bytes, out_bytes;
+};
+
+void batch_totals(const struct batch *b, struct totals *t);
 
 /*
  * Walks every input of job into w; with several inputs, each one's tree goes

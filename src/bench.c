@@ -19,7 +19,10 @@
 
 #include "batch.h"
 #include "engine.h"
+#include "clock.h"
+#include "cpus.h"
 #include "error.h"
+#include "interrupt.h"
 #include "report.h"
 #include "walk.h"
 
@@ -29,7 +32,6 @@
 #endif
 
 #define MAX_SIZES 256
-#define EXIT_INTERRUPTED 130
 
 static const char bench_usage_text[] =
 "usage: pixpool bench [options] INPUT...\n"
@@ -100,18 +102,6 @@ static void build_options(struct option *table)
 	memset(&table[n], 0, sizeof(*table));
 }
 
-static int whole_number(const char *option, const char *s, int min, int max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end || errno || v < min || v > max)
-		usage_error("%s needs whole numbers from %d to %d, not '%s'", option, min, max, s);
-	return (int)v;
-}
-
 static int cmp_int(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
@@ -152,8 +142,8 @@ static void parse_sizes(struct bench *bn, const char *arg)
 
 		if (dots)
 			*dots = '\0';
-		lo = whole_number("-j", item, 1, 4096);
-		hi = dots ? whole_number("-j", dots + 2, 1, 4096) : lo;
+		lo = options_integer("-j", item, 1, 4096);
+		hi = dots ? options_integer("-j", dots + 2, 1, 4096) : lo;
 		if (hi < lo)
 			usage_error("-j: range %d..%d runs backwards", lo, hi);
 		for (int s = lo; s <= hi; s++)
@@ -168,20 +158,13 @@ static void parse_sizes(struct bench *bn, const char *arg)
 /* 1, 2, 4, ... below the CPUs this process may use, and that number itself. */
 static void default_sizes(struct bench *bn)
 {
-	int cpus = options_cpus_available();
+	int cpus = cpus_available();
 
 	for (int s = 1; s < cpus && bn->nsizes < MAX_SIZES - 1; s *= 2)
 		add_size(bn, s);
 	add_size(bn, cpus);
 }
 
-static enum backend backend_named(const char *name)
-{
-	for (int b = BACKEND_SERIAL; b <= BACKEND_OPENMP; b++)
-		if (!strcmp(name, backend_name((enum backend)b)))
-			return (enum backend)b;
-	usage_error("--backend takes serial, process, openmp, not '%s'", name);
-}
 
 static void parse_backends(struct bench *bn, const char *arg)
 {
@@ -191,12 +174,12 @@ static void parse_backends(struct bench *bn, const char *arg)
 		usage_error("out of memory");
 	bn->nbackends = 0;
 	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		enum backend b = backend_named(item);
+		const struct engine *b = options_engine("--backend", item);
 		int seen = 0;
 
 		for (int i = 0; i < bn->nbackends; i++)
 			seen |= bn->backends[i] == b;
-		if (!seen)
+		if (!seen && bn->nbackends < ENGINE_MAX)
 			bn->backends[bn->nbackends++] = b;
 	}
 	free(copy);
@@ -209,7 +192,7 @@ static void bench_option(struct bench *bn, int c, const char *arg)
 	switch (c) {
 	case 'j': parse_sizes(bn, arg); break;
 	case 'b': parse_backends(bn, arg); break;
-	case OPT_REPEAT: bn->repeat = whole_number("--repeat", arg, 1, 1000); break;
+	case OPT_REPEAT: bn->repeat = options_integer("--repeat", arg, 1, 1000); break;
 	case OPT_JSON: bn->json = arg; break;
 	case OPT_SVG: bn->svg = arg; break;
 	case OPT_CSV: bn->csv = arg; break;
@@ -271,7 +254,7 @@ static void bench_init(struct bench *bn, int *sizes)
 	bn->job.progress = 0;
 	bn->job.quiet = 1;
 	bn->sizes = sizes;
-	bn->backends[0] = BACKEND_PROCESS;
+	bn->backends[0] = engine_default();
 	bn->nbackends = 1;
 	bn->repeat = 3;
 	bn->warmup = 1;
@@ -328,7 +311,7 @@ static void read_machine(struct bench_machine *m)
 	else
 		snprintf(m->kernel, sizeof(m->kernel), "unknown");
 	m->logical_cpus = online > 0 ? (int)online : 1;
-	m->allowed_cpus = options_cpus_available();
+	m->allowed_cpus = cpus_available();
 	m->memory_bytes = read_memory_bytes();
 #ifdef __clang__
 	m->compiler = "clang " __clang_version__;
@@ -427,7 +410,7 @@ static int measure(const struct bench *bn, const struct walk *w, struct result *
 	uint64_t start = clock_ns();
 	int ret;
 
-	job.backend = run->backend;
+	job.engine = run->backend;
 	job.workers = run->workers;
 	/*
 	 * Every run starts as a separate pixpool command would: with the
@@ -441,9 +424,9 @@ static int measure(const struct bench *bn, const struct walk *w, struct result *
 	run->wall = (clock_ns() - start) / 1e9;
 	run->cpu = cpu_seconds() - cpu;
 	if (ret < 0 && !error_message()[0])
-		return error("%s backend: cannot run", backend_name(run->backend));
+		return error("%s backend: cannot run", run->backend->name);
 	if (ret < 0)
-		return error_prefix(backend_name(run->backend));
+		return error_prefix(run->backend->name);
 	sum_results(&b, run);
 	return 0;
 }
@@ -456,10 +439,10 @@ static int make_configs(const struct bench *bn, struct bench_row **rows)
 	*rows = calloc(1 + (size_t)bn->nbackends * (size_t)bn->nsizes, sizeof(**rows));
 	if (!*rows)
 		return error("out of memory");
-	(*rows)[0].backend = BACKEND_SERIAL;
+	(*rows)[0].backend = engine_baseline();
 	(*rows)[0].workers = 1;
 	for (int i = 0; i < bn->nbackends; i++) {
-		if (bn->backends[i] == BACKEND_SERIAL)
+		if (bn->backends[i] == engine_baseline())
 			continue;
 		for (int k = 0; k < bn->nsizes; k++) {
 			(*rows)[n].backend = bn->backends[i];
@@ -488,7 +471,7 @@ static void progress_line(const struct bench_run *run, size_t done, size_t total
 	if (!isatty(STDERR_FILENO))
 		return;
 	fprintf(stderr, "\r\033[K%zu/%zu runs  %s, %d worker%s: %.3f s", done, total,
-		backend_name(run->backend), run->workers, run->workers == 1 ? "" : "s",
+		run->backend->name, run->workers, run->workers == 1 ? "" : "s",
 		run->wall);
 	if (done == total)
 		fputs("\r\033[K", stderr);
@@ -513,7 +496,7 @@ static int run_all(struct bench *bn, const struct walk *w, struct result *result
 			if (measure(bn, w, results, run) < 0)
 				return -1;
 			/* A run cut short by Ctrl-C did not do the whole job: leave it out. */
-			if (engine_interrupted)
+			if (interrupted())
 				return 0;
 			bn->nruns++;
 			progress_line(run, bn->nruns, (size_t)bn->repeat * (size_t)bn->nrows);
@@ -736,7 +719,7 @@ static int finish(struct bench *bn, int ret)
 	}
 	if (ret < 0)
 		fprintf(stderr, "pixpool: %s\n", error_message());
-	if (engine_interrupted)
+	if (interrupted())
 		return EXIT_INTERRUPTED;
 	if (ret < 0)
 		return 1;
@@ -766,7 +749,7 @@ int bench_main(int argc, char **argv)
 		}
 		bn.job.outdir = scratch;
 	}
-	engine_catch_signals();
+	interrupt_catch();
 	walk_init(&w);
 	ret = finish(&bn, bench_run(&bn, &w));
 	walk_release(&w);

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "engine.h"
 #include "options.h"
 #include "stats.h"
 
@@ -37,7 +38,7 @@ struct bench_machine {
 
 /* One run of the whole job on one configuration. Times in seconds. */
 struct bench_run {
-	enum backend backend;
+	const struct engine *backend;
 	int workers;
 	int repeat;		/* 0 .. repeat-1; -1 for the warm-up */
 	double wall;		/* engine_run, start to end */
@@ -50,7 +51,7 @@ struct bench_run {
 
 /* What the runs of one configuration come to. */
 struct bench_row {
-	enum backend backend;
+	const struct engine *backend;
 	int workers;
 	int runs;
 	struct spread wall;	/* seconds */
@@ -73,7 +74,7 @@ struct bench {
 	struct job job;		/* shared options; backend and workers vary */
 	int *sizes;		/* pool sizes asked for, ascending */
 	int nsizes;
-	enum backend backends[3];	/* as asked for, serial or not */
+	const struct engine *backends[ENGINE_MAX];	/* as asked for, serial or not */
 	int nbackends;
 	int repeat;
 	int warmup;		/* run the job once before measuring */

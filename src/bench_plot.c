@@ -21,9 +21,21 @@
 #define TOP 70.0
 #define BOTTOM 420.0
 
-static const char *const colours[] = {
-	[BACKEND_SERIAL] = "#2ca02c", [BACKEND_PROCESS] = "#1f77b4", [BACKEND_OPENMP] = "#d62728",
+/* One colour per engine, by its place in engine.h's table. */
+static const char *const palette[ENGINE_MAX] = {
+	"#2ca02c", "#1f77b4", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
 };
+
+static const char *colour(const struct engine *e)
+{
+	return palette[engine_index(e)];
+}
+
+/* The baseline's points are squares, every other engine's circles. */
+static const char *shape(const struct engine *e)
+{
+	return e == engine_baseline() ? "rect" : "circle";
+}
 
 struct axes {
 	double xmax, ymax;	/* both start at 0 */
@@ -162,9 +174,9 @@ static void draw_reference(FILE *f, const struct bench *bn, const struct axes *a
  * Opens a point's element, left open for its tooltip. The baseline is a
  * hollow square, so it stays visible where a 1-worker pool lands on it.
  */
-static void marker(FILE *f, enum backend be, double x, double y)
+static void marker(FILE *f, const struct engine *be, double x, double y)
 {
-	if (be == BACKEND_SERIAL)
+	if (be == engine_baseline())
 		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"11\" height=\"11\" "
 			"fill=\"none\" stroke-width=\"2\">", x - 5.5, y - 5.5);
 	else
@@ -172,12 +184,13 @@ static void marker(FILE *f, enum backend be, double x, double y)
 }
 
 /* A backend's points in order of workers (rows are), its line, and each min..max whisker. */
-static void draw_series(FILE *f, const struct bench *bn, const struct axes *a, enum backend be)
+static void draw_series(FILE *f, const struct bench *bn, const struct axes *a,
+			const struct engine *be)
 {
 	double t1 = bn->rows[0].wall.median;
 
 	fprintf(f, "<g class=\"series %s\" stroke=\"%s\" fill=\"%s\">\n<polyline fill=\"none\" "
-		"stroke-width=\"2\" points=\"", backend_name(be), colours[be], colours[be]);
+		"stroke-width=\"2\" points=\"", be->name, colour(be), colour(be));
 	for (int i = 0; i < bn->nrows; i++)
 		if (bn->rows[i].backend == be && bn->rows[i].runs)
 			fprintf(f, "%.1f,%.1f ", px(a, bn->rows[i].workers),
@@ -193,13 +206,13 @@ static void draw_series(FILE *f, const struct bench *bn, const struct axes *a, e
 			px(a, r->workers), py(a, t1 / r->wall.min));
 		marker(f, be, px(a, r->workers), py(a, r->speedup));
 		fprintf(f, "<title>%s, %d worker%s: %.2fx (%.3f s)</title></%s>\n",
-			backend_name(be), r->workers, r->workers == 1 ? "" : "s", r->speedup,
-			r->wall.median, be == BACKEND_SERIAL ? "rect" : "circle");
+			be->name, r->workers, r->workers == 1 ? "" : "s", r->speedup,
+			r->wall.median, shape(be));
 	}
 	fputs("</g>\n", f);
 }
 
-static int has_backend(const struct bench *bn, enum backend be)
+static int has_backend(const struct bench *bn, const struct engine *be)
 {
 	for (int i = 0; i < bn->nrows; i++)
 		if (bn->rows[i].backend == be && bn->rows[i].runs)
@@ -207,19 +220,19 @@ static int has_backend(const struct bench *bn, enum backend be)
 	return 0;
 }
 
-/* A line in the entry's style; a backend (be >= 0) gets its marker too. */
-static void legend_entry(FILE *f, int n, int be, const char *colour, const char *dash,
-			 const char *text)
+/* A line in the entry's style; an engine (be not NULL) gets its marker too. */
+static void legend_entry(FILE *f, int n, const struct engine *be, const char *colour,
+			 const char *dash, const char *text)
 {
 	double y = TOP + 10 + 22 * n;
 
 	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 		"stroke-width=\"2\"%s%s%s/>", RIGHT + 25, y, RIGHT + 55, y, colour,
 		dash ? " stroke-dasharray=\"" : "", dash ? dash : "", dash ? "\"" : "");
-	if (be >= 0) {
+	if (be) {
 		fprintf(f, "<g stroke=\"%s\" fill=\"%s\">", colour, colour);
-		marker(f, (enum backend)be, RIGHT + 40, y);
-		fprintf(f, "</%s></g>", be == BACKEND_SERIAL ? "rect" : "circle");
+		marker(f, be, RIGHT + 40, y);
+		fprintf(f, "</%s></g>", shape(be));
 	}
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\">%s</text>\n",
 		RIGHT + 62, y + 4, text);
@@ -231,13 +244,13 @@ static void draw_legend(FILE *f, const struct bench *bn)
 	int n = 0;
 
 	fputs("<g class=\"legend\">\n", f);
-	for (int be = BACKEND_SERIAL; be <= BACKEND_OPENMP; be++)
-		if (has_backend(bn, (enum backend)be))
-			legend_entry(f, n++, be, colours[be], NULL, backend_name((enum backend)be));
-	legend_entry(f, n++, -1, "#888", "6 4", "ideal (linear)");
+	for (const struct engine *const *be = engine_list(); *be; be++)
+		if (has_backend(bn, *be))
+			legend_entry(f, n++, *be, colour(*be), NULL, (*be)->name);
+	legend_entry(f, n++, NULL, "#888", "6 4", "ideal (linear)");
 	if (bn->amdahl_ok) {
 		snprintf(text, sizeof(text), "Amdahl fit, f = %.3f", bn->amdahl_f);
-		legend_entry(f, n++, -1, "#ff7f0e", "2 3", text);
+		legend_entry(f, n++, NULL, "#ff7f0e", "2 3", text);
 	}
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#555\">"
 		"points: median; bars: min..max</text>\n", RIGHT + 25, TOP + 14 + 22 * n);
@@ -262,10 +275,12 @@ int bench_write_svg(const struct bench *bn, const char *path)
 	draw_grid(f, &a);
 	draw_reference(f, bn, &a);
 	draw_axes(f, &a);
-	/* The baseline last, on top of the 1-worker points of the other backends. */
-	for (int be = BACKEND_OPENMP; be >= BACKEND_SERIAL; be--)
-		if (has_backend(bn, (enum backend)be))
-			draw_series(f, bn, &a, (enum backend)be);
+	/* The baseline last, on top of the 1-worker points of the other engines. */
+	for (const struct engine *const *be = engine_list(); *be; be++)
+		if (*be != engine_baseline() && has_backend(bn, *be))
+			draw_series(f, bn, &a, *be);
+	if (has_backend(bn, engine_baseline()))
+		draw_series(f, bn, &a, engine_baseline());
 	draw_legend(f, bn);
 	fputs("</svg>\n", f);
 	bad = ferror(f);

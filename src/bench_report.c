@@ -34,7 +34,7 @@ static void print_job(const struct bench *bn, FILE *out)
 	fprintf(out, "cache:   %.0f%% of the input in the page cache before", 100 * bn->cached_before);
 	if (bn->warmup)
 		fprintf(out, " the warm-up (%s, %d worker%s, %.3f s), %.0f%% after\n",
-			backend_name(bn->warm.backend), bn->warm.workers,
+			bn->warm.backend->name, bn->warm.workers,
 			bn->warm.workers == 1 ? "" : "s", bn->warm.wall, 100 * bn->cached_after);
 	else
 		fputs(" measuring (no warm-up)\n", out);
@@ -43,7 +43,7 @@ static void print_job(const struct bench *bn, FILE *out)
 static void print_row(const struct bench_row *r, FILE *out)
 {
 	fprintf(out, "%-8s %7d %8.3f %8.3f %8.3f %9.2f %8.1f %9.1f %5.0f%% %5.0f%% %7.2fx %5.0f%%",
-		backend_name(r->backend), r->workers, r->wall.median, r->wall.min, r->wall.max,
+		r->backend->name, r->workers, r->wall.median, r->wall.min, r->wall.max,
 		r->images_per_s, r->mp_per_s, r->mp_per_s_per_worker, 100 * r->busy_util,
 		100 * r->cpu_util, r->speedup, 100 * r->efficiency);
 	if (isnan(r->karp_flatt))
@@ -132,7 +132,7 @@ static void json_list(FILE *f, const struct bench *bn)
 		fprintf(f, "%s%d", i ? ", " : "", bn->sizes[i]);
 	fputs("], \"backends\": [", f);
 	for (int i = 0; i < bn->nbackends; i++)
-		fprintf(f, "%s\"%s\"", i ? ", " : "", backend_name(bn->backends[i]));
+		fprintf(f, "%s\"%s\"", i ? ", " : "", bn->backends[i]->name);
 	fputs("]", f);
 }
 
@@ -167,7 +167,7 @@ static void json_job(FILE *f, const struct bench *bn)
 static void json_run(FILE *f, const struct bench_run *r)
 {
 	fprintf(f, "{\"backend\": \"%s\", \"workers\": %d, \"repeat\": %d, ",
-		backend_name(r->backend), r->workers, r->repeat);
+		r->backend->name, r->workers, r->repeat);
 	json_number(f, "wall_s", r->wall, ", ");
 	json_number(f, "cpu_s", r->cpu, ", ");
 	json_number(f, "busy_s", r->busy, ", ");
@@ -207,7 +207,7 @@ static void json_runs(FILE *f, const struct bench *bn)
 static void json_row(FILE *f, const struct bench_row *r)
 {
 	fprintf(f, "{\"backend\": \"%s\", \"workers\": %d, \"runs\": %d, ",
-		backend_name(r->backend), r->workers, r->runs);
+		r->backend->name, r->workers, r->runs);
 	json_number(f, "wall_s_median", r->wall.median, ", ");
 	json_number(f, "wall_s_min", r->wall.min, ", ");
 	json_number(f, "wall_s_max", r->wall.max, ", ");
@@ -315,7 +315,7 @@ int bench_write_csv(const struct bench *bn, const char *path)
 
 		if (!r->runs)
 			continue;
-		report_csv_string(f, backend_name(r->backend));
+		report_csv_string(f, r->backend->name);
 		fprintf(f, ",%d,%d,", r->workers, r->runs);
 		csv_number(f, r->wall.median, ",");
 		csv_number(f, r->wall.min, ",");

@@ -1,5 +1,6 @@
 /*
- * The pipe channel: the parent claims every task and sends its id down the
+ * The pipe channel: the parent claims every task and sends its index in
+ * order[] (the plan, not the task id: the two differ under lpt) down the
  * worker's pipe; the worker sends the whole result record back up, in one
  * write() (it is far smaller than PIPE_BUF, so it arrives whole). A worker
  * asks for its next image simply by sending the result of the last one.
@@ -7,12 +8,14 @@
  * The parent knows at every moment which image each worker holds, because
  * it handed it out: there is nothing for a dying worker to leave unsaid.
  */
-#include "channel.h"
+#include "engine_process.h"
 
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
+#include "interrupt.h"
 
 static int pipe_open(struct pool *p)
 {
@@ -25,7 +28,7 @@ static void pipe_work(struct pool *p, int slot, int in, int out)
 	struct result res;
 	uint32_t i;
 
-	while (read_full(in, &i, sizeof(i)) == 0 && i < p->b->ntasks) {
+	while (read_full(in, &i, sizeof(i)) == 0 && i < p->r->b->ntasks) {
 		pool_work(p, slot, i, &res);
 		if (write(out, &res, sizeof(res)) != (ssize_t)sizeof(res))
 			break;
@@ -36,8 +39,8 @@ static void pipe_work(struct pool *p, int slot, int in, int out)
 static void dispatch(struct pool *p, int slot)
 {
 	struct worker *w = &p->workers[slot];
-	int64_t i = engine_interrupted ? NO_TASK : queue_claim(queue_of(p, slot));
-	uint32_t id = (uint32_t)i;
+	int64_t i = interrupted() ? NO_TASK : queue_claim(queue_of(p, slot));
+	uint32_t index = (uint32_t)i;
 
 	w->current = i;
 	if (i == NO_TASK) {
@@ -47,7 +50,7 @@ static void dispatch(struct pool *p, int slot)
 	}
 	w->started = clock_ns();
 	/* If it died, poll() sees its pipe up close and the reaper records the image. */
-	if (write(w->task_fd, &id, sizeof(id)) != (ssize_t)sizeof(id)) {
+	if (write(w->task_fd, &index, sizeof(index)) != (ssize_t)sizeof(index)) {
 		close(w->task_fd);
 		w->task_fd = -1;
 	}

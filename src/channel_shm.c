@@ -39,7 +39,7 @@
  * clearing its slot still counts as crashed on that image, though its
  * output may have landed: complete, as every output is.)
  */
-#include "channel.h"
+#include "engine_process.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -47,6 +47,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
 
 /*
@@ -80,7 +81,7 @@ static int shm_open_region(struct pool *p)
 	struct shm *s = calloc(1, sizeof(*s));
 	size_t q = round_up((size_t)p->nqueues * sizeof(struct queue));
 	size_t w = round_up((size_t)p->nworkers * sizeof(struct slot));
-	size_t r = round_up(p->b->ntasks * sizeof(struct result));
+	size_t r = round_up(p->r->b->ntasks * sizeof(struct result));
 	char *base;
 
 	if (!s)
@@ -148,7 +149,7 @@ static int shm_collect(struct pool *p, int slot)
 
 	if (read_full(p->workers[slot].fd, &id, sizeof(id)) < 0)
 		return -1;
-	if (id < p->b->ntasks)
+	if (id < p->r->b->ntasks)
 		pool_record(p, &s->results[id]);
 	return 0;
 }
@@ -178,10 +179,10 @@ static void sweep(struct pool *p, struct queue *q)
 	if (end > q->end)
 		end = q->end;
 	for (size_t i = q->start; i < end; i++) {
-		uint32_t t = p->b->order[i];
+		uint32_t t = p->r->order[i];
 		struct result res;
 
-		if (p->b->results[t].status != STATUS_PENDING)
+		if (p->r->b->results[t].status != STATUS_PENDING)
 			continue;
 		if (s->results[t].status != STATUS_PENDING) {
 			pool_record(p, &s->results[t]);

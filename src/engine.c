@@ -1,45 +1,67 @@
-/* What every engine shares: the plan (the order tasks are handed out), and Ctrl-C. */
+/* The table of engines, and what engine_run does around each: the plan, pinning, Ctrl-C. */
 #include "engine.h"
 
-#include <errno.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_internal.h"
 #include "error.h"
 
-volatile sig_atomic_t engine_interrupted;
+static const struct engine_row {
+	struct engine e;
+	int (*run)(struct run *r);
+} rows[] = {
+	{ { "serial", "one loop in this process: the baseline", 1, 0 }, engine_serial },
+	{ { "process", "a pool of forked worker processes", 0, 1 }, engine_process },
+	{ { "openmp", "OpenMP threads in this process", 0, 0 }, engine_openmp },
+};
 
-static void on_signal(int sig)
+#define NENGINES (sizeof(rows) / sizeof(rows[0]))
+
+static const struct engine *const list[] = { &rows[0].e, &rows[1].e, &rows[2].e, NULL };
+
+_Static_assert(sizeof(list) / sizeof(list[0]) == NENGINES + 1, "one list entry per row");
+_Static_assert(NENGINES <= ENGINE_MAX, "engine.h promises at most ENGINE_MAX engines");
+
+const struct engine *engine_find(const char *name)
 {
-	(void)sig;
-	engine_interrupted = 1;
+	for (size_t i = 0; i < NENGINES; i++)
+		if (!strcmp(rows[i].e.name, name))
+			return &rows[i].e;
+	return NULL;
 }
 
-/*
- * The first Ctrl-C lets the images in flight finish and hands out no more;
- * SA_RESETHAND makes a second one kill pixpool at once.
- */
-void engine_catch_signals(void)
+const struct engine *const *engine_list(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	return list;
 }
 
-static const struct task *lpt_tasks;
+/* rows[] begins with its engine, so a pointer to one is a pointer to the other. */
+static const struct engine_row *row_of(const struct engine *e)
+{
+	return (const struct engine_row *)e;
+}
+
+int engine_index(const struct engine *e)
+{
+	return (int)(row_of(e) - rows);
+}
+
+const struct engine *engine_baseline(void)
+{
+	return &rows[0].e;
+}
+
+const struct engine *engine_default(void)
+{
+	return &rows[1].e;
+}
 
 /* Largest file first; ties in walk order, so the plan is deterministic. */
-static int larger_first(const void *a, const void *b)
+static int larger_first(const void *a, const void *b, void *tasks)
 {
-	const struct task *x = &lpt_tasks[*(const uint32_t *)a];
-	const struct task *y = &lpt_tasks[*(const uint32_t *)b];
+	const struct task *x = &((const struct task *)tasks)[*(const uint32_t *)a];
+	const struct task *y = &((const struct task *)tasks)[*(const uint32_t *)b];
 
 	if (x->bytes != y->bytes)
 		return x->bytes < y->bytes ? 1 : -1;
@@ -51,47 +73,17 @@ static int larger_first(const void *a, const void *b)
  * time first) hands out the largest files first, so that no big image is
  * left to start last while the other workers sit idle.
  */
-static void plan(struct batch *b)
+static uint32_t *plan(const struct batch *b)
 {
+	uint32_t *order = malloc((b->ntasks ? b->ntasks : 1) * sizeof(*order));
+
+	if (!order)
+		return NULL;
 	for (size_t i = 0; i < b->ntasks; i++)
-		b->order[i] = (uint32_t)i;
-	if (b->job->schedule == SCHEDULE_LPT) {
-		lpt_tasks = b->tasks;
-		qsort(b->order, b->ntasks, sizeof(*b->order), larger_first);
-	}
-}
-
-/*
- * The allowed set is read once, before any worker or thread exists: a worker
- * that pinned itself would otherwise see only its own CPU.
- */
-static int allowed_cpus(struct batch *b)
-{
-	cpu_set_t set;
-
-	b->ncpus = 0;
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return error("sched_getaffinity: %s", strerror(errno));
-	b->cpus = malloc((size_t)CPU_COUNT(&set) * sizeof(*b->cpus));
-	if (!b->cpus)
-		return error("out of memory");
-	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
-		if (CPU_ISSET(cpu, &set))
-			b->cpus[b->ncpus++] = cpu;
-	return 0;
-}
-
-int engine_pin(const struct batch *b, int i)
-{
-	cpu_set_t set;
-
-	if (b->ncpus <= 0)
-		return -1;
-	CPU_ZERO(&set);
-	CPU_SET(b->cpus[i % b->ncpus], &set);
-	if (sched_setaffinity(0, sizeof(set), &set) < 0)
-		return error("cannot pin to CPU %d: %s", b->cpus[i % b->ncpus], strerror(errno));
-	return 0;
+		order[i] = (uint32_t)i;
+	if (b->job->schedule == SCHEDULE_LPT)
+		qsort_r(order, b->ntasks, sizeof(*order), larger_first, (void *)b->tasks);
+	return order;
 }
 
 /* Images that never started because of Ctrl-C. */
@@ -108,27 +100,22 @@ static void mark_skipped(struct batch *b)
 
 int engine_run(struct batch *b)
 {
+	struct run r = { .b = b };
+	uint32_t *order = plan(b);
 	int ret;
 
-	b->order = malloc((b->ntasks ? b->ntasks : 1) * sizeof(*b->order));
-	if (!b->order)
-		return -1;
-	plan(b);
+	if (!order)
+		return error("out of memory planning %zu tasks", b->ntasks);
+	r.order = order;
 	memset(b->results, 0, b->ntasks * sizeof(*b->results));
-	if (b->job->pin && allowed_cpus(b) < 0) {
-		free(b->order);
-		b->order = NULL;
-		return -1;
+	b->restarts = 0;
+	if (b->job->pin && cpus_read(&r.cpus) < 0) {
+		free(order);
+		return error_prefix("--pin");
 	}
-	switch (b->job->backend) {
-	case BACKEND_SERIAL: ret = engine_serial(b); break;
-	case BACKEND_OPENMP: ret = engine_openmp(b); break;
-	default: ret = engine_process(b); break;
-	}
+	ret = row_of(b->job->engine)->run(&r);
 	mark_skipped(b);
-	free(b->order);
-	free(b->cpus);
-	b->order = NULL;
-	b->cpus = NULL;
+	free(order);
+	cpus_release(&r.cpus);
 	return ret;
 }

@@ -2,56 +2,59 @@
 #define PIXPOOL_ENGINE_H
 
 /*
- * Engines run a batch of tasks and fill one result per task. They share one
- * signature and differ only in who calls work_run and how results travel:
+ * Engines run a batch (batch.h): every one calls work_run on each task and
+ * fills one result per task; they differ only in who calls it and how the
+ * results travel. They are rows of one table:
  *
  *	serial   one loop in this process: the baseline.
  *	process  a pool of long-lived forked workers, results over pipes or a
- *	         shared-memory array (engine_pool.c).
+ *	         shared-memory array (engine_process.c).
  *	openmp   OpenMP threads, results written straight into the array.
  *
- * Before an engine runs, every result is STATUS_PENDING; after it, none is.
- * An engine returns 0, or -1 when it could not run at all (fork failed).
+ * An engine never prints: it tells the batch's finished() callback of each
+ * result as it lands, and its warning() callback of trouble beside the images.
+ *
+ *	const struct engine *e = engine_find("process");
+ *	job.engine = e;
+ *	if (engine_run(&batch) < 0)
+ *		... error_message() says why it could not run at all ...
+ *
+ * Adding an engine: one file engine_NAME.c with its run function, declared
+ * in engine_internal.h, and one row in the table in engine.c.
  */
 
-#include <signal.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "batch.h"
 
-#include "options.h"
-#include "walk.h"
-#include "work.h"
-
-struct batch {
-	const struct job *job;
-	const struct task *tasks;
-	size_t ntasks;
-	struct result *results;
-	uint32_t *order;	/* the order tasks are handed out (plan) */
-	int respawns;		/* workers started again after a death */
-	int *cpus;		/* --pin: the CPUs this process may run on */
-	int ncpus;
+struct engine {
+	const char *name;	/* as --backend takes it */
+	const char *help;	/* one line */
+	int single;		/* runs one image at a time, whatever -j says */
+	int channels;		/* takes --ipc (its results travel between processes) */
 };
 
+/* No more engines than this: enough for a fixed array of them. */
+#define ENGINE_MAX 8
+
+/* The engine named name, or NULL. */
+const struct engine *engine_find(const char *name);
+
+/* Every engine, in table order, ending with NULL. */
+const struct engine *const *engine_list(void);
+
+/* Its position in engine_list(). */
+int engine_index(const struct engine *e);
+
+/* The engine speedups are measured against (serial), and the default (process). */
+const struct engine *engine_baseline(void);
+const struct engine *engine_default(void);
+
+/*
+ * Runs b on b->job->engine: plans the order tasks are handed out, pins
+ * workers with --pin, and marks STATUS_SKIPPED the images never started
+ * because of Ctrl-C (interrupt.h). Before it every result is cleared; after
+ * it none is STATUS_PENDING. Returns 0, or -1 with an error when the engine
+ * could not run at all (no worker could be started).
+ */
 int engine_run(struct batch *b);
-
-int engine_serial(struct batch *b);
-int engine_process(struct batch *b);
-int engine_openmp(struct batch *b);
-
-/*
- * Pins the calling process or thread to CPU i of the allowed set (wrapping
- * round when there are more workers than CPUs). Returns 0 or -1.
- */
-int engine_pin(const struct batch *b, int i);
-
-/*
- * Set from a SIGINT/SIGTERM handler: engines hand out no new image once it
- * is set, and mark the images never started STATUS_SKIPPED.
- */
-extern volatile sig_atomic_t engine_interrupted;
-
-/* Installs the handlers that set engine_interrupted. */
-void engine_catch_signals(void);
 
 #endif

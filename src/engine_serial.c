@@ -1,17 +1,19 @@
 /* The serial engine: one loop, the baseline every speedup is measured against. */
-#include "engine.h"
-#include "report.h"
+#include "engine_internal.h"
+#include "interrupt.h"
 
-int engine_serial(struct batch *b)
+int engine_serial(struct run *r)
 {
-	if (b->job->pin)
-		engine_pin(b, 0);
-	for (size_t i = 0; i < b->ntasks && !engine_interrupted; i++) {
-		uint32_t t = b->order[i];
+	struct batch *b = r->b;
 
-		work_run(b->job, &b->tasks[t], &b->results[t]);
-		b->results[t].worker = 0;
-		report_result(b, &b->results[t]);
+	if (b->job->pin)
+		cpus_pin(&r->cpus, 0);
+	for (size_t i = 0; i < b->ntasks && !interrupted(); i++) {
+		struct result *res = &b->results[r->order[i]];
+
+		work_run(b->job, &b->tasks[r->order[i]], res);
+		res->worker = 0;
+		run_finished(r, res);
 	}
 	return 0;
 }

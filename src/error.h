@@ -5,7 +5,8 @@
  * Error reporting for code that may run in a worker process or an OpenMP
  * thread: a function that fails records one message and returns -1, and the
  * caller that owns the image (work_run) copies the message into the image's
- * result. Nothing below main prints or exits.
+ * result. Nothing prints but what the user sees (main.c, report.c and
+ * bench's report), and nothing exits but main.c and option parsing.
  *
  *	if (n < 0)
  *		return error("%s: cannot read: %s", path, strerror(errno));

@@ -13,10 +13,12 @@
 
 #include "batch.h"
 #include "bench.h"
+#include "clock.h"
 #include "engine.h"
 #include "error.h"
 #include "filter.h"
 #include "image.h"
+#include "interrupt.h"
 #include "options.h"
 #include "report.h"
 #include "walk.h"
@@ -25,14 +27,13 @@
 #include <stb/stb_image.h>
 
 #define EXIT_USAGE 2
-#define EXIT_INTERRUPTED 130
 
 static int exit_status(const struct batch *b, const struct walk *w, int walk_failed)
 {
 	struct totals t;
 
 	batch_totals(b, &t);
-	if (engine_interrupted)
+	if (interrupted())
 		return EXIT_INTERRUPTED;
 	if (walk_failed || w->errors || t.count[STATUS_OK] != b->ntasks)
 		return 1;
@@ -43,7 +44,9 @@ static int cmd_run(int argc, char **argv)
 {
 	struct job job;
 	struct walk w;
-	struct batch b = { .job = &job };
+	struct report rep;
+	struct batch b = { .job = &job, .finished = report_result, .warning = report_warning,
+			   .data = &rep };
 	uint64_t start;
 	int walk_failed, ret;
 
@@ -63,17 +66,18 @@ static int cmd_run(int argc, char **argv)
 	b.ntasks = w.ntasks;
 	b.results = calloc(w.ntasks, sizeof(*b.results));
 	if (!b.results) {
-		fprintf(stderr, "pixpool: out of memory\n");
+		fprintf(stderr, "pixpool: out of memory for %zu results\n", w.ntasks);
+		walk_release(&w);
 		return 1;
 	}
-	engine_catch_signals();
-	report_start(&b);
+	interrupt_catch();
+	report_start(&rep, &b);
 	start = clock_ns();
 	if (engine_run(&b) < 0) {
 		fprintf(stderr, "pixpool: %s\n", error_message());
 		walk_failed = 1;
 	}
-	report_summary(&b, &w, clock_ns() - start);
+	report_summary(&rep, &w, clock_ns() - start);
 	if (job.manifest && report_manifest(&b, job.manifest) < 0) {
 		fprintf(stderr, "pixpool: %s\n", error_message());
 		walk_failed = 1;

@@ -4,11 +4,12 @@
 #include <stdarg.h>
 #include <getopt.h>
 #include <math.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpus.h"
+#include "engine.h"
 #include "error.h"
 
 static const char usage_text[] =
@@ -24,7 +25,7 @@ static const char usage_text[] =
 "  -f, --filter CHAIN       filters to apply, e.g. grayscale,blur:sigma=2,resize:width=800\n"
 "                           (repeatable; 'pixpool filters' lists them)\n"
 "  -j, --jobs N             pool size (default: the CPUs this process may use)\n"
-"  -b, --backend NAME       serial | process | openmp (default: process)\n"
+"  -b, --backend NAME       %s (default: %s)\n"
 "      --ipc NAME           process results over: pipe | shm (default: pipe)\n"
 "      --schedule NAME      dynamic | static | lpt (default: dynamic)\n"
 "      --pin                pin worker i to the i-th allowed CPU\n"
@@ -44,9 +45,22 @@ static const char usage_text[] =
 "Exit status: 0 every image written, 1 some image failed (the others are\n"
 "written), 2 usage error, 130 interrupted.\n";
 
+/* The engines' names, "a | b | c", from their table. */
+static const char *engine_names(void)
+{
+	static char names[128];
+	const struct engine *const *list = engine_list();
+
+	names[0] = '\0';
+	for (int i = 0; list[i]; i++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 i ? " | " : "", list[i]->name);
+	return names;
+}
+
 static void usage(FILE *out)
 {
-	fputs(usage_text, out);
+	fprintf(out, usage_text, engine_names(), engine_default()->name);
 }
 
 void usage_error(const char *fmt, ...)
@@ -61,12 +75,10 @@ void usage_error(const char *fmt, ...)
 	exit(2);
 }
 
-static const char *const backend_names[] = { "serial", "process", "openmp", NULL };
 static const char *const ipc_names[] = { "pipe", "shm", NULL };
 static const char *const schedule_names[] = { "dynamic", "static", "lpt", NULL };
 static const char *const format_names[] = { "same", "jpg", "png", "bmp", "tga", "pnm", NULL };
 
-const char *backend_name(enum backend b) { return backend_names[b]; }
 const char *ipc_name(enum ipc i) { return ipc_names[i]; }
 const char *schedule_name(enum schedule s) { return schedule_names[s]; }
 
@@ -80,7 +92,7 @@ static int pick(const char *option, const char *value, const char *const *names)
 		    names[2] ? ", ..." : "", value);
 }
 
-static double number(const char *option, const char *value, double min, double max)
+double options_number(const char *option, const char *value, double min, double max)
 {
 	char *end;
 	double v;
@@ -94,31 +106,31 @@ static double number(const char *option, const char *value, double min, double m
 	return v;
 }
 
-static int integer(const char *option, const char *value, int min, int max)
+int options_integer(const char *option, const char *value, int min, int max)
 {
-	double v = number(option, value, min, max);
+	double v = options_number(option, value, min, max);
 
 	if (v != (int)v)
 		usage_error("%s needs a whole number, not '%s'", option, value);
 	return (int)v;
 }
 
-int options_cpus_available(void)
+const struct engine *options_engine(const char *option, const char *value)
 {
-	cpu_set_t set;
+	const struct engine *e = engine_find(value);
 
-	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
-		return CPU_COUNT(&set);
-	return 1;
+	if (!e)
+		usage_error("%s must be one of %s, not '%s'", option, engine_names(), value);
+	return e;
 }
 
 void job_init(struct job *job)
 {
 	memset(job, 0, sizeof(*job));
-	job->backend = BACKEND_PROCESS;
+	job->engine = engine_default();
 	job->ipc = IPC_PIPE;
 	job->schedule = SCHEDULE_DYNAMIC;
-	job->workers = options_cpus_available();
+	job->workers = cpus_available();
 	job->format = FORMAT_NONE;
 	job->quality = 90;
 	job->autoorient = 1;
@@ -162,19 +174,19 @@ void options_set(struct job *job, int c, const char *arg)
 		if (chain_parse(&job->chain, arg) < 0)
 			usage_error("-f: %s", error_message());
 		break;
-	case 'j': job->workers = integer("-j", arg, 1, 4096); break;
-	case 'b': job->backend = pick("--backend", arg, backend_names); break;
+	case 'j': job->workers = options_integer("-j", arg, 1, 4096); break;
+	case 'b': job->engine = options_engine("--backend", arg); break;
 	case OPT_IPC: job->ipc = pick("--ipc", arg, ipc_names); break;
 	case OPT_SCHEDULE: job->schedule = pick("--schedule", arg, schedule_names); break;
 	case OPT_PIN: job->pin = 1; break;
 	case OPT_FORMAT: job->format = pick("--format", arg, format_names); break;
-	case OPT_QUALITY: job->quality = integer("--quality", arg, 1, 100); break;
+	case OPT_QUALITY: job->quality = options_integer("--quality", arg, 1, 100); break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
 	case OPT_FOLLOW: job->follow_symlinks = 1; break;
 	case OPT_MAX_PIXELS:
-		job->max_pixels = (uint64_t)(number("--max-pixels", arg, 0.000001, 4096) * 1e6);
+		job->max_pixels = (uint64_t)(options_number("--max-pixels", arg, 0.000001, 4096) * 1e6);
 		break;
-	case OPT_TIMEOUT: job->timeout = number("--timeout", arg, 0, 86400); break;
+	case OPT_TIMEOUT: job->timeout = options_number("--timeout", arg, 0, 86400); break;
 	case OPT_MANIFEST: job->manifest = arg; break;
 	case OPT_PROGRESS: job->progress = 1; break;
 	case OPT_NO_PROGRESS: job->progress = 0; break;
@@ -209,6 +221,6 @@ void options_parse(struct job *job, int argc, char **argv)
 		usage_error("no output folder (-o DIR)");
 	if (job->manifest)
 		check_manifest(job->manifest);
-	if (job->backend == BACKEND_SERIAL)
+	if (job->engine->single)
 		job->workers = 1;
 }

@@ -13,7 +13,8 @@
 #include "filter.h"
 #include "image.h"
 
-enum backend { BACKEND_SERIAL, BACKEND_PROCESS, BACKEND_OPENMP };
+struct engine;
+
 enum ipc { IPC_PIPE, IPC_SHM };
 enum schedule { SCHEDULE_DYNAMIC, SCHEDULE_STATIC, SCHEDULE_LPT };
 
@@ -22,7 +23,7 @@ struct job {
 	int ninputs;
 	const char *outdir;	/* NULL: decode and filter, write nothing */
 	struct chain chain;
-	enum backend backend;
+	const struct engine *engine;	/* --backend (engine.h) */
 	enum ipc ipc;
 	enum schedule schedule;
 	int workers;		/* pool size, >= 1 */
@@ -61,10 +62,15 @@ void options_set(struct job *job, int c, const char *arg);
 /* Prints "pixpool: MESSAGE" and a hint to try --help, and exits with 2. */
 void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
-/* The CPUs this process may run on (sched_getaffinity), at least 1. */
-int options_cpus_available(void);
+/*
+ * The checked parsers every option goes through, for a subcommand that has
+ * options of its own: each calls usage_error() with the option's name when
+ * value is not a number in min..max, a whole one, or an engine's name.
+ */
+double options_number(const char *option, const char *value, double min, double max);
+int options_integer(const char *option, const char *value, int min, int max);
+const struct engine *options_engine(const char *option, const char *value);
 
-const char *backend_name(enum backend backend);
 const char *ipc_name(enum ipc ipc);
 const char *schedule_name(enum schedule schedule);
 

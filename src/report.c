@@ -1,3 +1,4 @@
+/* What the user sees of a run: per-image lines, progress, summary, manifest. */
 #include "report.h"
 
 #include <errno.h>
@@ -6,20 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "engine.h"
 #include "error.h"
 
-static struct {
-	uint64_t start;
-	uint64_t last_draw;
-	size_t done;
-	int drawn;
-} progress;
-
-void report_start(const struct batch *b)
+void report_start(struct report *rep, const struct batch *b)
 {
-	(void)b;
-	memset(&progress, 0, sizeof(progress));
-	progress.start = clock_ns();
+	memset(rep, 0, sizeof(*rep));
+	rep->b = b;
+	rep->start = clock_ns();
 }
 
 static int progress_on(const struct job *job)
@@ -29,60 +25,56 @@ static int progress_on(const struct job *job)
 	return job->progress == 1 || isatty(STDERR_FILENO);
 }
 
-static void progress_clear(const struct job *job)
+static void progress_clear(struct report *rep)
 {
-	if (progress.drawn && progress_on(job))
+	if (rep->drawn && progress_on(rep->b->job))
 		fputs("\r\033[K", stderr);
-	progress.drawn = 0;
+	rep->drawn = 0;
 }
 
 /* At most ten redraws a second, so the line costs nothing next to the images. */
-static void progress_draw(const struct batch *b)
+static void progress_draw(struct report *rep)
 {
+	const struct batch *b = rep->b;
 	uint64_t now = clock_ns();
-	double s = (now - progress.start) / 1e9;
+	double s = (now - rep->start) / 1e9;
 
-	if (progress.done < b->ntasks && now - progress.last_draw < 100000000)
+	if (rep->done < b->ntasks && now - rep->last_draw < 100000000)
 		return;
-	progress.last_draw = now;
-	progress.drawn = 1;
+	rep->last_draw = now;
+	rep->drawn = 1;
 	fprintf(stderr, "\r\033[K%zu/%zu images  %3.0f%%  %.1f images/s  %.1f s",
-		progress.done, b->ntasks, 100.0 * progress.done / (b->ntasks ? b->ntasks : 1),
-		s > 0 ? progress.done / s : 0.0, s);
+		rep->done, b->ntasks, 100.0 * rep->done / (b->ntasks ? b->ntasks : 1),
+		s > 0 ? rep->done / s : 0.0, s);
 }
 
-void report_result(const struct batch *b, const struct result *res)
+void report_result(const struct result *res, void *data)
 {
-	const struct job *job = b->job;
-	const struct task *t = &b->tasks[res->task];
+	struct report *rep = data;
+	const struct job *job = rep->b->job;
+	const struct task *t = &rep->b->tasks[res->task];
 
-	progress.done++;
+	rep->done++;
 	if (res->status != STATUS_OK) {
-		progress_clear(job);
+		progress_clear(rep);
 		fprintf(stderr, "pixpool: %s\n", res->error);
 	} else if (job->verbose) {
-		progress_clear(job);
+		progress_clear(rep);
 		fprintf(stderr, "ok  %s  %ux%u -> %ux%u  %.1f ms  worker %d\n", t->rel,
 			res->in_width, res->in_height, res->out_width, res->out_height,
 			res->total_ns / 1e6, res->worker);
 	}
 	if (progress_on(job))
-		progress_draw(b);
+		progress_draw(rep);
 }
 
-void batch_totals(const struct batch *b, struct totals *t)
+void report_warning(const char *message, void *data)
 {
-	memset(t, 0, sizeof(*t));
-	for (size_t i = 0; i < b->ntasks; i++) {
-		const struct result *r = &b->results[i];
+	struct report *rep = data;
 
-		t->count[r->status]++;
-		t->in_bytes += b->tasks[i].bytes;
-		if (r->status == STATUS_OK) {
-			t->megapixels += (double)r->in_width * r->in_height / 1e6;
-			t->out_bytes += r->out_bytes;
-		}
-	}
+	if (rep)
+		progress_clear(rep);
+	fprintf(stderr, "pixpool: %s\n", message);
 }
 
 static int max_worker(const struct batch *b)
@@ -144,13 +136,30 @@ static void summary_workers(const struct batch *b, double wall)
 			sum > 0 ? max / (sum / (n + 1)) : 1.0);
 }
 
-void report_summary(const struct batch *b, const struct walk *w, uint64_t wall_ns)
+/* "(process, pipe, dynamic, 2 workers, 1 restarted)" */
+static void summary_engine(const struct batch *b)
 {
+	const struct job *job = b->job;
+
+	fprintf(stderr, "(%s", job->engine->name);
+	if (job->engine->channels)
+		fprintf(stderr, ", %s", ipc_name(job->ipc));
+	if (!job->engine->single)
+		fprintf(stderr, ", %s", schedule_name(job->schedule));
+	fprintf(stderr, ", %d worker%s", job->workers, job->workers == 1 ? "" : "s");
+	if (b->restarts)
+		fprintf(stderr, ", %d restarted", b->restarts);
+	fprintf(stderr, ")\n");
+}
+
+void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
+{
+	const struct batch *b = rep->b;
 	const struct job *job = b->job;
 	struct totals t;
 	double wall = wall_ns / 1e9;
 
-	progress_clear(job);
+	progress_clear(rep);
 	if (job->quiet)
 		return;
 	batch_totals(b, &t);
@@ -166,17 +175,9 @@ void report_summary(const struct batch *b, const struct walk *w, uint64_t wall_n
 		w->other, w->other == 1 ? "" : "s", w->hidden, w->links, w->links == 1 ? "" : "s");
 	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written to %s\n",
 		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir);
-	fprintf(stderr, "  wall %.3f s, %.2f images/s, %.1f MP/s  (%s", wall,
-		wall > 0 ? t.count[STATUS_OK] / wall : 0.0, wall > 0 ? t.megapixels / wall : 0.0,
-		backend_name(job->backend));
-	if (job->backend == BACKEND_PROCESS)
-		fprintf(stderr, ", %s", ipc_name(job->ipc));
-	if (job->backend != BACKEND_SERIAL)
-		fprintf(stderr, ", %s", schedule_name(job->schedule));
-	fprintf(stderr, ", %d worker%s", job->workers, job->workers == 1 ? "" : "s");
-	if (b->respawns)
-		fprintf(stderr, ", %d restarted", b->respawns);
-	fprintf(stderr, ")\n");
+	fprintf(stderr, "  wall %.3f s, %.2f images/s, %.1f MP/s  ", wall,
+		wall > 0 ? t.count[STATUS_OK] / wall : 0.0, wall > 0 ? t.megapixels / wall : 0.0);
+	summary_engine(b);
 	summary_workers(b, wall);
 }
 
@@ -281,6 +282,11 @@ int report_manifest(const struct batch *b, const char *path)
 		manifest_csv(f, b);
 	else
 		manifest_json(f, b);
+	/* fclose reports only the last write: ferror remembers any earlier one. */
+	if (ferror(f)) {
+		fclose(f);
+		return error("%s: cannot write", path);
+	}
 	if (fclose(f) != 0)
 		return error("%s: cannot write: %s", path, strerror(errno));
 	return 0;

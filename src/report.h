@@ -2,39 +2,47 @@
 #define PIXPOOL_REPORT_H
 
 /*
- * What the user sees of a run: a line per failed image as soon as it fails
- * (and per image with -v), a progress line on a terminal, the summary with
- * one line per worker at the end, and the optional manifest file.
+ * What the user sees of a run, and the only place that prints it: a line per
+ * failed image as soon as it fails (and per image with -v), a progress line
+ * on a terminal, the summary with one line per worker at the end, and the
+ * optional manifest file. Engines never print: report_result and
+ * report_warning are the callbacks a batch (batch.h) hands them.
  *
- *	report_start(&batch, &walk);
- *	... engines call report_result() for each image as it lands ...
- *	report_summary(&batch, &walk, wall_ns);
+ *	struct report rep;
+ *	report_start(&rep, &batch);
+ *	batch.finished = report_result;
+ *	batch.warning = report_warning;
+ *	batch.data = &rep;
+ *	engine_run(&batch);
+ *	report_summary(&rep, &walk, wall_ns);
  *	report_manifest(&batch, path);
  */
 
 #include <stdint.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include "batch.h"
 #include "walk.h"
 
-/* Totals of a finished batch. */
-struct totals {
-	size_t count[STATUS_TIMEOUT + 1];	/* images per status */
-	double megapixels;	/* input megapixels of the images written */
-	uint64_t in_bytes, out_bytes;
+struct report {
+	const struct batch *b;
+	uint64_t start;		/* clock_ns() at report_start */
+	uint64_t last_draw;	/* of the progress line */
+	size_t done;		/* results told so far */
+	int drawn;		/* the progress line is on the screen */
 };
 
-void report_start(const struct batch *b);
+void report_start(struct report *rep, const struct batch *b);
 
-/* Called once per image, by whichever process or thread has the result. */
-void report_result(const struct batch *b, const struct result *res);
+/* A batch_finished_fn: data is the struct report. */
+void report_result(const struct result *res, void *data);
 
-void batch_totals(const struct batch *b, struct totals *t);
+/* A batch_warning_fn: prints "pixpool: MESSAGE". */
+void report_warning(const char *message, void *data);
 
-void report_summary(const struct batch *b, const struct walk *w, uint64_t wall_ns);
+void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns);
 
-/* Writes one record per image to path, JSON or CSV by its extension. */
+/* Writes one record per image to path, JSON or CSV by its extension. Returns 0 or -1. */
 int report_manifest(const struct batch *b, const char *path);
 
 /* The manifest's escaping, for other files with strings in them (bench's JSON and CSV). */

@@ -11,8 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "filter.h"
 #include "image.h"
+#include "test_hook.h"
 
 static const char *const status_names[] = {
 	[STATUS_PENDING] = "pending",
@@ -26,14 +28,6 @@ static const char *const status_names[] = {
 const char *status_name(enum status status)
 {
 	return status_names[status];
-}
-
-uint64_t clock_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* Reads a whole file; pixpool decodes from memory so it can sniff and parse EXIF first. */
@@ -118,17 +112,13 @@ int work_temp_path(const char *out, pid_t pid, char *buf, size_t size)
 }
 
 /*
- * A hook for the tests: with PIXPOOL_TEST_DIE=writing:NAME, the process
+ * The test hook PIXPOOL_TEST_DIE=writing:NAME (test_hook.h): the process
  * writing an output whose path contains NAME kills itself halfway through
  * the temporary file, as a crash or the OOM killer would.
  */
 static void test_die_writing(const char *out, int fd, const struct buffer *buf)
 {
-	const char *die = getenv("PIXPOOL_TEST_DIE");
-
-	if (!die || strncmp(die, "writing:", 8) || !die[8] || !strstr(out, die + 8))
-		return;
-	if (write_all(fd, buf->data, buf->len / 2) == 0)
+	if (test_hook_dies("writing", out) && write_all(fd, buf->data, buf->len / 2) == 0)
 		raise(SIGKILL);
 }
 

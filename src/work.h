@@ -57,7 +57,4 @@ void work_run(const struct job *job, const struct task *task, struct result *res
  */
 int work_temp_path(const char *out, pid_t pid, char *buf, size_t size);
 
-/* Monotonic clock in nanoseconds. */
-uint64_t clock_ns(void);
-
 #endif

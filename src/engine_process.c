@@ -4,7 +4,7 @@
  *
  * The parent keeps a table of its workers. Each worker has a pipe up to the
  * parent, which the parent poll()s; how tasks are claimed and how results
- * travel is the channel's business (channel.h). When a pipe up reaches end
+ * travel is the channel's business (engine_process.h). When a pipe up reaches end
  * of file the worker has left: the parent reaps it, records the image it
  * held as crashed (or timed out), removes its half-written temporary file,
  * and starts a new worker in the same slot while tasks remain.
@@ -13,7 +13,7 @@
  * that used OpenMP inside a worker would only fight its siblings for the
  * same cores. pool_worker_init() sets OpenMP to one thread in every worker.
  */
-#include "channel.h"
+#include "engine_process.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,8 +27,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
-#include "report.h"
+#include "interrupt.h"
+#include "test_hook.h"
 
 int64_t queue_claim(struct queue *q)
 {
@@ -63,39 +65,17 @@ int read_full(int fd, void *buf, size_t len)
 	return 0;
 }
 
-/*
- * A hook for the tests: a worker that gets an image whose relative path
- * contains $PIXPOOL_TEST_STALL renames itself "pixpool-stall" (so a test can
- * find it with pgrep) and sleeps until it is killed.
- */
-static void test_stall(const struct task *task)
-{
-	const char *stall = getenv("PIXPOOL_TEST_STALL");
-
-	if (!stall || !*stall || !strstr(task->rel, stall))
-		return;
-	prctl(PR_SET_NAME, "pixpool-stall", 0, 0, 0);
-	for (;;)
-		pause();
-}
-
 void pool_test_die(const struct pool *p, const char *when, int64_t i)
 {
-	const char *die = getenv("PIXPOOL_TEST_DIE");
-	size_t n = strlen(when);
-
-	if (!die || strncmp(die, when, n) || die[n] != ':' || !die[n + 1])
-		return;
-	if (strstr(p->b->tasks[p->b->order[i]].rel, die + n + 1))
-		raise(SIGKILL);
+	test_hook_die(when, p->r->b->tasks[p->r->order[i]].rel);
 }
 
 void pool_work(struct pool *p, int slot, int64_t i, struct result *res)
 {
-	const struct task *t = &p->b->tasks[p->b->order[i]];
+	const struct task *t = &p->r->b->tasks[p->r->order[i]];
 
-	test_stall(t);
-	work_run(p->b->job, t, res);
+	test_hook_stall(t->rel);
+	work_run(p->r->b->job, t, res);
 	res->worker = (int16_t)slot;
 }
 
@@ -107,23 +87,27 @@ void pool_work(struct pool *p, int slot, int64_t i, struct result *res)
  */
 void pool_worker_init(struct pool *p, int slot)
 {
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
+	struct sigaction ign;
+
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, NULL);
+	sigaction(SIGTERM, &ign, NULL);
+	sigaction(SIGPIPE, &ign, NULL);
 	/* Workers are single-threaded: the pool is the parallelism. */
 	omp_set_num_threads(1);
-	if (p->b->job->pin)
-		engine_pin(p->b, slot);
+	if (p->r->b->job->pin)
+		cpus_pin(&p->r->cpus, slot);
 }
 
 void pool_record(struct pool *p, const struct result *res)
 {
-	struct batch *b = p->b;
+	struct batch *b = p->r->b;
 
 	if (res->task >= b->ntasks || b->results[res->task].status != STATUS_PENDING)
 		return;
-	b->results[res->task] = *res;
-	report_result(b, &b->results[res->task]);
+	run_finished(p->r, res);
 }
 
 static void close_fd(int *fd)
@@ -147,7 +131,7 @@ static void lose_task(struct pool *p, int64_t i, int err)
 	pool_death_result(p, i, 0, 0, &res);
 	res.status = STATUS_FAILED;
 	snprintf(res.error, sizeof(res.error), "%s: cannot start a worker: %s",
-		 p->b->tasks[res.task].path, strerror(err));
+		 p->r->b->tasks[res.task].path, strerror(err));
 	pool_record(p, &res);
 }
 
@@ -213,7 +197,7 @@ static const char *signal_name(int sig)
 void pool_death_result(struct pool *p, int64_t i, int wstatus, int timed_out,
 		       struct result *res)
 {
-	const struct task *t = &p->b->tasks[p->b->order[i]];
+	const struct task *t = &p->r->b->tasks[p->r->order[i]];
 
 	memset(res, 0, sizeof(*res));
 	res->task = t->id;
@@ -222,7 +206,7 @@ void pool_death_result(struct pool *p, int64_t i, int wstatus, int timed_out,
 		res->status = STATUS_TIMEOUT;
 		res->signal = SIGKILL;
 		snprintf(res->error, sizeof(res->error), "%s: worker killed after %g s (--timeout)",
-			 t->path, p->b->job->timeout);
+			 t->path, p->r->b->job->timeout);
 	} else {
 		res->status = STATUS_CRASHED;
 		res->signal = WIFSIGNALED(wstatus) ? (int8_t)WTERMSIG(wstatus) : 0;
@@ -239,7 +223,7 @@ void pool_death_result(struct pool *p, int64_t i, int wstatus, int timed_out,
 static void record_death(struct pool *p, int slot, int64_t i, uint64_t since, int wstatus)
 {
 	struct worker *w = &p->workers[slot];
-	const struct task *t = &p->b->tasks[p->b->order[i]];
+	const struct task *t = &p->r->b->tasks[p->r->order[i]];
 	struct result res;
 	char tmp[4096];
 
@@ -277,11 +261,11 @@ static void worker_reap(struct pool *p, int slot)
 	w->pid = 0;
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
 		return;
-	if (engine_interrupted || !queue_left(queue_of(p, slot)))
+	if (interrupted() || !queue_left(queue_of(p, slot)))
 		return;
-	p->b->respawns++;
+	p->r->b->restarts++;
 	if (worker_start(p, slot) < 0)
-		fprintf(stderr, "pixpool: %s\n", error_message());
+		run_warning(p->r, error_message());
 }
 
 /*
@@ -294,7 +278,7 @@ static void worker_reap(struct pool *p, int slot)
  */
 static int poll_timeout(struct pool *p)
 {
-	uint64_t now = clock_ns(), limit = (uint64_t)(p->b->job->timeout * 1e9);
+	uint64_t now = clock_ns(), limit = (uint64_t)(p->r->b->job->timeout * 1e9);
 	uint64_t soonest = UINT64_MAX;
 
 	if (!limit)
@@ -334,7 +318,7 @@ static int loop(struct pool *p)
 	for (;;) {
 		int n = 0;
 
-		if (engine_interrupted && !stopped) {
+		if (interrupted() && !stopped) {
 			p->channel->stop(p);
 			stopped = 1;
 		}
@@ -363,7 +347,7 @@ out:
 /* Cuts order[] into queues: one shared queue, or (static) one block per worker. */
 static void plan_queues(struct pool *p)
 {
-	size_t n = p->b->ntasks;
+	size_t n = p->r->b->ntasks;
 
 	for (int q = 0; q < p->nqueues; q++) {
 		p->queues[q].start = n * (size_t)q / (size_t)p->nqueues;
@@ -380,16 +364,17 @@ static int start_all(struct pool *p)
 		p->workers[i].fd = p->workers[i].task_fd = -1;
 	for (int i = 0; i < p->nworkers; i++) {
 		if (worker_start(p, i) < 0)
-			fprintf(stderr, "pixpool: %s\n", error_message());
+			run_warning(p->r, error_message());
 		else
 			started++;
 	}
 	return started ? 0 : error("no worker could be started");
 }
 
-int engine_process(struct batch *b)
+int engine_process(struct run *r)
 {
-	struct pool p = { .b = b, .claim_slot = -1 };
+	const struct batch *b = r->b;
+	struct pool p = { .r = r, .claim_slot = -1 };
 	struct sigaction ign, old_pipe;
 	int ret;
 
@@ -400,7 +385,7 @@ int engine_process(struct batch *b)
 	p.nqueues = b->job->schedule == SCHEDULE_STATIC ? p.nworkers : 1;
 	p.workers = calloc((size_t)p.nworkers, sizeof(*p.workers));
 	if (!p.workers)
-		return error("out of memory");
+		return error("out of memory for %d workers", p.nworkers);
 	if (p.channel->open(&p) < 0) {
 		free(p.workers);
 		return -1;

@@ -1,8 +1,9 @@
-#ifndef PIXPOOL_CHANNEL_H
-#define PIXPOOL_CHANNEL_H
+#ifndef PIXPOOL_ENGINE_PROCESS_H
+#define PIXPOOL_ENGINE_PROCESS_H
 
 /*
- * The process engine's pool, as its channels see it. engine_pool.c owns the
+ * The process engine's private header: its pool, as its channels see it.
+ * engine_process.c owns the
  * pool: the worker table, the one fork wrapper, the one reaper, respawning,
  * --timeout and Ctrl-C. A channel owns only how task claims and result
  * records travel between the parent and its workers:
@@ -31,7 +32,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "engine.h"
+#include "engine_internal.h"
 
 /* What held() says when a worker holds no task. */
 #define NO_TASK (-1)
@@ -62,7 +63,7 @@ struct worker {
 };
 
 struct pool {
-	struct batch *b;
+	struct run *r;		/* the batch, the plan, the CPUs */
 	const struct channel *channel;
 	struct worker *workers;
 	int nworkers;
@@ -118,18 +119,18 @@ void pool_death_result(struct pool *p, int64_t i, int wstatus, int timed_out,
 		       struct result *res);
 
 /*
- * A hook for the tests, for the moments a real death can only hit by
- * chance: with PIXPOOL_TEST_DIE=WHEN:TEXT, a worker at the point named WHEN
- * with the task at index i, whose relative path contains TEXT, kills itself.
+ * The test hook PIXPOOL_TEST_DIE=WHEN:TEXT (test_hook.h) for the task at
+ * index i of order[]: matched against its relative path.
  */
 void pool_test_die(const struct pool *p, const char *when, int64_t i);
 
-/* Stores a result that came back and reports it, unless one is there already. */
+/* Stores a result that came back and tells the caller, unless one is there already. */
 void pool_record(struct pool *p, const struct result *res);
 
 /* Sets up a freshly forked worker: signals, single thread, --pin. */
 void pool_worker_init(struct pool *p, int slot);
 
+/* Reads exactly len bytes, through EINTR; -1 at end of file or on an error. */
 int read_full(int fd, void *buf, size_t len);
 
 #endif

@@ -19,50 +19,52 @@
  * one image at a time (dynamic,1) in plan order, static cuts the list into
  * one contiguous block per thread.
  */
-#include "engine.h"
-
 #include <omp.h>
 #include <sched.h>
 #include <string.h>
 
-#include "report.h"
+#include "engine_internal.h"
+#include "interrupt.h"
 
-static void run_one(struct batch *b, long i)
+/* The caller's callback is told of one result at a time, as batch.h promises. */
+static void run_one(struct run *r, long i)
 {
-	uint32_t t = b->order[i];
+	struct batch *b = r->b;
+	uint32_t t = r->order[i];
 
 	work_run(b->job, &b->tasks[t], &b->results[t]);
 	b->results[t].worker = (int16_t)omp_get_thread_num();
-#pragma omp critical(report)
-	report_result(b, &b->results[t]);
+#pragma omp critical(finished)
+	run_finished(r, &b->results[t]);
 }
 
-int engine_openmp(struct batch *b)
+int engine_openmp(struct run *r)
 {
-	long n = (long)b->ntasks;
-	int pin = b->job->pin;
+	const struct job *job = r->b->job;
+	long n = (long)r->b->ntasks;
+	int pin = job->pin;
 	cpu_set_t saved;
 
-	if (b->job->schedule == SCHEDULE_STATIC)
+	if (job->schedule == SCHEDULE_STATIC)
 		omp_set_schedule(omp_sched_static, 0);
 	else
 		omp_set_schedule(omp_sched_dynamic, 1);
 	/* The main thread is thread 0: it gets its own mask back afterwards. */
 	if (pin)
 		sched_getaffinity(0, sizeof(saved), &saved);
-#pragma omp parallel num_threads(b->job->workers)
+#pragma omp parallel num_threads(job->workers)
 	{
 		if (pin)
-			engine_pin(b, omp_get_thread_num());
+			cpus_pin(&r->cpus, omp_get_thread_num());
 		/*
 		 * OpenMP cannot leave a loop early: once Ctrl-C is seen, the
 		 * remaining iterations are handed out but do nothing, and
-		 * mark_skipped() records them.
+		 * engine_run records them as skipped.
 		 */
 #pragma omp for schedule(runtime)
 		for (long i = 0; i < n; i++)
-			if (!engine_interrupted)
-				run_one(b, i);
+			if (!interrupted())
+				run_one(r, i);
 	}
 	if (pin)
 		sched_setaffinity(0, sizeof(saved), &saved);

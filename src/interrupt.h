@@ -1,0 +1,27 @@
+#ifndef PIXPOOL_INTERRUPT_H
+#define PIXPOOL_INTERRUPT_H
+
+/*
+ * Ctrl-C and SIGTERM. The first one lets the images in flight finish: every
+ * engine stops handing out new ones once interrupted() says so, and records
+ * those never started as skipped. A second one kills pixpool at once.
+ *
+ *	interrupt_catch();		once, before the run
+ *	... engines poll interrupted() ...
+ *	return interrupted() ? EXIT_INTERRUPTED : status;
+ */
+
+/* The exit status of an interrupted run, as a shell reports death by SIGINT. */
+#define EXIT_INTERRUPTED 130
+
+/* Installs the handlers that set the flag. */
+void interrupt_catch(void);
+
+/*
+ * Whether the run was interrupted. Safe from any thread: the flag is a
+ * lock-free atomic, which C11 lets a signal handler set and every thread read
+ * (a volatile sig_atomic_t is promised only to the thread that ran the handler).
+ */
+int interrupted(void);
+
+#endif

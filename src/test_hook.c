@@ -1,0 +1,35 @@
+/* Hooks for the tests: a crash or a hang at a chosen moment (test_hook.h). */
+#include "test_hook.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+int test_hook_dies(const char *when, const char *path)
+{
+	const char *die = getenv("PIXPOOL_TEST_DIE");
+	size_t n = strlen(when);
+
+	if (!die || strncmp(die, when, n) || die[n] != ':' || !die[n + 1])
+		return 0;
+	return strstr(path, die + n + 1) != NULL;
+}
+
+void test_hook_die(const char *when, const char *path)
+{
+	if (test_hook_dies(when, path))
+		raise(SIGKILL);
+}
+
+void test_hook_stall(const char *path)
+{
+	const char *stall = getenv("PIXPOOL_TEST_STALL");
+
+	if (!stall || !*stall || !strstr(path, stall))
+		return;
+	prctl(PR_SET_NAME, "pixpool-stall", 0, 0, 0);
+	for (;;)
+		pause();
+}

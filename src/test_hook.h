@@ -1,0 +1,27 @@
+#ifndef PIXPOOL_TEST_HOOK_H
+#define PIXPOOL_TEST_HOOK_H
+
+/*
+ * Hooks for the tests, for the moments a real crash or hang can only hit by
+ * chance. Both are read from the environment and do nothing when unset.
+ *
+ *	PIXPOOL_TEST_DIE=WHEN:TEXT   the process at the point named WHEN
+ *	                             ("claimed", "unsent": shm channel;
+ *	                             "writing": halfway through an output)
+ *	                             with a path containing TEXT kills itself.
+ *	PIXPOOL_TEST_STALL=TEXT      a worker given an image whose path contains
+ *	                             TEXT renames itself "pixpool-stall" (so a
+ *	                             test can find it with pgrep) and sleeps
+ *	                             until it is killed.
+ */
+
+/* Whether PIXPOOL_TEST_DIE names this point and path. */
+int test_hook_dies(const char *when, const char *path);
+
+/* Raises SIGKILL when test_hook_dies(when, path). */
+void test_hook_die(const char *when, const char *path);
+
+/* Sleeps for ever when PIXPOOL_TEST_STALL matches path. */
+void test_hook_stall(const char *path);
+
+#endif
