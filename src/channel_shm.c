@@ -188,7 +188,7 @@ static void sweep(struct pool *p, struct queue *q)
 			pool_record(p, &s->results[t]);
 			continue;
 		}
-		pool_death_result(p, (int64_t)i, p->claim_wstatus, 0, &res);
+		pool_death_result(p, (int64_t)i, p->claim_wstatus, p->stop_deadline ? KILL_STOP : KILL_NONE, &res);
 		res.worker = (int16_t)p->claim_slot;
 		pool_record(p, &res);
 	}

@@ -29,7 +29,7 @@ struct engine {
 	const char *name;	/* as --backend takes it */
 	const char *help;	/* one line */
 	int single;		/* runs one image at a time, whatever -j says */
-	int channels;		/* takes --ipc (its results travel between processes) */
+	int processes;		/* its workers are processes: --ipc and --timeout apply */
 };
 
 /* No more engines than this: enough for a fixed array of them. */

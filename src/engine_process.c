@@ -128,7 +128,7 @@ static void lose_task(struct pool *p, int64_t i, int err)
 {
 	struct result res;
 
-	pool_death_result(p, i, 0, 0, &res);
+	pool_death_result(p, i, 0, KILL_NONE, &res);
 	res.status = STATUS_FAILED;
 	snprintf(res.error, sizeof(res.error), "%s: cannot start a worker: %s",
 		 p->r->b->tasks[res.task].path, strerror(err));
@@ -146,7 +146,7 @@ static int worker_start(struct pool *p, int slot)
 {
 	struct worker *w = &p->workers[slot];
 	int down[2] = { -1, -1 }, up[2] = { -1, -1 };
-	pid_t pid;
+	pid_t pid, parent;
 
 	if (pipe2(up, O_CLOEXEC) < 0 ||
 	    (p->channel->pipe_down && pipe2(down, O_CLOEXEC) < 0)) {
@@ -157,9 +157,10 @@ static int worker_start(struct pool *p, int slot)
 	w->fd = up[0];
 	w->task_fd = down[1];
 	w->current = NO_TASK;
-	w->timed_out = 0;
+	w->killed = KILL_NONE;
 	p->channel->prepare(p, slot);
 	fflush(NULL);
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		int e = errno;
@@ -173,6 +174,12 @@ static int worker_start(struct pool *p, int slot)
 		return error("cannot start a worker: %s", strerror(e));
 	}
 	if (pid == 0) {
+		/*
+		 * A worker never outlives the parent, however the parent ends
+		 * (a second Ctrl-C, SIGKILL): if it already died, leave now.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(1);
 		for (int i = 0; i < p->nworkers; i++) {
 			close_fd(&p->workers[i].fd);
 			close_fd(&p->workers[i].task_fd);
@@ -194,7 +201,7 @@ static const char *signal_name(int sig)
 	return name ? name : "?";
 }
 
-void pool_death_result(struct pool *p, int64_t i, int wstatus, int timed_out,
+void pool_death_result(struct pool *p, int64_t i, int wstatus, enum kill killed,
 		       struct result *res)
 {
 	const struct task *t = &p->r->b->tasks[p->r->order[i]];
@@ -202,7 +209,12 @@ void pool_death_result(struct pool *p, int64_t i, int wstatus, int timed_out,
 	memset(res, 0, sizeof(*res));
 	res->task = t->id;
 	res->cpu = -1;
-	if (timed_out) {
+	if (killed == KILL_STOP) {
+		res->status = STATUS_SKIPPED;
+		res->signal = SIGKILL;
+		snprintf(res->error, sizeof(res->error), "%s: not finished: the run was stopped",
+			 t->path);
+	} else if (killed == KILL_TIMEOUT) {
 		res->status = STATUS_TIMEOUT;
 		res->signal = SIGKILL;
 		snprintf(res->error, sizeof(res->error), "%s: worker killed after %g s (--timeout)",
@@ -227,7 +239,7 @@ static void record_death(struct pool *p, int slot, int64_t i, uint64_t since, in
 	struct result res;
 	char tmp[4096];
 
-	pool_death_result(p, i, wstatus, w->timed_out, &res);
+	pool_death_result(p, i, wstatus, w->killed, &res);
 	res.worker = (int16_t)slot;
 	res.total_ns = since ? clock_ns() - since : 0;
 	if (t->out && work_temp_path(t->out, w->pid, tmp, sizeof(tmp)) == 0)
@@ -269,25 +281,28 @@ static void worker_reap(struct pool *p, int slot)
 }
 
 /*
- * Milliseconds poll() may sleep: until the next --timeout expires, or for
- * ever. A shm worker takes its next image without telling the parent, so
- * one seen between images is looked at again within 100 ms; and one whose
- * image expires just as it finishes it may be killed on the next one, which
- * is then reported as timed out: --timeout is a guard against a stuck
- * worker, not a stopwatch.
+ * Nanoseconds until the next --timeout expires (UINT64_MAX: none), killing
+ * the workers whose image has expired. A shm worker takes its next image
+ * without telling the parent, so one seen between images is looked at
+ * again within 100 ms; and one whose image expires just as it finishes it
+ * may be killed on the next one, which is then reported as timed out:
+ * --timeout is a guard against a stuck worker, not a stopwatch.
  */
-static int poll_timeout(struct pool *p)
+/* How long the workers still busy after Ctrl-C or SIGTERM may take to finish. */
+#define STOP_GRACE_NS (5 * 1000000000ull)
+
+static uint64_t timeout_due(struct pool *p, uint64_t now)
 {
-	uint64_t now = clock_ns(), limit = (uint64_t)(p->r->b->job->timeout * 1e9);
+	uint64_t limit = (uint64_t)(p->r->b->job->timeout * 1e9);
 	uint64_t soonest = UINT64_MAX;
 
 	if (!limit)
-		return -1;
+		return UINT64_MAX;
 	for (int i = 0; i < p->nworkers; i++) {
 		struct worker *w = &p->workers[i];
 		uint64_t since = 0, due;
 
-		if (!w->pid || w->timed_out)
+		if (!w->pid || w->killed)
 			continue;
 		if (p->channel->held(p, i, &since) < 0) {
 			/* Between two images (shm): look again soon. */
@@ -296,12 +311,56 @@ static int poll_timeout(struct pool *p)
 		}
 		due = since + limit;
 		if (due <= now) {
-			w->timed_out = 1;
+			w->killed = KILL_TIMEOUT;
 			kill(w->pid, SIGKILL);
 		} else if (due - now < soonest) {
 			soonest = due - now;
 		}
 	}
+	return soonest;
+}
+
+/* Kills every worker still running: the run was stopped and its grace is over. */
+static void kill_busy(struct pool *p)
+{
+	for (int i = 0; i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+
+		if (w->pid && !w->killed) {
+			w->killed = KILL_STOP;
+			kill(w->pid, SIGKILL);
+		}
+	}
+}
+
+/*
+ * After Ctrl-C or SIGTERM the pool hands out nothing more, and the workers
+ * still busy get STOP_GRACE_NS to finish their image; then, or at once on a
+ * second signal, they are killed, their images recorded as skipped and their
+ * temporary files removed. So a worker stuck in a system call never keeps
+ * pixpool from ending. Returns nanoseconds until the grace is over.
+ */
+static uint64_t stop_due(struct pool *p, uint64_t now)
+{
+	if (!interrupted())
+		return UINT64_MAX;
+	if (!p->stop_deadline) {
+		p->channel->stop(p);
+		p->stop_deadline = now + STOP_GRACE_NS;
+	}
+	if (interrupt_count() > 1 || now >= p->stop_deadline) {
+		kill_busy(p);
+		return UINT64_MAX;
+	}
+	return p->stop_deadline - now;
+}
+
+/* Milliseconds poll() may sleep: until the next timeout or the end of the grace, or for ever. */
+static int poll_timeout(struct pool *p)
+{
+	uint64_t now = clock_ns(), a = timeout_due(p, now), b = stop_due(p, now);
+	uint64_t soonest = a < b ? a : b;
+
 	return soonest == UINT64_MAX ? -1 : (int)(soonest / 1000000 + 1);
 }
 
@@ -309,19 +368,15 @@ static int loop(struct pool *p)
 {
 	struct pollfd *fds = calloc((size_t)p->nworkers, sizeof(*fds));
 	int *slot = calloc((size_t)p->nworkers, sizeof(*slot));
-	int stopped = 0, ret = 0;
+	int ret = 0;
 
 	if (!fds || !slot) {
-		ret = error("out of memory");
+		ret = error("out of memory for %d workers", p->nworkers);
 		goto out;
 	}
 	for (;;) {
 		int n = 0;
 
-		if (interrupted() && !stopped) {
-			p->channel->stop(p);
-			stopped = 1;
-		}
 		for (int i = 0; i < p->nworkers; i++) {
 			if (p->workers[i].fd >= 0) {
 				fds[n] = (struct pollfd){ .fd = p->workers[i].fd, .events = POLLIN };
@@ -400,9 +455,11 @@ int engine_process(struct run *r)
 	ign.sa_handler = SIG_IGN;
 	ign.sa_flags = 0;
 	sigaction(SIGPIPE, &ign, &old_pipe);
+	interrupt_hold_second(1);
 	ret = start_all(&p);
 	if (ret == 0)
 		ret = loop(&p);
+	interrupt_hold_second(0);
 	/* After a failure, the workers still running are killed and waited for. */
 	for (int i = 0; i < p.nworkers; i++) {
 		close_fd(&p.workers[i].fd);

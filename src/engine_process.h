@@ -52,11 +52,18 @@ struct queue {
 	size_t start, end;
 };
 
+/* Why the parent killed a worker. */
+enum kill {
+	KILL_NONE = 0,
+	KILL_TIMEOUT,		/* its image ran past --timeout */
+	KILL_STOP,		/* still busy when the run was stopped (Ctrl-C, SIGTERM) */
+};
+
 struct worker {
 	pid_t pid;		/* 0: not running */
 	int fd;			/* parent's end of the pipe up */
 	int task_fd;		/* parent's end of the pipe down (pipe channel), or -1 */
-	int timed_out;		/* the parent killed it for --timeout */
+	enum kill killed;	/* why the parent killed it, if it did */
 	/* The pipe channel's record of what it handed this worker. */
 	int64_t current;	/* index in order[], or NO_TASK */
 	uint64_t started;	/* clock_ns() when it got it */
@@ -70,6 +77,11 @@ struct pool {
 	struct queue *queues;	/* where the channel keeps them */
 	int nqueues;
 	void *shared;		/* the channel's own state */
+	/*
+	 * clock_ns() by which the workers still busy after Ctrl-C or SIGTERM
+	 * are killed; 0 while the run goes on.
+	 */
+	uint64_t stop_deadline;
 	/* The last worker that died CLAIMING (see channel_shm.c), and how. */
 	int claim_slot;		/* -1: none did */
 	int claim_wstatus;
@@ -113,9 +125,9 @@ void pool_work(struct pool *p, int slot, int64_t i, struct result *res);
 
 /*
  * Fills *res for the image at index i of order[] whose worker died
- * (wstatus) or was killed for --timeout.
+ * (wstatus) or was killed by the parent (killed).
  */
-void pool_death_result(struct pool *p, int64_t i, int wstatus, int timed_out,
+void pool_death_result(struct pool *p, int64_t i, int wstatus, enum kill killed,
 		       struct result *res);
 
 /*

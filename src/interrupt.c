@@ -7,22 +7,33 @@
 
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "a signal handler may only touch lock-free atomics");
 
-static atomic_int flag;
+static atomic_int count;
+static atomic_int hold;
 
+/*
+ * The second signal kills pixpool the way the signal itself would (so the
+ * shell sees death by SIGINT), unless someone holds it: sigaction and raise
+ * are async-signal-safe.
+ */
 static void on_signal(int sig)
 {
-	(void)sig;
-	atomic_store(&flag, 1);
+	struct sigaction dfl;
+
+	if (atomic_fetch_add(&count, 1) == 0 || atomic_load(&hold))
+		return;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+	raise(sig);
 }
 
-/* SA_RESETHAND makes a second Ctrl-C kill pixpool at once. */
 void interrupt_catch(void)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -30,5 +41,15 @@ void interrupt_catch(void)
 
 int interrupted(void)
 {
-	return atomic_load(&flag);
+	return atomic_load(&count) > 0;
+}
+
+int interrupt_count(void)
+{
+	return atomic_load(&count);
+}
+
+void interrupt_hold_second(int h)
+{
+	atomic_store(&hold, h);
 }

@@ -4,7 +4,10 @@
 /*
  * Ctrl-C and SIGTERM. The first one lets the images in flight finish: every
  * engine stops handing out new ones once interrupted() says so, and records
- * those never started as skipped. A second one kills pixpool at once.
+ * those never started as skipped. A second one kills pixpool at once, unless
+ * the code running can stop at once by itself and says so with
+ * interrupt_hold_second() (the process engine, which kills its workers and
+ * removes what they were writing).
  *
  *	interrupt_catch();		once, before the run
  *	... engines poll interrupted() ...
@@ -23,5 +26,11 @@ void interrupt_catch(void);
  * (a volatile sig_atomic_t is promised only to the thread that ran the handler).
  */
 int interrupted(void);
+
+/* How many signals came: 0, 1, or 2 and more. */
+int interrupt_count(void);
+
+/* While hold is set, a second signal is counted instead of killing pixpool. */
+void interrupt_hold_second(int hold);
 
 #endif

@@ -35,6 +35,7 @@ static const char usage_text[] =
 "      --follow-symlinks    follow symbolic links inside the input folders\n"
 "      --max-pixels MP      refuse images over MP megapixels (default: 256)\n"
 "      --timeout SEC        kill a worker stuck on one image for SEC seconds\n"
+"                           (process backend only)\n"
 "      --manifest FILE      one record per image, JSON (.json) or CSV (.csv)\n"
 "      --progress           show a progress line (default: when stderr is a terminal)\n"
 "      --no-progress        never show it\n"
@@ -223,4 +224,11 @@ void options_parse(struct job *job, int argc, char **argv)
 		check_manifest(job->manifest);
 	if (job->engine->single)
 		job->workers = 1;
+	/*
+	 * Only a worker process can be stopped in the middle of an image and
+	 * the run go on: a thread or the main loop stuck in a decoder cannot.
+	 */
+	if (job->timeout > 0 && !job->engine->processes)
+		usage_error("--timeout needs --backend process: only a worker process "
+			    "can be stopped in the middle of an image");
 }

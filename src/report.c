@@ -142,7 +142,7 @@ static void summary_engine(const struct batch *b)
 	const struct job *job = b->job;
 
 	fprintf(stderr, "(%s", job->engine->name);
-	if (job->engine->channels)
+	if (job->engine->processes)
 		fprintf(stderr, ", %s", ipc_name(job->ipc));
 	if (!job->engine->single)
 		fprintf(stderr, ", %s", schedule_name(job->schedule));
