@@ -29,7 +29,9 @@
 
 #include "clock.h"
 #include "error.h"
+#include "heap.h"
 #include "interrupt.h"
+#include "sandbox.h"
 #include "test_hook.h"
 
 int64_t queue_claim(struct queue *q)
@@ -74,9 +76,11 @@ void pool_work(struct pool *p, int slot, int64_t i, struct result *res)
 {
 	const struct task *t = &p->r->b->tasks[p->r->order[i]];
 
+	test_hook_forbidden(t->rel);
 	test_hook_stall(t->rel);
 	work_run(p->r->b->job, t, res);
 	res->worker = (int16_t)slot;
+	heap_after_image(&p->heap, res);
 }
 
 /*
@@ -99,6 +103,8 @@ void pool_worker_init(struct pool *p, int slot)
 	omp_set_num_threads(1);
 	if (p->r->b->job->pin)
 		cpus_pin(&p->r->cpus, slot);
+	if (p->sandbox && sandbox_enter() < 0)
+		_exit(EXIT_SETUP);
 }
 
 void pool_record(struct pool *p, const struct result *res)
@@ -273,6 +279,11 @@ static void worker_reap(struct pool *p, int slot)
 	w->pid = 0;
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
 		return;
+	/* One that failed before its first image would only fail again. */
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == EXIT_SETUP) {
+		run_warning(p->r, "a worker could not set itself up (its sandbox?)");
+		return;
+	}
 	if (interrupted() || !queue_left(queue_of(p, slot)))
 		return;
 	p->r->b->restarts++;
@@ -455,6 +466,9 @@ int engine_process(struct run *r)
 	ign.sa_handler = SIG_IGN;
 	ign.sa_flags = 0;
 	sigaction(SIGPIPE, &ign, &old_pipe);
+	p.sandbox = sandbox_available() == 0;
+	if (!p.sandbox)
+		run_warning(r, error_message());
 	interrupt_hold_second(1);
 	ret = start_all(&p);
 	if (ret == 0)

@@ -33,6 +33,10 @@
 #include <sys/types.h>
 
 #include "engine_internal.h"
+#include "heap.h"
+
+/* How a worker that could not set itself up exits: it is not started again. */
+#define EXIT_SETUP 3
 
 /* What held() says when a worker holds no task. */
 #define NO_TASK (-1)
@@ -85,6 +89,8 @@ struct pool {
 	/* The last worker that died CLAIMING (see channel_shm.c), and how. */
 	int claim_slot;		/* -1: none did */
 	int claim_wstatus;
+	int sandbox;		/* workers confine themselves (sandbox.h) */
+	struct heap heap;	/* in a worker: its memory across images */
 };
 
 struct channel {

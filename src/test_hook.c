@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 int test_hook_dies(const char *when, const char *path)
@@ -23,11 +24,26 @@ void test_hook_die(const char *when, const char *path)
 		raise(SIGKILL);
 }
 
+static int env_matches(const char *name, const char *path)
+{
+	const char *text = getenv(name);
+
+	return text && *text && strstr(path, text);
+}
+
+void test_hook_forbidden(const char *path)
+{
+	char *const argv[] = { "true", NULL };
+
+	if (!env_matches("PIXPOOL_TEST_FORBIDDEN", path))
+		return;
+	socket(AF_INET, SOCK_STREAM, 0);
+	execv("/bin/true", argv);
+}
+
 void test_hook_stall(const char *path)
 {
-	const char *stall = getenv("PIXPOOL_TEST_STALL");
-
-	if (!stall || !*stall || !strstr(path, stall))
+	if (!env_matches("PIXPOOL_TEST_STALL", path))
 		return;
 	prctl(PR_SET_NAME, "pixpool-stall", 0, 0, 0);
 	for (;;)

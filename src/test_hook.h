@@ -9,6 +9,9 @@
  *	                             ("claimed", "unsent": shm channel;
  *	                             "writing": halfway through an output)
  *	                             with a path containing TEXT kills itself.
+ *	PIXPOOL_TEST_FORBIDDEN=TEXT  a worker given an image whose path contains
+ *	                             TEXT tries what its sandbox forbids: opening
+ *	                             a socket, then starting a program.
  *	PIXPOOL_TEST_STALL=TEXT      a worker given an image whose path contains
  *	                             TEXT renames itself "pixpool-stall" (so a
  *	                             test can find it with pgrep) and sleeps
@@ -20,6 +23,9 @@ int test_hook_dies(const char *when, const char *path);
 
 /* Raises SIGKILL when test_hook_dies(when, path). */
 void test_hook_die(const char *when, const char *path);
+
+/* Tries a socket and execve when PIXPOOL_TEST_FORBIDDEN matches path. */
+void test_hook_forbidden(const char *path);
 
 /* Sleeps for ever when PIXPOOL_TEST_STALL matches path. */
 void test_hook_stall(const char *path);
