@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "engine_internal.h"
+#include "heap.h"
 #include "interrupt.h"
 
 /* The caller's callback is told of one result at a time, as batch.h promises. */
@@ -34,6 +35,8 @@ static void run_one(struct run *r, long i)
 
 	work_run(b->job, &b->tasks[t], &b->results[t]);
 	b->results[t].worker = (int16_t)omp_get_thread_num();
+	/* Threads share one heap: its peak is the process's, and nobody trims it under the others. */
+	b->results[t].peak_rss_kb = heap_peak_kb();
 #pragma omp critical(finished)
 	run_finished(r, &b->results[t]);
 }

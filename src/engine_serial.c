@@ -1,10 +1,12 @@
 /* The serial engine: one loop, the baseline every speedup is measured against. */
 #include "engine_internal.h"
+#include "heap.h"
 #include "interrupt.h"
 
 int engine_serial(struct run *r)
 {
 	struct batch *b = r->b;
+	struct heap heap = { 0 };
 
 	if (b->job->pin)
 		cpus_pin(&r->cpus, 0);
@@ -13,6 +15,7 @@ int engine_serial(struct run *r)
 
 		work_run(b->job, &b->tasks[r->order[i]], res);
 		res->worker = 0;
+		heap_after_image(&heap, res);
 		run_finished(r, res);
 	}
 	return 0;

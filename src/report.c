@@ -87,22 +87,30 @@ static int max_worker(const struct batch *b)
 	return n;
 }
 
-/* Seconds worker w spent in work_run, and the images and megapixels it delivered. */
-static double worker_busy(const struct batch *b, int w, size_t *images, double *mp)
+/* What one worker did. */
+struct worker_sum {
+	size_t images;		/* written */
+	double mp;		/* megapixels of those */
+	double peak_mb;		/* the largest peak resident size it reported */
+};
+
+/* Seconds worker w spent in work_run, and what it delivered. */
+static double worker_busy(const struct batch *b, int w, struct worker_sum *sum)
 {
 	double busy = 0;
 
-	*images = 0;
-	*mp = 0;
+	memset(sum, 0, sizeof(*sum));
 	for (size_t i = 0; i < b->ntasks; i++) {
 		const struct result *r = &b->results[i];
 
 		if (r->worker != w)
 			continue;
 		busy += r->total_ns / 1e9;
+		if (r->peak_rss_kb / 1024.0 > sum->peak_mb)
+			sum->peak_mb = r->peak_rss_kb / 1024.0;
 		if (r->status == STATUS_OK) {
-			(*images)++;
-			*mp += (double)r->in_width * r->in_height / 1e6;
+			sum->images++;
+			sum->mp += (double)r->in_width * r->in_height / 1e6;
 		}
 	}
 	return busy;
@@ -119,14 +127,15 @@ static void summary_workers(const struct batch *b, double wall)
 	int n = max_worker(b);
 	double max = 0, sum = 0;
 
-	fprintf(stderr, "  %6s %7s %9s %9s %9s %6s\n", "worker", "images", "MP", "busy s",
-		"MP/s", "busy");
+	fprintf(stderr, "  %6s %7s %9s %9s %9s %6s %8s\n", "worker", "images", "MP", "busy s",
+		"MP/s", "busy", "peak MB");
 	for (int w = 0; w <= n; w++) {
-		size_t images;
-		double mp, busy = worker_busy(b, w, &images, &mp);
+		struct worker_sum did;
+		double busy = worker_busy(b, w, &did);
 
-		fprintf(stderr, "  %6d %7zu %9.1f %9.3f %9.1f %5.0f%%\n", w, images, mp, busy,
-			busy > 0 ? mp / busy : 0.0, wall > 0 ? 100 * busy / wall : 0.0);
+		fprintf(stderr, "  %6d %7zu %9.1f %9.3f %9.1f %5.0f%% %8.0f\n", w, did.images,
+			did.mp, busy, busy > 0 ? did.mp / busy : 0.0,
+			wall > 0 ? 100 * busy / wall : 0.0, did.peak_mb);
 		max = busy > max ? busy : max;
 		sum += busy;
 	}
@@ -236,12 +245,14 @@ static void manifest_json(FILE *f, const struct batch *b)
 			"\"output_width\": %u, \"output_height\": %u, \"output_channels\": %u, "
 			"\"input_bytes\": %llu, \"output_bytes\": %llu, "
 			"\"read_ms\": %.3f, \"decode_ms\": %.3f, \"filter_ms\": %.3f, "
-			"\"encode_ms\": %.3f, \"write_ms\": %.3f, \"total_ms\": %.3f, \"error\": ",
+			"\"encode_ms\": %.3f, \"write_ms\": %.3f, \"total_ms\": %.3f, "
+			"\"peak_rss_mb\": %.1f, \"error\": ",
 			status_name(r->status), r->worker, r->cpu, r->in_width, r->in_height,
 			r->in_channels, r->out_width, r->out_height, r->out_channels,
 			(unsigned long long)t->bytes, (unsigned long long)r->out_bytes,
 			r->read_ns / 1e6, r->decode_ns / 1e6, r->filter_ns / 1e6,
-			r->encode_ns / 1e6, r->write_ns / 1e6, r->total_ns / 1e6);
+			r->encode_ns / 1e6, r->write_ns / 1e6, r->total_ns / 1e6,
+			r->peak_rss_kb / 1024.0);
 		json_string(f, r->error[0] ? r->error : NULL);
 		fprintf(f, "}%s\n", i + 1 < b->ntasks ? "," : "");
 	}
@@ -252,7 +263,7 @@ static void manifest_csv(FILE *f, const struct batch *b)
 {
 	fputs("input,output,status,worker,cpu,input_width,input_height,input_channels,"
 	      "output_width,output_height,output_channels,input_bytes,output_bytes,"
-	      "read_ms,decode_ms,filter_ms,encode_ms,write_ms,total_ms,error\n", f);
+	      "read_ms,decode_ms,filter_ms,encode_ms,write_ms,total_ms,peak_rss_mb,error\n", f);
 	for (size_t i = 0; i < b->ntasks; i++) {
 		const struct result *r = &b->results[i];
 		const struct task *t = &b->tasks[i];
@@ -260,12 +271,13 @@ static void manifest_csv(FILE *f, const struct batch *b)
 		csv_string(f, t->path);
 		fputc(',', f);
 		csv_string(f, r->status == STATUS_OK ? t->out : "");
-		fprintf(f, ",%s,%d,%d,%u,%u,%u,%u,%u,%u,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,",
+		fprintf(f, ",%s,%d,%d,%u,%u,%u,%u,%u,%u,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,",
 			status_name(r->status), r->worker, r->cpu, r->in_width, r->in_height,
 			r->in_channels, r->out_width, r->out_height, r->out_channels,
 			(unsigned long long)t->bytes, (unsigned long long)r->out_bytes,
 			r->read_ns / 1e6, r->decode_ns / 1e6, r->filter_ns / 1e6,
-			r->encode_ns / 1e6, r->write_ns / 1e6, r->total_ns / 1e6);
+			r->encode_ns / 1e6, r->write_ns / 1e6, r->total_ns / 1e6,
+			r->peak_rss_kb / 1024.0);
 		csv_string(f, r->error);
 		fputc('\n', f);
 	}

@@ -21,8 +21,11 @@ for r in rows:
         assert r["output_width"] == r["input_width"] > 0
         assert r["total_ms"] >= r["decode_ms"] + r["filter_ms"]
         assert 0 <= r["worker"] < 2
+        # A worker holds at least the decoded image: width x height x channels.
+        assert r["peak_rss_mb"] * 2**20 >= r["input_width"] * r["input_height"] * r["input_channels"], r
 c = list(csv.DictReader(open(sys.argv[2])))
 assert [r["input"] for r in c] == [r["input"] for r in rows]
 assert [r["status"] for r in c] == [r["status"] for r in rows]
+assert all(float(r["peak_rss_mb"]) > 0 for r in c if r["status"] == "ok")
 PY
 grep -q "7 images: 6 ok, 1 failed" err || fail "summary: $(cat err)"
