@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "probe.h"
 
 /* The output path of a task: OUTDIR/REL, with the extension of the output format. */
 static char *output_path(const struct job *job, const struct task *t)
@@ -126,6 +127,10 @@ int batch_walk(const struct job *job, struct walk *w)
 			return error("out of memory");
 	if (refuse_overwriting_inputs(w) < 0 || refuse_collisions(w) < 0)
 		return -1;
+	/* Before anything runs: admission must know every image's cost before handing it out. */
+	for (size_t i = 0; i < w->ntasks; i++)
+		if (!w->tasks[i].refused)
+			w->tasks[i].cost = probe_cost(w->tasks[i].path, w->tasks[i].bytes);
 	return ret;
 }
 

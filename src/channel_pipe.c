@@ -17,10 +17,19 @@
 #include "error.h"
 #include "interrupt.h"
 
+/* Only the parent hands out tasks, so the charges live in its memory. */
 static int pipe_open(struct pool *p)
 {
+	atomic_uint_fast64_t *charges = calloc((size_t)p->nworkers, sizeof(*charges));
+
 	p->queues = calloc((size_t)p->nqueues, sizeof(*p->queues));
-	return p->queues ? 0 : error("out of memory");
+	if (!p->queues || !charges) {
+		free(p->queues);
+		free(charges);
+		return error("out of memory for %d workers", p->nworkers);
+	}
+	admit_init(&p->admit, charges, p->nworkers, p->r->b->job->mem_limit);
+	return 0;
 }
 
 static void pipe_work(struct pool *p, int slot, int in, int out)
@@ -35,13 +44,23 @@ static void pipe_work(struct pool *p, int slot, int in, int out)
 	}
 }
 
-/* Hands the worker its next task; closes its pipe down (so it leaves) when there is none. */
+/*
+ * Hands the worker its next task; closes its pipe down (so it leaves) when
+ * there is none. When the next task does not fit in memory beside those in
+ * flight, the worker is parked instead, and the task stays first in line:
+ * nothing overtakes it, so a large image is never left waiting for ever.
+ */
 static void dispatch(struct pool *p, int slot)
 {
 	struct worker *w = &p->workers[slot];
-	int64_t i = interrupted() ? NO_TASK : queue_claim(queue_of(p, slot));
+	int64_t i = interrupted() ? NO_TASK : queue_peek(queue_of(p, slot));
 	uint32_t index = (uint32_t)i;
 
+	w->parked = i != NO_TASK && !admit_try(&p->admit, slot, pool_cost(p, i));
+	if (w->parked)
+		return;
+	if (i != NO_TASK)
+		queue_claim(queue_of(p, slot));
 	w->current = i;
 	if (i == NO_TASK) {
 		close(w->task_fd);
@@ -56,6 +75,14 @@ static void dispatch(struct pool *p, int slot)
 	}
 }
 
+/* Memory was given back: the parked workers try again, in slot order. */
+static void pipe_freed(struct pool *p)
+{
+	for (int i = 0; i < p->nworkers; i++)
+		if (p->workers[i].parked && p->workers[i].task_fd >= 0)
+			dispatch(p, i);
+}
+
 static int pipe_collect(struct pool *p, int slot)
 {
 	struct result res;
@@ -63,8 +90,10 @@ static int pipe_collect(struct pool *p, int slot)
 	if (read_full(p->workers[slot].fd, &res, sizeof(res)) < 0)
 		return -1;
 	p->workers[slot].current = NO_TASK;
+	admit_release(&p->admit, slot);
 	pool_record(p, &res);
 	dispatch(p, slot);
+	pipe_freed(p);
 	return 0;
 }
 
@@ -90,7 +119,9 @@ static void pipe_stop(struct pool *p)
 static void pipe_close(struct pool *p)
 {
 	free(p->queues);
+	free(p->admit.charge);
 	p->queues = NULL;
+	p->admit.charge = NULL;
 }
 
 const struct channel channel_pipe = {
@@ -101,5 +132,6 @@ const struct channel channel_pipe = {
 	.collect = pipe_collect,
 	.held = pipe_held,
 	.stop = pipe_stop,
+	.freed = pipe_freed,
 	.close = pipe_close,
 };

@@ -7,6 +7,9 @@
  *			(one counter for dynamic and lpt, one per block for static);
  *	the slots	per worker, the index it holds and since when, so the
  *			parent knows which image a dead worker held;
+ *	the charges	per worker, the memory its image holds (admit.h): a
+ *			worker that claimed an image too large to fit beside
+ *			the others' waits until they give enough back;
  *	the results	one record per task, written by the worker that ran it.
  *
  * The parent learns of progress from a pipe up from each worker, on which the
@@ -81,12 +84,13 @@ static int shm_open_region(struct pool *p)
 	struct shm *s = calloc(1, sizeof(*s));
 	size_t q = round_up((size_t)p->nqueues * sizeof(struct queue));
 	size_t w = round_up((size_t)p->nworkers * sizeof(struct slot));
+	size_t c = round_up((size_t)p->nworkers * sizeof(atomic_uint_fast64_t));
 	size_t r = round_up(p->r->b->ntasks * sizeof(struct result));
 	char *base;
 
 	if (!s)
 		return error("out of memory");
-	s->size = 64 + q + w + r;
+	s->size = 64 + q + w + c + r;
 	base = mmap(NULL, s->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED) {
 		int e = errno;
@@ -100,7 +104,9 @@ static int shm_open_region(struct pool *p)
 	atomic_init(s->stop, 0);
 	p->queues = (struct queue *)(base + 64);
 	s->slots = (struct slot *)(base + 64 + q);
-	s->results = (struct result *)(base + 64 + q + w);
+	admit_init(&p->admit, (atomic_uint_fast64_t *)(base + 64 + q + w), p->nworkers,
+		   p->r->b->job->mem_limit);
+	s->results = (struct result *)(base + 64 + q + w + c);
 	for (int i = 0; i < p->nworkers; i++) {
 		atomic_init(&s->slots[i].current, NO_TASK);
 		atomic_init(&s->slots[i].started, 0);
@@ -123,9 +129,14 @@ static void shm_work(struct pool *p, int slot, int in, int out)
 		if (i == NO_TASK)
 			break;
 		pool_test_die(p, "claimed", i);
-		atomic_store(&me->started, clock_ns());
+		/* Not started while it waits for memory: --timeout does not count the wait. */
+		atomic_store(&me->started, 0);
 		atomic_store(&me->current, i);
+		if (!admit_wait(&p->admit, slot, pool_cost(p, i), s->stop))
+			break;
+		atomic_store(&me->started, clock_ns());
 		pool_work(p, slot, i, &res);
+		admit_release(&p->admit, slot);
 		s->results[res.task] = res;
 		atomic_store(&me->current, NO_TASK);
 		pool_test_die(p, "unsent", i);
@@ -188,7 +199,14 @@ static void sweep(struct pool *p, struct queue *q)
 			pool_record(p, &s->results[t]);
 			continue;
 		}
-		pool_death_result(p, (int64_t)i, p->claim_wstatus, p->stop_deadline ? KILL_STOP : KILL_NONE, &res);
+		/*
+		 * After a stop, a worker waiting for memory leaves its claim
+		 * unstarted: skipped, like every image never started.
+		 */
+		if (p->claim_slot < 0)
+			continue;
+		pool_death_result(p, (int64_t)i, p->claim_wstatus,
+				  p->stop_deadline ? KILL_STOP : KILL_NONE, &res);
 		res.worker = (int16_t)p->claim_slot;
 		pool_record(p, &res);
 	}

@@ -21,19 +21,33 @@
  */
 #include <omp.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "admit.h"
 #include "engine_internal.h"
+#include "error.h"
 #include "heap.h"
 #include "interrupt.h"
 
-/* The caller's callback is told of one result at a time, as batch.h promises. */
-static void run_one(struct run *r, long i)
+/*
+ * A thread waits for memory before its image (admit.h); after Ctrl-C it
+ * leaves the image unstarted. The caller's callback is told of one result at
+ * a time, as batch.h promises.
+ */
+static void run_one(struct run *r, struct admit *a, long i)
 {
 	struct batch *b = r->b;
 	uint32_t t = r->order[i];
+	int me = omp_get_thread_num();
 
+	admit_wait(a, me, b->tasks[t].cost, NULL);
+	if (interrupted()) {
+		admit_release(a, me);
+		return;
+	}
 	work_run(b->job, &b->tasks[t], &b->results[t]);
+	admit_release(a, me);
 	b->results[t].worker = (int16_t)omp_get_thread_num();
 	/* Threads share one heap: its peak is the process's, and nobody trims it under the others. */
 	b->results[t].peak_rss_kb = heap_peak_kb();
@@ -47,7 +61,12 @@ int engine_openmp(struct run *r)
 	long n = (long)r->b->ntasks;
 	int pin = job->pin;
 	cpu_set_t saved;
+	struct admit admit;
+	atomic_uint_fast64_t *charges = calloc((size_t)job->workers, sizeof(*charges));
 
+	if (!charges)
+		return error("out of memory for %d threads", job->workers);
+	admit_init(&admit, charges, job->workers, job->mem_limit);
 	if (job->schedule == SCHEDULE_STATIC)
 		omp_set_schedule(omp_sched_static, 0);
 	else
@@ -67,9 +86,10 @@ int engine_openmp(struct run *r)
 #pragma omp for schedule(runtime)
 		for (long i = 0; i < n; i++)
 			if (!interrupted())
-				run_one(r, i);
+				run_one(r, &admit, i);
 	}
 	if (pin)
 		sched_setaffinity(0, sizeof(saved), &saved);
+	free(charges);
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@
 #include "error.h"
 #include "heap.h"
 #include "interrupt.h"
+#include "probe.h"
 #include "sandbox.h"
 #include "test_hook.h"
 
@@ -44,6 +46,18 @@ int64_t queue_claim(struct queue *q)
 struct queue *queue_of(struct pool *p, int slot)
 {
 	return &p->queues[p->nqueues == 1 ? 0 : slot];
+}
+
+int64_t queue_peek(struct queue *q)
+{
+	size_t i = atomic_load(&q->next);
+
+	return i < q->end ? (int64_t)i : NO_TASK;
+}
+
+uint64_t pool_cost(const struct pool *p, int64_t i)
+{
+	return p->r->b->tasks[p->r->order[i]].cost;
 }
 
 int queue_left(struct queue *q)
@@ -83,6 +97,38 @@ void pool_work(struct pool *p, int slot, int64_t i, struct result *res)
 	heap_after_image(&p->heap, res);
 }
 
+/* AddressSanitizer reserves terabytes of shadow memory, which a data limit would refuse. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/* Room for the program itself beside its images: code, stacks, stb's tables. */
+#define WORKER_SLACK (256ull << 20)
+
+/*
+ * A runaway decode must cost one worker, not the machine. Each worker may
+ * hold the whole --mem-limit, or one image at the pixel limit when that is
+ * more, and a little for the program: past that, an allocation fails and the
+ * image with it ("out of memory"), while the other workers go on.
+ */
+static void limit_memory(const struct job *job)
+{
+	uint64_t one = probe_cost_of(job->max_pixels, 0);
+	uint64_t bytes = (job->mem_limit > one ? job->mem_limit : one) + WORKER_SLACK;
+	struct rlimit rl = { bytes, bytes };
+
+#ifndef UNDER_ASAN
+	if (job->mem_limit)
+		setrlimit(RLIMIT_DATA, &rl);
+#else
+	(void)rl;
+#endif
+}
+
 /*
  * Ctrl-C goes to the whole process group, but only the parent decides what
  * stops: a worker ignores it and finishes its image, so no output is left
@@ -103,6 +149,7 @@ void pool_worker_init(struct pool *p, int slot)
 	omp_set_num_threads(1);
 	if (p->r->b->job->pin)
 		cpus_pin(&p->r->cpus, slot);
+	limit_memory(p->r->b->job);
 	if (p->sandbox && sandbox_enter() < 0)
 		_exit(EXIT_SETUP);
 }
@@ -270,6 +317,9 @@ static void worker_reap(struct pool *p, int slot)
 	close_fd(&w->fd);
 	close_fd(&w->task_fd);
 	held = p->channel->held(p, slot, &since);
+	admit_release(&p->admit, slot);
+	if (p->channel->freed)
+		p->channel->freed(p);
 	if (held >= 0) {
 		record_death(p, slot, held, since, wstatus);
 	} else if (held == CLAIMING) {
@@ -315,8 +365,8 @@ static uint64_t timeout_due(struct pool *p, uint64_t now)
 
 		if (!w->pid || w->killed)
 			continue;
-		if (p->channel->held(p, i, &since) < 0) {
-			/* Between two images (shm): look again soon. */
+		if (p->channel->held(p, i, &since) < 0 || since == 0) {
+			/* Between two images, or waiting for memory (shm): look again soon. */
 			soonest = soonest < 100000000 ? soonest : 100000000;
 			continue;
 		}

@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "admit.h"
 #include "engine_internal.h"
 #include "heap.h"
 
@@ -70,6 +71,7 @@ struct worker {
 	enum kill killed;	/* why the parent killed it, if it did */
 	/* The pipe channel's record of what it handed this worker. */
 	int64_t current;	/* index in order[], or NO_TASK */
+	int parked;		/* waits for memory (admit.h) before its next task */
 	uint64_t started;	/* clock_ns() when it got it */
 };
 
@@ -90,6 +92,7 @@ struct pool {
 	int claim_slot;		/* -1: none did */
 	int claim_wstatus;
 	int sandbox;		/* workers confine themselves (sandbox.h) */
+	struct admit admit;	/* the channel keeps the charges where its workers see them */
 	struct heap heap;	/* in a worker: its memory across images */
 };
 
@@ -107,6 +110,8 @@ struct channel {
 	/* The index in order[] the worker holds (NO_TASK, CLAIMING), and since when. */
 	int64_t (*held)(struct pool *p, int slot, uint64_t *since);
 	void (*stop)(struct pool *p);
+	/* Told that a dead worker's memory was given back: a parked worker may fit now. */
+	void (*freed)(struct pool *p);
 	/* Called once every worker has left and been reaped. */
 	void (*close)(struct pool *p);
 };
@@ -119,6 +124,12 @@ int64_t queue_claim(struct queue *q);
 
 /* The queue worker slot takes from. */
 struct queue *queue_of(struct pool *p, int slot);
+
+/* The next index of queue q without taking it, or NO_TASK when it is empty. */
+int64_t queue_peek(struct queue *q);
+
+/* The memory the task at index i of order[] is expected to need. */
+uint64_t pool_cost(const struct pool *p, int64_t i);
 
 /* Whether q still has tasks to hand out. */
 int queue_left(struct queue *q);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cpus.h"
 #include "engine.h"
@@ -34,6 +35,9 @@ static const char usage_text[] =
 "      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
 "      --follow-symlinks    follow symbolic links inside the input folders\n"
 "      --max-pixels MP      refuse images over MP megapixels (default: 256)\n"
+"      --mem-limit SIZE     memory the images in flight may need together, e.g.\n"
+"                           4G or 25%%; a large image waits until it fits\n"
+"                           (default: 50%% of the machine's memory; none: no limit)\n"
 "      --timeout SEC        kill a worker stuck on one image for SEC seconds\n"
 "                           (process backend only)\n"
 "      --manifest FILE      one record per image, JSON (.json) or CSV (.csv)\n"
@@ -125,6 +129,48 @@ const struct engine *options_engine(const char *option, const char *value)
 	return e;
 }
 
+/*
+ * By default the images in flight may need half the machine's memory
+ * together: room for the rest of the system, and for estimates that fall
+ * short.
+ */
+#define DEFAULT_MEM_SHARE 50
+
+/* percent % of the physical memory, in bytes. */
+static uint64_t memory_share(double percent)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+	if (pages <= 0 || size <= 0)
+		return 0;
+	return (uint64_t)((double)pages * (double)size * percent / 100);
+}
+
+/* "none", a percentage of the physical memory ("50%"), or bytes with an optional K, M, G, T. */
+static uint64_t mem_size(const char *option, const char *value)
+{
+	static const char units[] = "KMGT";
+	char *end, *unit;
+	double v, scale = 1;
+
+	if (!strcmp(value, "none"))
+		return 0;
+	errno = 0;
+	v = strtod(value, &end);
+	if (end == value || errno || !isfinite(v) || v <= 0)
+		usage_error("%s needs a size such as 512M, 4G or 50%%, not '%s'", option, value);
+	if (!strcmp(end, "%") && v <= 100)
+		return memory_share(v);
+	if (*end && (end[1] || !(unit = strchr(units, *end))))
+		usage_error("%s needs a size such as 512M, 4G or 50%%, not '%s'", option, value);
+	if (*end)
+		for (const char *u = units; u <= unit; u++)
+			scale *= 1024;
+	if (v * scale < 1024 * 1024)
+		usage_error("%s must be at least 1M, not '%s'", option, value);
+	return (uint64_t)(v * scale);
+}
+
 void job_init(struct job *job)
 {
 	memset(job, 0, sizeof(*job));
@@ -136,12 +182,13 @@ void job_init(struct job *job)
 	job->quality = 90;
 	job->autoorient = 1;
 	job->max_pixels = 256u * 1000 * 1000;
+	job->mem_limit = memory_share(DEFAULT_MEM_SHARE);
 	job->progress = -1;
 }
 
 enum {
 	OPT_IPC = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
-	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
+	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
 };
 
 const struct option options_long[] = {
@@ -157,6 +204,7 @@ const struct option options_long[] = {
 	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
 	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
+	{ "mem-limit", required_argument, NULL, OPT_MEM_LIMIT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "manifest", required_argument, NULL, OPT_MANIFEST },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
@@ -187,6 +235,7 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_MAX_PIXELS:
 		job->max_pixels = (uint64_t)(options_number("--max-pixels", arg, 0.000001, 4096) * 1e6);
 		break;
+	case OPT_MEM_LIMIT: job->mem_limit = mem_size("--mem-limit", arg); break;
 	case OPT_TIMEOUT: job->timeout = options_number("--timeout", arg, 0, 86400); break;
 	case OPT_MANIFEST: job->manifest = arg; break;
 	case OPT_PROGRESS: job->progress = 1; break;

@@ -33,6 +33,7 @@ struct job {
 	int autoorient;		/* apply EXIF orientation of JPEG input */
 	int follow_symlinks;
 	uint64_t max_pixels;	/* refuse larger images before decoding */
+	uint64_t mem_limit;	/* bytes the images in flight may need together (admit.h) */
 	double timeout;		/* seconds per image in the process engine; 0: none */
 	int quiet;
 	int verbose;

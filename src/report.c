@@ -229,8 +229,27 @@ static void csv_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* The first image's start: the manifest's times count from it. */
+static uint64_t first_start(const struct batch *b)
+{
+	uint64_t first = UINT64_MAX;
+
+	for (size_t i = 0; i < b->ntasks; i++)
+		if (b->results[i].start_ns && b->results[i].start_ns < first)
+			first = b->results[i].start_ns;
+	return first;
+}
+
+/* Milliseconds from the first image's start to this one's; -1 for an image never started. */
+static double start_ms(const struct result *r, uint64_t first)
+{
+	return r->start_ns ? (r->start_ns - first) / 1e6 : -1.0;
+}
+
 static void manifest_json(FILE *f, const struct batch *b)
 {
+	uint64_t first = first_start(b);
+
 	fputs("[\n", f);
 	for (size_t i = 0; i < b->ntasks; i++) {
 		const struct result *r = &b->results[i];
@@ -246,13 +265,13 @@ static void manifest_json(FILE *f, const struct batch *b)
 			"\"input_bytes\": %llu, \"output_bytes\": %llu, "
 			"\"read_ms\": %.3f, \"decode_ms\": %.3f, \"filter_ms\": %.3f, "
 			"\"encode_ms\": %.3f, \"write_ms\": %.3f, \"total_ms\": %.3f, "
-			"\"peak_rss_mb\": %.1f, \"error\": ",
+			"\"start_ms\": %.3f, \"peak_rss_mb\": %.1f, \"error\": ",
 			status_name(r->status), r->worker, r->cpu, r->in_width, r->in_height,
 			r->in_channels, r->out_width, r->out_height, r->out_channels,
 			(unsigned long long)t->bytes, (unsigned long long)r->out_bytes,
 			r->read_ns / 1e6, r->decode_ns / 1e6, r->filter_ns / 1e6,
 			r->encode_ns / 1e6, r->write_ns / 1e6, r->total_ns / 1e6,
-			r->peak_rss_kb / 1024.0);
+			start_ms(r, first), r->peak_rss_kb / 1024.0);
 		json_string(f, r->error[0] ? r->error : NULL);
 		fprintf(f, "}%s\n", i + 1 < b->ntasks ? "," : "");
 	}
@@ -261,9 +280,11 @@ static void manifest_json(FILE *f, const struct batch *b)
 
 static void manifest_csv(FILE *f, const struct batch *b)
 {
+	uint64_t first = first_start(b);
+
 	fputs("input,output,status,worker,cpu,input_width,input_height,input_channels,"
 	      "output_width,output_height,output_channels,input_bytes,output_bytes,"
-	      "read_ms,decode_ms,filter_ms,encode_ms,write_ms,total_ms,peak_rss_mb,error\n", f);
+	      "read_ms,decode_ms,filter_ms,encode_ms,write_ms,total_ms,start_ms,peak_rss_mb,error\n", f);
 	for (size_t i = 0; i < b->ntasks; i++) {
 		const struct result *r = &b->results[i];
 		const struct task *t = &b->tasks[i];
@@ -271,13 +292,13 @@ static void manifest_csv(FILE *f, const struct batch *b)
 		csv_string(f, t->path);
 		fputc(',', f);
 		csv_string(f, r->status == STATUS_OK ? t->out : "");
-		fprintf(f, ",%s,%d,%d,%u,%u,%u,%u,%u,%u,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,",
+		fprintf(f, ",%s,%d,%d,%u,%u,%u,%u,%u,%u,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,",
 			status_name(r->status), r->worker, r->cpu, r->in_width, r->in_height,
 			r->in_channels, r->out_width, r->out_height, r->out_channels,
 			(unsigned long long)t->bytes, (unsigned long long)r->out_bytes,
 			r->read_ns / 1e6, r->decode_ns / 1e6, r->filter_ns / 1e6,
 			r->encode_ns / 1e6, r->write_ns / 1e6, r->total_ns / 1e6,
-			r->peak_rss_kb / 1024.0);
+			start_ms(r, first), r->peak_rss_kb / 1024.0);
 		csv_string(f, r->error);
 		fputc('\n', f);
 	}

@@ -226,5 +226,6 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 	if (ret < 0)
 		snprintf(res->error, sizeof(res->error), "%s", error_message());
 	res->cpu = (int16_t)sched_getcpu();
+	res->start_ns = start;
 	res->total_ns = clock_ns() - start;
 }

@@ -41,6 +41,7 @@ struct result {
 	uint64_t out_bytes;
 	/* Nanoseconds spent in each stage, and in all of work_run. */
 	uint64_t read_ns, decode_ns, filter_ns, encode_ns, write_ns, total_ns;
+	uint64_t start_ns;	/* clock_ns() when work_run began */
 	/* Peak resident size of the process that ran it, up to this image (KiB). */
 	uint32_t peak_rss_kb;
 	char error[ERROR_MAX];

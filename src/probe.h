@@ -1,0 +1,27 @@
+#ifndef PIXPOOL_PROBE_H
+#define PIXPOOL_PROBE_H
+
+/*
+ * What an image will cost before it is decoded: its dimensions from its
+ * header, read through stb's own header parser, which reads only as far as
+ * the header (skipping a JPEG's metadata segments by seeking, not reading).
+ * The parent probes every task before handing any out, so that memory-aware
+ * admission (admit.h) knows what each image will need.
+ *
+ *	uint64_t cost = probe_cost(path, file_bytes);
+ */
+
+#include <stdint.h>
+
+/*
+ * The bytes decoding and filtering path are expected to take: three
+ * buffers of 4 bytes a pixel (the decoded image, a filter's output, the
+ * encoded output at worst) plus the file itself. 0 when the header cannot be
+ * read: such a file fails in its decoder before any large allocation.
+ */
+uint64_t probe_cost(const char *path, uint64_t file_bytes);
+
+/* The same estimate for an image of pixels pixels in a file of file_bytes. */
+uint64_t probe_cost_of(uint64_t pixels, uint64_t file_bytes);
+
+#endif
