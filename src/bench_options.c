@@ -108,28 +108,27 @@ static void add_size(struct bench *bn, int size)
 	bn->sizes[bn->nsizes++] = size;
 }
 
+/* One item of -j: a size ("4") or a range of them ("8..12"). */
+static void add_sizes(char *item, void *data)
+{
+	char *dots = strstr(item, "..");
+	int lo, hi;
+
+	if (dots)
+		*dots = '\0';
+	lo = options_integer("-j", item, 1, 4096);
+	hi = dots ? options_integer("-j", dots + 2, 1, 4096) : lo;
+	if (hi < lo)
+		usage_error("-j: range %d..%d runs backwards", lo, hi);
+	for (int s = lo; s <= hi; s++)
+		add_size(data, s);
+}
+
 /* "1,2,4", "1..16", "1,8..12": a comma-separated list of sizes and ranges. */
 static void parse_sizes(struct bench *bn, const char *arg)
 {
-	char *copy = strdup(arg), *save = NULL;
-
-	if (!copy)
-		usage_error("out of memory");
 	bn->nsizes = 0;
-	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		char *dots = strstr(item, "..");
-		int lo, hi;
-
-		if (dots)
-			*dots = '\0';
-		lo = options_integer("-j", item, 1, 4096);
-		hi = dots ? options_integer("-j", dots + 2, 1, 4096) : lo;
-		if (hi < lo)
-			usage_error("-j: range %d..%d runs backwards", lo, hi);
-		for (int s = lo; s <= hi; s++)
-			add_size(bn, s);
-	}
-	free(copy);
+	options_list(arg, add_sizes, bn);
 	if (bn->nsizes == 0)
 		usage_error("-j needs at least one pool size");
 	bn->nsizes = sort_unique(bn->sizes, bn->nsizes);
@@ -145,23 +144,23 @@ static void default_sizes(struct bench *bn)
 	add_size(bn, cpus);
 }
 
+/* One item of --backend; a backend named twice runs once. */
+static void add_backend(char *item, void *data)
+{
+	struct bench *bn = data;
+	const struct engine *b = options_engine("--backend", item);
+
+	for (int i = 0; i < bn->nbackends; i++)
+		if (bn->backends[i] == b)
+			return;
+	if (bn->nbackends < ENGINE_MAX)
+		bn->backends[bn->nbackends++] = b;
+}
+
 static void parse_backends(struct bench *bn, const char *arg)
 {
-	char *copy = strdup(arg), *save = NULL;
-
-	if (!copy)
-		usage_error("out of memory");
 	bn->nbackends = 0;
-	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		const struct engine *b = options_engine("--backend", item);
-		int seen = 0;
-
-		for (int i = 0; i < bn->nbackends; i++)
-			seen |= bn->backends[i] == b;
-		if (!seen && bn->nbackends < ENGINE_MAX)
-			bn->backends[bn->nbackends++] = b;
-	}
-	free(copy);
+	options_list(arg, add_backend, bn);
 	if (bn->nbackends == 0)
 		usage_error("--backend needs at least one backend");
 }
