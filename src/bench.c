@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "error.h"
 #include "interrupt.h"
+#include "report.h"
 
 static double cpu_seconds(void)
 {
@@ -52,12 +53,44 @@ static void sum_results(const struct batch *b, struct bench_run *run)
 	}
 }
 
-/* What every run of the job shares: the tasks and their results. */
+/* What every run of the job shares: the tasks, their results, and which failures were told. */
 struct runner {
 	struct bench *bn;
 	const struct walk *w;
 	struct result *results;	/* one per task, filled again by each run */
+	unsigned char *told;	/* one per task: its error has been printed */
 };
+
+/* The progress line (progress_line) is not ended by a newline: a message goes over it. */
+static void clear_progress(void)
+{
+	if (isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+}
+
+/*
+ * A batch_finished_fn. An image that fails, fails in every run: its error
+ * is printed the first time only, so the user learns which files failed
+ * without one line per image per run.
+ */
+static void image_finished(const struct result *res, void *data)
+{
+	struct runner *rn = data;
+
+	if (res->status == STATUS_OK || rn->told[res->task])
+		return;
+	rn->told[res->task] = 1;
+	clear_progress();
+	fprintf(stderr, "pixpool: %s\n", res->error);
+}
+
+/* A batch_warning_fn: a worker that could not be started again, say. */
+static void print_warning(const char *message, void *data)
+{
+	(void)data;
+	clear_progress();
+	report_warning(message, NULL);
+}
 
 /*
  * One run of the whole job. Workers the process engine reaps count in
@@ -67,7 +100,8 @@ static int measure(struct runner *rn, struct bench_run *run)
 {
 	struct job job = rn->bn->job;
 	struct batch b = { .job = &job, .tasks = rn->w->tasks, .ntasks = rn->w->ntasks,
-			   .results = rn->results };
+			   .results = rn->results, .finished = image_finished,
+			   .warning = print_warning, .data = rn };
 	double cpu = cpu_seconds();
 	uint64_t start = clock_ns();
 	int ret;
@@ -254,12 +288,14 @@ static int bench_run(struct bench *bn, struct walk *w)
 	if (bn->nrows < 0)
 		return -1;
 	rn.results = calloc(w->ntasks, sizeof(*rn.results));
+	rn.told = calloc(w->ntasks, sizeof(*rn.told));
 	bn->runs = calloc((size_t)bn->nrows * (size_t)bn->repeat, sizeof(*bn->runs));
-	if (!rn.results || !bn->runs)
+	if (!rn.results || !rn.told || !bn->runs)
 		error("out of memory");
 	else if (warm_up(&rn) == 0 && run_all(&rn) == 0)
 		ret = 0;
 	free(rn.results);
+	free(rn.told);
 	return ret;
 }
 
