@@ -59,7 +59,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 # bench prints the flags it was built with, so its figures say what they measured.
-$(B)/obj/src/bench.o: CPPFLAGS += -DPIXPOOL_CFLAGS='"$(strip $(WARN) $(CFLAGS) $(OMP) $(SANFLAGS))"'
+$(B)/obj/src/bench_machine.o: CPPFLAGS += -DPIXPOOL_CFLAGS='"$(strip $(WARN) $(CFLAGS) $(OMP) $(SANFLAGS))"'
 
 ifeq ($(V),1)
   Q :=

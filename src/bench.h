@@ -6,10 +6,21 @@
  * for, several times each, and reports how the throughput scales: a table
  * on stdout, and optionally JSON, CSV and an SVG chart.
  *
- * bench.c measures: it parses the options, walks the inputs once, runs the
- * configurations (the 1-worker serial baseline first) repeat after repeat,
- * and derives one row per configuration with stats.h. bench_report.c writes
- * what was measured, and bench_plot.c draws the chart:
+ * One job per file:
+ *
+ *	bench.c          bench_main: walks the inputs once and runs the
+ *	                 configurations (the 1-worker serial baseline first)
+ *	                 repeat after repeat, timing each engine_run.
+ *	bench_options.c  the command line; run's options go through options.c.
+ *	bench_machine.c  the machine the figures were taken on, and how much of
+ *	                 the input the page cache holds.
+ *	bench_derive.c   one row per configuration from its runs, the Amdahl fit
+ *	                 and the breakdown, with stats.h.
+ *	bench_report.c   the table, JSON and CSV of what was measured.
+ *	bench_plot.c     the SVG chart.
+ *
+ * The functions they share are in bench_internal.h; the ones here write
+ * what a finished bench measured:
  *
  *	bench_print(&bench, stdout);
  *	bench_write_json(&bench, path);
@@ -25,7 +36,7 @@
 #include "options.h"
 #include "stats.h"
 
-/* The machine the figures were taken on. */
+/* The machine the figures were taken on (bench_machine.c). */
 struct bench_machine {
 	char cpu_model[128];	/* /proc/cpuinfo, or "unknown" */
 	char kernel[64];	/* uname -sr */
@@ -36,7 +47,7 @@ struct bench_machine {
 	const char *cflags;	/* the flags pixpool was built with */
 };
 
-/* One run of the whole job on one configuration. Times in seconds. */
+/* One run of the whole job on one configuration (bench.c). Times in seconds. */
 struct bench_run {
 	const struct engine *backend;
 	int workers;
@@ -49,7 +60,7 @@ struct bench_run {
 	double megapixels;	/* input megapixels of the images written */
 };
 
-/* What the runs of one configuration come to. */
+/* What the runs of one configuration come to (bench_derive.c). */
 struct bench_row {
 	const struct engine *backend;
 	int workers;

@@ -281,3 +281,14 @@ void options_parse(struct job *job, int argc, char **argv)
 		usage_error("--timeout needs --backend process: only a worker process "
 			    "can be stopped in the middle of an image");
 }
+
+void options_list(const char *value, void (*each)(char *item, void *data), void *data)
+{
+	char *copy = strdup(value), *save = NULL;
+
+	if (!copy)
+		usage_error("out of memory");
+	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
+		each(item, data);
+	free(copy);
+}

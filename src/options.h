@@ -72,6 +72,14 @@ double options_number(const char *option, const char *value, double min, double 
 int options_integer(const char *option, const char *value, int min, int max);
 const struct engine *options_engine(const char *option, const char *value);
 
+/*
+ * Calls each(item, data) for every item of a comma-separated list such as
+ * "1,2,4", skipping empty ones; each may change the item's text in place.
+ * What the list is of, and whether an empty one will do, is the caller's
+ * to say.
+ */
+void options_list(const char *value, void (*each)(char *item, void *data), void *data);
+
 const char *ipc_name(enum ipc ipc);
 const char *schedule_name(enum schedule schedule);
 

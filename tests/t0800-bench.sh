@@ -1,8 +1,9 @@
 #!/bin/sh
 # pixpool bench runs every configuration --repeat times, writes JSON that
 # matches its schema, a well-formed SVG with one series per backend and a CSV
-# with one line per configuration, and cleans up its scratch outputs. The
-# figures themselves are timings, so no test asserts their values.
+# with one line per configuration, and cleans up its scratch outputs; a
+# broken input is named once over all the runs. The figures themselves are
+# timings, so no test asserts their values.
 . "$(dirname "$0")/lib.sh"
 
 cp -R "$SAMPLES" in
@@ -61,6 +62,26 @@ doc = json.load(open(sys.argv[1]))
 assert doc["job"]["output"] == "kept" and doc["job"]["workers"] == [1, 2]
 assert doc["warmup"] is None and doc["cache"]["after_warmup"] is None
 assert len(doc["runs"]) == 3
+PY
+
+# A broken file among good ones is named once, not once per run, whichever
+# backend meets it first; the others are still measured, and the exit status
+# and the last line say that images failed: (serial 1, process 1 and 2,
+# openmp 1 and 2) x 2 repeats, the warm-up not counted.
+cp -R in mixed
+printf '\377\330\377\340 not a JPEG after all' >mixed/broken.jpg
+expect_exit 1 "$PIXPOOL" bench mixed -f grayscale -j 1,2 --backend process,openmp \
+	--repeat 2 --json m.json >/dev/null 2>m.err
+[ "$(grep -c 'broken\.jpg' m.err)" = 1 ] || fail "broken.jpg is not named once: $(cat m.err)"
+grep -q '^pixpool: mixed/broken\.jpg: ' m.err || fail "the error does not begin with the file"
+[ "$(grep -c '^pixpool: ' m.err)" = 2 ] || fail "more than the broken file and the total: $(cat m.err)"
+tail -n 1 m.err | grep -q '^pixpool: 10 images failed over all runs' ||
+	fail "the last line does not count 10 failed images: $(cat m.err)"
+python3 - m.json "$nimages" <<'PY' || fail "m.json is wrong"
+import json, sys
+doc, n = json.load(open(sys.argv[1])), int(sys.argv[2])
+assert len(doc["runs"]) == 5 * 2
+assert all(r["images_ok"] == n and r["images_failed"] == 1 for r in doc["runs"])
 PY
 
 # Usage errors are refused before anything runs.
