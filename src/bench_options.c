@@ -36,12 +36,13 @@ static const char bench_usage_text[] =
 "  -h, --help               show this help\n"
 "\n"
 "Shared with run (see 'pixpool --help'): -f, --format, --quality, --schedule,\n"
-"--ipc, --pin, --max-pixels, --timeout, --follow-symlinks, --no-autoorient.\n";
+"--ipc, --pin, --max-pixels, --mem-limit, --follow-symlinks, --no-autoorient.\n"
+"(--timeout is not: the serial baseline cannot stop an image midway.)\n";
 
 /* Options of run that mean the same in bench; -j and --backend take lists here. */
 static const char *const shared_options[] = {
 	"output", "filter", "format", "quality", "schedule", "ipc", "pin", "max-pixels",
-	"timeout", "follow-symlinks", "no-autoorient", NULL,
+	"mem-limit", "follow-symlinks", "no-autoorient", NULL,
 };
 
 enum { OPT_REPEAT = 1000, OPT_JSON, OPT_SVG, OPT_CSV, OPT_WARMUP, OPT_NO_WARMUP };
