@@ -99,7 +99,22 @@ static int refuse_overwriting_inputs(struct walk *w)
 	return 0;
 }
 
-/* Walks every input; with several inputs, each one's tree goes under its own name. */
+/* Walks one input; with several inputs, each one's tree goes under its own name. */
+static int walk_input(const struct job *job, struct walk *w, const char *input)
+{
+	struct stat st;
+	char *copy = strdup(input);
+	int dir = stat(input, &st) == 0 && S_ISDIR(st.st_mode);
+	int ret;
+
+	if (!copy)
+		return error("%s: out of memory", input);
+	ret = walk_add(w, input, dir && job->ninputs == 1 ? "" : basename(copy),
+		       job->follow_symlinks);
+	free(copy);
+	return ret;
+}
+
 int batch_walk(const struct job *job, struct walk *w)
 {
 	struct stat st;
@@ -110,17 +125,9 @@ int batch_walk(const struct job *job, struct walk *w)
 		w->skip_dev = st.st_dev;
 		w->skip_ino = st.st_ino;
 	}
-	for (int i = 0; i < job->ninputs; i++) {
-		char *copy = strdup(job->inputs[i]);
-		int dir = stat(job->inputs[i], &st) == 0 && S_ISDIR(st.st_mode);
-
-		if (!copy)
-			return error("out of memory");
-		if (walk_add(w, job->inputs[i], dir && job->ninputs == 1 ? "" : basename(copy),
-			     job->follow_symlinks) < 0)
-			ret = -1;
-		free(copy);
-	}
+	/* Out of memory, the walk stops, and the tasks found so far still get their outputs. */
+	for (int i = 0; i < job->ninputs && ret == 0; i++)
+		ret = walk_input(job, w, job->inputs[i]);
 	for (size_t i = 0; i < w->ntasks; i++)
 		if (!(w->tasks[i].out = output_path(job, &w->tasks[i])))
 			return error("out of memory");
