@@ -26,6 +26,24 @@ static char *output_path(const struct job *job, const struct task *t)
 	return out;
 }
 
+/*
+ * Every task's output path. A task whose path cannot be made is refused (a
+ * task without one would be decoded and reported ok, writing nothing), and
+ * the tasks are left without refusing collisions: the run does not start.
+ */
+static int output_paths(const struct job *job, struct walk *w)
+{
+	for (size_t i = 0; i < w->ntasks; i++) {
+		w->tasks[i].out = output_path(job, &w->tasks[i]);
+		if (!w->tasks[i].out) {
+			for (size_t j = i; j < w->ntasks; j++)
+				w->tasks[j].refused = "out of memory for its output path";
+			return error("out of memory making output paths");
+		}
+	}
+	return 0;
+}
+
 static int cmp_out(const void *a, const void *b)
 {
 	const struct task *x = *(struct task *const *)a, *y = *(struct task *const *)b;
@@ -100,7 +118,22 @@ static int refuse_overwriting_inputs(struct walk *w)
 	return 0;
 }
 
-/* Walks every input; with several inputs, each one's tree goes under its own name. */
+/* Walks one input; with several inputs, each one's tree goes under its own name. */
+static int walk_input(const struct job *job, struct walk *w, const char *input)
+{
+	struct stat st;
+	char *copy = strdup(input);
+	int dir = stat(input, &st) == 0 && S_ISDIR(st.st_mode);
+	int ret;
+
+	if (!copy)
+		return error("%s: out of memory", input);
+	ret = walk_add(w, input, dir && job->ninputs == 1 ? "" : basename(copy),
+		       job->follow_symlinks);
+	free(copy);
+	return ret;
+}
+
 int batch_walk(const struct job *job, struct walk *w)
 {
 	struct stat st;
@@ -111,21 +144,11 @@ int batch_walk(const struct job *job, struct walk *w)
 		w->skip_dev = st.st_dev;
 		w->skip_ino = st.st_ino;
 	}
-	for (int i = 0; i < job->ninputs; i++) {
-		char *copy = strdup(job->inputs[i]);
-		int dir = stat(job->inputs[i], &st) == 0 && S_ISDIR(st.st_mode);
-
-		if (!copy)
-			return error("out of memory");
-		if (walk_add(w, job->inputs[i], dir && job->ninputs == 1 ? "" : basename(copy),
-			     job->follow_symlinks) < 0)
-			ret = -1;
-		free(copy);
-	}
-	for (size_t i = 0; i < w->ntasks; i++)
-		if (!(w->tasks[i].out = output_path(job, &w->tasks[i])))
-			return error("out of memory");
-	if (refuse_overwriting_inputs(w) < 0 || refuse_collisions(w) < 0)
+	/* Out of memory, the walk stops, and the tasks found so far still get their outputs. */
+	for (int i = 0; i < job->ninputs && ret == 0; i++)
+		ret = walk_input(job, w, job->inputs[i]);
+	if (output_paths(job, w) < 0 || refuse_overwriting_inputs(w) < 0 ||
+	    refuse_collisions(w) < 0)
 		return -1;
 	/* Before anything runs: admission must know every image's cost before handing it out. */
 	for (size_t i = 0; i < w->ntasks; i++)

@@ -251,8 +251,13 @@ static int walk_inputs(struct bench *bn, struct walk *w)
 	int ret = batch_walk(&bn->job, w);
 
 	bn->walk_s = (clock_ns() - start) / 1e9;
+	report_walk_skips(w);
 	if (ret < 0)
 		return -1;
+	/* Figures over part of the inputs would pass for figures over all of them. */
+	if (w->errors)
+		return error("not all of the inputs could be walked (named above); "
+			     "a benchmark measures all of them or none");
 	if (w->ntasks == 0)
 		return error("no images found (%zu other files, %zu hidden, %zu links skipped)",
 			     w->other, w->hidden, w->links);

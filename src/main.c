@@ -54,6 +54,7 @@ static int cmd_run(int argc, char **argv)
 	options_parse(&job, argc, argv);
 	walk_init(&w);
 	walk_failed = batch_walk(&job, &w) < 0;
+	report_walk_skips(&w);
 	if (walk_failed && error_message()[0])
 		fprintf(stderr, "pixpool: %s\n", error_message());
 	if (w.ntasks == 0) {

@@ -180,8 +180,9 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 		fprintf(stderr, ", %zu timed out", t.count[STATUS_TIMEOUT]);
 	if (t.count[STATUS_SKIPPED])
 		fprintf(stderr, ", %zu skipped (interrupted)", t.count[STATUS_SKIPPED]);
-	fprintf(stderr, "; skipped %zu other file%s, %zu hidden, %zu link%s\n",
-		w->other, w->other == 1 ? "" : "s", w->hidden, w->links, w->links == 1 ? "" : "s");
+	fprintf(stderr, "; skipped %zu other file%s, %zu hidden, %zu link%s, %zu not walked\n",
+		w->other, w->other == 1 ? "" : "s", w->hidden, w->links, w->links == 1 ? "" : "s",
+		w->errors);
 	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written to %s\n",
 		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir);
 	fprintf(stderr, "  wall %.3f s, %.2f images/s, %.1f MP/s  ", wall,
@@ -333,4 +334,13 @@ void report_json_string(FILE *f, const char *s)
 void report_csv_string(FILE *f, const char *s)
 {
 	csv_string(f, s);
+}
+
+void report_walk_skips(const struct walk *w)
+{
+	size_t n;
+	const struct walk_skip *s = walk_skips(w, &n);
+
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "pixpool: %s: %s\n", s[i].path, s[i].reason);
 }

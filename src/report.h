@@ -49,4 +49,7 @@ int report_manifest(const struct batch *b, const char *path);
 void report_json_string(FILE *f, const char *s);
 void report_csv_string(FILE *f, const char *s);
 
+/* One line per input or entry the walk did not take: "pixpool: PATH: REASON". */
+void report_walk_skips(const struct walk *w);
+
 #endif
