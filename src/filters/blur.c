@@ -338,16 +338,24 @@ int blur_gaussian(struct image *img, double sigma)
 	return blur_separable(img, &k);
 }
 
+/*
+ * Each filter's parameters, by their place in its table row below, whose
+ * entries are initialised at these indices.
+ */
+enum { BLUR_SIGMA };
+enum { BOXBLUR_RADIUS };
+enum { SHARPEN_SIGMA, SHARPEN_AMOUNT, SHARPEN_THRESHOLD };
+
 static int blur(struct image *img, const double *args)
 {
-	return blur_gaussian(img, args[0]);
+	return blur_gaussian(img, args[BLUR_SIGMA]);
 }
 
 static int boxblur(struct image *img, const double *args)
 {
 	struct kernel k;
 
-	kernel_box(&k, (int)lround(args[0]));
+	kernel_box(&k, (int)lround(args[BOXBLUR_RADIUS]));
 	return blur_separable(img, &k);
 }
 
@@ -387,7 +395,7 @@ static void sharpen_band(struct image *img, struct image *band, int y0, int rows
 	copy_alpha(image_row(band, halo), image_row(img, y0), (size_t)rows * img->width,
 		   img->channels);
 	unsharp(image_row(img, y0), image_row(band, halo), (size_t)rows * row,
-		(float)args[1], (float)args[2]);
+		(float)args[SHARPEN_AMOUNT], (float)args[SHARPEN_THRESHOLD]);
 }
 
 /*
@@ -404,7 +412,7 @@ static int sharpen(struct image *img, const double *args)
 	struct kernel k;
 	int halo, rows;
 
-	kernel_gaussian(&k, args[0]);
+	kernel_gaussian(&k, args[SHARPEN_SIGMA]);
 	halo = k.pad;
 	rows = img->height < SHARPEN_BAND ? img->height : SHARPEN_BAND;
 	if (image_alloc(&band, img->width, rows + 2 * halo, img->channels) < 0)
@@ -426,7 +434,7 @@ const struct filter filter_blur = {
 	.help = "Gaussian blur (from sigma 1 three extended boxes, within 3.5 levels of the true Gaussian)",
 	.apply = blur,
 	.params = {
-		{ "sigma", 2, 0.3, 250, "standard deviation in pixels", NULL },
+		[BLUR_SIGMA] = { "sigma", 2, 0.3, 250, "standard deviation in pixels", NULL },
 	},
 };
 
@@ -435,7 +443,8 @@ const struct filter filter_boxblur = {
 	.help = "mean over a (2 radius + 1) square",
 	.apply = boxblur,
 	.params = {
-		{ "radius", 2, 1, 1000, "half the side of the square, in pixels", NULL },
+		[BOXBLUR_RADIUS] = { "radius", 2, 1, 1000,
+				     "half the side of the square, in pixels", NULL },
 	},
 };
 
@@ -444,8 +453,11 @@ const struct filter filter_sharpen = {
 	.help = "unsharp mask: v + amount (v - gaussian(v)) where |v - gaussian(v)| >= threshold",
 	.apply = sharpen,
 	.params = {
-		{ "sigma", 1, 0.3, 100, "radius of the blur the image is compared with", NULL },
-		{ "amount", 1, 0, 10, "strength (0 leaves the image alone)", NULL },
-		{ "threshold", 0, 0, 255, "smallest difference that is sharpened", NULL },
+		[SHARPEN_SIGMA] = { "sigma", 1, 0.3, 100,
+				    "radius of the blur the image is compared with", NULL },
+		[SHARPEN_AMOUNT] = { "amount", 1, 0, 10,
+				     "strength (0 leaves the image alone)", NULL },
+		[SHARPEN_THRESHOLD] = { "threshold", 0, 0, 255,
+					"smallest difference that is sharpened", NULL },
 	},
 };

@@ -102,10 +102,20 @@ static int invert(struct image *img, const double *args)
 	return lut_apply_function(img, invert_value, args);
 }
 
+/*
+ * Each filter's parameters, by their place in its table row below, whose
+ * entries are initialised at these indices.
+ */
+enum { BRIGHTNESS_AMOUNT };
+enum { CONTRAST_AMOUNT };
+enum { GAMMA_VALUE };
+enum { SATURATE_AMOUNT };
+enum { THRESHOLD_LEVEL };
+
 /* amount is a fraction of full scale: 0.1 adds 25.5 to every sample. */
 static double brightness_value(double v, const double *args)
 {
-	return v + args[0] * 255;
+	return v + args[BRIGHTNESS_AMOUNT] * 255;
 }
 
 static int brightness(struct image *img, const double *args)
@@ -121,7 +131,7 @@ static int brightness(struct image *img, const double *args)
  */
 static double contrast_value(double v, const double *args)
 {
-	double a = args[0], d = v - 127.5;
+	double a = args[CONTRAST_AMOUNT], d = v - 127.5;
 
 	if (a >= 1)
 		return d < 0 ? 0 : 255;
@@ -136,7 +146,7 @@ static int contrast(struct image *img, const double *args)
 /* As ImageMagick's -gamma: out = 255 (v / 255)^(1 / value), so values above 1 brighten. */
 static double gamma_value(double v, const double *args)
 {
-	return 255 * pow(v / 255, 1 / args[0]);
+	return 255 * pow(v / 255, 1 / args[GAMMA_VALUE]);
 }
 
 static int gamma_filter(struct image *img, const double *args)
@@ -161,7 +171,7 @@ static inline void saturate_pixels(unsigned char *restrict p, size_t n, int c, i
 
 VECTOR_CLONES static int saturate(struct image *img, const double *args)
 {
-	colour_pixels(img, saturate_pixels, (int)lround(args[0] * 256));
+	colour_pixels(img, saturate_pixels, (int)lround(args[SATURATE_AMOUNT] * 256));
 	return 0;
 }
 
@@ -203,14 +213,14 @@ static inline void threshold_pixels(unsigned char *restrict p, size_t n, int c, 
 
 static double threshold_value(double v, const double *args)
 {
-	return v >= args[0] ? 255 : 0;
+	return v >= args[THRESHOLD_LEVEL] ? 255 : 0;
 }
 
 static int threshold(struct image *img, const double *args)
 {
 	if (img->channels < 3)
 		return lut_apply_function(img, threshold_value, args);
-	colour_pixels(img, threshold_pixels, (int)ceil(args[0]));
+	colour_pixels(img, threshold_pixels, (int)ceil(args[THRESHOLD_LEVEL]));
 	return 0;
 }
 
@@ -231,7 +241,8 @@ const struct filter filter_brightness = {
 	.help = "adds amount x 255 to every colour sample",
 	.apply = brightness,
 	.params = {
-		{ "amount", 0.1, -1, 1, "fraction of full scale to add (-1 black, 1 white)", NULL },
+		[BRIGHTNESS_AMOUNT] = { "amount", 0.1, -1, 1,
+					"fraction of full scale to add (-1 black, 1 white)", NULL },
 	},
 };
 
@@ -240,7 +251,8 @@ const struct filter filter_contrast = {
 	.help = "scales the distance from mid-grey: -1 flat grey, 0 unchanged, 0.5 doubled, 1 black and white",
 	.apply = contrast,
 	.params = {
-		{ "amount", 0.25, -1, 1, "the factor is 1 + amount below 0, 1 / (1 - amount) above", NULL },
+		[CONTRAST_AMOUNT] = { "amount", 0.25, -1, 1,
+				      "the factor is 1 + amount below 0, 1 / (1 - amount) above", NULL },
 	},
 };
 
@@ -249,7 +261,7 @@ const struct filter filter_gamma = {
 	.help = "gamma correction: 255 (v/255)^(1/value); above 1 brightens the mid-tones",
 	.apply = gamma_filter,
 	.params = {
-		{ "value", 1.2, 0.05, 20, "gamma (1 unchanged)", NULL },
+		[GAMMA_VALUE] = { "value", 1.2, 0.05, 20, "gamma (1 unchanged)", NULL },
 	},
 };
 
@@ -258,7 +270,7 @@ const struct filter filter_saturate = {
 	.help = "scales each colour's distance from its luma: 0 grey, 1 unchanged, 2 twice as vivid",
 	.apply = saturate,
 	.params = {
-		{ "amount", 1.5, 0, 8, "saturation factor", NULL },
+		[SATURATE_AMOUNT] = { "amount", 1.5, 0, 8, "saturation factor", NULL },
 	},
 };
 
@@ -273,6 +285,7 @@ const struct filter filter_threshold = {
 	.help = "white where the luma is at least level, black elsewhere",
 	.apply = threshold,
 	.params = {
-		{ "level", 128, 0, 255, "luma at and above which a pixel turns white", NULL },
+		[THRESHOLD_LEVEL] = { "level", 128, 0, 255,
+				      "luma at and above which a pixel turns white", NULL },
 	},
 };
