@@ -227,7 +227,8 @@ static int strips_alloc(struct strips *s, int n, const struct kernel *k)
  * Rows y0..y0+m-1 go into a strip along x: sample x holds those m rows'
  * pixel x side by side. The transposition moves whole pixels, in bytes;
  * the conversions to and from float then run over contiguous lanes and
- * vectorise. Written once per channel count, so the copies unroll.
+ * vectorise. Compiled once per channel count (WITH_CHANNELS), so the
+ * copies unroll.
  */
 static inline void rows_to_bytes(unsigned char *d, unsigned char *const *rows, int w, int m, int c)
 {
@@ -265,20 +266,10 @@ VECTOR_CLONES static void blur_rows(struct image *img, int y0, int m, const stru
 
 	for (int j = 0; j < m; j++)
 		rows[j] = image_row(img, y0 + j);
-	switch (img->channels) {
-	case 1: rows_to_bytes(s->bytes, rows, w, m, 1); break;
-	case 2: rows_to_bytes(s->bytes, rows, w, m, 2); break;
-	case 3: rows_to_bytes(s->bytes, rows, w, m, 3); break;
-	default: rows_to_bytes(s->bytes, rows, w, m, 4); break;
-	}
+	WITH_CHANNELS(img->channels, rows_to_bytes, s->bytes, rows, w, m);
 	bytes_to_floats(s->a + (size_t)k->pad * LANES, s->bytes, n);
 	floats_to_bytes(s->bytes, strip_filter(k, s->a, s->b, w), n, k->scale);
-	switch (img->channels) {
-	case 1: bytes_to_rows(rows, s->bytes, w, m, 1); break;
-	case 2: bytes_to_rows(rows, s->bytes, w, m, 2); break;
-	case 3: bytes_to_rows(rows, s->bytes, w, m, 3); break;
-	default: bytes_to_rows(rows, s->bytes, w, m, 4); break;
-	}
+	WITH_CHANNELS(img->channels, bytes_to_rows, rows, s->bytes, w, m);
 }
 
 /*

@@ -117,6 +117,24 @@ static inline unsigned luma601(unsigned r, unsigned g, unsigned b)
 #define VECTOR_CLONES
 #endif
 
+/*
+ * Calls fn(..., c) with the channel count c as a constant: 1, 2, 3, or 4
+ * for anything else. A pixel loop with a constant stride is unrolled and
+ * vectorised, and one with a variable stride is not, so the families write
+ * such loops as static inline functions that take the channel count last,
+ * and call them through this switch: each is compiled once per count, with
+ * no test of the count inside the loop.
+ */
+#define WITH_CHANNELS(channels, fn, ...)				\
+	do {								\
+		switch (channels) {					\
+		case 1: fn(__VA_ARGS__, 1); break;			\
+		case 2: fn(__VA_ARGS__, 2); break;			\
+		case 3: fn(__VA_ARGS__, 3); break;			\
+		default: fn(__VA_ARGS__, 4); break;			\
+		}							\
+	} while (0)
+
 /* point.c: maps every colour sample v of img to lut[v]; alpha is left alone. */
 void lut_apply(struct image *img, const unsigned char lut[256]);
 

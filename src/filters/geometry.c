@@ -50,14 +50,8 @@ static void copy_oriented(unsigned char *dst, const struct image *src, ptrdiff_t
 			  ptrdiff_t sx, ptrdiff_t sy)
 {
 	for (int y0 = 0; y0 < src->height; y0 += TILE) {
-		for (int x0 = 0; x0 < src->width; x0 += TILE) {
-			switch (src->channels) {
-			case 1: copy_tile(dst, src, x0, y0, origin, sx, sy, 1); break;
-			case 2: copy_tile(dst, src, x0, y0, origin, sx, sy, 2); break;
-			case 3: copy_tile(dst, src, x0, y0, origin, sx, sy, 3); break;
-			default: copy_tile(dst, src, x0, y0, origin, sx, sy, 4); break;
-			}
-		}
+		for (int x0 = 0; x0 < src->width; x0 += TILE)
+			WITH_CHANNELS(src->channels, copy_tile, dst, src, x0, y0, origin, sx, sy);
 	}
 }
 

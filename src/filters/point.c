@@ -9,11 +9,12 @@
 #include <math.h>
 
 /*
- * The loop is written once per channel count, so each copy has a constant
- * stride and the compiler unrolls it; 1 and 3 channels map every byte.
+ * Compiled once per channel count (WITH_CHANNELS), so each copy has a
+ * constant stride and the compiler unrolls it; 1 and 3 channels map every
+ * byte.
  */
-static inline void lut_row(unsigned char *p, size_t n, int channels,
-			   const unsigned char *lut)
+static inline void lut_row(unsigned char *p, size_t n, const unsigned char *lut,
+			   int channels)
 {
 	if (channels == 1 || channels == 3) {
 		for (size_t i = 0; i < n * (size_t)channels; i++)
@@ -34,12 +35,7 @@ void lut_apply(struct image *img, const unsigned char lut[256])
 {
 	size_t n = (size_t)img->width * (size_t)img->height;
 
-	switch (img->channels) {
-	case 1: lut_row(img->pixels, n, 1, lut); break;
-	case 2: lut_row(img->pixels, n, 2, lut); break;
-	case 3: lut_row(img->pixels, n, 3, lut); break;
-	default: lut_row(img->pixels, n, 4, lut); break;
-	}
+	WITH_CHANNELS(img->channels, lut_row, img->pixels, n, lut);
 }
 
 /* Builds the table of f(v) for v = 0..255, rounded and clamped, and applies it. */

@@ -130,7 +130,7 @@ static void resample_column(float *acc, const struct image *img, const struct ta
 	}
 }
 
-/* One output row from the float row acc; specialised per channel count by the caller. */
+/* One output row from the float row acc; compiled per channel count (WITH_CHANNELS). */
 static inline void resample_row(unsigned char *out, const float *acc, const struct taps *tx, int c)
 {
 	for (int i = 0; i < tx->n; i++) {
@@ -153,12 +153,7 @@ static void resample_rows(struct image *out, const struct image *in, const struc
 		unsigned char *row = image_row(out, y);
 
 		resample_column(acc, in, ty, y);
-		switch (in->channels) {
-		case 1: resample_row(row, acc, tx, 1); break;
-		case 2: resample_row(row, acc, tx, 2); break;
-		case 3: resample_row(row, acc, tx, 3); break;
-		default: resample_row(row, acc, tx, 4); break;
-		}
+		WITH_CHANNELS(in->channels, resample_row, row, acc, tx);
 	}
 }
 
