@@ -2,9 +2,18 @@
 #define PIXPOOL_FILTERS_H
 
 /*
- * The filters, one family per file. Each file holds the per-row work and the
- * table entries of its family; filter.c lists the entries in the order
- * `pixpool filters` shows them.
+ * The filters, one family per file. Each file holds its family's pixel loops
+ * and table entries; filter.c lists the entries in the order `pixpool
+ * filters` shows them.
+ *
+ * A filter gets the whole image, not a row at a time, and walks it in the
+ * order that keeps its data in cache: the point filters, levels and equalize
+ * run over all the pixels as one array; the blurs over strips of rows, then
+ * strips of columns (sharpen over bands of rows); the median over vertical
+ * stripes (from radius 3) or row by row; a quarter turn over square tiles;
+ * the others row by row. A filter runs on the thread that calls it and
+ * says why it failed through error(); threads and files are the caller's
+ * business.
  *
  * Borders: a neighbourhood filter (blur, boxblur, sharpen, edges, emboss,
  * median, resize, thumbnail) reads a pixel outside the image as the nearest
