@@ -105,7 +105,10 @@ static int parse_value(const struct filter *f, const struct filter_param *p,
 	return 0;
 }
 
-/* Sets one "key=value" (or, with keyless, one bare value for the first parameter). */
+/* The parameter that "name:value" sets: the first of the filter's table row. */
+enum { KEYLESS_PARAM = 0 };
+
+/* Sets one "key=value" (or, with keyless, one bare value for KEYLESS_PARAM). */
 static int parse_param(struct step *step, const char *item, int keyless)
 {
 	const struct filter *f = step->filter;
@@ -115,7 +118,7 @@ static int parse_param(struct step *step, const char *item, int keyless)
 	if (keyless && !eq) {
 		if (filter_nparams(f) == 0)
 			return error("filter %s takes no parameters, not '%s'", f->name, item);
-		return parse_value(f, &f->params[0], item, &step->args[0]);
+		return parse_value(f, &f->params[KEYLESS_PARAM], item, &step->args[KEYLESS_PARAM]);
 	}
 	if (!eq || eq == item)
 		return error("filter %s: expected key=value, not '%s'", f->name, item);

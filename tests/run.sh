@@ -1,8 +1,9 @@
 #!/bin/sh
-# tests/run.sh BUILD: runs every unit test binary in BUILD/tests and every
-# end-to-end script tests/t*.sh against BUILD/pixpool, and ends with the line
-# "N passed, N failed".
+# tests/run.sh BUILD [units]: runs every unit test binary in BUILD/tests and
+# every end-to-end script tests/t*.sh against BUILD/pixpool (with "units", the
+# unit tests alone), and ends with the line "N passed, N failed".
 B=${1:-build}
+only=${2-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 PIXPOOL="$top/$B/pixpool"
 export PIXPOOL
@@ -33,6 +34,7 @@ for t in "$top/$B"/tests/test_*; do
 	run "$(basename "$t")" "$t"
 done
 for t in "$top"/tests/t[0-9]*.sh; do
+	[ "$only" = units ] && break
 	[ -f "$t" ] || continue
 	run "$(basename "$t" .sh)" sh "$t"
 done

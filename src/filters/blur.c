@@ -227,7 +227,8 @@ static int strips_alloc(struct strips *s, int n, const struct kernel *k)
  * Rows y0..y0+m-1 go into a strip along x: sample x holds those m rows'
  * pixel x side by side. The transposition moves whole pixels, in bytes;
  * the conversions to and from float then run over contiguous lanes and
- * vectorise. Written once per channel count, so the copies unroll.
+ * vectorise. Compiled once per channel count (WITH_CHANNELS), so the
+ * copies unroll.
  */
 static inline void rows_to_bytes(unsigned char *d, unsigned char *const *rows, int w, int m, int c)
 {
@@ -265,20 +266,10 @@ VECTOR_CLONES static void blur_rows(struct image *img, int y0, int m, const stru
 
 	for (int j = 0; j < m; j++)
 		rows[j] = image_row(img, y0 + j);
-	switch (img->channels) {
-	case 1: rows_to_bytes(s->bytes, rows, w, m, 1); break;
-	case 2: rows_to_bytes(s->bytes, rows, w, m, 2); break;
-	case 3: rows_to_bytes(s->bytes, rows, w, m, 3); break;
-	default: rows_to_bytes(s->bytes, rows, w, m, 4); break;
-	}
+	WITH_CHANNELS(img->channels, rows_to_bytes, s->bytes, rows, w, m);
 	bytes_to_floats(s->a + (size_t)k->pad * LANES, s->bytes, n);
 	floats_to_bytes(s->bytes, strip_filter(k, s->a, s->b, w), n, k->scale);
-	switch (img->channels) {
-	case 1: bytes_to_rows(rows, s->bytes, w, m, 1); break;
-	case 2: bytes_to_rows(rows, s->bytes, w, m, 2); break;
-	case 3: bytes_to_rows(rows, s->bytes, w, m, 3); break;
-	default: bytes_to_rows(rows, s->bytes, w, m, 4); break;
-	}
+	WITH_CHANNELS(img->channels, bytes_to_rows, rows, s->bytes, w, m);
 }
 
 /*
@@ -338,16 +329,24 @@ int blur_gaussian(struct image *img, double sigma)
 	return blur_separable(img, &k);
 }
 
+/*
+ * Each filter's parameters, by their place in its table row below, whose
+ * entries are initialised at these indices.
+ */
+enum { BLUR_SIGMA };
+enum { BOXBLUR_RADIUS };
+enum { SHARPEN_SIGMA, SHARPEN_AMOUNT, SHARPEN_THRESHOLD };
+
 static int blur(struct image *img, const double *args)
 {
-	return blur_gaussian(img, args[0]);
+	return blur_gaussian(img, args[BLUR_SIGMA]);
 }
 
 static int boxblur(struct image *img, const double *args)
 {
 	struct kernel k;
 
-	kernel_box(&k, (int)lround(args[0]));
+	kernel_box(&k, (int)lround(args[BOXBLUR_RADIUS]));
 	return blur_separable(img, &k);
 }
 
@@ -387,7 +386,7 @@ static void sharpen_band(struct image *img, struct image *band, int y0, int rows
 	copy_alpha(image_row(band, halo), image_row(img, y0), (size_t)rows * img->width,
 		   img->channels);
 	unsharp(image_row(img, y0), image_row(band, halo), (size_t)rows * row,
-		(float)args[1], (float)args[2]);
+		(float)args[SHARPEN_AMOUNT], (float)args[SHARPEN_THRESHOLD]);
 }
 
 /*
@@ -404,7 +403,7 @@ static int sharpen(struct image *img, const double *args)
 	struct kernel k;
 	int halo, rows;
 
-	kernel_gaussian(&k, args[0]);
+	kernel_gaussian(&k, args[SHARPEN_SIGMA]);
 	halo = k.pad;
 	rows = img->height < SHARPEN_BAND ? img->height : SHARPEN_BAND;
 	if (image_alloc(&band, img->width, rows + 2 * halo, img->channels) < 0)
@@ -426,7 +425,7 @@ const struct filter filter_blur = {
 	.help = "Gaussian blur (from sigma 1 three extended boxes, within 3.5 levels of the true Gaussian)",
 	.apply = blur,
 	.params = {
-		{ "sigma", 2, 0.3, 250, "standard deviation in pixels", NULL },
+		[BLUR_SIGMA] = { "sigma", 2, 0.3, 250, "standard deviation in pixels", NULL },
 	},
 };
 
@@ -435,7 +434,8 @@ const struct filter filter_boxblur = {
 	.help = "mean over a (2 radius + 1) square",
 	.apply = boxblur,
 	.params = {
-		{ "radius", 2, 1, 1000, "half the side of the square, in pixels", NULL },
+		[BOXBLUR_RADIUS] = { "radius", 2, 1, 1000,
+				     "half the side of the square, in pixels", NULL },
 	},
 };
 
@@ -444,8 +444,11 @@ const struct filter filter_sharpen = {
 	.help = "unsharp mask: v + amount (v - gaussian(v)) where |v - gaussian(v)| >= threshold",
 	.apply = sharpen,
 	.params = {
-		{ "sigma", 1, 0.3, 100, "radius of the blur the image is compared with", NULL },
-		{ "amount", 1, 0, 10, "strength (0 leaves the image alone)", NULL },
-		{ "threshold", 0, 0, 255, "smallest difference that is sharpened", NULL },
+		[SHARPEN_SIGMA] = { "sigma", 1, 0.3, 100,
+				    "radius of the blur the image is compared with", NULL },
+		[SHARPEN_AMOUNT] = { "amount", 1, 0, 10,
+				     "strength (0 leaves the image alone)", NULL },
+		[SHARPEN_THRESHOLD] = { "threshold", 0, 0, 255,
+					"smallest difference that is sharpened", NULL },
 	},
 };

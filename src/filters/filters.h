@@ -2,9 +2,18 @@
 #define PIXPOOL_FILTERS_H
 
 /*
- * The filters, one family per file. Each file holds the per-row work and the
- * table entries of its family; filter.c lists the entries in the order
- * `pixpool filters` shows them.
+ * The filters, one family per file. Each file holds its family's pixel loops
+ * and table entries; filter.c lists the entries in the order `pixpool
+ * filters` shows them.
+ *
+ * A filter gets the whole image, not a row at a time, and walks it in the
+ * order that keeps its data in cache: the point filters, levels and equalize
+ * run over all the pixels as one array; the blurs over strips of rows, then
+ * strips of columns (sharpen over bands of rows); the median over vertical
+ * stripes (from radius 3) or row by row; a quarter turn over square tiles;
+ * the others row by row. A filter runs on the thread that calls it and
+ * says why it failed through error(); threads and files are the caller's
+ * business.
  *
  * Borders: a neighbourhood filter (blur, boxblur, sharpen, edges, emboss,
  * median, resize, thumbnail) reads a pixel outside the image as the nearest
@@ -116,6 +125,24 @@ static inline unsigned luma601(unsigned r, unsigned g, unsigned b)
 #else
 #define VECTOR_CLONES
 #endif
+
+/*
+ * Calls fn(..., c) with the channel count c as a constant: 1, 2, 3, or 4
+ * for anything else. A pixel loop with a constant stride is unrolled and
+ * vectorised, and one with a variable stride is not, so the families write
+ * such loops as static inline functions that take the channel count last,
+ * and call them through this switch: each is compiled once per count, with
+ * no test of the count inside the loop.
+ */
+#define WITH_CHANNELS(channels, fn, ...)				\
+	do {								\
+		switch (channels) {					\
+		case 1: fn(__VA_ARGS__, 1); break;			\
+		case 2: fn(__VA_ARGS__, 2); break;			\
+		case 3: fn(__VA_ARGS__, 3); break;			\
+		default: fn(__VA_ARGS__, 4); break;			\
+		}							\
+	} while (0)
 
 /* point.c: maps every colour sample v of img to lut[v]; alpha is left alone. */
 void lut_apply(struct image *img, const unsigned char lut[256]);

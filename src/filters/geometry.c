@@ -50,14 +50,8 @@ static void copy_oriented(unsigned char *dst, const struct image *src, ptrdiff_t
 			  ptrdiff_t sx, ptrdiff_t sy)
 {
 	for (int y0 = 0; y0 < src->height; y0 += TILE) {
-		for (int x0 = 0; x0 < src->width; x0 += TILE) {
-			switch (src->channels) {
-			case 1: copy_tile(dst, src, x0, y0, origin, sx, sy, 1); break;
-			case 2: copy_tile(dst, src, x0, y0, origin, sx, sy, 2); break;
-			case 3: copy_tile(dst, src, x0, y0, origin, sx, sy, 3); break;
-			default: copy_tile(dst, src, x0, y0, origin, sx, sy, 4); break;
-			}
-		}
+		for (int x0 = 0; x0 < src->width; x0 += TILE)
+			WITH_CHANNELS(src->channels, copy_tile, dst, src, x0, y0, origin, sx, sy);
 	}
 }
 
@@ -129,11 +123,19 @@ int image_orient(struct image *img, int orientation)
 	return 0;
 }
 
+/*
+ * Each filter's parameters, by their place in its table row below, whose
+ * entries are initialised at these indices.
+ */
+enum { CROP_X, CROP_Y, CROP_WIDTH, CROP_HEIGHT };
+enum { ROTATE_ANGLE };
+enum { FLIP_AXIS };
+
 /* Cuts out a rectangle; a width or height of 0 reaches the image's edge. */
 static int crop(struct image *img, const double *args)
 {
-	long x = lround(args[0]), y = lround(args[1]);
-	long w = lround(args[2]), h = lround(args[3]);
+	long x = lround(args[CROP_X]), y = lround(args[CROP_Y]);
+	long w = lround(args[CROP_WIDTH]), h = lround(args[CROP_HEIGHT]);
 	struct image out = IMAGE_INIT;
 	size_t c = (size_t)img->channels;
 
@@ -144,7 +146,8 @@ static int crop(struct image *img, const double *args)
 	if (x >= img->width || y >= img->height || w <= 0 || h <= 0 ||
 	    x + w > img->width || y + h > img->height)
 		return error("crop %ldx%ld+%ld+%ld falls outside the %dx%d image",
-			     w > 0 ? w : lround(args[2]), h > 0 ? h : lround(args[3]),
+			     w > 0 ? w : lround(args[CROP_WIDTH]),
+			     h > 0 ? h : lround(args[CROP_HEIGHT]),
 			     x, y, img->width, img->height);
 	if (w == img->width && h == img->height)
 		return 0;
@@ -157,18 +160,20 @@ static int crop(struct image *img, const double *args)
 }
 
 static const char *const angles[] = { "90", "180", "270", NULL };
-static const char *const axes[] = { "h", "v", NULL };
+/* The axis of flip, by the place of its word in axes[]. */
+enum axis { AXIS_H, AXIS_V };
+static const char *const axes[] = { [AXIS_H] = "h", [AXIS_V] = "v", NULL };
 
 static int rotate(struct image *img, const double *args)
 {
 	static const int orientation[] = { 6, 3, 8 };
 
-	return image_orient(img, orientation[(int)args[0]]);
+	return image_orient(img, orientation[(int)args[ROTATE_ANGLE]]);
 }
 
 static int flip(struct image *img, const double *args)
 {
-	return image_orient(img, args[0] == 0 ? 2 : 4);
+	return image_orient(img, (enum axis)args[FLIP_AXIS] == AXIS_H ? 2 : 4);
 }
 
 const struct filter filter_crop = {
@@ -176,10 +181,11 @@ const struct filter filter_crop = {
 	.help = "keeps the width x height rectangle whose top left corner is (x, y)",
 	.apply = crop,
 	.params = {
-		{ "x", 0, 0, 65535, "left edge", NULL },
-		{ "y", 0, 0, 65535, "top edge", NULL },
-		{ "width", 0, 0, 65535, "width (0: up to the right edge)", NULL },
-		{ "height", 0, 0, 65535, "height (0: down to the bottom edge)", NULL },
+		[CROP_X] = { "x", 0, 0, 65535, "left edge", NULL },
+		[CROP_Y] = { "y", 0, 0, 65535, "top edge", NULL },
+		[CROP_WIDTH] = { "width", 0, 0, 65535, "width (0: up to the right edge)", NULL },
+		[CROP_HEIGHT] = { "height", 0, 0, 65535,
+				  "height (0: down to the bottom edge)", NULL },
 	},
 };
 
@@ -188,7 +194,7 @@ const struct filter filter_rotate = {
 	.help = "rotates clockwise by a right angle",
 	.apply = rotate,
 	.params = {
-		{ "angle", 0, 0, 0, "90, 180 or 270 degrees clockwise", angles },
+		[ROTATE_ANGLE] = { "angle", 0, 0, 0, "90, 180 or 270 degrees clockwise", angles },
 	},
 };
 
@@ -197,6 +203,7 @@ const struct filter filter_flip = {
 	.help = "mirrors left to right (h) or top to bottom (v)",
 	.apply = flip,
 	.params = {
-		{ "axis", 0, 0, 0, "h (about the vertical axis) or v (about the horizontal one)", axes },
+		[FLIP_AXIS] = { "axis", AXIS_H, 0, 0,
+				"h (about the vertical axis) or v (about the horizontal one)", axes },
 	},
 };

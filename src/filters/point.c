@@ -9,11 +9,12 @@
 #include <math.h>
 
 /*
- * The loop is written once per channel count, so each copy has a constant
- * stride and the compiler unrolls it; 1 and 3 channels map every byte.
+ * Compiled once per channel count (WITH_CHANNELS), so each copy has a
+ * constant stride and the compiler unrolls it; 1 and 3 channels map every
+ * byte.
  */
-static inline void lut_row(unsigned char *p, size_t n, int channels,
-			   const unsigned char *lut)
+static inline void lut_row(unsigned char *p, size_t n, const unsigned char *lut,
+			   int channels)
 {
 	if (channels == 1 || channels == 3) {
 		for (size_t i = 0; i < n * (size_t)channels; i++)
@@ -34,12 +35,7 @@ void lut_apply(struct image *img, const unsigned char lut[256])
 {
 	size_t n = (size_t)img->width * (size_t)img->height;
 
-	switch (img->channels) {
-	case 1: lut_row(img->pixels, n, 1, lut); break;
-	case 2: lut_row(img->pixels, n, 2, lut); break;
-	case 3: lut_row(img->pixels, n, 3, lut); break;
-	default: lut_row(img->pixels, n, 4, lut); break;
-	}
+	WITH_CHANNELS(img->channels, lut_row, img->pixels, n, lut);
 }
 
 /* Builds the table of f(v) for v = 0..255, rounded and clamped, and applies it. */
@@ -102,10 +98,20 @@ static int invert(struct image *img, const double *args)
 	return lut_apply_function(img, invert_value, args);
 }
 
+/*
+ * Each filter's parameters, by their place in its table row below, whose
+ * entries are initialised at these indices.
+ */
+enum { BRIGHTNESS_AMOUNT };
+enum { CONTRAST_AMOUNT };
+enum { GAMMA_VALUE };
+enum { SATURATE_AMOUNT };
+enum { THRESHOLD_LEVEL };
+
 /* amount is a fraction of full scale: 0.1 adds 25.5 to every sample. */
 static double brightness_value(double v, const double *args)
 {
-	return v + args[0] * 255;
+	return v + args[BRIGHTNESS_AMOUNT] * 255;
 }
 
 static int brightness(struct image *img, const double *args)
@@ -121,7 +127,7 @@ static int brightness(struct image *img, const double *args)
  */
 static double contrast_value(double v, const double *args)
 {
-	double a = args[0], d = v - 127.5;
+	double a = args[CONTRAST_AMOUNT], d = v - 127.5;
 
 	if (a >= 1)
 		return d < 0 ? 0 : 255;
@@ -136,7 +142,7 @@ static int contrast(struct image *img, const double *args)
 /* As ImageMagick's -gamma: out = 255 (v / 255)^(1 / value), so values above 1 brighten. */
 static double gamma_value(double v, const double *args)
 {
-	return 255 * pow(v / 255, 1 / args[0]);
+	return 255 * pow(v / 255, 1 / args[GAMMA_VALUE]);
 }
 
 static int gamma_filter(struct image *img, const double *args)
@@ -161,7 +167,7 @@ static inline void saturate_pixels(unsigned char *restrict p, size_t n, int c, i
 
 VECTOR_CLONES static int saturate(struct image *img, const double *args)
 {
-	colour_pixels(img, saturate_pixels, (int)lround(args[0] * 256));
+	colour_pixels(img, saturate_pixels, (int)lround(args[SATURATE_AMOUNT] * 256));
 	return 0;
 }
 
@@ -203,14 +209,14 @@ static inline void threshold_pixels(unsigned char *restrict p, size_t n, int c, 
 
 static double threshold_value(double v, const double *args)
 {
-	return v >= args[0] ? 255 : 0;
+	return v >= args[THRESHOLD_LEVEL] ? 255 : 0;
 }
 
 static int threshold(struct image *img, const double *args)
 {
 	if (img->channels < 3)
 		return lut_apply_function(img, threshold_value, args);
-	colour_pixels(img, threshold_pixels, (int)ceil(args[0]));
+	colour_pixels(img, threshold_pixels, (int)ceil(args[THRESHOLD_LEVEL]));
 	return 0;
 }
 
@@ -231,7 +237,8 @@ const struct filter filter_brightness = {
 	.help = "adds amount x 255 to every colour sample",
 	.apply = brightness,
 	.params = {
-		{ "amount", 0.1, -1, 1, "fraction of full scale to add (-1 black, 1 white)", NULL },
+		[BRIGHTNESS_AMOUNT] = { "amount", 0.1, -1, 1,
+					"fraction of full scale to add (-1 black, 1 white)", NULL },
 	},
 };
 
@@ -240,7 +247,8 @@ const struct filter filter_contrast = {
 	.help = "scales the distance from mid-grey: -1 flat grey, 0 unchanged, 0.5 doubled, 1 black and white",
 	.apply = contrast,
 	.params = {
-		{ "amount", 0.25, -1, 1, "the factor is 1 + amount below 0, 1 / (1 - amount) above", NULL },
+		[CONTRAST_AMOUNT] = { "amount", 0.25, -1, 1,
+				      "the factor is 1 + amount below 0, 1 / (1 - amount) above", NULL },
 	},
 };
 
@@ -249,7 +257,7 @@ const struct filter filter_gamma = {
 	.help = "gamma correction: 255 (v/255)^(1/value); above 1 brightens the mid-tones",
 	.apply = gamma_filter,
 	.params = {
-		{ "value", 1.2, 0.05, 20, "gamma (1 unchanged)", NULL },
+		[GAMMA_VALUE] = { "value", 1.2, 0.05, 20, "gamma (1 unchanged)", NULL },
 	},
 };
 
@@ -258,7 +266,7 @@ const struct filter filter_saturate = {
 	.help = "scales each colour's distance from its luma: 0 grey, 1 unchanged, 2 twice as vivid",
 	.apply = saturate,
 	.params = {
-		{ "amount", 1.5, 0, 8, "saturation factor", NULL },
+		[SATURATE_AMOUNT] = { "amount", 1.5, 0, 8, "saturation factor", NULL },
 	},
 };
 
@@ -273,6 +281,7 @@ const struct filter filter_threshold = {
 	.help = "white where the luma is at least level, black elsewhere",
 	.apply = threshold,
 	.params = {
-		{ "level", 128, 0, 255, "luma at and above which a pixel turns white", NULL },
+		[THRESHOLD_LEVEL] = { "level", 128, 0, 255,
+				      "luma at and above which a pixel turns white", NULL },
 	},
 };

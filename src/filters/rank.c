@@ -529,10 +529,13 @@ static int median_stripes(struct image *img, struct median *m)
 	return ret;
 }
 
+/* The parameter of median, by its place in the table row below. */
+enum { MEDIAN_RADIUS };
+
 static int median(struct image *img, const double *args)
 {
 	struct median m;
-	int r = (int)lround(args[0]), ret;
+	int r = (int)lround(args[MEDIAN_RADIUS]), ret;
 
 	if (r <= NETWORK_RADIUS_MAX)
 		return median_network(img, r);
@@ -550,6 +553,7 @@ const struct filter filter_median = {
 	.help = "median of the (2 radius + 1) square around each pixel, per channel",
 	.apply = median,
 	.params = {
-		{ "radius", 2, 1, 50, "half the side of the square, in pixels", NULL },
+		[MEDIAN_RADIUS] = { "radius", 2, 1, 50,
+				    "half the side of the square, in pixels", NULL },
 	},
 };

@@ -130,7 +130,7 @@ static void resample_column(float *acc, const struct image *img, const struct ta
 	}
 }
 
-/* One output row from the float row acc; specialised per channel count by the caller. */
+/* One output row from the float row acc; compiled per channel count (WITH_CHANNELS). */
 static inline void resample_row(unsigned char *out, const float *acc, const struct taps *tx, int c)
 {
 	for (int i = 0; i < tx->n; i++) {
@@ -153,12 +153,7 @@ static void resample_rows(struct image *out, const struct image *in, const struc
 		unsigned char *row = image_row(out, y);
 
 		resample_column(acc, in, ty, y);
-		switch (in->channels) {
-		case 1: resample_row(row, acc, tx, 1); break;
-		case 2: resample_row(row, acc, tx, 2); break;
-		case 3: resample_row(row, acc, tx, 3); break;
-		default: resample_row(row, acc, tx, 4); break;
-		}
+		WITH_CHANNELS(in->channels, resample_row, row, acc, tx);
 	}
 }
 
@@ -202,20 +197,28 @@ static int keep_aspect(int side, int from, int to)
 	return v < 1 ? 1 : v > 65535 ? 65535 : (int)v;
 }
 
+/*
+ * Each filter's parameters, by their place in its table row below, whose
+ * entries are initialised at these indices.
+ */
+enum { RESIZE_WIDTH, RESIZE_HEIGHT, RESIZE_KERNEL };
+enum { THUMBNAIL_SIZE };
+enum { PIXELATE_SIZE };
+
 static int resize(struct image *img, const double *args)
 {
-	int w = (int)lround(args[0]), h = (int)lround(args[1]);
+	int w = (int)lround(args[RESIZE_WIDTH]), h = (int)lround(args[RESIZE_HEIGHT]);
 
 	if (!w)
 		w = keep_aspect(img->width, img->height, h);
 	if (!h)
 		h = keep_aspect(img->height, img->width, w);
-	return resample(img, w, h, (enum kernel)args[2]);
+	return resample(img, w, h, (enum kernel)args[RESIZE_KERNEL]);
 }
 
 static int resize_check(const double *args)
 {
-	if (lround(args[0]) == 0 && lround(args[1]) == 0)
+	if (lround(args[RESIZE_WIDTH]) == 0 && lround(args[RESIZE_HEIGHT]) == 0)
 		return error("filter resize: give a width, a height or both");
 	return 0;
 }
@@ -223,7 +226,7 @@ static int resize_check(const double *args)
 /* Fits the image inside size x size, keeping its aspect ratio; never enlarges. */
 static int thumbnail(struct image *img, const double *args)
 {
-	int n = (int)lround(args[0]), w = img->width, h = img->height;
+	int n = (int)lround(args[THUMBNAIL_SIZE]), w = img->width, h = img->height;
 
 	if (w <= n && h <= n)
 		return 0;
@@ -266,7 +269,7 @@ static void pixelate_band(struct image *img, int y0, int rows, int n, unsigned *
 
 static int pixelate(struct image *img, const double *args)
 {
-	int n = (int)lround(args[0]);
+	int n = (int)lround(args[PIXELATE_SIZE]);
 	unsigned *sum = malloc((size_t)img->width * img->channels * sizeof(*sum));
 
 	if (!sum)
@@ -283,9 +286,12 @@ const struct filter filter_resize = {
 	.apply = resize,
 	.check = resize_check,
 	.params = {
-		{ "width", 0, 0, 65535, "output width (0: from height and the aspect ratio)", NULL },
-		{ "height", 0, 0, 65535, "output height (0: from width and the aspect ratio)", NULL },
-		{ "kernel", KERNEL_LANCZOS3, 0, 0, "lanczos3 (sharp), bilinear or box (area average)",
+		[RESIZE_WIDTH] = { "width", 0, 0, 65535,
+				   "output width (0: from height and the aspect ratio)", NULL },
+		[RESIZE_HEIGHT] = { "height", 0, 0, 65535,
+				    "output height (0: from width and the aspect ratio)", NULL },
+		[RESIZE_KERNEL] = { "kernel", KERNEL_LANCZOS3, 0, 0,
+				    "lanczos3 (sharp), bilinear or box (area average)",
 		  kernel_names },
 	},
 };
@@ -295,7 +301,7 @@ const struct filter filter_thumbnail = {
 	.help = "shrinks to fit inside size x size, keeping the aspect ratio; never enlarges",
 	.apply = thumbnail,
 	.params = {
-		{ "size", 256, 1, 65535, "longest side of the result", NULL },
+		[THUMBNAIL_SIZE] = { "size", 256, 1, 65535, "longest side of the result", NULL },
 	},
 };
 
@@ -304,6 +310,6 @@ const struct filter filter_pixelate = {
 	.help = "replaces each size x size block with its mean colour",
 	.apply = pixelate,
 	.params = {
-		{ "size", 8, 1, 65535, "side of a block in pixels", NULL },
+		[PIXELATE_SIZE] = { "size", 8, 1, 65535, "side of a block in pixels", NULL },
 	},
 };
