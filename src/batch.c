@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "error.h"
-#include "probe.h"
+#include "cost.h"
 
 /* The output path of a task: OUTDIR/REL, with the extension of the output format. */
 static char *output_path(const struct job *job, const struct task *t)
@@ -153,7 +153,7 @@ int batch_walk(const struct job *job, struct walk *w)
 	/* Before anything runs: admission must know every image's cost before handing it out. */
 	for (size_t i = 0; i < w->ntasks; i++)
 		if (!w->tasks[i].refused)
-			w->tasks[i].cost = probe_cost(w->tasks[i].path, w->tasks[i].bytes);
+			w->tasks[i].cost = cost_of_file(w->tasks[i].path, w->tasks[i].bytes);
 	return ret;
 }
 

@@ -32,7 +32,7 @@
 #include "error.h"
 #include "heap.h"
 #include "interrupt.h"
-#include "probe.h"
+#include "cost.h"
 #include "sandbox.h"
 #include "test_hook.h"
 
@@ -117,7 +117,7 @@ void pool_work(struct pool *p, int slot, int64_t i, struct result *res)
  */
 static void limit_memory(const struct job *job)
 {
-	uint64_t one = probe_cost_of(job->max_pixels, 0);
+	uint64_t one = cost_of_pixels(job->max_pixels, 0);
 	uint64_t bytes = (job->mem_limit > one ? job->mem_limit : one) + WORKER_SLACK;
 	struct rlimit rl = { bytes, bytes };
 

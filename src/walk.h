@@ -37,7 +37,7 @@ struct task {
 	char *rel;		/* relative path below its input, mirrored under -o */
 	char *out;		/* output path, or NULL when nothing is written */
 	uint64_t bytes;		/* input file size */
-	uint64_t cost;		/* memory it is expected to need (probe.h); 0: unknown */
+	uint64_t cost;		/* memory it is expected to need (cost.h); 0: unknown */
 	dev_t dev;		/* identity of the input file, to refuse */
 	ino_t ino;		/*   an output path that resolves to it */
 	const char *refused;	/* set before the run: why this image is not processed */

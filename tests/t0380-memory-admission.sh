@@ -1,6 +1,6 @@
 #!/bin/sh
 # --mem-limit: the images in flight together never need more than the
-# budget. Four photos of about 37 MB each (12 bytes a pixel, probe.h) under
+# budget. Four photos of about 37 MB each (12 bytes a pixel, cost.h) under
 # a 60 MB budget never run two at a time, whatever -j says, under every
 # backend and channel: in the manifest, no two images' work overlaps. A
 # giant over the whole budget still runs, alone. Outputs are the same bytes

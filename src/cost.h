@@ -1,5 +1,5 @@
-#ifndef PIXPOOL_PROBE_H
-#define PIXPOOL_PROBE_H
+#ifndef PIXPOOL_COST_H
+#define PIXPOOL_COST_H
 
 /*
  * What an image will cost before it is decoded: its dimensions from its
@@ -8,7 +8,7 @@
  * The parent probes every task before handing any out, so that memory-aware
  * admission (admit.h) knows what each image will need.
  *
- *	uint64_t cost = probe_cost(path, file_bytes);
+ *	uint64_t cost = cost_of_file(path, file_bytes);
  */
 
 #include <stdint.h>
@@ -19,9 +19,9 @@
  * encoded output at worst) plus the file itself. 0 when the header cannot be
  * read: such a file fails in its decoder before any large allocation.
  */
-uint64_t probe_cost(const char *path, uint64_t file_bytes);
+uint64_t cost_of_file(const char *path, uint64_t file_bytes);
 
 /* The same estimate for an image of pixels pixels in a file of file_bytes. */
-uint64_t probe_cost_of(uint64_t pixels, uint64_t file_bytes);
+uint64_t cost_of_pixels(uint64_t pixels, uint64_t file_bytes);
 
 #endif

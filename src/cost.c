@@ -1,5 +1,5 @@
-/* What an image will cost, from its header (probe.h). */
-#include "probe.h"
+/* What an image will cost, from its header (cost.h). */
+#include "cost.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -31,13 +31,13 @@ static int fd_eof(void *user)
 	return n != 1;
 }
 
-uint64_t probe_cost_of(uint64_t pixels, uint64_t file_bytes)
+uint64_t cost_of_pixels(uint64_t pixels, uint64_t file_bytes)
 {
 	return 3 * 4 * pixels + file_bytes;
 }
 
 /* O_NONBLOCK and the regular-file check: a FIFO named like a photo never blocks the parent. */
-uint64_t probe_cost(const char *path, uint64_t file_bytes)
+uint64_t cost_of_file(const char *path, uint64_t file_bytes)
 {
 	stbi_io_callbacks io = { fd_read, fd_skip, fd_eof };
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -51,5 +51,5 @@ uint64_t probe_cost(const char *path, uint64_t file_bytes)
 	close(fd);
 	if (!ok || w <= 0 || h <= 0)
 		return 0;
-	return probe_cost_of((uint64_t)w * (uint64_t)h, file_bytes);
+	return cost_of_pixels((uint64_t)w * (uint64_t)h, file_bytes);
 }
