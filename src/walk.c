@@ -53,7 +53,7 @@ static enum format sniff_file(struct walk *w, const char *path)
 {
 	unsigned char head[SNIFF_BYTES];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);	/* a FIFO now: never wait */
 
 	if (fd < 0) {
 		walk_error(w, path, strerror(errno));
