@@ -32,7 +32,8 @@ static const char usage_text[] =
 "      --quality N          JPEG quality, 1..100 (default: 90)\n"
 "      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
 "      --follow-symlinks    follow symbolic links inside the input folders\n"
-"      --max-pixels MP      refuse images over MP megapixels (default: 256)\n"
+"      --max-pixels MP      refuse images over MP megapixels, read or written (default:\n"
+"                           178.956970, twice Pillow's decompression-bomb warning)\n"
 "      --timeout SEC        kill a worker stuck on one image for SEC seconds\n"
 "      --manifest FILE      one record per image, JSON (.json) or CSV (.csv)\n"
 "      --progress           show a progress line (default: when stderr is a terminal)\n"
@@ -122,7 +123,7 @@ void job_init(struct job *job)
 	job->format = FORMAT_NONE;
 	job->quality = 90;
 	job->autoorient = 1;
-	job->max_pixels = 256u * 1000 * 1000;
+	job->max_pixels = 2 * 89478485u;	/* Pillow's bomb error: 2 x its warning (1 GiB / 4 / 3) */
 	job->progress = -1;
 }
 
