@@ -49,8 +49,18 @@ const char *format_extension(enum format format);
 /* "JPEG", "PNG", ...: the name a user reads. */
 const char *format_name(enum format format);
 
-/* Allocates an uninitialised width x height x channels image; -1 if too big or out of memory. */
+/*
+ * Allocates an uninitialised width x height x channels image; -1 if over
+ * this thread's pixel limit (image_limit_pixels) or out of memory.
+ */
 int image_alloc(struct image *img, int width, int height, int channels);
+
+/*
+ * The most pixels image_alloc hands out on this thread; unlimited until set.
+ * work_run sets it from --max-pixels, so a filter whose result would be
+ * larger fails before it allocates.
+ */
+void image_limit_pixels(uint64_t max_pixels);
 
 /* Frees the pixels and resets img to IMAGE_INIT. */
 void image_release(struct image *img);
@@ -58,10 +68,23 @@ void image_release(struct image *img);
 /* Hands the pixels of *from to *to (releasing what *to held) and resets *from. */
 void image_move(struct image *to, struct image *from);
 
+struct probe;
+
 /*
- * Decodes a whole file held in memory. Refuses, before allocating, an image
- * of more than max_pixels pixels. The file's own channel count is kept. name
- * is only used in error messages.
+ * Reads the format, width and height from the first n bytes of a file
+ * (probe.h), and refuses an image of more than max_pixels pixels or with a
+ * side longer than 65535. The limit is inclusive: an image of exactly
+ * max_pixels pixels is accepted. Returns 0, PROBE_MORE when the header goes
+ * on past n bytes, or -1 with an error() that names no file.
+ */
+int image_header(struct probe *p, const unsigned char *data, size_t n, uint64_t max_pixels);
+
+/*
+ * Decodes a whole file held in memory. Refuses, before allocating, what
+ * image_header refuses, and a file that does not hold all its header
+ * promises ("NAME: cannot decode: truncated PNG"). The file's own channel
+ * count is kept. A pixel that stb_image cannot fill from the file is zero,
+ * never a byte of an earlier image. name is only used in error messages.
  */
 int image_decode(struct image *img, const unsigned char *data, size_t size,
 		 uint64_t max_pixels, const char *name);
@@ -78,7 +101,12 @@ struct buffer {
 
 void buffer_release(struct buffer *buf);
 
-/* Encodes img in format (quality 1..100 applies to JPEG) and appends to buf. */
+/*
+ * Encodes img in format (quality 1..100 applies to JPEG) and appends to buf.
+ * An image larger than the format or stb_image_write can hold (a JPEG or
+ * TGA side over 65535, a PNG over about 950 MB of samples, any image over
+ * 2 GiB of samples) is refused before encoding.
+ */
 int image_encode(const struct image *img, enum format format, int quality,
 		 struct buffer *buf);
 

@@ -34,7 +34,8 @@ static const char usage_text[] =
 "      --quality N          JPEG quality, 1..100 (default: 90)\n"
 "      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
 "      --follow-symlinks    follow symbolic links inside the input folders\n"
-"      --max-pixels MP      refuse images over MP megapixels (default: 256)\n"
+"      --max-pixels MP      refuse images over MP megapixels, read or written (default:\n"
+"                           178.956970, twice Pillow's decompression-bomb warning)\n"
 "      --mem-limit SIZE     memory the images in flight may need together, e.g.\n"
 "                           4G or 25%%; a large image waits until it fits\n"
 "                           (default: 50%% of the machine's memory; none: no limit)\n"
@@ -181,7 +182,7 @@ void job_init(struct job *job)
 	job->format = FORMAT_NONE;
 	job->quality = 90;
 	job->autoorient = 1;
-	job->max_pixels = 256u * 1000 * 1000;
+	job->max_pixels = 2 * 89478485u;	/* Pillow's bomb error: 2 x its warning (1 GiB / 4 / 3) */
 	job->mem_limit = memory_share(DEFAULT_MEM_SHARE);
 	job->progress = -1;
 }

@@ -8,14 +8,26 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int test_hook_dies(const char *when, const char *path)
+/* Whether the variable name holds "WHEN:TEXT" with TEXT in path. */
+static int point_matches(const char *name, const char *when, const char *path)
 {
-	const char *die = getenv("PIXPOOL_TEST_DIE");
+	const char *value = getenv(name);
 	size_t n = strlen(when);
 
-	if (!die || strncmp(die, when, n) || die[n] != ':' || !die[n + 1])
+	if (!value || strncmp(value, when, n) || value[n] != ':' || !value[n + 1])
 		return 0;
-	return strstr(path, die + n + 1) != NULL;
+	return strstr(path, value + n + 1) != NULL;
+}
+
+int test_hook_dies(const char *when, const char *path)
+{
+	return point_matches("PIXPOOL_TEST_DIE", when, path);
+}
+
+void test_hook_stop(const char *when, const char *path)
+{
+	if (point_matches("PIXPOOL_TEST_STOP", when, path))
+		raise(SIGSTOP);
 }
 
 void test_hook_die(const char *when, const char *path)

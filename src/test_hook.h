@@ -9,6 +9,9 @@
  *	                             ("claimed", "unsent": shm channel;
  *	                             "writing": halfway through an output)
  *	                             with a path containing TEXT kills itself.
+ *	PIXPOOL_TEST_STOP=WHEN:TEXT  likewise, but stops itself (SIGSTOP), so a
+ *	                             test can change a file ("opening": an input
+ *	                             about to be opened) and then send SIGCONT.
  *	PIXPOOL_TEST_FORBIDDEN=TEXT  a worker given an image whose path contains
  *	                             TEXT tries what its sandbox forbids: opening
  *	                             a socket, then starting a program.
@@ -23,6 +26,9 @@ int test_hook_dies(const char *when, const char *path);
 
 /* Raises SIGKILL when test_hook_dies(when, path). */
 void test_hook_die(const char *when, const char *path);
+
+/* Raises SIGSTOP when PIXPOOL_TEST_STOP names this point and path. */
+void test_hook_stop(const char *when, const char *path);
 
 /* Tries a socket and execve when PIXPOOL_TEST_FORBIDDEN matches path. */
 void test_hook_forbidden(const char *path);

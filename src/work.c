@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,8 +13,10 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "filter.h"
 #include "image.h"
+#include "probe.h"
 #include "test_hook.h"
 
 static const char *const status_names[] = {
@@ -30,45 +33,126 @@ const char *status_name(enum status status)
 	return status_names[status];
 }
 
-/* Reads a whole file; pixpool decodes from memory so it can sniff and parse EXIF first. */
-static int read_file(const char *path, uint64_t expect, struct buffer *buf)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t alloc = expect + 1;
-	ssize_t n;
+/*
+ * A file is read in two steps: its first HEAD_BYTES, which hold the header
+ * of nearly every image, and the rest only once the header's width and
+ * height are within the limits. A JPEG may put megabytes of metadata before
+ * its frame header (a depth map, say): its header is looked for in up to
+ * META_BYTES.
+ */
+#define HEAD_BYTES (64u << 10)
+#define META_BYTES (64u << 20)
 
+/*
+ * No file of the formats pixpool reads needs more than 16 bytes a pixel,
+ * twice the 8 of a 16-bit RGBA PNG (the largest raw pixel), which leaves
+ * room for a JPEG of noise at quality 100 or a PNG stored uncompressed, plus
+ * META_BYTES of metadata, thumbnails and trailing data. A larger file is
+ * refused before it is read, so a forged header never makes pixpool read
+ * more than 16 x max_pixels + 64 MiB (2.9 GB at the default limit).
+ */
+static uint64_t file_limit(const struct probe *p)
+{
+	return 16 * (uint64_t)p->width * p->height + META_BYTES;
+}
+
+/*
+ * Opens an input without trusting what the walk saw: the name may now be a
+ * FIFO, whose open() would wait for a writer (O_NONBLOCK returns at once),
+ * or a device such as /dev/zero, which never ends. Only a regular file is
+ * read.
+ */
+static int open_input(const char *path, struct stat *st)
+{
+	int fd, e;
+
+	test_hook_stop("opening", path);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		return error("%s: cannot open: %s", path, strerror(errno));
-	buf->data = malloc(alloc);
-	if (!buf->data) {
+		return error("cannot open: %s", strerror(errno));
+	if (fstat(fd, st) < 0) {
+		e = errno;
 		close(fd);
-		return error("%s: out of memory", path);
+		return error("cannot read: %s", strerror(e));
 	}
-	buf->alloc = alloc;
-	/* The file may have grown since the walk: read until EOF, growing the buffer. */
-	while ((n = read(fd, buf->data + buf->len, buf->alloc - buf->len)) != 0) {
+	if (!S_ISREG(st->st_mode) || st->st_size == 0) {
+		close(fd);
+		return error(S_ISREG(st->st_mode) ? "empty file" : "not a regular file");
+	}
+	return fd;
+}
+
+/* Reads until buf holds want bytes or the file ends. */
+static int read_upto(int fd, struct buffer *buf, size_t want)
+{
+	if (want > buf->alloc) {
+		unsigned char *p = realloc(buf->data, want);
+
+		if (!p)
+			return error("out of memory for %zu bytes", want);
+		buf->data = p;
+		buf->alloc = want;
+	}
+	while (buf->len < want) {
+		ssize_t n = read(fd, buf->data + buf->len, want - buf->len);
+
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			close(fd);
-			return error("%s: cannot read: %s", path, strerror(errno));
-		}
+		if (n < 0)
+			return error("cannot read: %s", strerror(errno));
+		if (n == 0)
+			break;
 		buf->len += (size_t)n;
-		if (buf->len == buf->alloc) {
-			unsigned char *p = realloc(buf->data, buf->alloc * 2);
-
-			if (!p) {
-				close(fd);
-				return error("%s: out of memory", path);
-			}
-			buf->data = p;
-			buf->alloc *= 2;
-		}
 	}
-	close(fd);
-	if (buf->len == 0)
-		return error("%s: empty file", path);
 	return 0;
+}
+
+static size_t min_size(uint64_t a, uint64_t b)
+{
+	return (size_t)(a < b ? a : b);
+}
+
+/* Reads the start of the file until the header is whole, and checks it against the limits. */
+static int read_header(int fd, uint64_t size, uint64_t max_pixels, struct probe *p,
+		       struct buffer *buf)
+{
+	size_t most = min_size(size, META_BYTES), want = min_size(most, HEAD_BYTES);
+	int ret;
+
+	for (;;) {
+		if (read_upto(fd, buf, want) < 0)
+			return -1;
+		ret = image_header(p, buf->data, buf->len, max_pixels);
+		if (ret != PROBE_MORE)
+			return ret;
+		if (buf->len < want || want == most)
+			break;
+		want = min_size(2 * (uint64_t)want, most);
+	}
+	if (buf->len == META_BYTES)
+		return error("cannot decode: no %s header in the first %u MiB",
+			     format_name(p->format), META_BYTES >> 20);
+	return error("cannot decode: truncated %s", format_name(p->format));
+}
+
+int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf)
+{
+	struct stat st;
+	struct probe p;
+	int fd = open_input(path, &st);
+	int ret = fd < 0 ? -1 : read_header(fd, (uint64_t)st.st_size, max_pixels, &p, buf);
+
+	if (ret == 0 && (uint64_t)st.st_size > file_limit(&p))
+		ret = error("%s of %ux%u in a file of %lld bytes, more than such an image needs",
+			    format_name(p.format), p.width, p.height, (long long)st.st_size);
+	else if (ret == 0 && st.st_size > INT_MAX)
+		ret = error("%s file of %lld bytes, more than the decoder reads (2 GiB)",
+			    format_name(p.format), (long long)st.st_size);
+	if (ret == 0)
+		ret = read_upto(fd, buf, (size_t)st.st_size);
+	if (fd >= 0)
+		close(fd);
+	return ret < 0 ? error_prefix(path) : 0;
 }
 
 /* mkdir -p of the folder holding path; other workers may create it at the same time. */
@@ -160,7 +244,7 @@ static int load(const struct job *job, const struct task *task, struct image *im
 {
 	struct buffer file = BUFFER_INIT;
 	uint64_t t0 = clock_ns(), t1;
-	int ret = read_file(task->path, task->bytes, &file);
+	int ret = work_read_input(task->path, job->max_pixels, &file);
 
 	t1 = clock_ns();
 	res->read_ns = t1 - t0;
@@ -171,6 +255,22 @@ static int load(const struct job *job, const struct task *task, struct image *im
 	res->decode_ns = clock_ns() - t1;
 	buffer_release(&file);
 	return ret;
+}
+
+/*
+ * The limit holds for what is written as for what is read: a filter result
+ * (resize to 65535x65535, say) over max_pixels is refused before encoding.
+ */
+static int check_output(const struct job *job, const struct task *task,
+			const struct image *img)
+{
+	unsigned long long pixels = (unsigned long long)img->width * (unsigned long long)img->height;
+
+	if (pixels <= job->max_pixels)
+		return 0;
+	return error("%s: output %dx%d is %llu pixels, over the limit of %llu (--max-pixels)",
+		     task->path, img->width, img->height, pixels,
+		     (unsigned long long)job->max_pixels);
 }
 
 static int save(const struct job *job, const struct task *task, const struct image *img,
@@ -202,6 +302,7 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 	memset(res, 0, sizeof(*res));
 	res->task = task->id;
 	error_clear();
+	image_limit_pixels(job->max_pixels);
 	ret = task->refused ? error("%s: %s", task->path, task->refused)
 			    : load(job, task, &img, res);
 	if (ret == 0) {
@@ -218,13 +319,15 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 		res->out_width = (uint32_t)img.width;
 		res->out_height = (uint32_t)img.height;
 		res->out_channels = (uint8_t)img.channels;
-		if (task->out)
-			ret = save(job, task, &img, res);
+		ret = check_output(job, task, &img);
 	}
+	if (ret == 0 && task->out)
+		ret = save(job, task, &img, res);
 	image_release(&img);
 	res->status = ret == 0 ? STATUS_OK : STATUS_FAILED;
+	/* Names and reasons come from outside: escaped once, here, for every reader. */
 	if (ret < 0)
-		snprintf(res->error, sizeof(res->error), "%s", error_message());
+		escape_terminal(error_message(), res->error, sizeof(res->error));
 	res->cpu = (int16_t)sched_getcpu();
 	res->start_ns = start;
 	res->total_ns = clock_ns() - start;

@@ -50,7 +50,20 @@ struct result {
 /* "ok", "skipped", "failed", "crashed", "timeout", "pending". */
 const char *status_name(enum status status);
 
-/* Processes one image and fills *res (res->worker is left to the caller). */
+/*
+ * Reads an input file into buf, bounded: refuses, without blocking, what is
+ * not a regular file (a FIFO, a device); reads the header first and refuses
+ * an image over max_pixels (image_header) before reading the rest; refuses
+ * a file larger than an image of that size can need (16 bytes a pixel and
+ * 64 MiB more); never reads past the size the file had when opened.
+ */
+int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf);
+
+/*
+ * Processes one image and fills *res (res->worker is left to the caller).
+ * res->error is escaped for a terminal (escape_terminal): it holds the
+ * file's name, and reasons built from the file.
+ */
 void work_run(const struct job *job, const struct task *task, struct result *res);
 
 /*

@@ -9,6 +9,32 @@
  */
 #include "stb_config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * stb leaves unwritten what a short or broken file does not supply (the
+ * rows of a cut TGA, the whole of a cut PNM), and the allocator hands back
+ * the freed buffers of the image before. So every block stb_image allocates
+ * is zero-filled: an image holds pixels of its own file or zeros, never
+ * what ran before it on the same worker. stb_image grows blocks only through
+ * STBI_REALLOC_SIZED, which passes the old size, so the new tail is zeroed
+ * too; STBI_REALLOC is left undefined, so a later stb_image that called
+ * plain realloc would not compile.
+ */
+static void *stb_zero_realloc(void *p, size_t old, size_t size)
+{
+	unsigned char *q = realloc(p, size);
+
+	if (q && size > old)
+		memset(q + old, 0, size - old);
+	return q;
+}
+
+#define STBI_MALLOC(size) calloc(1, size)
+#define STBI_REALLOC_SIZED(p, old, size) stb_zero_realloc(p, old, size)
+#define STBI_FREE(p) free(p)
+
 #define STB_IMAGE_IMPLEMENTATION
 #include <stb/stb_image.h>
 
@@ -23,3 +49,8 @@
 #ifndef STBI_THREAD_LOCAL
 #error "stb_image has no thread-local failure reason with this compiler"
 #endif
+
+void stb_failure_clear(void)
+{
+	stbi__g_failure_reason = NULL;
+}

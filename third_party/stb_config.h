@@ -26,4 +26,11 @@
  */
 #define STBI_MAX_DIMENSIONS 65535
 
+/*
+ * Forgets this thread's stbi_failure_reason(). Some of stb's failure paths
+ * return without setting a reason, and the reason left over from an earlier
+ * image must not be taken for the reason of this one.
+ */
+void stb_failure_clear(void);
+
 #endif

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""tests/make-hostile.py SRC GOOD BAD EXPECTED: builds photos and broken files for the tests.
+
+SRC holds chelsea.{jpg,png,bmp,tga,pnm} and camera.png, written by pixpool.
+GOOD gets images that must decode: copies of SRC under awkward names (spaces,
+quotes, a newline, bytes that are not UTF-8), a top-down BMP, a PNG with an
+empty IDAT chunk, a PNG with a short palette, and damaged files whose markers
+and chunks are whole (a JPEG cut in its scan but ended, bits flipped in a
+scan, palette indices past the palette). BAD gets files that must fail:
+truncated, bit-flipped and header-forged ones, a pixel bomb, forged sizes,
+under awkward names too. EXPECTED lists each bad file, one a line, the name as pixpool
+prints it (escaped) and a TAB and the reason it must give. Every byte is
+derived from SRC and constants, so two runs make the same files.
+"""
+import os
+import struct
+import sys
+import zlib
+
+src, good, bad, expected_path = (os.fsencode(a) for a in sys.argv[1:5])
+expected = []
+
+
+def read(name):
+    with open(os.path.join(src, os.fsencode(name)), 'rb') as f:
+        return f.read()
+
+
+def write(folder, name, data):
+    with open(os.path.join(folder, name), 'wb') as f:
+        f.write(data)
+
+
+def escaped(name):
+    """The name as escape_terminal writes it (for the bytes these tests use)."""
+    out = ''
+    for b in name:
+        if b == 0x5c:
+            out += '\\\\'
+        elif b == 0x0a:
+            out += '\\n'
+        elif b < 0x20 or b >= 0x7f:
+            out += '\\x%02x' % b
+        else:
+            out += chr(b)
+    return out
+
+
+def refuse(name, data, reason):
+    write(bad, name, data)
+    expected.append(escaped(name) + '\t' + reason)
+
+
+def chunk(kind, data):
+    crc = zlib.crc32(kind + data) & 0xffffffff
+    return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', crc)
+
+
+def chunks(png):
+    pos, out = 8, []
+    while pos < len(png):
+        (length,) = struct.unpack('>I', png[pos:pos + 4])
+        out.append(png[pos:pos + 12 + length])
+        pos += 12 + length
+    return out
+
+
+def png(width, height, ctype, rows, palette=None, depth=8):
+    data = b'\x89PNG\r\n\x1a\n'
+    data += chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, depth, ctype, 0, 0, 0))
+    if palette is not None:
+        data += chunk(b'PLTE', palette)
+    z = zlib.compressobj(9)
+    idat = b''.join(z.compress(b'\0' + row) for row in rows) + z.flush()
+    return data + chunk(b'IDAT', idat) + chunk(b'IEND', b'')
+
+
+def cut(data, fraction):
+    return data[:int(len(data) * fraction)]
+
+
+def flip(data, offset, bit):
+    return data[:offset] + bytes([data[offset] ^ (1 << bit)]) + data[offset + 1:]
+
+
+def jpeg_segment(data, marker):
+    """Offset of the first segment with this marker (the 0xff before it)."""
+    pos = 2
+    while data[pos + 1] != marker:
+        pos += 2 + struct.unpack('>H', data[pos + 2:pos + 4])[0]
+    return pos
+
+
+jpg, pngf, bmp, tga, pnm = (read('chelsea.' + e) for e in ('jpg', 'png', 'bmp', 'tga', 'pnm'))
+camera = read('camera.png')
+
+# Good images, some under names that must be escaped in any message.
+for name, data in [(b'chelsea.jpg', jpg), (b'chelsea.png', pngf), (b'chelsea.bmp', bmp),
+                   (b'chelsea.tga', tga), (b'chelsea.pnm', pnm), (b'camera.png', camera),
+                   (b'with space.png', camera), (b'quote\'s "q".png', pngf),
+                   (b'new\nline.png', camera), (b'latin1-\xe9.png', pngf)]:
+    write(good, name, data)
+# A top-down BMP: the same rows in the other order, and a negative height.
+(offset, width, height) = struct.unpack('<I4xii', bmp[10:26])
+stride = (width * 3 + 3) & ~3
+rows = [bmp[offset + y * stride:offset + (y + 1) * stride] for y in range(height)]
+write(good, b'topdown.bmp', bmp[:22] + struct.pack('<i', -height) + bmp[26:offset] +
+      b''.join(reversed(rows)))
+# An empty IDAT chunk before the image data is legal, and holds nothing.
+parts = chunks(pngf)
+write(good, b'empty-idat.png', pngf[:8] + parts[0] + chunk(b'IDAT', b'') + b''.join(parts[1:]))
+# An indexed PNG with four colours, every index in range.
+write(good, b'palette.png', png(64, 32, 3, [bytes((x // 16) for x in range(64))] * 32,
+                                palette=bytes(range(12))))
+
+# Damaged, but whole as far as the headers and markers tell: stb fills what the file
+# lacks (zeros past a cut scan, black for a colour past the palette), always the same.
+scan = jpeg_segment(jpg, 0xda)
+write(good, b'damaged-cut-scan.jpg', cut(jpg, 0.6) + b'\xff\xd9')
+write(good, b'damaged-flipped-scan.jpg',
+      flip(flip(flip(jpg, scan + 400, 3), scan + 3000, 6), len(jpg) - 500, 1))
+write(good, b'damaged-palette-index.png', png(64, 32, 3, [bytes(range(192, 256))] * 32,
+                                              palette=bytes(range(12))))
+
+# Cut short: every format says so.
+for ext, data in [('jpg', jpg), ('png', pngf), ('bmp', bmp), ('tga', tga), ('pnm', pnm)]:
+    kind = {'jpg': 'JPEG'}.get(ext, ext.upper())
+    refuse(('truncated.' + ext).encode(), cut(data, 0.6), 'cannot decode: truncated ' + kind)
+# A TGA header claiming 640x480 with 100 bytes of pixels.
+refuse(b'forged-640x480.tga', struct.pack('<BBBHHBHHHHBB', 0, 0, 2, 0, 0, 0, 0, 0, 640, 480, 24, 0)
+       + bytes(100), 'cannot decode: truncated TGA')
+refuse(b'header-only.png', pngf[:8] + chunks(pngf)[0], 'cannot decode: truncated PNG')
+# One bit flipped: a colour type that needs a palette the file lacks, a zlib header
+# that fails its check, 12-bit JPEG samples, a Huffman table of class 2, 25 bits a pixel.
+refuse(b'flip-ctype.png', flip(pngf, 25, 0), 'cannot decode: corrupt PNG: no palette')
+idat = pngf.index(b'IDAT')
+refuse(b'flip-zlib.png', flip(pngf, idat + 4, 0), 'cannot decode: corrupt PNG: bad compressed data')
+sof = jpeg_segment(jpg, 0xc0)
+refuse(b'flip-precision.jpg', flip(jpg, sof + 4, 2),
+       'cannot decode: JPEG with 12-bit samples that pixpool does not read')
+refuse(b'flip-huffman.jpg', flip(jpg, jpeg_segment(jpg, 0xc4) + 4, 5),
+       'cannot decode: corrupt JPEG: bad Huffman table')
+refuse(b'flip-bpp.bmp', flip(bmp, 28, 0), 'cannot decode: corrupt BMP: bad colour masks')
+# Sizes: a bomb that compresses to a few hundred KB, a forged header, sides over 65535.
+refuse(b'bomb.png', png(16000, 16000, 0, [bytes(16000)] * 16000),
+       'PNG larger than the limit: 16000x16000 is 256000000 pixels, over 178956970 (--max-pixels)')
+refuse(b'huge.png', png(100000, 100000, 0, [bytes(10)]),
+       'PNG larger than the limit: 100000x100000 is 10000000000 pixels')
+refuse(b'wide.png', png(70000, 2, 0, [bytes(70000)] * 2),
+       'PNG with a side longer than 65535 pixels: 70000x2')
+refuse(b'overflow.pnm', b'P5\n99999999999 1\n255\n' + bytes(64),
+       'cannot decode: corrupt PNM: a number in the header is too long')
+refuse(b'deep.pnm', b'P5\n4 4\n70000\n' + bytes(64),
+       'cannot decode: PNM with samples over 16 bits, which pixpool does not read')
+# A critical chunk stb does not know, whose type would clear the screen if printed.
+refuse(b'chunk-esc.png', pngf[:8] + chunks(pngf)[0] + chunk(b'\x1b[2J', b'x') + b''.join(chunks(pngf)[1:]),
+       'cannot decode: PNG with an unknown critical chunk, which pixpool does not read')
+# An 8-bit BMP with a two-colour palette whose pixels name colour 200.
+header = struct.pack('<2sIHHIIiiHHIIiiII', b'BM', 14 + 40 + 8 + 64, 0, 0, 14 + 40 + 8, 40,
+                     8, 8, 1, 8, 0, 64, 0, 0, 2, 0)
+refuse(b'palette-index.bmp', header + bytes(8) + bytes([200] * 64),
+       'cannot decode: corrupt BMP: a pixel names a colour past its palette')
+# Names a terminal would act on, or that are not UTF-8.
+refuse(b'title\x1b]0;pwned\x07.jpg', cut(jpg, 0.5), 'cannot decode: truncated JPEG')
+refuse(b'clear\x1b[2J\x9b2J.png', cut(pngf, 0.5), 'cannot decode: truncated PNG')
+refuse(b'two\nlines.jpg', cut(jpg, 0.5), 'cannot decode: truncated JPEG')
+refuse(b'bytes-\xff\xfe.png', cut(pngf, 0.5), 'cannot decode: truncated PNG')
+refuse(b'back\\slash.bmp', cut(bmp, 0.5), 'cannot decode: truncated BMP')
+refuse(b'not-a-photo.jpg', b'this is text\n',
+       'not an image: the content is not JPEG, PNG, BMP, TGA or PNM')
+
+with open(expected_path, 'w', encoding='utf-8') as f:
+    f.write(''.join(line + '\n' for line in expected))
