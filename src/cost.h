@@ -3,10 +3,9 @@
 
 /*
  * What an image will cost before it is decoded: its dimensions from its
- * header, read through stb's own header parser, which reads only as far as
- * the header (skipping a JPEG's metadata segments by seeking, not reading).
- * The parent probes every task before handing any out, so that memory-aware
- * admission (admit.h) knows what each image will need.
+ * header (probe.h), read from the first bytes of the file. The parent looks
+ * at every task before handing any out, so that memory-aware admission
+ * (admit.h) knows what each image will need.
  *
  *	uint64_t cost = cost_of_file(path, file_bytes);
  */
@@ -16,8 +15,8 @@
 /*
  * The bytes decoding and filtering path are expected to take: three
  * buffers of 4 bytes a pixel (the decoded image, a filter's output, the
- * encoded output at worst) plus the file itself. 0 when the header cannot be
- * read: such a file fails in its decoder before any large allocation.
+ * encoded output at worst) plus the file itself. 0 when the header is not an
+ * image's: such a file fails before any large allocation.
  */
 uint64_t cost_of_file(const char *path, uint64_t file_bytes);
 

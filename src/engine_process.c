@@ -30,6 +30,7 @@
 
 #include "clock.h"
 #include "error.h"
+#include "escape.h"
 #include "heap.h"
 #include "interrupt.h"
 #include "cost.h"
@@ -183,8 +184,9 @@ static void lose_task(struct pool *p, int64_t i, int err)
 
 	pool_death_result(p, i, 0, KILL_NONE, &res);
 	res.status = STATUS_FAILED;
-	snprintf(res.error, sizeof(res.error), "%s: cannot start a worker: %s",
-		 p->r->b->tasks[res.task].path, strerror(err));
+	escape_terminal(p->r->b->tasks[res.task].path, res.error, sizeof(res.error) / 2);
+	snprintf(res.error + strlen(res.error), sizeof(res.error) - strlen(res.error),
+		 ": cannot start a worker: %s", strerror(err));
 	pool_record(p, &res);
 }
 
@@ -258,7 +260,10 @@ void pool_death_result(struct pool *p, int64_t i, int wstatus, enum kill killed,
 		       struct result *res)
 {
 	const struct task *t = &p->r->b->tasks[p->r->order[i]];
+	char path[ERROR_MAX - 48];	/* and room for the longest message below */
 
+	/* Messages name the file escaped for a terminal, as work_run's do (work.h). */
+	escape_terminal(t->path, path, sizeof(path));
 	memset(res, 0, sizeof(*res));
 	res->task = t->id;
 	res->cpu = -1;
@@ -266,21 +271,21 @@ void pool_death_result(struct pool *p, int64_t i, int wstatus, enum kill killed,
 		res->status = STATUS_SKIPPED;
 		res->signal = SIGKILL;
 		snprintf(res->error, sizeof(res->error), "%s: not finished: the run was stopped",
-			 t->path);
+			 path);
 	} else if (killed == KILL_TIMEOUT) {
 		res->status = STATUS_TIMEOUT;
 		res->signal = SIGKILL;
 		snprintf(res->error, sizeof(res->error), "%s: worker killed after %g s (--timeout)",
-			 t->path, p->r->b->job->timeout);
+			 path, p->r->b->job->timeout);
 	} else {
 		res->status = STATUS_CRASHED;
 		res->signal = WIFSIGNALED(wstatus) ? (int8_t)WTERMSIG(wstatus) : 0;
 		if (WIFSIGNALED(wstatus))
 			snprintf(res->error, sizeof(res->error), "%s: worker killed by SIG%s",
-				 t->path, signal_name(WTERMSIG(wstatus)));
+				 path, signal_name(WTERMSIG(wstatus)));
 		else
 			snprintf(res->error, sizeof(res->error), "%s: worker exited with status %d",
-				 t->path, WEXITSTATUS(wstatus));
+				 path, WEXITSTATUS(wstatus));
 	}
 }
 

@@ -16,12 +16,15 @@
 #include "clock.h"
 #include "engine.h"
 #include "error.h"
+#include "escape.h"
 #include "filter.h"
 #include "image.h"
 #include "interrupt.h"
 #include "options.h"
+#include "probe.h"
 #include "report.h"
 #include "walk.h"
+#include "work.h"
 
 #include "stb_config.h"
 #include <stb/stb_image.h>
@@ -114,32 +117,29 @@ static int cmd_filters(int argc, char **argv)
 	return 0;
 }
 
-/* Reads the first bytes of a file and what stb says of its header, without decoding pixels. */
+/*
+ * What a file is, without decoding its pixels: read as a run reads it
+ * (bounded, never blocking), its header and structure checked by pixpool's
+ * own parser (probe.h), and only then the channel count asked of stb.
+ */
 static int info_one(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	unsigned char *data;
-	long size;
-	int w, h, c, ret = 0;
+	struct buffer buf = { 0 };
+	struct probe p;
+	char shown[4096];
+	int w, h, c, ret = work_read_input(path, UINT64_MAX, &buf);
 
-	if (!f)
-		return error("%s: %s", path, strerror(errno));
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	rewind(f);
-	data = malloc(size > 0 ? (size_t)size : 1);
-	if (!data || size <= 0 || fread(data, 1, (size_t)size, f) != (size_t)size)
-		ret = error("%s: cannot read", path);
-	else if (image_sniff(data, (size_t)size) == FORMAT_NONE)
-		ret = error("%s: not an image pixpool reads", path);
-	else if (!stbi_info_from_memory(data, (int)size, &w, &h, &c))
-		ret = error("%s: cannot decode: %s", path, stbi_failure_reason());
-	else
-		printf("%s: %s %dx%d, %d channel%s, %.1f MP, EXIF orientation %d\n", path,
-		       format_name(image_sniff(data, (size_t)size)), w, h, c, c == 1 ? "" : "s",
-		       (double)w * h / 1e6, image_exif_orientation(data, (size_t)size));
-	free(data);
-	fclose(f);
+	escape_terminal(path, shown, sizeof(shown));
+	if (ret == 0 && (probe_header(&p, buf.data, buf.len) != 0 ||
+			 probe_complete(&p, buf.data, buf.len) < 0))
+		ret = error_prefix(path);
+	if (ret == 0 && !stbi_info_from_memory(buf.data, (int)buf.len, &w, &h, &c))
+		ret = error("%s: %s header that the decoder cannot read", path, format_name(p.format));
+	if (ret == 0)
+		printf("%s: %s %ux%u, %d channel%s, %.1f MP, EXIF orientation %d\n", shown,
+		       format_name(p.format), p.width, p.height, c, c == 1 ? "" : "s",
+		       (double)p.width * p.height / 1e6, image_exif_orientation(buf.data, buf.len));
+	buffer_release(&buf);
 	return ret;
 }
 
@@ -153,7 +153,10 @@ static int cmd_info(int argc, char **argv)
 	}
 	for (int i = 1; i < argc; i++) {
 		if (info_one(argv[i]) < 0) {
-			fprintf(stderr, "pixpool: %s\n", error_message());
+			char shown[ERROR_MAX * 4];
+
+			escape_terminal(error_message(), shown, sizeof(shown));
+			fprintf(stderr, "pixpool: %s\n", shown);
 			ret = 1;
 		}
 	}

@@ -10,6 +10,10 @@
 #include "clock.h"
 #include "engine.h"
 #include "error.h"
+#include "escape.h"
+
+/* Room for a path shown on the terminal, escaped (escape.h); longer ones are cut. */
+#define SHOWN_MAX 4096
 
 void report_start(struct report *rep, const struct batch *b)
 {
@@ -53,6 +57,7 @@ void report_result(const struct result *res, void *data)
 	struct report *rep = data;
 	const struct job *job = rep->b->job;
 	const struct task *t = &rep->b->tasks[res->task];
+	char rel[SHOWN_MAX];
 
 	rep->done++;
 	if (res->status != STATUS_OK) {
@@ -60,7 +65,8 @@ void report_result(const struct result *res, void *data)
 		fprintf(stderr, "pixpool: %s\n", res->error);
 	} else if (job->verbose) {
 		progress_clear(rep);
-		fprintf(stderr, "ok  %s  %ux%u -> %ux%u  %.1f ms  worker %d\n", t->rel,
+		escape_terminal(t->rel, rel, sizeof(rel));
+		fprintf(stderr, "ok  %s  %ux%u -> %ux%u  %.1f ms  worker %d\n", rel,
 			res->in_width, res->in_height, res->out_width, res->out_height,
 			res->total_ns / 1e6, res->worker);
 	}
@@ -191,25 +197,24 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 	summary_workers(b, wall);
 }
 
-/* Writes s as a JSON string, escaping what JSON requires; NULL is null. */
+/* Writes s as a JSON string that is always valid UTF-8 (escape.h); NULL is null. */
 static void json_string(FILE *f, const char *s)
 {
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	escape_json(f, s);
+}
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+/*
+ * A name that is not UTF-8 shows with U+FFFD in its JSON string; the "_hex"
+ * field beside it keeps its exact bytes (null for every UTF-8 name), so a
+ * script can still find the file: bytes.fromhex(record["input_hex"]).
+ */
+static void json_hex_field(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, ", \"%s\": ", key);
+	if (s && !escape_utf8_valid(s))
+		escape_json_hex(f, s);
+	else
+		fputs("null", f);
 }
 
 /* Writes s as a CSV field, quoted when it holds a comma, quote or line break. */
@@ -258,8 +263,10 @@ static void manifest_json(FILE *f, const struct batch *b)
 
 		fputs("  {\"input\": ", f);
 		json_string(f, t->path);
+		json_hex_field(f, "input_hex", t->path);
 		fputs(", \"output\": ", f);
 		json_string(f, r->status == STATUS_OK ? t->out : NULL);
+		json_hex_field(f, "output_hex", r->status == STATUS_OK ? t->out : NULL);
 		fprintf(f, ", \"status\": \"%s\", \"worker\": %d, \"cpu\": %d, "
 			"\"input_width\": %u, \"input_height\": %u, \"input_channels\": %u, "
 			"\"output_width\": %u, \"output_height\": %u, \"output_channels\": %u, "
@@ -341,6 +348,10 @@ void report_walk_skips(const struct walk *w)
 	size_t n;
 	const struct walk_skip *s = walk_skips(w, &n);
 
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "pixpool: %s: %s\n", s[i].path, s[i].reason);
+	char path[SHOWN_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		escape_terminal(s[i].path, path, sizeof(path));
+		fprintf(stderr, "pixpool: %s: %s\n", path, s[i].reason);
+	}
 }
