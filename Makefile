@@ -49,6 +49,16 @@ else ifeq ($(SAN),tsan)
   export OMP_TOOL_LIBRARIES := $(ARCHER)
   export TSAN_OPTIONS := halt_on_error=1 exitcode=66 ignore_noninstrumented_modules=1 io_sync=0
   export PIXPOOL_BACKENDS := openmp
+else ifeq ($(SAN),fuzz)
+  # libFuzzer (clang's -fsanitize=fuzzer) over the decode path, with ASan and
+  # UBSan: tests/fuzz/fuzz_decode.c. The objects are instrumented for
+  # coverage (fuzzer-no-link); only the harness links libFuzzer's main.
+  B := build/fuzz
+  CC := clang
+  OMP := -fopenmp=libomp
+  SANFLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+  STB_SANFLAGS := -fno-sanitize=shift
 else ifeq ($(SAN),noclones)
   # Not a sanitizer, but another build of the same code: without the AVX2
   # copies that target_clones adds to the hot loops (filters.h, rank.c), so
@@ -56,7 +66,7 @@ else ifeq ($(SAN),noclones)
   B := build/noclones
   BUILD_DEFS := -DPIXPOOL_NO_CLONES
 else
-  $(error SAN must be empty, asan, tsan or noclones)
+  $(error SAN must be empty, asan, tsan, noclones or fuzz)
 endif
 CPPFLAGS += $(BUILD_DEFS)
 
@@ -90,7 +100,7 @@ else
   say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-.PHONY: all run units test check check-units bench deps test-deps clean FORCE
+.PHONY: all run units test check check-units fuzz bench deps test-deps clean FORCE
 all: $(B)/pixpool
 
 $(B)/pixpool: $(B)/obj/src/main.o $(LIB_OBJ)
@@ -130,6 +140,19 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJ) $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJ) -lcmocka $(LDLIBS)
 
+$(B)/fuzz-decode: tests/fuzz/fuzz_decode.c $(LIB_OBJ) $(FLAGS_FILE)
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+# A bounded fuzzing run (FUZZ_SECONDS, 60 by default) from the seeds, on a
+# scratch copy of them so the tree never changes; fails on any finding,
+# which libFuzzer leaves in build/fuzz/findings/.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@$(MAKE) --no-print-directory SAN=fuzz WERROR=1 build/fuzz/fuzz-decode
+	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
+
 $(B)/bench-filters: bench/filters.c $(LIB_OBJ) $(FLAGS_FILE)
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
@@ -165,6 +188,7 @@ test: test-deps
 	@$(MAKE) --no-print-directory check SAN=asan
 	@$(MAKE) --no-print-directory check-units SAN=noclones
 	@$(MAKE) --no-print-directory check SAN=tsan
+	@$(MAKE) --no-print-directory fuzz
 
 bench: deps
 	@./third_party/install-deps.sh $(if $(filter 1,$(BENCH_COMPARE)),--compare,--bench)

@@ -90,4 +90,14 @@ int chain_apply(const struct chain *chain, struct image *img);
 /* Writes the chain in canonical form ("blur:sigma=2") into buf. */
 void chain_format(const struct chain *chain, char *buf, size_t size);
 
+/*
+ * Turns img upright from EXIF orientation 1..8: 1 as stored, 2 mirrored
+ * left to right, 3 rotated 180, 4 mirrored top to bottom, 5 transposed,
+ * 6 rotated 90 clockwise, 7 transversed, 8 rotated 270 clockwise. A new
+ * image replaces the old one (width and height swap for 5..8). The
+ * pipeline's autoorient step, built from the rotations and flips of
+ * filters/geometry.c. Returns 0, or -1 with an error.
+ */
+int filter_orient(struct image *img, int orientation);
+
 #endif

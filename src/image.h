@@ -116,13 +116,4 @@ int image_encode(const struct image *img, enum format format, int quality,
  */
 int image_exif_orientation(const unsigned char *data, size_t size);
 
-/*
- * Turns img upright from EXIF orientation 1..8: 1 as stored, 2 mirrored
- * left to right, 3 rotated 180, 4 mirrored top to bottom, 5 transposed,
- * 6 rotated 90 clockwise, 7 transversed, 8 rotated 270 clockwise. A new
- * image replaces the old one (width and height swap for 5..8). Lives in
- * filters/geometry.c with the rotations it shares.
- */
-int image_orient(struct image *img, int orientation);
-
 #endif

@@ -33,14 +33,22 @@ static const int allowed[] = {
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
+/* A test of argument arg; libseccomp's SCMP_An macros leave datum_b out, which clang warns of. */
+static struct scmp_arg_cmp arg_test(unsigned arg, enum scmp_compare op, scmp_datum_t a,
+				    scmp_datum_t b)
+{
+	struct scmp_arg_cmp cmp = { .arg = arg, .op = op, .datum_a = a, .datum_b = b };
+
+	return cmp;
+}
+
 /* Memory may be mapped or protected, but never made executable. */
 static int allow_no_exec(scmp_filter_ctx ctx)
 {
-	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
-			     SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) < 0)
-		return -1;
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
-				SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	struct scmp_arg_cmp no_exec = arg_test(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1, no_exec);
+
+	return rc < 0 ? rc : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1, no_exec);
 }
 
 /*
@@ -49,15 +57,15 @@ static int allow_no_exec(scmp_filter_ctx ctx)
  */
 static int allow_self(scmp_filter_ctx ctx)
 {
-	pid_t me = getpid();
+	struct scmp_arg_cmp me = arg_test(0, SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0);
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, me);
 
-	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-			     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)me)) < 0 ||
-	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
-			     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)me)) < 0)
-		return -1;
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-				SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, me);
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+				      arg_test(0, SCMP_CMP_EQ, PR_SET_NAME, 0));
+	return rc;
 }
 
 int sandbox_available(void)

@@ -251,7 +251,7 @@ static int load(const struct job *job, const struct task *task, struct image *im
 	if (ret == 0)
 		ret = image_decode(img, file.data, file.len, job->max_pixels, task->path);
 	if (ret == 0 && job->autoorient && task->format == FORMAT_JPEG)
-		ret = image_orient(img, image_exif_orientation(file.data, file.len));
+		ret = filter_orient(img, image_exif_orientation(file.data, file.len));
 	res->decode_ns = clock_ns() - t1;
 	buffer_release(&file);
 	return ret;

@@ -99,7 +99,7 @@ static int orient_in_place(struct image *img, int orientation)
 	return 0;
 }
 
-int image_orient(struct image *img, int orientation)
+int filter_orient(struct image *img, int orientation)
 {
 	struct image out = IMAGE_INIT;
 	int ax, bx, ay, by, w, h;
@@ -168,12 +168,12 @@ static int rotate(struct image *img, const double *args)
 {
 	static const int orientation[] = { 6, 3, 8 };
 
-	return image_orient(img, orientation[(int)args[ROTATE_ANGLE]]);
+	return filter_orient(img, orientation[(int)args[ROTATE_ANGLE]]);
 }
 
 static int flip(struct image *img, const double *args)
 {
-	return image_orient(img, (enum axis)args[FLIP_AXIS] == AXIS_H ? 2 : 4);
+	return filter_orient(img, (enum axis)args[FLIP_AXIS] == AXIS_H ? 2 : 4);
 }
 
 const struct filter filter_crop = {

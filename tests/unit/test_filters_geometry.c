@@ -48,7 +48,7 @@ static void test_orient_applies_all_eight_exif_orientations(void **state)
 		for (int c = 1; c <= 4; c++) {
 			struct image img = pattern(c);
 
-			assert_int_equal(image_orient(&img, o), 0);
+			assert_int_equal(filter_orient(&img, o), 0);
 			assert_pattern(&img, upright[o].w, upright[o].h, upright[o].pixels);
 			image_release(&img);
 		}
@@ -59,8 +59,8 @@ static void test_orient_refuses_values_outside_1_to_8(void **state)
 	(void)state;
 	struct image img = pattern(3);
 
-	assert_int_equal(image_orient(&img, 0), -1);
-	assert_int_equal(image_orient(&img, 9), -1);
+	assert_int_equal(filter_orient(&img, 0), -1);
+	assert_int_equal(filter_orient(&img, 9), -1);
 	assert_pattern(&img, 3, 2, "123456");
 	image_release(&img);
 }
@@ -262,7 +262,7 @@ static void test_exif_orientation_is_read_in_both_byte_orders(void **state)
 			assert_int_equal(image_exif_orientation(jpg, size), o);
 			/* The file is still a JPEG that decodes, and turns upright. */
 			assert_int_equal(image_decode(&img, jpg, size, 1000, "exif.jpg"), 0);
-			assert_int_equal(image_orient(&img, image_exif_orientation(jpg, size)), 0);
+			assert_int_equal(filter_orient(&img, image_exif_orientation(jpg, size)), 0);
 			assert_int_equal(img.width, upright[o].w);
 			assert_int_equal(img.height, upright[o].h);
 			image_release(&img);
