@@ -98,12 +98,15 @@ void pool_work(struct pool *p, int slot, int64_t i, struct result *res)
 	heap_after_image(&p->heap, res);
 }
 
-/* AddressSanitizer reserves terabytes of shadow memory, which a data limit would refuse. */
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
+/*
+ * AddressSanitizer and ThreadSanitizer reserve terabytes of shadow memory,
+ * which a data limit would refuse them.
+ */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define UNDER_SANITIZER 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define UNDER_SANITIZER 1
 #endif
 #endif
 
@@ -122,7 +125,7 @@ static void limit_memory(const struct job *job)
 	uint64_t bytes = (job->mem_limit > one ? job->mem_limit : one) + WORKER_SLACK;
 	struct rlimit rl = { bytes, bytes };
 
-#ifndef UNDER_ASAN
+#ifndef UNDER_SANITIZER
 	if (job->mem_limit)
 		setrlimit(RLIMIT_DATA, &rl);
 #else
