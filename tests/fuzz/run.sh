@@ -15,7 +15,7 @@ rm -rf "$corpus" "$findings"
 mkdir -p "$corpus" "$findings"
 cp "$top"/tests/fuzz/seeds/* "$corpus"/
 echo "== fuzzing the decode path for $seconds s ($B/fuzz-decode)"
-"$top/$B/fuzz-decode" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+"$top/$B/fuzz-decode" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 \
 	-max_len=262144 -print_final_stats=1 -artifact_prefix="$findings/" \
 	"$corpus" >"$log" 2>&1
 rc=$?
