@@ -102,7 +102,7 @@ struct buffer {
 void buffer_release(struct buffer *buf);
 
 /* The libdeflate level of PNG output when --png-level does not say. */
-#define PNG_LEVEL_DEFAULT 6
+#define PNG_LEVEL_DEFAULT 1
 
 /*
  * Encodes img in format and appends to buf. quality (1..100) applies to

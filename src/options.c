@@ -32,7 +32,7 @@ static const char usage_text[] =
 "      --pin                pin worker i to the i-th allowed CPU\n"
 "      --format FMT         same | jpg | png | bmp | tga | pnm (default: same)\n"
 "      --quality N          JPEG quality, 1..100 (default: 90)\n"
-"      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 6)\n"
+"      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
 "      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
 "      --follow-symlinks    follow symbolic links inside the input folders\n"
 "      --max-pixels MP      refuse images over MP megapixels, read or written (default:\n"

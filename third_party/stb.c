@@ -47,7 +47,7 @@ static void *stb_zero_realloc(void *p, size_t old, size_t size)
  * larger files. The level is per thread, since the OpenMP engine encodes on
  * several threads at once and stb passes only its one global level.
  */
-static _Thread_local int png_level = 6;
+static _Thread_local int png_level = 1;
 
 void stb_png_level(int level)
 {
