@@ -35,13 +35,13 @@ static const char bench_usage_text[] =
 "  -o, --output DIR         keep the outputs in DIR\n"
 "  -h, --help               show this help\n"
 "\n"
-"Shared with run (see 'pixpool --help'): -f, --format, --quality, --schedule,\n"
+"Shared with run (see 'pixpool --help'): -f, --format, --quality, --png-level, --schedule,\n"
 "--ipc, --pin, --max-pixels, --mem-limit, --follow-symlinks, --no-autoorient.\n"
 "(--timeout is not: the serial baseline cannot stop an image midway.)\n";
 
 /* Options of run that mean the same in bench; -j and --backend take lists here. */
 static const char *const shared_options[] = {
-	"output", "filter", "format", "quality", "schedule", "ipc", "pin", "max-pixels",
+	"output", "filter", "format", "quality", "png-level", "schedule", "ipc", "pin", "max-pixels",
 	"mem-limit", "follow-symlinks", "no-autoorient", NULL,
 };
 

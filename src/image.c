@@ -426,7 +426,7 @@ static const char *too_large_to_encode(const struct image *img, enum format form
 	return NULL;
 }
 
-int image_encode(const struct image *img, enum format format, int quality,
+int image_encode(const struct image *img, enum format format, int quality, int png_level,
 		 struct buffer *buf)
 {
 	int w = img->width, h = img->height, c = img->channels, ok = 1;
@@ -439,6 +439,7 @@ int image_encode(const struct image *img, enum format format, int quality,
 		ok = stbi_write_jpg_to_func(buffer_append, buf, w, h, c, img->pixels, quality);
 		break;
 	case FORMAT_PNG:
+		stb_png_level(png_level);
 		ok = stbi_write_png_to_func(buffer_append, buf, w, h, c, img->pixels, w * c);
 		break;
 	case FORMAT_BMP:

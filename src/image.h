@@ -12,7 +12,7 @@
  *	if (image_decode(&img, data, size, max_pixels, path) < 0)
  *		... error_message() says why ...
  *	... filters change img ...
- *	image_encode(&img, FORMAT_PNG, 0, &buf);
+ *	image_encode(&img, FORMAT_PNG, 0, PNG_LEVEL_DEFAULT, &buf);
  *	image_release(&img);
  */
 
@@ -101,13 +101,18 @@ struct buffer {
 
 void buffer_release(struct buffer *buf);
 
+/* The libdeflate level of PNG output when --png-level does not say. */
+#define PNG_LEVEL_DEFAULT 1
+
 /*
- * Encodes img in format (quality 1..100 applies to JPEG) and appends to buf.
+ * Encodes img in format and appends to buf. quality (1..100) applies to
+ * JPEG, png_level (0 stored .. 12 smallest, PNG_LEVEL_DEFAULT) to PNG; a
+ * PNG's pixels are the same at every level.
  * An image larger than the format or stb_image_write can hold (a JPEG or
  * TGA side over 65535, a PNG over about 950 MB of samples, any image over
  * 2 GiB of samples) is refused before encoding.
  */
-int image_encode(const struct image *img, enum format format, int quality,
+int image_encode(const struct image *img, enum format format, int quality, int png_level,
 		 struct buffer *buf);
 
 /*

@@ -32,6 +32,7 @@ static const char usage_text[] =
 "      --pin                pin worker i to the i-th allowed CPU\n"
 "      --format FMT         same | jpg | png | bmp | tga | pnm (default: same)\n"
 "      --quality N          JPEG quality, 1..100 (default: 90)\n"
+"      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
 "      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
 "      --follow-symlinks    follow symbolic links inside the input folders\n"
 "      --max-pixels MP      refuse images over MP megapixels, read or written (default:\n"
@@ -181,6 +182,7 @@ void job_init(struct job *job)
 	job->workers = cpus_available();
 	job->format = FORMAT_NONE;
 	job->quality = 90;
+	job->png_level = PNG_LEVEL_DEFAULT;
 	job->autoorient = 1;
 	job->max_pixels = 2 * 89478485u;	/* Pillow's bomb error: 2 x its warning (1 GiB / 4 / 3) */
 	job->mem_limit = memory_share(DEFAULT_MEM_SHARE);
@@ -190,6 +192,7 @@ void job_init(struct job *job)
 enum {
 	OPT_IPC = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
+	OPT_PNG_LEVEL,
 };
 
 const struct option options_long[] = {
@@ -202,6 +205,7 @@ const struct option options_long[] = {
 	{ "pin", no_argument, NULL, OPT_PIN },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "quality", required_argument, NULL, OPT_QUALITY },
+	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL },
 	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
 	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
@@ -231,6 +235,7 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_PIN: job->pin = 1; break;
 	case OPT_FORMAT: job->format = pick("--format", arg, format_names); break;
 	case OPT_QUALITY: job->quality = options_integer("--quality", arg, 1, 100); break;
+	case OPT_PNG_LEVEL: job->png_level = options_integer("--png-level", arg, 0, 12); break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
 	case OPT_FOLLOW: job->follow_symlinks = 1; break;
 	case OPT_MAX_PIXELS:

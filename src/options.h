@@ -30,6 +30,7 @@ struct job {
 	int pin;		/* pin worker i to the i-th allowed CPU */
 	enum format format;	/* FORMAT_NONE: same as the input */
 	int quality;		/* JPEG quality, 1..100 */
+	int png_level;		/* PNG compression level, 0..12 (image_encode) */
 	int autoorient;		/* apply EXIF orientation of JPEG input */
 	int follow_symlinks;
 	uint64_t max_pixels;	/* refuse larger images before decoding */

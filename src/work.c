@@ -279,7 +279,7 @@ static int save(const struct job *job, const struct task *task, const struct ima
 	struct buffer out = BUFFER_INIT;
 	enum format format = job->format ? job->format : task->format;
 	uint64_t t0 = clock_ns(), t1;
-	int ret = image_encode(img, format, job->quality, &out);
+	int ret = image_encode(img, format, job->quality, job->png_level, &out);
 
 	t1 = clock_ns();
 	res->encode_ns = t1 - t0;

@@ -13,9 +13,13 @@ same_tree j1 serial
 (cd j1 && find . -type f | sort) >got
 diff -u want got || fail "outputs do not mirror samples/"
 
-# And they are real images of the same size as the inputs.
+# And they are real images of the same size as the inputs. A grey PNG is
+# written with one channel (two with alpha); stb_image_write codes every JPEG as YCbCr, so a
+# grey JPEG still holds three components (the two chroma ones flat).
 for f in $(cat want); do
-	"$PIXPOOL" info "$SAMPLES/$f" | sed 's/.*: //; s/, EXIF.*//' >in.txt
+	grey='s/, 3 channels,/, 1 channel,/; s/, 4 channels,/, 2 channels,/'
+	case $f in *.jpg) grey= ;; esac
+	"$PIXPOOL" info "$SAMPLES/$f" | sed "s/.*: //; s/, EXIF.*//; $grey" >in.txt
 	"$PIXPOOL" info "j1/$f" | sed 's/.*: //; s/, EXIF.*//' >out.txt
 	cmp -s in.txt out.txt || fail "$f: $(cat in.txt) became $(cat out.txt)"
 done

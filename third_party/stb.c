@@ -9,8 +9,11 @@
  */
 #include "stb_config.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libdeflate.h>
 
 /*
  * stb leaves unwritten what a short or broken file does not supply (the
@@ -38,6 +41,44 @@ static void *stb_zero_realloc(void *p, size_t old, size_t size)
 #define STB_IMAGE_IMPLEMENTATION
 #include <stb/stb_image.h>
 
+/*
+ * PNG's deflate and CRC come from libdeflate rather than stb_image_write's
+ * own: stb's compressor spends most of an image's encode time and writes
+ * larger files. The level is per thread, since the OpenMP engine encodes on
+ * several threads at once and stb passes only its one global level.
+ */
+static _Thread_local int png_level = 1;
+
+void stb_png_level(int level)
+{
+	png_level = level;
+}
+
+/* stb's zlib hook: a malloc'd zlib stream of data, or NULL with stb failing the write. */
+static unsigned char *png_deflate(unsigned char *data, int len, int *out_len)
+{
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(png_level);
+	unsigned char *out = NULL;
+	size_t bound, n = 0;
+
+	if (!c)
+		return NULL;
+	bound = libdeflate_zlib_compress_bound(c, (size_t)len);
+	if (bound <= INT_MAX)
+		out = malloc(bound);
+	if (out)
+		n = libdeflate_zlib_compress(c, data, (size_t)len, out, bound);
+	libdeflate_free_compressor(c);
+	if (!n) {
+		free(out);
+		return NULL;
+	}
+	*out_len = (int)n;
+	return out;
+}
+
+#define STBIW_ZLIB_COMPRESS(data, len, out_len, quality) ((void)(quality), png_deflate(data, len, out_len))
+#define STBIW_CRC32(data, len) ((unsigned)libdeflate_crc32(0, data, (size_t)(len)))
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
 

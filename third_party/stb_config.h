@@ -33,4 +33,10 @@
  */
 void stb_failure_clear(void);
 
+/*
+ * The libdeflate level (0..12) of the PNGs this thread writes: 0 stores,
+ * 1 is fastest, 12 smallest. image_encode sets it before every PNG.
+ */
+void stb_png_level(int level);
+
 #endif

@@ -66,9 +66,24 @@ static int lut_apply_function(struct image *img, double (*f)(double v, const dou
 	} while (0)
 
 /*
+ * Each filter's parameters, by their place in its table row below, whose
+ * entries are initialised at these indices.
+ */
+enum { GRAYSCALE_CHANNELS };
+enum { BRIGHTNESS_AMOUNT };
+enum { CONTRAST_AMOUNT };
+enum { GAMMA_VALUE };
+enum { SATURATE_AMOUNT };
+enum { THRESHOLD_LEVEL };
+
+/* grayscale's channels: one grey channel (and alpha), or the input's count. */
+enum { GREY_ONE, GREY_KEEP };
+static const char *const grey_channels[] = { [GREY_ONE] = "1", [GREY_KEEP] = "keep", NULL };
+
+/*
  * Luma from Rec. 601 (the weights JPEG's YCbCr uses): Y = 0.299 R + 0.587 G
  * + 0.114 B, in 16-bit fixed point (19595 + 38470 + 7471 = 65536), rounded.
- * The result keeps the channel count, so a grey RGB image stays RGB.
+ * Written back into every colour channel, for channels=keep.
  */
 static inline void grayscale_pixels(unsigned char *restrict p, size_t n, int c, int unused)
 {
@@ -80,10 +95,39 @@ static inline void grayscale_pixels(unsigned char *restrict p, size_t n, int c, 
 	}
 }
 
+/*
+ * Luma into a grey image of c - 2 channels (grey, or grey and alpha): a
+ * third of the samples to filter and encode, and a JPEG or PNG of one
+ * channel, with the same grey values as channels=keep.
+ */
+static inline void grayscale_copy(const unsigned char *restrict p, unsigned char *restrict q,
+				  size_t n, int c)
+{
+	for (size_t i = 0; i < n; i++, p += c, q += c - 2) {
+		q[0] = (unsigned char)luma601(p[0], p[1], p[2]);
+		if (c == 4)
+			q[1] = p[3];
+	}
+}
+
 static int grayscale(struct image *img, const double *args)
 {
-	(void)args;
-	colour_pixels(img, grayscale_pixels, 0);
+	struct image grey = IMAGE_INIT;
+	size_t n = (size_t)img->width * (size_t)img->height;
+
+	if (img->channels < 3)
+		return 0;
+	if ((int)args[GRAYSCALE_CHANNELS] == GREY_KEEP) {
+		colour_pixels(img, grayscale_pixels, 0);
+		return 0;
+	}
+	if (image_alloc(&grey, img->width, img->height, img->channels - 2) < 0)
+		return -1;
+	if (img->channels == 3)
+		grayscale_copy(img->pixels, grey.pixels, n, 3);
+	else
+		grayscale_copy(img->pixels, grey.pixels, n, 4);
+	image_move(img, &grey);
 	return 0;
 }
 
@@ -97,16 +141,6 @@ static int invert(struct image *img, const double *args)
 {
 	return lut_apply_function(img, invert_value, args);
 }
-
-/*
- * Each filter's parameters, by their place in its table row below, whose
- * entries are initialised at these indices.
- */
-enum { BRIGHTNESS_AMOUNT };
-enum { CONTRAST_AMOUNT };
-enum { GAMMA_VALUE };
-enum { SATURATE_AMOUNT };
-enum { THRESHOLD_LEVEL };
 
 /* amount is a fraction of full scale: 0.1 adds 25.5 to every sample. */
 static double brightness_value(double v, const double *args)
@@ -222,8 +256,13 @@ static int threshold(struct image *img, const double *args)
 
 const struct filter filter_grayscale = {
 	.name = "grayscale",
-	.help = "grey from Rec. 601 luma (0.299 R + 0.587 G + 0.114 B); keeps the channel count",
+	.help = "grey from Rec. 601 luma (0.299 R + 0.587 G + 0.114 B), one channel (and alpha)",
 	.apply = grayscale,
+	.params = {
+		[GRAYSCALE_CHANNELS] = { "channels", GREY_ONE, 0, 0,
+					 "1: one grey channel, plus alpha if any; keep: grey in every colour channel",
+					 grey_channels },
+	},
 };
 
 const struct filter filter_invert = {

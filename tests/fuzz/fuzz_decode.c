@@ -50,7 +50,7 @@ static void run_one(const uint8_t *data, size_t size)
 
 	if (image_decode(&img, data, size, FUZZ_MAX_PIXELS, "fuzz") == 0 &&
 	    filter_orient(&img, orientation) == 0 && chain_apply(&chain, &img) == 0)
-		image_encode(&img, FORMAT_PNG, 90, &out);
+		image_encode(&img, FORMAT_PNG, 90, PNG_LEVEL_DEFAULT, &out);
 	buffer_release(&out);
 	image_release(&img);
 }

@@ -53,7 +53,7 @@ static void test_parameter_before_filter_is_refused(void **state)
 static void test_filter_without_parameters_refuses_one(void **state)
 {
 	(void)state;
-	parse_fails("grayscale:3", "takes no parameters");
+	parse_fails("invert:3", "takes no parameters");
 	parse_fails("grayscale:amount=3", "has no parameter 'amount'");
 }
 
@@ -65,7 +65,7 @@ static void test_chain_of_many_filters_keeps_order(void **state)
 
 	assert_int_equal(c.len, 3);
 	chain_format(&c, buf, sizeof(buf));
-	assert_string_equal(buf, "grayscale,grayscale,grayscale");
+	assert_string_equal(buf, "grayscale:channels=1,grayscale:channels=1,grayscale:channels=1");
 }
 
 static void test_every_filter_has_help_and_sane_defaults(void **state)
@@ -99,7 +99,7 @@ static void test_parameters_continue_the_filter_before_them(void **state)
 	assert_string_equal(c.steps[2].filter->name, "blur");
 	assert_true(c.steps[2].args[0] == 2);
 	chain_format(&c, buf, sizeof(buf));
-	assert_string_equal(buf, "grayscale,resize:width=800,height=600,kernel=box,blur:sigma=2");
+	assert_string_equal(buf, "grayscale:channels=1,resize:width=800,height=600,kernel=box,blur:sigma=2");
 }
 
 static void test_bare_value_sets_the_first_parameter(void **state)

@@ -31,7 +31,7 @@ static struct buffer encoded(int w, int h, int c, enum format format)
 	struct image img = pattern(w, h, c);
 	struct buffer buf = BUFFER_INIT;
 
-	assert_int_equal(image_encode(&img, format, 90, &buf), 0);
+	assert_int_equal(image_encode(&img, format, 90, PNG_LEVEL_DEFAULT, &buf), 0);
 	image_release(&img);
 	return buf;
 }
@@ -242,10 +242,10 @@ static void test_too_large_to_encode_is_refused_first(void **state)
 	struct buffer buf = BUFFER_INIT;
 
 	(void)state;
-	assert_int_equal(image_encode(&wide, FORMAT_JPEG, 90, &buf), -1);
+	assert_int_equal(image_encode(&wide, FORMAT_JPEG, 90, PNG_LEVEL_DEFAULT, &buf), -1);
 	assert_non_null(strstr(error_message(), "cannot encode 70000x10 as JPEG"));
-	assert_int_equal(image_encode(&wide, FORMAT_TGA, 90, &buf), -1);
-	assert_int_equal(image_encode(&big, FORMAT_PNG, 90, &buf), -1);
+	assert_int_equal(image_encode(&wide, FORMAT_TGA, 90, PNG_LEVEL_DEFAULT, &buf), -1);
+	assert_int_equal(image_encode(&big, FORMAT_PNG, 90, PNG_LEVEL_DEFAULT, &buf), -1);
 	assert_non_null(strstr(error_message(), "cannot encode 40000x40000 as PNG"));
 	assert_null(buf.data);
 }

@@ -237,7 +237,7 @@ static unsigned char *jpeg_with(const struct bytes *seg, size_t *size)
 	struct buffer jpg = BUFFER_INIT;
 	unsigned char *out;
 
-	assert_int_equal(image_encode(&img, FORMAT_JPEG, 95, &jpg), 0);
+	assert_int_equal(image_encode(&img, FORMAT_JPEG, 95, PNG_LEVEL_DEFAULT, &jpg), 0);
 	*size = jpg.len + seg->len;
 	out = malloc(*size);
 	memcpy(out, jpg.data, 2);

@@ -105,10 +105,36 @@ static void check_point_filter(const char *spec, reference_fn *ref, double tol)
 	}
 }
 
-static void test_grayscale_is_rec601_luma(void **state)
+static void test_grayscale_keep_is_rec601_luma(void **state)
 {
 	(void)state;
-	check_point_filter("grayscale", ref_grayscale, 1);
+	check_point_filter("grayscale:keep", ref_grayscale, 1);
+}
+
+/*
+ * Plain grayscale drops the colour channels that keep would fill with the
+ * same luma: RGB becomes one channel, RGBA grey and alpha, and grey stays.
+ */
+static void test_grayscale_writes_one_channel_and_alpha(void **state)
+{
+	(void)state;
+	for (int c = 1; c <= 4; c++) {
+		struct image one = image_noise(37, 5, c, (unsigned)c), keep = image_copy(&one);
+		int grey = c >= 3 ? c - 2 : c;
+
+		apply("grayscale", &one);
+		apply("grayscale:channels=keep", &keep);
+		assert_int_equal(one.channels, grey);
+		assert_int_equal(one.width, 37);
+		assert_int_equal(one.height, 5);
+		for (size_t i = 0; i < 37 * 5; i++) {
+			assert_int_equal(one.pixels[i * grey], keep.pixels[i * c]);
+			if (grey == 2)
+				assert_int_equal(one.pixels[i * 2 + 1], keep.pixels[i * c + c - 1]);
+		}
+		image_release(&one);
+		image_release(&keep);
+	}
 }
 
 static void test_invert_negates_colour_and_keeps_alpha(void **state)
@@ -164,7 +190,7 @@ static void test_saturate_zero_is_grayscale(void **state)
 	struct image a = image_noise(31, 7, 3, 3), b = image_copy(&a);
 
 	apply("saturate:0", &a);
-	apply("grayscale", &b);
+	apply("grayscale:keep", &b);
 	for (size_t i = 0; i < 31 * 7 * 3; i++)
 		assert_true(abs(a.pixels[i] - b.pixels[i]) <= 1);
 	image_release(&a);
@@ -272,7 +298,8 @@ static void test_equalize_spreads_a_photo_over_the_range(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_grayscale_is_rec601_luma),
+		cmocka_unit_test(test_grayscale_keep_is_rec601_luma),
+		cmocka_unit_test(test_grayscale_writes_one_channel_and_alpha),
 		cmocka_unit_test(test_invert_negates_colour_and_keeps_alpha),
 		cmocka_unit_test(test_brightness_adds_a_fraction_of_full_scale),
 		cmocka_unit_test(test_contrast_scales_distance_from_mid_grey),

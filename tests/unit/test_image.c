@@ -25,12 +25,39 @@ static struct image round_trip(const struct image *img, enum format format)
 	struct buffer buf = BUFFER_INIT;
 	struct image back = IMAGE_INIT;
 
-	assert_int_equal(image_encode(img, format, 90, &buf), 0);
+	assert_int_equal(image_encode(img, format, 90, PNG_LEVEL_DEFAULT, &buf), 0);
 	assert_int_equal(image_sniff(buf.data, buf.len), format);
 	if (image_decode(&back, buf.data, buf.len, 1u << 30, "mem") < 0)
 		fail_msg("%s", error_message());
 	buffer_release(&buf);
 	return back;
+}
+
+/*
+ * Every PNG level, from stored to smallest, decodes to the same samples, on
+ * an image with runs (where deflate finds matches) and noise (where it
+ * finds none), in every channel count.
+ */
+static void test_png_gives_back_every_sample_at_every_level(void **state)
+{
+	(void)state;
+	for (int level = 0; level <= 12; level++) {
+		for (int c = 1; c <= 4; c++) {
+			struct image img = pattern(301, 23, c), back = IMAGE_INIT;
+			struct buffer buf = BUFFER_INIT;
+			size_t n = (size_t)301 * 23 * c;
+
+			memset(img.pixels, 200, n / 3);
+			assert_int_equal(image_encode(&img, FORMAT_PNG, 90, level, &buf), 0);
+			if (image_decode(&back, buf.data, buf.len, 1u << 30, "mem") < 0)
+				fail_msg("level %d: %s", level, error_message());
+			assert_int_equal(back.channels, c);
+			assert_memory_equal(back.pixels, img.pixels, n);
+			buffer_release(&buf);
+			image_release(&img);
+			image_release(&back);
+		}
+	}
 }
 
 static void test_lossless_formats_give_back_every_sample(void **state)
@@ -104,7 +131,7 @@ static void test_oversized_image_is_refused_before_decoding(void **state)
 	struct image img = pattern(100, 100, 3), back = IMAGE_INIT;
 	struct buffer buf = BUFFER_INIT;
 
-	assert_int_equal(image_encode(&img, FORMAT_PNG, 0, &buf), 0);
+	assert_int_equal(image_encode(&img, FORMAT_PNG, 0, PNG_LEVEL_DEFAULT, &buf), 0);
 	assert_int_equal(image_decode(&back, buf.data, buf.len, 9999, "big.png"), -1);
 	assert_non_null(strstr(error_message(), "big.png"));
 	assert_non_null(strstr(error_message(), "--max-pixels"));
@@ -121,7 +148,7 @@ static void test_truncated_file_fails_with_its_name(void **state)
 	struct image img = pattern(40, 40, 3), back = IMAGE_INIT;
 	struct buffer buf = BUFFER_INIT;
 
-	assert_int_equal(image_encode(&img, FORMAT_PNG, 0, &buf), 0);
+	assert_int_equal(image_encode(&img, FORMAT_PNG, 0, PNG_LEVEL_DEFAULT, &buf), 0);
 	for (size_t cut = 8; cut < buf.len; cut += buf.len / 5) {
 		error_clear();
 		assert_int_equal(image_decode(&back, buf.data, cut, 1u << 30, "cut.png"), -1);
@@ -150,6 +177,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lossless_formats_give_back_every_sample),
+		cmocka_unit_test(test_png_gives_back_every_sample_at_every_level),
 		cmocka_unit_test(test_pnm_keeps_grey_and_colour_and_drops_alpha),
 		cmocka_unit_test(test_bmp_keeps_colour_samples),
 		cmocka_unit_test(test_jpeg_is_close_to_the_original),

@@ -77,7 +77,7 @@ static struct buffer small_png(void)
 
 	assert_int_equal(image_alloc(&img, 4, 4, 3), 0);
 	memset(img.pixels, 7, 4 * 4 * 3);
-	assert_int_equal(image_encode(&img, FORMAT_PNG, 90, &buf), 0);
+	assert_int_equal(image_encode(&img, FORMAT_PNG, 90, PNG_LEVEL_DEFAULT, &buf), 0);
 	image_release(&img);
 	return buf;
 }
@@ -141,7 +141,7 @@ static void test_a_header_far_in_is_found(void **state)
 	(void)state;
 	assert_int_equal(image_alloc(&img, 8, 8, 3), 0);
 	memset(img.pixels, 100, 8 * 8 * 3);
-	assert_int_equal(image_encode(&img, FORMAT_JPEG, 90, &jpg), 0);
+	assert_int_equal(image_encode(&img, FORMAT_JPEG, 90, PNG_LEVEL_DEFAULT, &jpg), 0);
 	len = jpg.len + app;
 	file = malloc(len);
 	memcpy(file, jpg.data, 2);
