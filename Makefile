@@ -20,7 +20,7 @@ CFLAGS  ?= $(OPT) -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS += -D_GNU_SOURCE -Isrc -Ithird_party
 OMP     := -fopenmp
-LDLIBS  += -lseccomp -lm
+LDLIBS  += -lseccomp -lz -lm
 
 SAN ?=
 ifeq ($(SAN),)

@@ -31,6 +31,7 @@ struct job {
 	enum format format;	/* FORMAT_NONE: same as the input */
 	int quality;		/* JPEG quality, 1..100 */
 	int autoorient;		/* apply EXIF orientation of JPEG input */
+	int strip;		/* META_STRIP_*: metadata not to carry to the output */
 	int follow_symlinks;
 	uint64_t max_pixels;	/* refuse larger images before decoding */
 	uint64_t mem_limit;	/* bytes the images in flight may need together (admit.h) */
