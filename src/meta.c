@@ -352,6 +352,11 @@ static void prepare_icc(struct meta *m, const struct meta_edit *e)
 		drop(m, &m->icc);
 }
 
+static int mentions(const struct buffer *b, const char *text)
+{
+	return b->len && memmem(b->data, b->len, text, strlen(text));
+}
+
 /*
  * XMP is XML that pixpool does not edit, and it may repeat the EXIF GPS
  * position (exif:GPSLatitude...): --strip=gps drops an XMP packet that
@@ -361,9 +366,7 @@ static void prepare_xmp(struct meta *m, const struct meta_edit *e)
 {
 	static const char gps[] = "exif:GPS";
 
-	if ((e->strip & META_STRIP_GPS) && m->xmp.len &&
-	    (memmem(m->xmp.data, m->xmp.len, gps, sizeof(gps) - 1) ||
-	     memmem(m->xmp_ext.data, m->xmp_ext.len, gps, sizeof(gps) - 1)))
+	if ((e->strip & META_STRIP_GPS) && (mentions(&m->xmp, gps) || mentions(&m->xmp_ext, gps)))
 		drop(m, &m->xmp);
 	if (!m->xmp.len || e->format != FORMAT_JPEG)
 		drop(m, &m->xmp_ext);
