@@ -64,6 +64,16 @@ static unsigned type_size(unsigned type)
 	return type < sizeof(size) ? size[type] : 0;
 }
 
+/*
+ * Whether len bytes at at lie inside the block. The edits below check again
+ * what exif_parse checked: in a forged block IFDs may overlap, so that one
+ * edit rewrites a count or an offset that another then reads.
+ */
+static int fits(const struct exif *x, uint64_t at, uint64_t len)
+{
+	return at <= x->n && len <= x->n - at;
+}
+
 static void extend(struct exif *x, enum ifd_kind kind, size_t start, size_t end)
 {
 	if (kind != IFD_THUMB && end > x->kept_end)
@@ -267,7 +277,8 @@ int exif_drop_thumbnail(struct exif *x)
 
 	if (!x->ifd1)
 		return 0;
-	put32(x, next, 0);
+	if (fits(x, next, 4))
+		put32(x, next, 0);
 	if (x->kept_end <= x->thumb_start)
 		x->n = x->kept_end;
 	x->ifd1 = 0;
@@ -281,11 +292,13 @@ static void zero_gps_ifd(struct exif *x)
 	size_t at = x->gps_ifd;
 	unsigned count = get16(x, at);
 
+	if (!fits(x, at, 2 + 12 * (uint64_t)count))
+		return;
 	for (unsigned i = 0; i < count; i++) {
 		size_t e = at + 2 + 12 * (size_t)i;
 		uint64_t bytes = (uint64_t)type_size(get16(x, e + 2)) * get32(x, e + 4);
 
-		if (bytes > 4)
+		if (bytes > 4 && fits(x, get32(x, e + 8), bytes))
 			memset(x->t + get32(x, e + 8), 0, (size_t)bytes);
 	}
 	memset(x->t + at, 0, 2 + 12 * (size_t)count);
@@ -309,10 +322,10 @@ int exif_drop_gps(struct exif *x)
 	if (!e)
 		return 0;
 	zero_gps_ifd(x);
-	/* Zeroing may have hit IFD0 in a forged block; its count was checked with the rest. */
+	/* Zeroing may have hit IFD0 in a forged block: its count is read, and checked, again. */
 	count = get16(x, x->ifd0);
 	end = x->ifd0 + 2 + 12 * (size_t)count + 4;
-	if (e + 12 <= end) {
+	if (e + 12 <= end && end <= x->n) {
 		memmove(x->t + e, x->t + e + 12, end - e - 12);
 		memset(x->t + end - 12, 0, 12);
 		put16(x, x->ifd0, count - 1);
