@@ -20,7 +20,7 @@ CFLAGS  ?= $(OPT) -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS += -D_GNU_SOURCE -Isrc -Ithird_party
 OMP     := -fopenmp
-LDLIBS  += -lseccomp -ldeflate -lm
+LDLIBS  += -lseccomp -ldeflate -lz -lm
 
 SAN ?=
 ifeq ($(SAN),)

@@ -19,6 +19,7 @@
 #include "escape.h"
 #include "filter.h"
 #include "image.h"
+#include "meta.h"
 #include "interrupt.h"
 #include "options.h"
 #include "probe.h"
@@ -117,6 +118,23 @@ static int cmd_filters(int argc, char **argv)
 	return 0;
 }
 
+/* The metadata line of pixpool info: text from the file, escaped. */
+static void info_meta(const struct buffer *buf, enum format format)
+{
+	struct meta m = META_INIT;
+	char line[1024], shown[4096];
+
+	meta_collect(&m, buf->data, buf->len, format);
+	meta_describe(&m, line, sizeof(line));
+	escape_terminal(line, shown, sizeof(shown));
+	printf("  metadata: %s\n", shown);
+	if (m.warning[0]) {
+		escape_terminal(m.warning, shown, sizeof(shown));
+		printf("  metadata warning: %s\n", shown);
+	}
+	meta_release(&m);
+}
+
 /*
  * What a file is, without decoding its pixels: read as a run reads it
  * (bounded, never blocking), its header and structure checked by pixpool's
@@ -135,10 +153,12 @@ static int info_one(const char *path)
 		ret = error_prefix(path);
 	if (ret == 0 && !stbi_info_from_memory(buf.data, (int)buf.len, &w, &h, &c))
 		ret = error("%s: %s header that the decoder cannot read", path, format_name(p.format));
-	if (ret == 0)
+	if (ret == 0) {
 		printf("%s: %s %ux%u, %d channel%s, %.1f MP, EXIF orientation %d\n", shown,
 		       format_name(p.format), p.width, p.height, c, c == 1 ? "" : "s",
 		       (double)p.width * p.height / 1e6, image_exif_orientation(buf.data, buf.len));
+		info_meta(&buf, p.format);
+	}
 	buffer_release(&buf);
 	return ret;
 }

@@ -12,6 +12,7 @@
 #include "cpus.h"
 #include "engine.h"
 #include "error.h"
+#include "meta.h"
 
 static const char usage_text[] =
 "usage: pixpool [run] [options] INPUT... -o OUTDIR\n"
@@ -34,6 +35,8 @@ static const char usage_text[] =
 "      --quality N          JPEG quality, 1..100 (default: 90)\n"
 "      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
 "      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
+"      --strip[=PARTS]      drop metadata from JPEG and PNG outputs: all of it, or\n"
+"                           a list of exif, xmp, icc, gps (default: keep all)\n"
 "      --follow-symlinks    follow symbolic links inside the input folders\n"
 "      --max-pixels MP      refuse images over MP megapixels, read or written (default:\n"
 "                           178.956970, twice Pillow's decompression-bomb warning)\n"
@@ -97,6 +100,24 @@ static int pick(const char *option, const char *value, const char *const *names)
 	usage_error("%s must be one of %s%s%s%s, not '%s'", option, names[0],
 		    names[1] ? ", " : "", names[1] ? names[1] : "",
 		    names[2] ? ", ..." : "", value);
+}
+
+static void strip_part(char *item, void *data)
+{
+	static const char *const names[] = { "exif", "xmp", "icc", "gps", NULL };
+
+	*(int *)data |= 1 << pick("--strip", item, names);
+}
+
+/* --strip=exif,gps: the META_STRIP_* bits of a list, in names' order. */
+static int strip_parts(const char *value)
+{
+	int parts = 0;
+
+	options_list(value, strip_part, &parts);
+	if (!parts)
+		usage_error("--strip=: name what to drop: exif, xmp, icc, gps");
+	return parts;
 }
 
 double options_number(const char *option, const char *value, double min, double max)
@@ -192,7 +213,7 @@ void job_init(struct job *job)
 enum {
 	OPT_IPC = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
-	OPT_PNG_LEVEL,
+	OPT_PNG_LEVEL, OPT_STRIP,
 };
 
 const struct option options_long[] = {
@@ -207,6 +228,7 @@ const struct option options_long[] = {
 	{ "quality", required_argument, NULL, OPT_QUALITY },
 	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL },
 	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
+	{ "strip", optional_argument, NULL, OPT_STRIP },
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
 	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
 	{ "mem-limit", required_argument, NULL, OPT_MEM_LIMIT },
@@ -237,6 +259,7 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_QUALITY: job->quality = options_integer("--quality", arg, 1, 100); break;
 	case OPT_PNG_LEVEL: job->png_level = options_integer("--png-level", arg, 0, 12); break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
+	case OPT_STRIP: job->strip |= arg ? strip_parts(arg) : META_STRIP_ALL; break;
 	case OPT_FOLLOW: job->follow_symlinks = 1; break;
 	case OPT_MAX_PIXELS:
 		job->max_pixels = (uint64_t)(options_number("--max-pixels", arg, 0.000001, 4096) * 1e6);

@@ -32,6 +32,7 @@ struct job {
 	int quality;		/* JPEG quality, 1..100 */
 	int png_level;		/* PNG compression level, 0..12 (image_encode) */
 	int autoorient;		/* apply EXIF orientation of JPEG input */
+	int strip;		/* META_STRIP_*: metadata not to carry to the output */
 	int follow_symlinks;
 	uint64_t max_pixels;	/* refuse larger images before decoding */
 	uint64_t mem_limit;	/* bytes the images in flight may need together (admit.h) */

@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "error.h"
 #include "escape.h"
+#include "meta.h"
 
 /* Room for a path shown on the terminal, escaped (escape.h); longer ones are cut. */
 #define SHOWN_MAX 4096
@@ -63,7 +64,11 @@ void report_result(const struct result *res, void *data)
 	if (res->status != STATUS_OK) {
 		progress_clear(rep);
 		fprintf(stderr, "pixpool: %s\n", res->error);
-	} else if (job->verbose) {
+	} else if (res->error[0] && !job->quiet) {
+		progress_clear(rep);
+		fprintf(stderr, "pixpool: warning: %s\n", res->error);
+	}
+	if (res->status == STATUS_OK && job->verbose) {
 		progress_clear(rep);
 		escape_terminal(t->rel, rel, sizeof(rel));
 		fprintf(stderr, "ok  %s  %ux%u -> %ux%u  %.1f ms  worker %d\n", rel,
@@ -252,6 +257,12 @@ static double start_ms(const struct result *r, uint64_t first)
 	return r->start_ns ? (r->start_ns - first) / 1e6 : -1.0;
 }
 
+/* What became of an image's metadata; "" for an image not written. */
+static const char *meta_name(const struct result *r)
+{
+	return r->status == STATUS_OK ? meta_fate_name((enum meta_fate)r->meta) : "";
+}
+
 static void manifest_json(FILE *f, const struct batch *b)
 {
 	uint64_t first = first_start(b);
@@ -273,14 +284,16 @@ static void manifest_json(FILE *f, const struct batch *b)
 			"\"input_bytes\": %llu, \"output_bytes\": %llu, "
 			"\"read_ms\": %.3f, \"decode_ms\": %.3f, \"filter_ms\": %.3f, "
 			"\"encode_ms\": %.3f, \"write_ms\": %.3f, \"total_ms\": %.3f, "
-			"\"start_ms\": %.3f, \"peak_rss_mb\": %.1f, \"error\": ",
+			"\"start_ms\": %.3f, \"peak_rss_mb\": %.1f, \"metadata\": \"%s\", \"error\": ",
 			status_name(r->status), r->worker, r->cpu, r->in_width, r->in_height,
 			r->in_channels, r->out_width, r->out_height, r->out_channels,
 			(unsigned long long)t->bytes, (unsigned long long)r->out_bytes,
 			r->read_ns / 1e6, r->decode_ns / 1e6, r->filter_ns / 1e6,
 			r->encode_ns / 1e6, r->write_ns / 1e6, r->total_ns / 1e6,
-			start_ms(r, first), r->peak_rss_kb / 1024.0);
-		json_string(f, r->error[0] ? r->error : NULL);
+			start_ms(r, first), r->peak_rss_kb / 1024.0, meta_name(r));
+		json_string(f, r->status != STATUS_OK && r->error[0] ? r->error : NULL);
+		fputs(", \"warning\": ", f);
+		json_string(f, r->status == STATUS_OK && r->error[0] ? r->error : NULL);
 		fprintf(f, "}%s\n", i + 1 < b->ntasks ? "," : "");
 	}
 	fputs("]\n", f);
@@ -292,7 +305,8 @@ static void manifest_csv(FILE *f, const struct batch *b)
 
 	fputs("input,output,status,worker,cpu,input_width,input_height,input_channels,"
 	      "output_width,output_height,output_channels,input_bytes,output_bytes,"
-	      "read_ms,decode_ms,filter_ms,encode_ms,write_ms,total_ms,start_ms,peak_rss_mb,error\n", f);
+	      "read_ms,decode_ms,filter_ms,encode_ms,write_ms,total_ms,start_ms,peak_rss_mb,error,"
+	      "metadata,warning\n", f);
 	for (size_t i = 0; i < b->ntasks; i++) {
 		const struct result *r = &b->results[i];
 		const struct task *t = &b->tasks[i];
@@ -307,7 +321,9 @@ static void manifest_csv(FILE *f, const struct batch *b)
 			r->read_ns / 1e6, r->decode_ns / 1e6, r->filter_ns / 1e6,
 			r->encode_ns / 1e6, r->write_ns / 1e6, r->total_ns / 1e6,
 			start_ms(r, first), r->peak_rss_kb / 1024.0);
-		csv_string(f, r->error);
+		csv_string(f, r->status != STATUS_OK ? r->error : "");
+		fprintf(f, ",%s,", meta_name(r));
+		csv_string(f, r->status == STATUS_OK ? r->error : "");
 		fputc('\n', f);
 	}
 }

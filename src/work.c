@@ -16,6 +16,7 @@
 #include "escape.h"
 #include "filter.h"
 #include "image.h"
+#include "meta.h"
 #include "probe.h"
 #include "test_hook.h"
 
@@ -239,19 +240,28 @@ static int write_output(const char *out, const struct buffer *buf)
 }
 
 /* The stages of work_run; each returns -1 with error() naming the file. */
+/*
+ * The metadata is copied out of the file while it is in memory, so it costs
+ * no second read; *oriented says whether the pixels were turned upright.
+ */
 static int load(const struct job *job, const struct task *task, struct image *img,
-		struct result *res)
+		struct meta *meta, int *oriented, struct result *res)
 {
 	struct buffer file = BUFFER_INIT;
 	uint64_t t0 = clock_ns(), t1;
-	int ret = work_read_input(task->path, job->max_pixels, &file);
+	int ret = work_read_input(task->path, job->max_pixels, &file), orientation = 1;
 
 	t1 = clock_ns();
 	res->read_ns = t1 - t0;
 	if (ret == 0)
 		ret = image_decode(img, file.data, file.len, job->max_pixels, task->path);
 	if (ret == 0 && job->autoorient && task->format == FORMAT_JPEG)
-		ret = filter_orient(img, image_exif_orientation(file.data, file.len));
+		orientation = image_exif_orientation(file.data, file.len);
+	if (ret == 0)
+		ret = filter_orient(img, orientation);
+	*oriented = orientation != 1;
+	if (ret == 0 && task->out)
+		meta_collect(meta, file.data, file.len, task->format);
 	res->decode_ns = clock_ns() - t1;
 	buffer_release(&file);
 	return ret;
@@ -273,14 +283,35 @@ static int check_output(const struct job *job, const struct task *task,
 		     (unsigned long long)job->max_pixels);
 }
 
+/* The metadata made true for the output: its size, orientation and format. */
+static void prepare_meta(const struct job *job, const struct image *img, int oriented,
+			 enum format format, struct meta *meta, struct result *res)
+{
+	struct meta_edit e = {
+		.strip = job->strip,
+		.oriented = oriented,
+		.pixels_changed = oriented || job->chain.len > 0,
+		.width = (uint32_t)img->width,
+		.height = (uint32_t)img->height,
+		.channels = img->channels,
+		.format = format,
+	};
+
+	res->meta = (uint8_t)meta_prepare(meta, &e);
+}
+
 static int save(const struct job *job, const struct task *task, const struct image *img,
-		struct result *res)
+		struct meta *meta, int oriented, struct result *res)
 {
 	struct buffer out = BUFFER_INIT;
 	enum format format = job->format ? job->format : task->format;
 	uint64_t t0 = clock_ns(), t1;
-	int ret = image_encode(img, format, job->quality, job->png_level, &out);
+	int ret;
 
+	prepare_meta(job, img, oriented, format, meta, res);
+	ret = image_encode(img, format, job->quality, job->png_level, &out);
+	if (ret == 0)
+		ret = meta_insert(meta, format, &out);
 	t1 = clock_ns();
 	res->encode_ns = t1 - t0;
 	if (ret < 0)
@@ -293,18 +324,28 @@ static int save(const struct job *job, const struct task *task, const struct ima
 	return ret;
 }
 
+/* An image written without some of its metadata: the reason travels where an error would. */
+static void warn_meta(const struct task *task, const struct meta *meta, struct result *res)
+{
+	error("%s", meta->warning);
+	error_prefix(task->path);
+	escape_terminal(error_message(), res->error, sizeof(res->error));
+	error_clear();
+}
+
 void work_run(const struct job *job, const struct task *task, struct result *res)
 {
 	struct image img = IMAGE_INIT;
+	struct meta meta = META_INIT;
 	uint64_t start = clock_ns(), t;
-	int ret;
+	int ret, oriented = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->task = task->id;
 	error_clear();
 	image_limit_pixels(job->max_pixels);
 	ret = task->refused ? error("%s: %s", task->path, task->refused)
-			    : load(job, task, &img, res);
+			    : load(job, task, &img, &meta, &oriented, res);
 	if (ret == 0) {
 		res->in_width = (uint32_t)img.width;
 		res->in_height = (uint32_t)img.height;
@@ -322,12 +363,15 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 		ret = check_output(job, task, &img);
 	}
 	if (ret == 0 && task->out)
-		ret = save(job, task, &img, res);
+		ret = save(job, task, &img, &meta, oriented, res);
 	image_release(&img);
 	res->status = ret == 0 ? STATUS_OK : STATUS_FAILED;
 	/* Names and reasons come from outside: escaped once, here, for every reader. */
 	if (ret < 0)
 		escape_terminal(error_message(), res->error, sizeof(res->error));
+	else if (meta.warning[0])
+		warn_meta(task, &meta, res);
+	meta_release(&meta);
 	res->cpu = (int16_t)sched_getcpu();
 	res->start_ns = start;
 	res->total_ns = clock_ns() - start;

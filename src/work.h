@@ -36,6 +36,7 @@ struct result {
 	int8_t signal;		/* what killed the worker (crashed, timeout) */
 	int16_t worker;		/* 0 .. workers-1 */
 	int16_t cpu;		/* CPU the image finished on */
+	uint8_t meta;		/* enum meta_fate: what became of its metadata */
 	uint32_t in_width, in_height;
 	uint32_t out_width, out_height;
 	uint64_t out_bytes;
@@ -44,6 +45,7 @@ struct result {
 	uint64_t start_ns;	/* clock_ns() when work_run began */
 	/* Peak resident size of the process that ran it, up to this image (KiB). */
 	uint32_t peak_rss_kb;
+	/* Why it failed; for an image that is ok, why some metadata was dropped, or "". */
 	char error[ERROR_MAX];
 };
 

@@ -15,9 +15,11 @@ done
 "$PIXPOOL" info out-pnm/png/camera.pnm | grep -q ": PNM 512x512, 1 channel" || fail "not a grey PNM"
 "$PIXPOOL" info out-jpg/png/horse.jpg | grep -q ": JPEG 400x328" || fail "not a JPEG"
 
-# Lossless formats keep every pixel of a lossless input: PNG -> BMP -> PNG.
+# Lossless formats keep every pixel of a lossless input: PNG -> BMP -> PNG
+# (compared without the metadata, which a BMP does not carry).
 expect_exit 0 "$PIXPOOL" -q --format png out-bmp/png -o back
-cmp -s back/chelsea.png out-png/png/chelsea.png || fail "PNG -> BMP -> PNG changed pixels"
+expect_exit 0 "$PIXPOOL" -q --strip --format png "$SAMPLES/png" -o bare
+cmp -s back/chelsea.png bare/chelsea.png || fail "PNG -> BMP -> PNG changed pixels"
 
 # Several inputs: each one's tree under its own name; a plain file under its name.
 expect_exit 0 "$PIXPOOL" -q "$SAMPLES/jpeg" "$SAMPLES/png" "$SAMPLES/png/horse.png" -o multi

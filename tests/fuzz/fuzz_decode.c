@@ -2,7 +2,9 @@
  * libFuzzer harness over pixpool's own path from file bytes to pixels: the
  * format sniff, the header and structure checks (probe.h), the pixel limit,
  * the EXIF orientation, the decode through stb, a filter chain, and the
- * encode back. Run by `make fuzz` (and `make test`) for a bounded time under
+ * encode back; and the metadata path (meta.h): collecting EXIF, XMP and
+ * ICC from the same bytes, checking and editing the EXIF, and writing it
+ * all into the encoded output. Run by `make fuzz` (and `make test`) for a bounded time under
  * ASan and UBSan, from the seeds in tests/fuzz/seeds.
  *
  * The pixel limit is small here (a quarter megapixel), and the resize has a fixed size
@@ -19,6 +21,7 @@
 
 #include "filter.h"
 #include "image.h"
+#include "meta.h"
 #include "probe.h"
 
 #define FUZZ_MAX_PIXELS (512u * 512)
@@ -41,13 +44,44 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/*
+ * The metadata of the file, made true for an output of w x h x channels
+ * and written into a small encoded JPEG and PNG, as work_run does; the
+ * strip bits come from the data too, so every edit is reached.
+ */
+static void run_meta(const uint8_t *data, size_t size, enum format format, int oriented)
+{
+	static const unsigned char grey[4] = { 1, 2, 3, 4 };
+	struct image tiny = { 2, 2, 1, (unsigned char *)grey };
+	char line[1024];
+
+	for (int i = 0; i < 2; i++) {
+		struct meta m = META_INIT;
+		struct buffer out = { 0 };
+		struct meta_edit e = {
+			.strip = size ? data[size - 1] & META_STRIP_GPS : 0,
+			.oriented = oriented, .pixels_changed = 1, .width = 2, .height = 2,
+			.channels = 1 + 2 * i, .format = i ? FORMAT_PNG : FORMAT_JPEG,
+		};
+
+		meta_collect(&m, data, size, format);
+		meta_describe(&m, line, sizeof(line));
+		meta_prepare(&m, &e);
+		if (image_encode(&tiny, e.format, 90, PNG_LEVEL_DEFAULT, &out) == 0)
+			meta_insert(&m, e.format, &out);
+		buffer_release(&out);
+		meta_release(&m);
+	}
+}
+
 /* Decodes, turns upright, filters and encodes one file held in memory. */
-static void run_one(const uint8_t *data, size_t size)
+static void run_one(const uint8_t *data, size_t size, enum format format)
 {
 	struct image img = IMAGE_INIT;
 	struct buffer out = { 0 };
 	int orientation = image_exif_orientation(data, size);
 
+	run_meta(data, size, format, orientation != 1);
 	if (image_decode(&img, data, size, FUZZ_MAX_PIXELS, "fuzz") == 0 &&
 	    filter_orient(&img, orientation) == 0 && chain_apply(&chain, &img) == 0)
 		image_encode(&img, FORMAT_PNG, 90, PNG_LEVEL_DEFAULT, &out);
@@ -58,11 +92,12 @@ static void run_one(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct probe p;
+	enum format format = image_sniff(data, size);
 
-	if (image_sniff(data, size) == FORMAT_NONE)
+	if (format == FORMAT_NONE)
 		return 0;
 	/* What the parent does before handing an image out, on the first bytes alone. */
 	image_header(&p, data, size < 4096 ? size : 4096, FUZZ_MAX_PIXELS);
-	run_one(data, size);
+	run_one(data, size, format);
 	return 0;
 }

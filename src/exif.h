@@ -1,0 +1,82 @@
+#ifndef PIXPOOL_EXIF_H
+#define PIXPOOL_EXIF_H
+
+/*
+ * An EXIF block (the TIFF structure inside a JPEG's "Exif" APP1 segment or
+ * a PNG's eXIf chunk), checked whole and then edited in place: a tag's value
+ * is overwritten where it lies, an entry is removed by moving the ones after
+ * it, the block is cut short. Nothing is re-serialised, so tags pixpool does
+ * not understand (maker notes above all, with offsets of their own) keep
+ * their bytes. Both byte orders.
+ *
+ *	struct exif x;
+ *	if (exif_parse(&x, block, n) < 0)
+ *		... malformed: error_message() says why; drop the block ...
+ *	exif_set_upright(&x);
+ *	exif_set_size(&x, width, height);
+ *	exif_drop_thumbnail(&x);	// x.n may shrink
+ *
+ * exif_parse refuses a block whose IFDs or values lie outside it, whose IFD
+ * chain loops or nests too deep, or that has more IFDs than a camera writes:
+ * every later edit can then trust the offsets it recorded.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EXIF_TAG_MAKE 0x010f
+#define EXIF_TAG_MODEL 0x0110
+#define EXIF_TAG_DATETIME 0x0132
+#define EXIF_TAG_COPYRIGHT 0x8298
+#define EXIF_TAG_ORIGINAL 0x9003	/* DateTimeOriginal, in the Exif IFD */
+
+struct exif {
+	unsigned char *t;	/* the block, edited in place */
+	size_t n;		/* its length; exif_drop_thumbnail may shrink it */
+	int big;		/* "MM": big-endian */
+	/* Offsets of the 12-byte entries found, 0 when a tag is absent. */
+	size_t orientation, xdim, ydim;
+	size_t make, model, datetime, original, copyright;
+	size_t gps_entry;	/* the entry of IFD0 that points at the GPS IFD */
+	size_t gps_ifd;		/* the GPS IFD itself */
+	size_t ifd0;
+	size_t ifd1;		/* the thumbnail's IFD, 0 if none */
+	size_t kept_end;	/* end of all bytes that IFD1 and its thumbnail do not use */
+	size_t thumb_start;	/* lowest offset of IFD1 and its thumbnail */
+	uint32_t thumb_bytes;	/* the JPEG thumbnail's length, 0 if none */
+};
+
+/* Checks the block of n bytes at t and records where its tags are; -1 with error(). */
+int exif_parse(struct exif *x, unsigned char *t, size_t n);
+
+/* The Orientation tag, 1..8; 1 when absent or out of range. */
+int exif_orientation(const struct exif *x);
+
+/* Sets Orientation to 1 (upright); returns 1 if that changed the block. */
+int exif_set_upright(struct exif *x);
+
+/*
+ * Sets PixelXDimension and PixelYDimension, where the block has them, to
+ * the output's size; returns 1 if that changed the block. Absent tags are
+ * not added (that would need the IFD rewritten).
+ */
+int exif_set_size(struct exif *x, uint32_t width, uint32_t height);
+
+/*
+ * Unlinks IFD1 (the thumbnail's IFD) from IFD0 and cuts the block short
+ * when IFD1 and the thumbnail lie after everything else, as cameras write
+ * them. Returns 1 if there was a thumbnail IFD.
+ */
+int exif_drop_thumbnail(struct exif *x);
+
+/* Removes the GPS IFD pointer from IFD0 and zeroes the GPS IFD and its values; 1 if any. */
+int exif_drop_gps(struct exif *x);
+
+/*
+ * Copies the ASCII value of the entry at offset entry (one of the recorded
+ * offsets above) into buf, NUL-terminated and cut to size; "" if entry is 0
+ * or not ASCII. The text is the file's: escape it before showing it.
+ */
+void exif_string(const struct exif *x, size_t entry, char *buf, size_t size);
+
+#endif
