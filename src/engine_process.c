@@ -141,14 +141,9 @@ static void limit_memory(const struct job *job)
  */
 void pool_worker_init(struct pool *p, int slot)
 {
-	struct sigaction ign;
-
-	memset(&ign, 0, sizeof(ign));
-	ign.sa_handler = SIG_IGN;
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGINT, &ign, NULL);
-	sigaction(SIGTERM, &ign, NULL);
-	sigaction(SIGPIPE, &ign, NULL);
+	interrupt_handle(SIGINT, SIG_IGN);
+	interrupt_handle(SIGTERM, SIG_IGN);
+	interrupt_handle(SIGPIPE, SIG_IGN);
 	/* Workers are single-threaded: the pool is the parallelism. */
 	omp_set_num_threads(1);
 	if (p->r->b->job->pin)

@@ -349,12 +349,11 @@ void buffer_release(struct buffer *buf)
 	*buf = (struct buffer)BUFFER_INIT;
 }
 
-static void buffer_append(void *ctx, void *data, int len)
+void buffer_put(struct buffer *buf, const void *data, size_t len)
 {
-	struct buffer *buf = ctx;
-	size_t need = buf->len + (size_t)len;
+	size_t need = buf->len + len;
 
-	if (buf->failed)
+	if (buf->failed || !len)
 		return;
 	if (need > buf->alloc) {
 		size_t alloc = buf->alloc ? buf->alloc : 65536;
@@ -370,8 +369,14 @@ static void buffer_append(void *ctx, void *data, int len)
 		buf->data = p;
 		buf->alloc = alloc;
 	}
-	memcpy(buf->data + buf->len, data, (size_t)len);
+	memcpy(buf->data + buf->len, data, len);
 	buf->len = need;
+}
+
+/* stb_image_write's output callback. */
+static void buffer_append(void *ctx, void *data, int len)
+{
+	buffer_put(ctx, data, (size_t)len);
 }
 
 /* Binary PNM: P5 for grey, P6 for colour; alpha is dropped (PNM has none). */

@@ -101,6 +101,9 @@ struct buffer {
 
 void buffer_release(struct buffer *buf);
 
+/* Appends len bytes; when memory runs out, sets buf->failed and drops them. */
+void buffer_put(struct buffer *buf, const void *data, size_t len);
+
 /* The libdeflate level of PNG output when --png-level does not say. */
 #define PNG_LEVEL_DEFAULT 1
 

@@ -15,28 +15,28 @@ static atomic_int hold;
  * shell sees death by SIGINT), unless someone holds it: sigaction and raise
  * are async-signal-safe.
  */
+void interrupt_handle(int sig, void (*handler)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
 static void on_signal(int sig)
 {
-	struct sigaction dfl;
-
 	if (atomic_fetch_add(&count, 1) == 0 || atomic_load(&hold))
 		return;
-	memset(&dfl, 0, sizeof(dfl));
-	dfl.sa_handler = SIG_DFL;
-	sigemptyset(&dfl.sa_mask);
-	sigaction(sig, &dfl, NULL);
+	interrupt_handle(sig, SIG_DFL);
 	raise(sig);
 }
 
 void interrupt_catch(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	interrupt_handle(SIGINT, on_signal);
+	interrupt_handle(SIGTERM, on_signal);
 }
 
 int interrupted(void)

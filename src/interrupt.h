@@ -17,6 +17,12 @@
 /* The exit status of an interrupted run, as a shell reports death by SIGINT. */
 #define EXIT_INTERRUPTED 130
 
+/*
+ * Sets what signal sig does (a handler, SIG_IGN or SIG_DFL), with no flags
+ * and no signal blocked: sigaction, which is async-signal-safe.
+ */
+void interrupt_handle(int sig, void (*handler)(int));
+
 /* Installs the handlers that set the flag. */
 void interrupt_catch(void);
 

@@ -29,28 +29,6 @@ static uint32_t be32(const unsigned char *p)
 	return (uint32_t)be16(p) << 16 | be16(p + 2);
 }
 
-/* Appends len bytes; on running out of memory, sets buf->failed and drops them. */
-static void put(struct buffer *buf, const void *data, size_t len)
-{
-	if (buf->failed || !len)
-		return;
-	if (len > buf->alloc - buf->len) {
-		size_t alloc = buf->alloc ? buf->alloc : 4096;
-		unsigned char *p;
-
-		while (alloc - buf->len < len)
-			alloc *= 2;
-		p = realloc(buf->data, alloc);
-		if (!p) {
-			buf->failed = 1;
-			return;
-		}
-		buf->data = p;
-		buf->alloc = alloc;
-	}
-	memcpy(buf->data + buf->len, data, len);
-	buf->len += len;
-}
 
 static void warn(struct meta *m, const char *fmt, const char *what)
 {
@@ -70,7 +48,7 @@ static void keep(struct meta *m, struct buffer *to, const unsigned char *p, size
 		warn(m, "%s over the size pixpool carries, dropped", what);
 		return;
 	}
-	put(to, p, n);
+	buffer_put(to, p, n);
 }
 
 /*
@@ -126,7 +104,7 @@ static void icc_join(struct meta *m, const struct icc_parts *ip)
 		return;
 	}
 	for (unsigned i = 1; i <= ip->count; i++)
-		put(&m->icc, ip->part[i], ip->len[i]);
+		buffer_put(&m->icc, ip->part[i], ip->len[i]);
 }
 
 static int starts(const unsigned char *p, size_t n, const char *id, size_t idlen)
@@ -147,7 +125,7 @@ static void jpeg_segment(struct meta *m, struct icc_parts *ip, unsigned marker,
 		if (m->xmp_ext.len + n + 4 > META_XMP_EXT_MAX)
 			warn(m, "%s over the size pixpool carries, dropped", "extended XMP");
 		else
-			put(&m->xmp_ext, seg, n + 4);
+			buffer_put(&m->xmp_ext, seg, n + 4);
 	} else if (marker == 0xe2 && starts(p, n, icc_id, sizeof(icc_id)))
 		icc_part(ip, p + sizeof(icc_id), n - sizeof(icc_id));
 }
@@ -207,7 +185,7 @@ static int inflate_bounded(const unsigned char *p, size_t n, size_t max, struct 
 			ret = Z_MEM_ERROR;
 			break;
 		}
-		put(out, chunk, sizeof(chunk) - z.avail_out);
+		buffer_put(out, chunk, sizeof(chunk) - z.avail_out);
 	} while (ret == Z_OK && z.avail_in + (sizeof(chunk) - z.avail_out) > 0);
 	inflateEnd(&z);
 	if (ret == Z_STREAM_END && !out->failed)
@@ -410,8 +388,8 @@ static void jpeg_header(struct buffer *out, unsigned marker, size_t body, const 
 
 	h[2] = (unsigned char)(len >> 8);
 	h[3] = (unsigned char)len;
-	put(out, h, 4);
-	put(out, id, idlen);
+	buffer_put(out, h, 4);
+	buffer_put(out, id, idlen);
 }
 
 /* The profile in numbered APP2 parts of at most ICC_PART bytes. */
@@ -428,8 +406,8 @@ static void jpeg_icc(struct meta *m, struct buffer *out)
 		unsigned char seq[2] = { (unsigned char)(i + 1), (unsigned char)parts };
 
 		jpeg_header(out, 0xe2, len + 2, icc_id, sizeof(icc_id));
-		put(out, seq, 2);
-		put(out, m->icc.data + at, len);
+		buffer_put(out, seq, 2);
+		buffer_put(out, m->icc.data + at, len);
 	}
 }
 
@@ -439,14 +417,14 @@ static void jpeg_segments(struct meta *m, struct buffer *out)
 		warn(m, "%s too large for a JPEG segment, dropped", "EXIF");
 	else if (m->exif.len) {
 		jpeg_header(out, 0xe1, m->exif.len, exif_id, 6);
-		put(out, m->exif.data, m->exif.len);
+		buffer_put(out, m->exif.data, m->exif.len);
 	}
 	if (m->xmp.len > JPEG_SEGMENT - sizeof(xmp_id))
 		warn(m, "%s too large for a JPEG segment, dropped", "XMP");
 	else if (m->xmp.len) {
 		jpeg_header(out, 0xe1, m->xmp.len, xmp_id, sizeof(xmp_id));
-		put(out, m->xmp.data, m->xmp.len);
-		put(out, m->xmp_ext.data, m->xmp_ext.len);
+		buffer_put(out, m->xmp.data, m->xmp.len);
+		buffer_put(out, m->xmp_ext.data, m->xmp_ext.len);
 	}
 	if (m->icc.len)
 		jpeg_icc(m, out);
@@ -483,10 +461,10 @@ static void png_chunk(struct buffer *out, const char *type, const void *a, size_
 		crc = (uint32_t)crc32(crc, b, (uInt)blen);
 	c[0] = (unsigned char)(crc >> 24), c[1] = (unsigned char)(crc >> 16);
 	c[2] = (unsigned char)(crc >> 8), c[3] = (unsigned char)crc;
-	put(out, h, 8);
-	put(out, a, alen);
-	put(out, b, blen);
-	put(out, c, 4);
+	buffer_put(out, h, 8);
+	buffer_put(out, a, alen);
+	buffer_put(out, b, blen);
+	buffer_put(out, c, 4);
 }
 
 /* iCCP holds the profile deflated, under a name of our choosing. */
@@ -532,12 +510,12 @@ int meta_insert(struct meta *m, enum format format, struct buffer *buf)
 	at = format == FORMAT_JPEG ? jpeg_insert_at(buf) : PNG_INSERT_AT;
 	if (buf->len < at)
 		return error("encoded %s too short for metadata", format_name(format));
-	put(&out, buf->data, at);
+	buffer_put(&out, buf->data, at);
 	if (format == FORMAT_JPEG)
 		jpeg_segments(m, &out);
 	else
 		png_chunks(m, &out);
-	put(&out, buf->data + at, buf->len - at);
+	buffer_put(&out, buf->data + at, buf->len - at);
 	if (out.failed) {
 		buffer_release(&out);
 		return error("out of memory while writing metadata");
@@ -555,7 +533,7 @@ static void describe_exif(const struct meta *m, char *buf, size_t size)
 	char make[64], model[64], date[32];
 	struct buffer copy = BUFFER_INIT;
 
-	put(&copy, m->exif.data, m->exif.len);
+	buffer_put(&copy, m->exif.data, m->exif.len);
 	if (copy.failed || exif_parse(&x, copy.data, copy.len) < 0) {
 		snprintf(buf, size, "EXIF malformed (%s)", copy.failed ? "out of memory"
 			 : error_message());

@@ -67,7 +67,6 @@ static int open_input(const char *path, struct stat *st)
 {
 	int fd, e;
 
-	test_hook_stop("opening", path);
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return error("cannot open: %s", strerror(errno));
@@ -113,11 +112,14 @@ static size_t min_size(uint64_t a, uint64_t b)
 	return (size_t)(a < b ? a : b);
 }
 
-/* Reads the start of the file until the header is whole, and checks it against the limits. */
-static int read_header(int fd, uint64_t size, uint64_t max_pixels, struct probe *p,
-		       struct buffer *buf)
+/*
+ * Reads the start of the file, up to cap bytes, until the header is whole,
+ * and checks it against the limits. PROBE_MORE: no whole header in cap bytes.
+ */
+static int read_header(int fd, uint64_t size, size_t cap, uint64_t max_pixels,
+		       struct probe *p, struct buffer *buf)
 {
-	size_t most = min_size(size, META_BYTES), want = min_size(most, HEAD_BYTES);
+	size_t most = min_size(size, cap), want = min_size(most, HEAD_BYTES);
 	int ret;
 
 	for (;;) {
@@ -130,19 +132,39 @@ static int read_header(int fd, uint64_t size, uint64_t max_pixels, struct probe 
 			break;
 		want = min_size(2 * (uint64_t)want, most);
 	}
-	if (buf->len == META_BYTES)
-		return error("cannot decode: no %s header in the first %u MiB",
-			     format_name(p->format), META_BYTES >> 20);
+	if (buf->len == cap)
+		return PROBE_MORE;
 	return error("cannot decode: truncated %s", format_name(p->format));
+}
+
+int work_read_header(const char *path, size_t cap, struct probe *p)
+{
+	struct buffer buf = BUFFER_INIT;
+	struct stat st;
+	int fd = open_input(path, &st);
+	int ret = fd < 0 ? -1 : read_header(fd, (uint64_t)st.st_size, cap, UINT64_MAX, p, &buf);
+
+	if (fd >= 0)
+		close(fd);
+	buffer_release(&buf);
+	return ret;
 }
 
 int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf)
 {
 	struct stat st;
 	struct probe p;
-	int fd = open_input(path, &st);
-	int ret = fd < 0 ? -1 : read_header(fd, (uint64_t)st.st_size, max_pixels, &p, buf);
+	int fd, ret;
 
+	/* Only an image's own read stops here, never the parent's look at its header. */
+	test_hook_stop("opening", path);
+	fd = open_input(path, &st);
+	ret = fd < 0 ? -1 : read_header(fd, (uint64_t)st.st_size, META_BYTES, max_pixels, &p,
+					     buf);
+
+	if (ret == PROBE_MORE)
+		ret = error("cannot decode: no %s header in the first %u MiB",
+			    format_name(p.format), META_BYTES >> 20);
 	if (ret == 0 && (uint64_t)st.st_size > file_limit(&p))
 		ret = error("%s of %ux%u in a file of %lld bytes, more than such an image needs",
 			    format_name(p.format), p.width, p.height, (long long)st.st_size);

@@ -62,6 +62,13 @@ const char *status_name(enum status status);
 int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf);
 
 /*
+ * Reads only the header of path, opened and checked as work_read_input
+ * does, looking at its first cap bytes at most. Returns 0, PROBE_MORE when
+ * no whole header lies in them, or -1 with an error.
+ */
+int work_read_header(const char *path, size_t cap, struct probe *p);
+
+/*
  * Processes one image and fills *res (res->worker is left to the caller).
  * res->error is escaped for a terminal (escape_terminal): it holds the
  * file's name, and reasons built from the file.

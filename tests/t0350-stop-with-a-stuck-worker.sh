@@ -10,6 +10,16 @@
 
 backend_wanted process || exit 0
 
+# gone_within PID TENTHS: whether process PID ends within TENTHS tenths of a second.
+gone_within() {
+	i=0
+	while kill -0 "$1" 2>/dev/null; do
+		[ $i -lt "$2" ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # stop_run PID SIGNAL...: sends each signal in turn, a moment apart; fails
 # unless the run ends within 20 s of the first.
 stop_run() {
@@ -19,12 +29,7 @@ stop_run() {
 		kill -"$sig" "$run"
 		sleep 0.3
 	done
-	i=0
-	while kill -0 "$run" 2>/dev/null; do
-		[ $i -lt 200 ] || { kill -KILL "$run"; fail "the run did not end after $*"; }
-		sleep 0.1
-		i=$((i + 1))
-	done
+	gone_within "$run" 200 || { kill -KILL "$run"; fail "the run did not end after $*"; }
 	wait "$run"
 }
 
@@ -56,12 +61,7 @@ run=$!
 stalled=$(wait_for_process pixpool-stall $run) || { kill -KILL $run; fail "no worker stalled"; }
 kill -KILL $run
 wait $run
-i=0
-while kill -0 "$stalled" 2>/dev/null; do
-	[ $i -lt 50 ] || { kill -KILL "$stalled"; fail "a worker outlived its killed parent"; }
-	sleep 0.1
-	i=$((i + 1))
-done
+gone_within "$stalled" 50 || { kill -KILL "$stalled"; fail "a worker outlived its killed parent"; }
 
 for backend in serial openmp; do
 	expect_exit 2 "$PIXPOOL" -b $backend --timeout 5 "$SAMPLES" -o refused 2>refused.err
