@@ -56,8 +56,12 @@ _pixpool_read_options()
 		# Options named in the prose, but not those in parentheses
 		# ("--timeout is not" taken); a short one shared with run
 		# brings its long name.
-		line=$(sed 's/([^)]*)//g' <<<"$line")
-		for opt in $(grep -oE -- '(^|[ ,])--?[a-zA-Z0-9][a-z0-9-]*' <<<"$line" | tr -d ' ,'); do
+		while [[ $line =~ ^(.*)\([^\)]*\)(.*)$ ]]; do
+			line=${BASH_REMATCH[1]}${BASH_REMATCH[2]}
+		done
+		for opt in ${line//,/ }; do
+			opt=${opt%[.:;]}
+			[[ $opt =~ ^--?[a-zA-Z0-9][a-z0-9-]*$ ]] || continue
 			_pixpool_opts+=("$opt")
 			[[ -n ${long[$opt]} ]] && _pixpool_opts+=("${long[$opt]}")
 		done
