@@ -95,9 +95,10 @@ _pixpool_read_filters()
 # that starts with WORD.
 _pixpool_key_words()
 {
-	local -a kv=(${_pixpool_keys[$1]})
+	local -a kv
 	local i
 
+	read -ra kv <<<"${_pixpool_keys[$1]}"
 	for ((i = 0; i < ${#kv[@]}; i += 2)); do
 		[[ ${kv[i]} == "$3"* ]] && COMPREPLY+=("$2${kv[i]}=")
 	done
@@ -107,9 +108,10 @@ _pixpool_key_words()
 # of an enumerated key that starts with WORD; nothing for a number.
 _pixpool_choice_words()
 {
-	local -a kv=(${_pixpool_keys[$1]})
+	local -a kv
 	local i choice
 
+	read -ra kv <<<"${_pixpool_keys[$1]}"
 	for ((i = 0; i < ${#kv[@]}; i += 2)); do
 		[[ ${kv[i]} == "$2" && ${kv[i + 1]} == *\|* ]] || continue
 		for choice in ${kv[i + 1]//|/ }; do
@@ -123,7 +125,7 @@ _pixpool_choice_words()
 # to the last filter named before it, so both filters and its keys are offered.
 _pixpool_chain()
 {
-	local bin=$1 cur=$2 prefix= item last= name rest part
+	local bin=$1 cur=$2 prefix="" item last="" name rest part
 	local -a _pixpool_filters
 	local -A _pixpool_keys
 
@@ -165,7 +167,7 @@ _pixpool_chain()
 # comma-separated list.
 _pixpool_list()
 {
-	local cur=$1 prefix= w
+	local cur=$1 prefix="" w
 
 	shift
 	[[ $cur == *,* ]] && prefix=${cur%,*},

@@ -65,14 +65,14 @@ sed -n 's/^usage: //; s/^ *pixpool \([a-z][a-z]*\).*/\1/p' run.help | grep -v '^
 while read -r verb; do
 	grep -qE "^       $verb( |\$)" manual.txt || fail "command $verb has no entry in the manual"
 done <verbs
-"$PIXPOOL" filters >filters || fail "pixpool filters failed"
-grep -v '^ ' filters | cut -d' ' -f1 >filter.names
+"$PIXPOOL" filters >filters.txt || fail "pixpool filters failed"
+grep -v "^ " filters.txt | cut -d' ' -f1 >filter.names
 [ "$(wc -l <filter.names)" -ge 20 ] || fail "pixpool filters listed $(wc -l <filter.names) filters"
 while read -r name; do
 	grep -qE "^       $name( |\$)" manual.txt || fail "filter $name is not in the manual"
 done <filter.names
 # Each parameter as "key range (default value)", as pixpool filters prints it.
-sed -n 's/^    \([a-z_]*\) *\([^ ]*\) \((default [^)]*)\).*/\1 \2 \3/p' filters >params
+sed -n 's/^    \([a-z_]*\) *\([^ ]*\) \((default [^)]*)\).*/\1 \2 \3/p' filters.txt >params
 [ "$(wc -l <params)" -ge 20 ] || fail "found only $(wc -l <params) filter parameters"
 while read -r param; do
 	grep -qF -- "$param" manual.txt || fail "filter parameter '$param' is not in the manual"
