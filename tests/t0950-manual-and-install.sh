@@ -43,6 +43,8 @@ man --warnings -l "$page" >manual.txt 2>man.err || fail "man cannot render the p
 groff -man -ww -z "$page" 2>groff.err
 [ -s groff.err ] && { cat groff.err; fail "groff warns about the page"; }
 grep -q '^NAME' manual.txt && grep -q 'EXIT STATUS' manual.txt || fail "the page lacks its sections"
+# whatis and apropos find it by its NAME line.
+lexgrog "$page" | grep -q ': "pixpool - ' || fail "lexgrog cannot read the page's NAME line"
 version=$(sed -n 's/^#define PIXPOOL_VERSION "\(.*\)"/\1/p' "$TOP/src/version.h")
 grep -q "^\.TH PIXPOOL 1 .*\"pixpool $version\"" "$page" ||
 	fail "the manual's .TH does not say pixpool $version (src/version.h)"
