@@ -14,7 +14,7 @@
  *	batch.warning = report_warning;
  *	batch.data = &rep;
  *	engine_run(&batch);
- *	report_summary(&rep, &walk, wall_ns);
+ *	report_summary(&rep, &walk, wall_ns);	(ends the progress line)
  *	report_manifest(&batch, path);
  */
 
@@ -27,9 +27,7 @@
 struct report {
 	const struct batch *b;
 	uint64_t start;		/* clock_ns() at report_start */
-	uint64_t last_draw;	/* of the progress line */
-	size_t done;		/* results told so far */
-	int drawn;		/* the progress line is on the screen */
+	double fill;		/* progress weight of an image whose header said nothing */
 };
 
 void report_start(struct report *rep, const struct batch *b);
@@ -37,7 +35,7 @@ void report_start(struct report *rep, const struct batch *b);
 /* A batch_finished_fn: data is the struct report. */
 void report_result(const struct result *res, void *data);
 
-/* A batch_warning_fn: prints "pixpool: MESSAGE". */
+/* A batch_warning_fn: prints "pixpool: MESSAGE" (data may be NULL). */
 void report_warning(const char *message, void *data);
 
 void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns);
