@@ -281,8 +281,7 @@ static void *draw_loop(void *unused)
 
 	(void)unused;
 	pthread_mutex_lock(&line.lock);
-	while (!line.stopping) {
-		draw();
+	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &due);
 		due.tv_nsec += TICK_NS;
 		if (due.tv_nsec >= 1000000000L) {
@@ -292,12 +291,19 @@ static void *draw_loop(void *unused)
 		while (!line.stopping &&
 		       pthread_cond_timedwait(&line.wake, &line.lock, &due) != ETIMEDOUT)
 			;
+		if (line.stopping)
+			break;
+		draw();
 	}
 	pthread_mutex_unlock(&line.lock);
 	return NULL;
 }
 
-/* The thread is born with every signal blocked: Ctrl-C must wake the threads that poll for it. */
+/*
+ * The first line is drawn at once, before any image starts; the thread
+ * redraws it from then on. It is born with every signal blocked: Ctrl-C
+ * must wake the threads that poll for it.
+ */
 static void start_thread(void)
 {
 	pthread_condattr_t attr;
@@ -308,6 +314,9 @@ static void start_thread(void)
 	pthread_cond_init(&line.wake, &attr);
 	pthread_condattr_destroy(&attr);
 	line.stopping = 0;
+	pthread_mutex_lock(&line.lock);
+	draw();
+	pthread_mutex_unlock(&line.lock);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	if (pthread_create(&line.thread, NULL, draw_loop, NULL) == 0)
@@ -337,6 +346,8 @@ void progress_label(const char *label)
 	pthread_mutex_lock(&line.lock);
 	strncpy(line.label, label, sizeof(line.label) - 1);
 	line.label[sizeof(line.label) - 1] = '\0';
+	if (atomic_load(&line.running))
+		draw();
 	pthread_mutex_unlock(&line.lock);
 }
 

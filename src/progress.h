@@ -58,7 +58,7 @@ double progress_weight(const struct task *t, double fill);
  */
 void progress_start(int draw, size_t total, double total_weight);
 
-/* Text before the counts, such as which run of a bench this is; cut to 63 bytes. */
+/* Text before the counts, such as which run of a bench this is, shown at once; cut to 63 bytes. */
 void progress_label(const char *label);
 
 /* images more finished, failed of them not written, weight of them done, megapixels decoded. */
