@@ -163,8 +163,10 @@ static double eta(double elapsed, double done, size_t images)
 {
 	if (images >= line.total)
 		return 0;
-	if (done <= 0 || line.total_weight <= done)
+	if (done <= 0)
 		return -1;
+	if (line.total_weight <= done)
+		return 0;
 	return elapsed * (line.total_weight - done) / done;
 }
 
