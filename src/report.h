@@ -4,9 +4,10 @@
 /*
  * What the user sees of a run, and the only place that prints it: a line per
  * failed image as soon as it fails (and per image with -v), a progress line
- * on a terminal, the summary with one line per worker at the end, and the
- * optional manifest file. Engines never print: report_result and
- * report_warning are the callbacks a batch (batch.h) hands them.
+ * on a terminal (drawn by progress.h from report_start on), the summary
+ * with one line per worker at the end, and the optional manifest file.
+ * Engines never print: report_result and report_warning are the callbacks a
+ * batch (batch.h) hands them.
  *
  *	struct report rep;
  *	report_start(&rep, &batch);
