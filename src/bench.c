@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "error.h"
 #include "interrupt.h"
+#include "progress.h"
 #include "report.h"
 
 static double cpu_seconds(void)
@@ -59,14 +60,9 @@ struct runner {
 	const struct walk *w;
 	struct result *results;	/* one per task, filled again by each run */
 	unsigned char *told;	/* one per task: its error has been printed */
+	double fill;		/* progress weight of an image whose header said nothing */
+	size_t run, nruns;	/* for the progress line: this run, of all, the warm-up counted */
 };
-
-/* The progress line (progress_line) is not ended by a newline: a message goes over it. */
-static void clear_progress(void)
-{
-	if (isatty(STDERR_FILENO))
-		fputs("\r\033[K", stderr);
-}
 
 /*
  * A batch_finished_fn. An image that fails, fails in every run: its error
@@ -76,20 +72,39 @@ static void clear_progress(void)
 static void image_finished(const struct result *res, void *data)
 {
 	struct runner *rn = data;
+	int ok = res->status == STATUS_OK;
 
-	if (res->status == STATUS_OK || rn->told[res->task])
+	progress_done(1, !ok, progress_weight(&rn->w->tasks[res->task], rn->fill),
+		      ok ? (double)res->in_width * res->in_height / 1e6 : 0);
+	if (ok || rn->told[res->task])
 		return;
 	rn->told[res->task] = 1;
-	clear_progress();
+	progress_hold();
 	fprintf(stderr, "pixpool: %s\n", res->error);
+	progress_release();
 }
 
 /* A batch_warning_fn: a worker that could not be started again, say. */
 static void print_warning(const char *message, void *data)
 {
 	(void)data;
-	clear_progress();
 	report_warning(message, NULL);
+}
+
+/* "run 3/12: process -j 4" on the progress line; the warm-up is counted apart. */
+static void label_run(struct runner *rn, const struct bench_run *run)
+{
+	char label[64];
+
+	if (run->repeat < 0) {
+		snprintf(label, sizeof(label), "warm-up: %s -j %d", run->backend->name,
+			 run->workers);
+	} else {
+		rn->run++;
+		snprintf(label, sizeof(label), "run %zu/%zu: %s -j %d", rn->run, rn->nruns,
+			 run->backend->name, run->workers);
+	}
+	progress_label(label);
 }
 
 /*
@@ -108,6 +123,7 @@ static int measure(struct runner *rn, struct bench_run *run)
 
 	job.engine = run->backend;
 	job.workers = run->workers;
+	label_run(rn, run);
 	/*
 	 * Every run starts as a separate pixpool command would: with the
 	 * buffers the last run kept in this process's heap handed back. Else
@@ -162,17 +178,6 @@ static void warmup_config(const struct bench *bn, struct bench_run *run)
 	run->repeat = -1;
 }
 
-static void progress_line(const struct bench_run *run, size_t done, size_t total)
-{
-	if (!isatty(STDERR_FILENO))
-		return;
-	fprintf(stderr, "\r\033[K%zu/%zu runs  %s, %d worker%s: %.3f s", done, total,
-		run->backend->name, run->workers, run->workers == 1 ? "" : "s",
-		run->wall);
-	if (done == total)
-		fputs("\r\033[K", stderr);
-}
-
 /*
  * Repeats are the outer loop: each repeat runs every configuration once, so
  * a slow drift of the machine (heat, other load) spreads over all of them
@@ -197,7 +202,6 @@ static int run_all(struct runner *rn)
 			if (interrupted())
 				return 0;
 			bn->nruns++;
-			progress_line(run, bn->nruns, (size_t)bn->repeat * (size_t)bn->nrows);
 		}
 	}
 	return 0;
@@ -281,6 +285,22 @@ static int warm_up(struct runner *rn)
 	return 0;
 }
 
+/*
+ * One progress line over every run, the warm-up included: the time left is
+ * the time so far scaled by the work still to do, so it counts the slower
+ * small pools still ahead no better than the runs behind.
+ */
+static void start_progress(struct runner *rn)
+{
+	struct bench *bn = rn->bn;
+	size_t runs = (size_t)bn->warmup + (size_t)bn->repeat * (size_t)bn->nrows;
+	double total = progress_total(rn->w->tasks, rn->w->ntasks, &rn->fill);
+	int wanted = bn->progress < 0 ? isatty(STDERR_FILENO) : bn->progress;
+
+	rn->nruns = runs - (size_t)bn->warmup;
+	progress_start(wanted, runs * rn->w->ntasks, (double)runs * total);
+}
+
 /* Everything between the walk and the report; 0, or -1 with an error. */
 static int bench_run(struct bench *bn, struct walk *w)
 {
@@ -297,8 +317,9 @@ static int bench_run(struct bench *bn, struct walk *w)
 	bn->runs = calloc((size_t)bn->nrows * (size_t)bn->repeat, sizeof(*bn->runs));
 	if (!rn.results || !rn.told || !bn->runs)
 		error("out of memory");
-	else if (warm_up(&rn) == 0 && run_all(&rn) == 0)
+	else if (start_progress(&rn), warm_up(&rn) == 0 && run_all(&rn) == 0)
 		ret = 0;
+	progress_stop();
 	free(rn.results);
 	free(rn.told);
 	return ret;
@@ -326,6 +347,22 @@ static int finish(struct bench *bn, int ret)
 	return 0;
 }
 
+/*
+ * Pools larger than the CPUs this process may use measure contention, not
+ * scaling: said before the runs, and again beside their figures.
+ */
+static void warn_oversubscribed(const struct bench *bn)
+{
+	int largest = bn->sizes[bn->nsizes - 1], cpus = bn->machine.allowed_cpus, parallel = 0;
+
+	for (int i = 0; i < bn->nbackends; i++)
+		parallel |= bn->backends[i] != engine_baseline();
+	if (cpus > 0 && largest > cpus && parallel)
+		fprintf(stderr, "pixpool: warning: -j %d is more workers than the %d CPU%s this "
+			"process may use: larger pools oversubscribe them, and their figures "
+			"measure contention, not scaling\n", largest, cpus, cpus == 1 ? "" : "s");
+}
+
 int bench_main(int argc, char **argv)
 {
 	static struct bench bn;
@@ -337,6 +374,7 @@ int bench_main(int argc, char **argv)
 	bn.cached_after = NAN;
 	bench_parse(&bn, argc, argv);
 	bench_read_machine(&bn.machine);
+	warn_oversubscribed(&bn);
 	if (!bn.keep_outputs) {
 		if (make_scratch(scratch, sizeof(scratch)) < 0) {
 			fprintf(stderr, "pixpool: %s\n", error_message());

@@ -72,7 +72,13 @@ struct bench_row {
 	double speedup;		/* baseline median wall / median wall */
 	double efficiency;	/* speedup / workers */
 	double karp_flatt;	/* NAN at 1 worker */
+	double spread;		/* max / min wall time over its runs */
+	int noisy;		/* spread over BENCH_NOISY: the median may mislead */
+	int oversubscribed;	/* more workers than the CPUs this process may use */
 };
+
+/* A spread of wall times (max / min) past which a row is flagged as noisy. */
+#define BENCH_NOISY 1.2
 
 /* The 1-worker serial time, stage by stage, from its median run. */
 struct bench_breakdown {
@@ -89,6 +95,7 @@ struct bench {
 	int nbackends;
 	int repeat;
 	int warmup;		/* run the job once before measuring */
+	int progress;		/* the progress line: 1, 0, -1 when stderr is a terminal */
 	const char *json, *svg, *csv;
 	int keep_outputs;	/* -o given */
 	char chain[256];	/* the filter chain, as text */
@@ -115,6 +122,17 @@ struct bench {
 
 /* The `bench` subcommand: argv[0] is "bench". Returns the exit status. */
 int bench_main(int argc, char **argv);
+
+/* Room for the warnings of bench_warnings, and for each one. */
+#define BENCH_WARNINGS 2
+#define BENCH_WARNING_BYTES 256
+
+/*
+ * What makes the figures doubtful, one sentence each, for the table and the
+ * chart alike: rows whose runs spread over BENCH_NOISY, and pools larger
+ * than the CPUs allowed. Returns how many lines it filled.
+ */
+int bench_warnings(const struct bench *bench, char lines[BENCH_WARNINGS][BENCH_WARNING_BYTES]);
 
 /* The machine header, the table, the Amdahl fit and the time breakdown. */
 void bench_print(const struct bench *bench, FILE *out);

@@ -56,6 +56,20 @@ static void summarise_row(const struct bench *bn, struct bench_row *row)
 	row->cpu_util = s.median;
 }
 
+/*
+ * What makes a row's figures doubtful: runs that disagree (a busy machine,
+ * a CPU changing its clock), or a pool larger than the CPUs it may use,
+ * where workers wait for each other's time slices.
+ */
+static void flag_row(const struct bench *bn, struct bench_row *row)
+{
+	int cpus = bn->machine.allowed_cpus;
+
+	row->spread = row->wall.min > 0 ? row->wall.max / row->wall.min : 1;
+	row->noisy = row->spread > BENCH_NOISY;
+	row->oversubscribed = cpus > 0 && row->workers > cpus;
+}
+
 static void derive_row(const struct bench *bn, struct bench_row *row, double t1)
 {
 	const struct bench_run *mid;
@@ -70,6 +84,7 @@ static void derive_row(const struct bench *bn, struct bench_row *row, double t1)
 	row->speedup = stats_speedup(t1, row->wall.median);
 	row->efficiency = stats_efficiency(row->speedup, row->workers);
 	row->karp_flatt = stats_karp_flatt(row->speedup, row->workers);
+	flag_row(bn, row);
 }
 
 static void fit_amdahl(struct bench *bn)

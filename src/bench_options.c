@@ -29,6 +29,9 @@ static const char bench_usage_text[] =
 "      --repeat N           runs of each configuration (default: 3)\n"
 "      --warmup             run the job once first, to fill the page cache (default)\n"
 "      --no-warmup          measure from whatever is cached\n"
+"      --progress           show a progress line over all the runs (default:\n"
+"                           when stderr is a terminal)\n"
+"      --no-progress        never show it\n"
 "      --json FILE          every run and every derived figure\n"
 "      --csv FILE           one line per backend and pool size\n"
 "      --svg FILE           chart of speedup against workers\n"
@@ -45,7 +48,10 @@ static const char *const shared_options[] = {
 	"mem-limit", "follow-symlinks", "no-autoorient", NULL,
 };
 
-enum { OPT_REPEAT = 1000, OPT_JSON, OPT_SVG, OPT_CSV, OPT_WARMUP, OPT_NO_WARMUP };
+enum {
+	OPT_REPEAT = 1000, OPT_JSON, OPT_SVG, OPT_CSV, OPT_WARMUP, OPT_NO_WARMUP, OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+};
 
 static const struct option bench_options[] = {
 	{ "jobs", required_argument, NULL, 'j' },
@@ -56,6 +62,8 @@ static const struct option bench_options[] = {
 	{ "csv", required_argument, NULL, OPT_CSV },
 	{ "warmup", no_argument, NULL, OPT_WARMUP },
 	{ "no-warmup", no_argument, NULL, OPT_NO_WARMUP },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 };
 
@@ -177,6 +185,8 @@ static void bench_option(struct bench *bn, int c, const char *arg)
 	case OPT_CSV: bn->csv = arg; break;
 	case OPT_WARMUP: bn->warmup = 1; break;
 	case OPT_NO_WARMUP: bn->warmup = 0; break;
+	case OPT_PROGRESS: bn->progress = 1; break;
+	case OPT_NO_PROGRESS: bn->progress = 0; break;
 	case 'h': fputs(bench_usage_text, stdout); exit(0);
 	case '?': fputs("try 'pixpool bench --help'\n", stderr); exit(2);
 	default: options_set(&bn->job, c, arg); break;
@@ -212,6 +222,7 @@ static void set_defaults(struct bench *bn)
 	bn->nbackends = 1;
 	bn->repeat = 3;
 	bn->warmup = 1;
+	bn->progress = -1;
 }
 
 void bench_parse(struct bench *bn, int argc, char **argv)

@@ -40,6 +40,73 @@ static void print_job(const struct bench *bn, FILE *out)
 		fputs(" measuring (no warm-up)\n", out);
 }
 
+/* Appends "name N" for each row that flag picks, "" when none does. */
+static int list_rows(const struct bench *bn, int (*flag)(const struct bench_row *),
+		     int with_spread, char *buf, size_t size)
+{
+	size_t n = strlen(buf);
+	int found = 0;
+
+	for (int i = 0; i < bn->nrows && n < size; i++) {
+		const struct bench_row *r = &bn->rows[i];
+
+		if (!r->runs || !flag(r))
+			continue;
+		n += (size_t)snprintf(buf + n, size - n, "%s%s %d", found ? ", " : "",
+				      r->backend->name, r->workers);
+		if (with_spread && n < size)
+			n += (size_t)snprintf(buf + n, size - n, " (%.2fx)", r->spread);
+		found++;
+	}
+	return found;
+}
+
+static int is_noisy(const struct bench_row *r)
+{
+	return r->noisy;
+}
+
+static int is_oversubscribed(const struct bench_row *r)
+{
+	return r->oversubscribed;
+}
+
+int bench_warnings(const struct bench *bn, char lines[BENCH_WARNINGS][BENCH_WARNING_BYTES])
+{
+	int n = 0;
+	char *l;
+
+	l = lines[n];
+	snprintf(l, BENCH_WARNING_BYTES, "runs spread over %.1fx (max/min wall) in ", BENCH_NOISY);
+	if (list_rows(bn, is_noisy, 1, l, BENCH_WARNING_BYTES) > 0) {
+		strncat(l, ": their medians may mislead; rerun on a quieter machine",
+			BENCH_WARNING_BYTES - strlen(l) - 1);
+		n++;
+	}
+	l = lines[n];
+	l[0] = '\0';
+	if (list_rows(bn, is_oversubscribed, 0, l, BENCH_WARNING_BYTES) > 0) {
+		size_t len = strlen(l);
+
+		snprintf(l + len, BENCH_WARNING_BYTES - len, ": more workers than the %d CPU%s "
+			 "allowed, so they measure contention, not scaling",
+			 bn->machine.allowed_cpus, bn->machine.allowed_cpus == 1 ? "" : "s");
+		n++;
+	}
+	return n;
+}
+
+/* After a doubtful row: "! spread 1.35x", "! oversubscribed", or both. */
+static void print_flags(const struct bench_row *r, FILE *out)
+{
+	if (r->noisy || r->oversubscribed)
+		fputs("  !", out);
+	if (r->noisy)
+		fprintf(out, " spread %.2fx", r->spread);
+	if (r->oversubscribed)
+		fprintf(out, "%s oversubscribed", r->noisy ? "," : "");
+}
+
 static void print_row(const struct bench_row *r, FILE *out)
 {
 	fprintf(out, "%-8s %7d %8.3f %8.3f %8.3f %9.2f %8.1f %9.1f %5.0f%% %5.0f%% %7.2fx %5.0f%%",
@@ -47,9 +114,11 @@ static void print_row(const struct bench_row *r, FILE *out)
 		r->images_per_s, r->mp_per_s, r->mp_per_s_per_worker, 100 * r->busy_util,
 		100 * r->cpu_util, r->speedup, 100 * r->efficiency);
 	if (isnan(r->karp_flatt))
-		fprintf(out, " %10s\n", "-");
+		fprintf(out, " %10s", "-");
 	else
-		fprintf(out, " %10.4f\n", r->karp_flatt);
+		fprintf(out, " %10.4f", r->karp_flatt);
+	print_flags(r, out);
+	fputc('\n', out);
 }
 
 static void print_amdahl(const struct bench *bn, FILE *out)
@@ -87,6 +156,9 @@ static void print_breakdown(const struct bench *bn, FILE *out)
 
 void bench_print(const struct bench *bn, FILE *out)
 {
+	char warnings[BENCH_WARNINGS][BENCH_WARNING_BYTES];
+	int nwarnings = bench_warnings(bn, warnings);
+
 	print_machine(bn, out);
 	print_job(bn, out);
 	fputc('\n', out);
@@ -97,6 +169,8 @@ void bench_print(const struct bench *bn, FILE *out)
 		if (bn->rows[i].runs)
 			print_row(&bn->rows[i], out);
 	fputc('\n', out);
+	for (int i = 0; i < nwarnings; i++)
+		fprintf(out, "warning: %s\n", warnings[i]);
 	print_amdahl(bn, out);
 	print_breakdown(bn, out);
 }
@@ -218,7 +292,11 @@ static void json_row(FILE *f, const struct bench_row *r)
 	json_number(f, "cpu_utilisation", r->cpu_util, ", ");
 	json_number(f, "speedup", r->speedup, ", ");
 	json_number(f, "efficiency", r->efficiency, ", ");
-	json_number(f, "karp_flatt", r->karp_flatt, "}");
+	json_number(f, "karp_flatt", r->karp_flatt, ", ");
+	json_number(f, "spread", r->spread, ", ");
+	fprintf(f, "\"warnings\": [%s%s%s]}", r->noisy ? "\"noisy\"" : "",
+		r->noisy && r->oversubscribed ? ", " : "",
+		r->oversubscribed ? "\"oversubscribed\"" : "");
 }
 
 static void json_rows(FILE *f, const struct bench *bn)
@@ -309,7 +387,7 @@ int bench_write_csv(const struct bench *bn, const char *path)
 		return error("%s: cannot create: %s", path, strerror(errno));
 	fputs("backend,workers,runs,wall_s_median,wall_s_min,wall_s_max,images_per_s,"
 	      "megapixels_per_s,megapixels_per_s_per_worker,busy_utilisation,cpu_utilisation,"
-	      "speedup,efficiency,karp_flatt\n", f);
+	      "speedup,efficiency,karp_flatt,spread,warnings\n", f);
 	for (int i = 0; i < bn->nrows; i++) {
 		const struct bench_row *r = &bn->rows[i];
 
@@ -327,7 +405,11 @@ int bench_write_csv(const struct bench *bn, const char *path)
 		csv_number(f, r->cpu_util, ",");
 		csv_number(f, r->speedup, ",");
 		csv_number(f, r->efficiency, ",");
-		csv_number(f, r->karp_flatt, "\n");
+		csv_number(f, r->karp_flatt, ",");
+		csv_number(f, r->spread, ",");
+		fprintf(f, "%s%s%s\n", r->noisy ? "noisy" : "",
+			r->noisy && r->oversubscribed ? ";" : "",
+			r->oversubscribed ? "oversubscribed" : "");
 	}
 	return close_file(f, path);
 }

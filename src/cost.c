@@ -12,10 +12,16 @@
  */
 #define MOST_BYTES (1u << 20)
 #define PIXELS_PER_BYTE 4
+#define BYTES_PER_PIXEL (3 * 4)
 
 uint64_t cost_of_pixels(uint64_t pixels, uint64_t file_bytes)
 {
-	return 3 * 4 * pixels + file_bytes;
+	return BYTES_PER_PIXEL * pixels + file_bytes;
+}
+
+uint64_t cost_pixels(uint64_t cost, uint64_t file_bytes)
+{
+	return cost > file_bytes ? (cost - file_bytes) / BYTES_PER_PIXEL : 0;
 }
 
 /*

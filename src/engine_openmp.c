@@ -29,6 +29,7 @@
 #include "error.h"
 #include "heap.h"
 #include "interrupt.h"
+#include "test_hook.h"
 
 /*
  * A thread waits for memory before its image (admit.h); after Ctrl-C it
@@ -46,6 +47,7 @@ static void run_one(struct run *r, struct admit *a, long i)
 		admit_release(a, me);
 		return;
 	}
+	test_hook_stall(b->tasks[t].rel);
 	work_run(b->job, &b->tasks[t], &b->results[t]);
 	admit_release(a, me);
 	b->results[t].worker = (int16_t)omp_get_thread_num();

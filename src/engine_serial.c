@@ -2,6 +2,7 @@
 #include "engine_internal.h"
 #include "heap.h"
 #include "interrupt.h"
+#include "test_hook.h"
 
 int engine_serial(struct run *r)
 {
@@ -13,6 +14,7 @@ int engine_serial(struct run *r)
 	for (size_t i = 0; i < b->ntasks && !interrupted(); i++) {
 		struct result *res = &b->results[r->order[i]];
 
+		test_hook_stall(b->tasks[r->order[i]].rel);
 		work_run(b->job, &b->tasks[r->order[i]], res);
 		res->worker = 0;
 		heap_after_image(&heap, res);

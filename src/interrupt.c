@@ -5,6 +5,8 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "progress.h"
+
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "a signal handler may only touch lock-free atomics");
 
 static atomic_int count;
@@ -12,8 +14,8 @@ static atomic_int hold;
 
 /*
  * The second signal kills pixpool the way the signal itself would (so the
- * shell sees death by SIGINT), unless someone holds it: sigaction and raise
- * are async-signal-safe.
+ * shell sees death by SIGINT), unless someone holds it: sigaction, raise and
+ * progress_abandon's write are async-signal-safe.
  */
 void interrupt_handle(int sig, void (*handler)(int))
 {
@@ -29,6 +31,8 @@ static void on_signal(int sig)
 {
 	if (atomic_fetch_add(&count, 1) == 0 || atomic_load(&hold))
 		return;
+	/* The shell's prompt comes next: not after a half-drawn progress line. */
+	progress_abandon();
 	interrupt_handle(sig, SIG_DFL);
 	raise(sig);
 }

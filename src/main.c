@@ -79,7 +79,7 @@ static int cmd_run(int argc, char **argv)
 	report_start(&rep, &b);
 	start = clock_ns();
 	if (engine_run(&b) < 0) {
-		fprintf(stderr, "pixpool: %s\n", error_message());
+		report_warning(error_message(), &rep);
 		walk_failed = 1;
 	}
 	report_summary(&rep, &w, clock_ns() - start);

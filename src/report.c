@@ -12,45 +12,39 @@
 #include "error.h"
 #include "escape.h"
 #include "meta.h"
+#include "progress.h"
 
 /* Room for a path shown on the terminal, escaped (escape.h); longer ones are cut. */
 #define SHOWN_MAX 4096
 
+/* The progress line (progress.h) starts with the clock: it moves before any image is done. */
 void report_start(struct report *rep, const struct batch *b)
 {
+	double total;
+
 	memset(rep, 0, sizeof(*rep));
 	rep->b = b;
 	rep->start = clock_ns();
+	total = progress_total(b->tasks, b->ntasks, &rep->fill);
+	progress_start(progress_wanted(b->job), b->ntasks, total);
 }
 
-static int progress_on(const struct job *job)
+static void count_result(struct report *rep, const struct result *res)
 {
-	if (job->quiet || job->progress == 0)
-		return 0;
-	return job->progress == 1 || isatty(STDERR_FILENO);
+	double mp = 0;
+
+	if (res->status == STATUS_OK)
+		mp = (double)res->in_width * res->in_height / 1e6;
+	progress_done(1, res->status != STATUS_OK, progress_weight(&rep->b->tasks[res->task],
+		      rep->fill), mp);
 }
 
-static void progress_clear(struct report *rep)
+/* Whether a result has a line of its own on stderr. */
+static int says_something(const struct result *res, const struct job *job)
 {
-	if (rep->drawn && progress_on(rep->b->job))
-		fputs("\r\033[K", stderr);
-	rep->drawn = 0;
-}
-
-/* At most ten redraws a second, so the line costs nothing next to the images. */
-static void progress_draw(struct report *rep)
-{
-	const struct batch *b = rep->b;
-	uint64_t now = clock_ns();
-	double s = (now - rep->start) / 1e9;
-
-	if (rep->done < b->ntasks && now - rep->last_draw < 100000000)
-		return;
-	rep->last_draw = now;
-	rep->drawn = 1;
-	fprintf(stderr, "\r\033[K%zu/%zu images  %3.0f%%  %.1f images/s  %.1f s",
-		rep->done, b->ntasks, 100.0 * rep->done / (b->ntasks ? b->ntasks : 1),
-		s > 0 ? rep->done / s : 0.0, s);
+	if (res->status != STATUS_OK)
+		return 1;
+	return (res->error[0] && !job->quiet) || job->verbose;
 }
 
 void report_result(const struct result *res, void *data)
@@ -60,32 +54,29 @@ void report_result(const struct result *res, void *data)
 	const struct task *t = &rep->b->tasks[res->task];
 	char rel[SHOWN_MAX];
 
-	rep->done++;
-	if (res->status != STATUS_OK) {
-		progress_clear(rep);
+	count_result(rep, res);
+	if (!says_something(res, job))
+		return;
+	progress_hold();
+	if (res->status != STATUS_OK)
 		fprintf(stderr, "pixpool: %s\n", res->error);
-	} else if (res->error[0] && !job->quiet) {
-		progress_clear(rep);
+	else if (res->error[0] && !job->quiet)
 		fprintf(stderr, "pixpool: warning: %s\n", res->error);
-	}
 	if (res->status == STATUS_OK && job->verbose) {
-		progress_clear(rep);
 		escape_terminal(t->rel, rel, sizeof(rel));
 		fprintf(stderr, "ok  %s  %ux%u -> %ux%u  %.1f ms  worker %d\n", rel,
 			res->in_width, res->in_height, res->out_width, res->out_height,
 			res->total_ns / 1e6, res->worker);
 	}
-	if (progress_on(job))
-		progress_draw(rep);
+	progress_release();
 }
 
 void report_warning(const char *message, void *data)
 {
-	struct report *rep = data;
-
-	if (rep)
-		progress_clear(rep);
+	(void)data;
+	progress_hold();
 	fprintf(stderr, "pixpool: %s\n", message);
+	progress_release();
 }
 
 static int max_worker(const struct batch *b)
@@ -179,7 +170,7 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 	struct totals t;
 	double wall = wall_ns / 1e9;
 
-	progress_clear(rep);
+	progress_stop();
 	if (job->quiet)
 		return;
 	batch_totals(b, &t);

@@ -4,9 +4,10 @@
 /*
  * What the user sees of a run, and the only place that prints it: a line per
  * failed image as soon as it fails (and per image with -v), a progress line
- * on a terminal, the summary with one line per worker at the end, and the
- * optional manifest file. Engines never print: report_result and
- * report_warning are the callbacks a batch (batch.h) hands them.
+ * on a terminal (drawn by progress.h from report_start on), the summary
+ * with one line per worker at the end, and the optional manifest file.
+ * Engines never print: report_result and report_warning are the callbacks a
+ * batch (batch.h) hands them.
  *
  *	struct report rep;
  *	report_start(&rep, &batch);
@@ -14,7 +15,7 @@
  *	batch.warning = report_warning;
  *	batch.data = &rep;
  *	engine_run(&batch);
- *	report_summary(&rep, &walk, wall_ns);
+ *	report_summary(&rep, &walk, wall_ns);	(ends the progress line)
  *	report_manifest(&batch, path);
  */
 
@@ -27,9 +28,7 @@
 struct report {
 	const struct batch *b;
 	uint64_t start;		/* clock_ns() at report_start */
-	uint64_t last_draw;	/* of the progress line */
-	size_t done;		/* results told so far */
-	int drawn;		/* the progress line is on the screen */
+	double fill;		/* progress weight of an image whose header said nothing */
 };
 
 void report_start(struct report *rep, const struct batch *b);
@@ -37,7 +36,7 @@ void report_start(struct report *rep, const struct batch *b);
 /* A batch_finished_fn: data is the struct report. */
 void report_result(const struct result *res, void *data);
 
-/* A batch_warning_fn: prints "pixpool: MESSAGE". */
+/* A batch_warning_fn: prints "pixpool: MESSAGE" (data may be NULL). */
 void report_warning(const char *message, void *data);
 
 void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns);

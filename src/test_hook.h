@@ -18,7 +18,8 @@
  *	PIXPOOL_TEST_STALL=TEXT      a worker given an image whose path contains
  *	                             TEXT renames itself "pixpool-stall" (so a
  *	                             test can find it with pgrep) and sleeps
- *	                             until it is killed.
+ *	                             until it is killed; under the serial and
+ *	                             openmp engines, the thread that would run it.
  */
 
 /* Whether PIXPOOL_TEST_DIE names this point and path. */
