@@ -15,6 +15,7 @@ void preflight_init(struct preflight *pf)
 {
 	pf->made = NULL;
 	pf->made_from = 0;
+	pf->pending = NULL;
 }
 
 void preflight_release(struct preflight *pf)
@@ -126,12 +127,26 @@ void preflight_folder(struct preflight *pf, const char *option, const char *dir,
 {
 	size_t missing;
 
+	if (!*dir)
+		usage_error("%s '': an empty name is no folder", option);
 	missing = check_parts(pf, option, dir);
-	if (!write)
+	if (!write) {
+		pf->pending = missing ? dir : NULL;
 		return;
+	}
 	if (missing)
 		make_folder(pf, option, dir, missing);
 	probe_writable(pf, option, dir);
+}
+
+/* Whether path is dir or lies inside it, by name. */
+static int within(const char *path, const char *dir)
+{
+	size_t len = dir ? strlen(dir) : 0;
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	return dir && !strncmp(path, dir, len) && (path[len] == '\0' || path[len] == '/');
 }
 
 /* The folder path lies in must exist, and path must not be a folder. */
@@ -150,6 +165,8 @@ static void check_file(struct preflight *pf, const char *option, const char *pat
 		return;
 	snprintf(folder, sizeof(folder), "%.*s", slash == path ? 1 : (int)(slash - path), path);
 	r = stat(folder, &st);
+	if (r < 0 && errno == ENOENT && within(folder, pf->pending))
+		return;
 	if (r < 0 || !S_ISDIR(st.st_mode)) {
 		const char *why = r >= 0 ? "not a folder" : errno == ENOENT ? "does not exist"
 						 : strerror(errno);

@@ -25,6 +25,7 @@ struct preflight {
 	char *made;		/* the folder preflight_folder made, or NULL */
 	size_t made_from;	/*   from this length of it on: it made every */
 				/*   folder from the first missing one down */
+	const char *pending;	/* the folder it would have made, without write */
 };
 
 void preflight_init(struct preflight *pf);
@@ -40,7 +41,8 @@ void preflight_folder(struct preflight *pf, const char *option, const char *dir,
 
 /*
  * path must be a file that can be created (or written, when it exists): its
- * folder exists and it is not a folder. With write set, opens it for
+ * folder exists (or is, or is inside, the folder preflight_folder would have
+ * made without write) and it is not a folder. With write set, opens it for
  * appending, and removes it when it did not exist before. Otherwise a usage
  * error "OPTION PATH: ...", after undoing what preflight_folder made.
  */

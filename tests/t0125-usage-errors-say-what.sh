@@ -74,6 +74,7 @@ says "-o: no output folder given (-o DIR)" "$SAMPLES"
 
 # Up front, before any image is read: the output folder and the manifest.
 says "-o afile: is a file, not a folder" "$SAMPLES" -o afile
+says "-o '': an empty name is no folder" "$SAMPLES" -o ""
 says "-o afile/sub: 'afile' is a file, not a folder" "$SAMPLES" -o afile/sub
 says "--manifest nowhere/m.json: its folder nowhere: does not exist" \
 	"$SAMPLES" -o out --manifest nowhere/m.json

@@ -38,9 +38,12 @@ grep -qx "two/a.png: refused: its output path is taken by another input with the
 	fail "collision: $(cat map2)"
 [ ! -e out2 ] || fail "the dry run made the output folder"
 
-# Every image fine: exit 0; the -o checks still apply, without making anything.
-expect_exit 0 "$PIXPOOL" --dry-run -q "$SAMPLES" -o a/b/c >/dev/null
+# Every image fine: exit 0; the -o checks still apply, without making anything,
+# and a manifest in the output folder it would make is fine.
+expect_exit 0 "$PIXPOOL" --dry-run -q "$SAMPLES" -o a/b/c --manifest a/b/c/m.csv >/dev/null
 [ ! -e a ] || fail "the dry run made a/b/c"
+expect_exit 2 "$PIXPOOL" --dry-run -q "$SAMPLES" -o a/b/c --manifest a/m.csv >/dev/null 2>err
+grep -qx "pixpool: --manifest a/m.csv: its folder a: does not exist" err || fail "$(cat err)"
 echo file >f
 expect_exit 2 "$PIXPOOL" --dry-run "$SAMPLES" -o f >/dev/null 2>err
 grep -qx "pixpool: -o f: is a file, not a folder" err || fail "dry run into a file: $(cat err)"
