@@ -14,7 +14,7 @@
 void preflight_init(struct preflight *pf)
 {
 	pf->made = NULL;
-	pf->made_from = 0;
+	pf->nmade = 0;
 	pf->pending = NULL;
 }
 
@@ -31,13 +31,11 @@ void preflight_undo(struct preflight *pf)
 	if (!path)
 		return;
 	/*
-	 * Cut the path back one part at a time, down to the first folder made.
-	 * A folder that is not empty, or was not made after all, stays.
+	 * Only the folders mkdir made here, deepest first: never one that was
+	 * there before (-o new/../old names old). One not empty stays.
 	 */
-	for (size_t len = strlen(path); len >= pf->made_from && len > 0; len--) {
-		if (path[len] != '\0' && path[len] != '/')
-			continue;
-		path[len] = '\0';
+	for (int i = pf->nmade - 1; i >= 0; i--) {
+		path[pf->made_len[i]] = '\0';
 		rmdir(path);
 	}
 	preflight_release(pf);
@@ -81,16 +79,19 @@ static void make_folder(struct preflight *pf, const char *option, const char *di
 {
 	char *path = strdup(dir);
 	size_t len = strlen(dir);
+	int r;
 
 	if (!path)
 		usage_error("%s %s: out of memory", option, dir);
 	pf->made = path;
-	pf->made_from = from;
 	for (size_t i = from; i <= len; i++) {
 		if (path[i] != '/' && path[i] != '\0')
 			continue;
 		path[i] = '\0';
-		if (mkdir(path, 0777) < 0 && errno != EEXIST) {
+		r = mkdir(path, 0777);
+		if (r == 0 && pf->nmade < PREFLIGHT_MAX_MADE)
+			pf->made_len[pf->nmade++] = i;
+		if (r < 0 && errno != EEXIST) {
 			int e = errno;
 
 			path[i] = dir[i];

@@ -21,10 +21,13 @@
 
 #include <stddef.h>
 
+/* More folders than this in one -o path are made, but not undone. */
+#define PREFLIGHT_MAX_MADE 64
+
 struct preflight {
-	char *made;		/* the folder preflight_folder made, or NULL */
-	size_t made_from;	/*   from this length of it on: it made every */
-				/*   folder from the first missing one down */
+	char *made;		/* the path of the folder preflight_folder made, or NULL */
+	size_t made_len[PREFLIGHT_MAX_MADE];	/* the lengths of its parts that */
+	int nmade;		/*   mkdir made, shallowest first */
 	const char *pending;	/* the folder it would have made, without write */
 };
 
