@@ -19,8 +19,6 @@
 #include "stb_config.h"
 #include <stb/stb_image.h>
 
-#define EXIT_USAGE 2
-
 /* A header that is not whole in its first MiB is looked at no further, as cost.c does. */
 #define HEADER_BYTES (1u << 20)
 

@@ -16,7 +16,6 @@
 #include "clock.h"
 #include "engine.h"
 #include "error.h"
-#include "escape.h"
 #include "filter.h"
 #include "info.h"
 #include "interrupt.h"
@@ -26,8 +25,6 @@
 #include "suggest.h"
 #include "walk.h"
 #include "work.h"
-
-#define EXIT_USAGE 2
 
 static int exit_status(const struct batch *b, const struct walk *w, int walk_failed)
 {
