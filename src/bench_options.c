@@ -121,7 +121,7 @@ static void add_sizes(char *item, void *data)
 	lo = options_integer("-j", item, 1, 4096);
 	hi = dots ? options_integer("-j", dots + 2, 1, 4096) : lo;
 	if (hi < lo)
-		usage_error("-j: range %d..%d runs backwards", lo, hi);
+		usage_error("-j %d..%d: the range runs backwards", lo, hi);
 	for (int s = lo; s <= hi; s++)
 		add_size(data, s);
 }
@@ -132,7 +132,7 @@ static void parse_sizes(struct bench *bn, const char *arg)
 	bn->nsizes = 0;
 	options_list(arg, add_sizes, bn);
 	if (bn->nsizes == 0)
-		usage_error("-j needs at least one pool size");
+		usage_error("-j %s: needs at least one pool size", arg);
 	bn->nsizes = sort_unique(bn->sizes, bn->nsizes);
 }
 
@@ -164,7 +164,7 @@ static void parse_backends(struct bench *bn, const char *arg)
 	bn->nbackends = 0;
 	options_list(arg, add_backend, bn);
 	if (bn->nbackends == 0)
-		usage_error("--backend needs at least one backend");
+		usage_error("--backend %s: needs at least one backend", arg);
 }
 
 static void bench_option(struct bench *bn, int c, const char *arg)

@@ -163,7 +163,7 @@ static int strip_parts(const char *value)
 
 	options_list(value, strip_part, &parts);
 	if (!parts)
-		usage_error("--strip=: empty: name what to drop: exif, xmp, icc, gps");
+		usage_error("--strip=%s: names nothing to drop: name some of exif, xmp, icc, gps", value);
 	return parts;
 }
 
@@ -445,7 +445,7 @@ void options_parse(struct job *job, int argc, char **argv)
 	 * the run go on: a thread or the main loop stuck in a decoder cannot.
 	 */
 	if (job->timeout > 0 && !job->engine->processes)
-		usage_error("--timeout needs --backend process: only a worker process "
+		usage_error("--timeout: needs --backend process: only a worker process "
 			    "can be stopped in the middle of an image");
 }
 
