@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cpus.h"
+#include "preflight.h"
 
 #define MAX_SIZES 256
 
@@ -128,7 +129,7 @@ static void add_sizes(char *item, void *data)
 	lo = options_integer("-j", item, 1, 4096);
 	hi = dots ? options_integer("-j", dots + 2, 1, 4096) : lo;
 	if (hi < lo)
-		usage_error("-j: range %d..%d runs backwards", lo, hi);
+		usage_error("-j %d..%d: the range runs backwards", lo, hi);
 	for (int s = lo; s <= hi; s++)
 		add_size(data, s);
 }
@@ -139,7 +140,7 @@ static void parse_sizes(struct bench *bn, const char *arg)
 	bn->nsizes = 0;
 	options_list(arg, add_sizes, bn);
 	if (bn->nsizes == 0)
-		usage_error("-j needs at least one pool size");
+		usage_error("-j %s: needs at least one pool size", arg);
 	bn->nsizes = sort_unique(bn->sizes, bn->nsizes);
 }
 
@@ -171,7 +172,7 @@ static void parse_backends(struct bench *bn, const char *arg)
 	bn->nbackends = 0;
 	options_list(arg, add_backend, bn);
 	if (bn->nbackends == 0)
-		usage_error("--backend needs at least one backend");
+		usage_error("--backend %s: needs at least one backend", arg);
 }
 
 static void bench_option(struct bench *bn, int c, const char *arg)
@@ -188,25 +189,8 @@ static void bench_option(struct bench *bn, int c, const char *arg)
 	case OPT_PROGRESS: bn->progress = 1; break;
 	case OPT_NO_PROGRESS: bn->progress = 0; break;
 	case 'h': fputs(bench_usage_text, stdout); exit(0);
-	case '?': fputs("try 'pixpool bench --help'\n", stderr); exit(2);
 	default: options_set(&bn->job, c, arg); break;
 	}
-}
-
-/*
- * A report file that cannot be created is found before the runs, not after
- * them; a file made only to find out is removed again.
- */
-static void check_writable(const char *option, const char *path)
-{
-	int existed = access(path, F_OK) == 0;
-	FILE *f = fopen(path, "a");
-
-	if (!f)
-		usage_error("%s %s: cannot create: %s", option, path, strerror(errno));
-	fclose(f);
-	if (!existed)
-		remove(path);
 }
 
 static void set_defaults(struct bench *bn)
@@ -228,26 +212,33 @@ static void set_defaults(struct bench *bn)
 void bench_parse(struct bench *bn, int argc, char **argv)
 {
 	struct option table[NOPTIONS + 1];
+	struct preflight pf;
 	int c;
 
 	set_defaults(bn);
 	build_options(table);
+	options_hint("pixpool bench");
 	optind = 1;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "o:f:j:b:h", table, NULL)) != -1)
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:f:j:b:h", table, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			options_getopt_error(c, argv, table);
 		bench_option(bn, c, optarg);
+	}
 	bn->job.inputs = (const char **)argv + optind;
 	bn->job.ninputs = argc - optind;
 	if (bn->job.ninputs == 0)
-		usage_error("no input folder or file");
+		usage_error("INPUT: no input folder or file given");
 	if (bn->nsizes == 0)
 		default_sizes(bn);
 	bn->keep_outputs = bn->job.outdir != NULL;
+	/* A report file that cannot be created is found before the runs, not after them. */
+	preflight_init(&pf);
 	if (bn->json)
-		check_writable("--json", bn->json);
+		preflight_file(&pf, "--json", bn->json, 1);
 	if (bn->csv)
-		check_writable("--csv", bn->csv);
+		preflight_file(&pf, "--csv", bn->csv, 1);
 	if (bn->svg)
-		check_writable("--svg", bn->svg);
+		preflight_file(&pf, "--svg", bn->svg, 1);
 	chain_format(&bn->job.chain, bn->chain, sizeof(bn->chain));
 }

@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "report.h"
+#include "version.h"
 
 static void print_machine(const struct bench *bn, FILE *out)
 {
@@ -356,6 +357,7 @@ int bench_write_json(const struct bench *bn, const char *path)
 	if (!f)
 		return error("%s: cannot create: %s", path, strerror(errno));
 	fputs("{\n  \"schema\": \"pixpool-bench/1\",\n", f);
+	fputs("  \"version\": \"" PIXPOOL_VERSION "\",\n", f);
 	json_machine(f, &bn->machine);
 	json_job(f, bn);
 	fputs("  ", f);

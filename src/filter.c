@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "filters/filters.h"
+#include "suggest.h"
 
 /* The table: `pixpool filters` lists the filters in this order. */
 static const struct filter *const filters[] = {
@@ -77,12 +78,50 @@ static int parse_choice(const struct filter *f, const struct filter_param *p,
 		}
 	}
 	char list[200] = "";
-	for (int i = 0; p->choices[i]; i++) {
-		strncat(list, i ? "|" : "", sizeof(list) - strlen(list) - 1);
-		strncat(list, p->choices[i], sizeof(list) - strlen(list) - 1);
-	}
+	for (int i = 0; p->choices[i]; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 i ? ", " : "", p->choices[i]);
+	const char *best = suggest_from(value, p->choices);
+	if (best)
+		return error("filter %s: %s must be one of %s, not '%s'; did you mean '%s'?",
+			     f->name, p->name, list, value, best);
 	return error("filter %s: %s must be one of %s, not '%s'",
 		     f->name, p->name, list, value);
+}
+
+/* The error for a key the filter does not have: the closest one, or all of them. */
+static int no_such_param(const struct filter *f, const char *key, size_t keylen)
+{
+	char typed[64], list[200] = "";
+	struct suggest s;
+
+	snprintf(typed, sizeof(typed), "%.*s", (int)keylen, key);
+	suggest_init(&s, typed);
+	for (int i = 0; i < filter_nparams(f); i++) {
+		suggest_add(&s, f->params[i].name);
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 i ? ", " : "", f->params[i].name);
+	}
+	if (suggest_best(&s))
+		return error("filter %s has no parameter '%s'; did you mean '%s'?", f->name,
+			     typed, suggest_best(&s));
+	if (!list[0])
+		return error("filter %s has no parameter '%s': it takes none", f->name, typed);
+	return error("filter %s has no parameter '%s': it takes %s", f->name, typed, list);
+}
+
+/* The error for a filter name not in the table: the closest one, if any. */
+static int no_such_filter(const char *name)
+{
+	struct suggest s;
+
+	suggest_init(&s, name);
+	for (const struct filter *const *f = filters; *f; f++)
+		suggest_add(&s, (*f)->name);
+	if (suggest_best(&s))
+		return error("unknown filter '%s'; did you mean '%s'? ('pixpool filters' lists them)",
+			     name, suggest_best(&s));
+	return error("unknown filter '%s' ('pixpool filters' lists them)", name);
 }
 
 static int parse_value(const struct filter *f, const struct filter_param *p,
@@ -124,8 +163,7 @@ static int parse_param(struct step *step, const char *item, int keyless)
 		return error("filter %s: expected key=value, not '%s'", f->name, item);
 	i = param_index(f, item, (size_t)(eq - item));
 	if (i < 0)
-		return error("filter %s has no parameter '%.*s'", f->name,
-			     (int)(eq - item), item);
+		return no_such_param(f, item, (size_t)(eq - item));
 	return parse_value(f, &f->params[i], eq + 1, &step->args[i]);
 }
 
@@ -144,7 +182,7 @@ static int start_step(struct chain *chain, const char *item)
 	step = &chain->steps[chain->len];
 	step->filter = filter_find(name);
 	if (!step->filter)
-		return error("unknown filter '%s' (see 'pixpool filters')", name);
+		return no_such_filter(name);
 	for (int i = 0; i < FILTER_MAX_PARAMS; i++)
 		step->args[i] = step->filter->params[i].def;
 	chain->len++;

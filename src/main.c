@@ -16,21 +16,15 @@
 #include "clock.h"
 #include "engine.h"
 #include "error.h"
-#include "escape.h"
 #include "filter.h"
-#include "image.h"
-#include "meta.h"
+#include "info.h"
 #include "interrupt.h"
 #include "options.h"
-#include "probe.h"
+#include "preflight.h"
 #include "report.h"
+#include "suggest.h"
 #include "walk.h"
 #include "work.h"
-
-#include "stb_config.h"
-#include <stb/stb_image.h>
-
-#define EXIT_USAGE 2
 
 static int exit_status(const struct batch *b, const struct walk *w, int walk_failed)
 {
@@ -44,6 +38,19 @@ static int exit_status(const struct batch *b, const struct walk *w, int walk_fai
 	return 0;
 }
 
+/*
+ * Before any image is read: the output folder made and written to, the
+ * manifest created, or one usage error. A dry run only checks that they
+ * could be, and makes nothing.
+ */
+static void check_outputs(const struct job *job, struct preflight *pf)
+{
+	preflight_init(pf);
+	preflight_folder(pf, "-o", job->outdir, !job->dry_run);
+	if (job->manifest)
+		preflight_file(pf, "--manifest", job->manifest, !job->dry_run);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct job job;
@@ -51,11 +58,13 @@ static int cmd_run(int argc, char **argv)
 	struct report rep;
 	struct batch b = { .job = &job, .finished = report_result, .warning = report_warning,
 			   .data = &rep };
+	struct preflight pf;
 	uint64_t start;
 	int walk_failed, ret;
 
 	job_init(&job);
 	options_parse(&job, argc, argv);
+	check_outputs(&job, &pf);
 	walk_init(&w);
 	walk_failed = batch_walk(&job, &w) < 0;
 	report_walk_skips(&w);
@@ -64,14 +73,21 @@ static int cmd_run(int argc, char **argv)
 	if (w.ntasks == 0) {
 		fprintf(stderr, "pixpool: no images found (%zu other files, %zu hidden, %zu links skipped)\n",
 			w.other, w.hidden, w.links);
+		preflight_undo(&pf);
 		walk_release(&w);
 		return 1;
+	}
+	if (job.dry_run) {
+		ret = info_dry_run(&job, &w);
+		walk_release(&w);
+		return walk_failed ? 1 : ret;
 	}
 	b.tasks = w.tasks;
 	b.ntasks = w.ntasks;
 	b.results = calloc(w.ntasks, sizeof(*b.results));
 	if (!b.results) {
 		fprintf(stderr, "pixpool: out of memory for %zu results\n", w.ntasks);
+		preflight_undo(&pf);
 		walk_release(&w);
 		return 1;
 	}
@@ -88,6 +104,8 @@ static int cmd_run(int argc, char **argv)
 		walk_failed = 1;
 	}
 	ret = exit_status(&b, &w, walk_failed);
+	/* A run that wrote nothing leaves no empty output folder of its making. */
+	preflight_undo(&pf);
 	free(b.results);
 	walk_release(&w);
 	return ret;
@@ -106,10 +124,26 @@ static void print_param(const struct filter_param *p)
 	printf("  %s\n", p->help);
 }
 
+/*
+ * For a command that takes no arguments: -h and --help print its usage and
+ * exit; anything else is a usage error.
+ */
+static void no_arguments(int argc, char **argv, const char *usage)
+{
+	if (argc < 2)
+		return;
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage, stdout);
+		exit(0);
+	}
+	usage_error("%s: unexpected argument: 'pixpool %s' takes none", argv[1], argv[0]);
+}
+
 static int cmd_filters(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	no_arguments(argc, argv, "usage: pixpool filters\n\n"
+		     "Lists every filter with its parameters, their ranges or choices, and their\n"
+		     "defaults. A chain is written as -f grayscale,blur:sigma=2,resize:width=800.\n");
 	for (const struct filter *const *f = filter_list(); *f; f++) {
 		printf("%-10s %s\n", (*f)->name, (*f)->help);
 		for (int i = 0; i < filter_nparams(*f); i++)
@@ -118,80 +152,87 @@ static int cmd_filters(int argc, char **argv)
 	return 0;
 }
 
-/* The metadata line of pixpool info: text from the file, escaped. */
-static void info_meta(const struct buffer *buf, enum format format)
+static int cmd_version(int argc, char **argv)
 {
-	struct meta m = META_INIT;
-	char line[1024], shown[4096];
-
-	meta_collect(&m, buf->data, buf->len, format);
-	meta_describe(&m, line, sizeof(line));
-	escape_terminal(line, shown, sizeof(shown));
-	printf("  metadata: %s\n", shown);
-	if (m.warning[0]) {
-		escape_terminal(m.warning, shown, sizeof(shown));
-		printf("  metadata warning: %s\n", shown);
-	}
-	meta_release(&m);
+	no_arguments(argc, argv, "usage: pixpool version\n\n"
+		     "Prints pixpool's version (as --version does).\n");
+	options_version();
+	return 0;
 }
 
-/*
- * What a file is, without decoding its pixels: read as a run reads it
- * (bounded, never blocking), its header and structure checked by pixpool's
- * own parser (probe.h), and only then the channel count asked of stb.
- */
-static int info_one(const char *path)
-{
-	struct buffer buf = { 0 };
-	struct probe p;
-	char shown[4096];
-	int w, h, c, ret = work_read_input(path, UINT64_MAX, &buf);
-
-	escape_terminal(path, shown, sizeof(shown));
-	if (ret == 0 && (probe_header(&p, buf.data, buf.len) != 0 ||
-			 probe_complete(&p, buf.data, buf.len) < 0))
-		ret = error_prefix(path);
-	if (ret == 0 && !stbi_info_from_memory(buf.data, (int)buf.len, &w, &h, &c))
-		ret = error("%s: %s header that the decoder cannot read", path, format_name(p.format));
-	if (ret == 0) {
-		printf("%s: %s %ux%u, %d channel%s, %.1f MP, EXIF orientation %d\n", shown,
-		       format_name(p.format), p.width, p.height, c, c == 1 ? "" : "s",
-		       (double)p.width * p.height / 1e6, image_exif_orientation(buf.data, buf.len));
-		info_meta(&buf, p.format);
-	}
-	buffer_release(&buf);
-	return ret;
-}
-
-static int cmd_info(int argc, char **argv)
-{
-	int ret = 0;
-
-	if (argc < 2) {
-		fputs("usage: pixpool info FILE...\n", stderr);
-		return EXIT_USAGE;
-	}
-	for (int i = 1; i < argc; i++) {
-		if (info_one(argv[i]) < 0) {
-			char shown[ERROR_MAX * 4];
-
-			escape_terminal(error_message(), shown, sizeof(shown));
-			fprintf(stderr, "pixpool: %s\n", shown);
-			ret = 1;
-		}
-	}
-	return ret;
-}
+static int cmd_help(int argc, char **argv);
 
 static const struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
+	const char *help;
 } commands[] = {
-	{ "run", cmd_run },
-	{ "bench", bench_main },
-	{ "filters", cmd_filters },
-	{ "info", cmd_info },
+	{ "run", cmd_run, "process the images (the default command)" },
+	{ "bench", bench_main, "measure throughput and scaling over backends and pool sizes" },
+	{ "filters", cmd_filters, "list the filters and their parameters" },
+	{ "info", info_main, "tell what files and folders hold, from headers alone" },
+	{ "help", cmd_help, "show this help, or a command's: pixpool help COMMAND" },
+	{ "version", cmd_version, "print pixpool's version" },
 };
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+/*
+ * A word that is no command (nor, for run, a file or folder): the usage
+ * error, with the closest command.
+ */
+static void unknown_command(const char *word, int maybe_input)
+{
+	const char *names[NCOMMANDS + 1];
+	char list[256];
+	const char *best;
+
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	names[NCOMMANDS] = NULL;
+	best = suggest_from(word, names);
+	if (best)
+		usage_error("%s: unknown command; did you mean '%s'?", word, best);
+	options_join(list, sizeof(list), names);
+	if (maybe_input)
+		usage_error("%s: no such command, file or folder (commands: %s)", word, list);
+	usage_error("%s: unknown command (commands: %s)", word, list);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct command *cmd;
+
+	if (argc > 2)
+		usage_error("%s: unexpected argument: 'pixpool help' takes one command", argv[2]);
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs("usage: pixpool help [COMMAND]\n\n"
+		      "Shows pixpool's help and its commands, or one command's help.\n", stdout);
+		return 0;
+	}
+	if (argc == 2) {
+		char *help_argv[] = { argv[1], "--help", NULL };
+
+		cmd = find_command(argv[1]);
+		if (!cmd)
+			unknown_command(argv[1], 0);
+		return cmd->run(2, help_argv);
+	}
+	options_usage();
+	printf("\nCommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		printf("  %-9s %s\n", commands[i].name, commands[i].help ? commands[i].help : "");
+	printf("\n'pixpool help COMMAND' shows a command's options.\n");
+	return 0;
+}
 
 /*
  * glibc serves every block over 32 MB (a decoded 12-megapixel photo is 36 MB)
@@ -214,12 +255,19 @@ static void keep_freed_buffers(void)
 
 int main(int argc, char **argv)
 {
+	const struct command *cmd = argc >= 2 ? find_command(argv[1]) : NULL;
+	struct stat st;
+
 	keep_freed_buffers();
-	if (argc >= 2) {
-		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-			if (!strcmp(argv[1], commands[i].name))
-				return commands[i].run(argc - 1, argv + 1);
-	}
-	/* No verb: `pixpool [options] INPUT...` is `pixpool run`. */
+	if (cmd)
+		return cmd->run(argc - 1, argv + 1);
+	/*
+	 * No verb: `pixpool [options] INPUT...` is `pixpool run`. A first word
+	 * that is no option, and names no file or folder, is taken for a
+	 * mistyped command rather than a missing input (`pixpool run WORD`
+	 * says which it is).
+	 */
+	if (argc >= 2 && argv[1][0] != '-' && lstat(argv[1], &st) < 0 && errno == ENOENT)
+		unknown_command(argv[1], 1);
 	return cmd_run(argc, argv);
 }

@@ -12,13 +12,18 @@
 #include "cpus.h"
 #include "engine.h"
 #include "error.h"
+#include "escape.h"
 #include "meta.h"
+#include "suggest.h"
+#include "version.h"
 
 static const char usage_text[] =
 "usage: pixpool [run] [options] INPUT... -o OUTDIR\n"
 "       pixpool bench [options] INPUT...\n"
 "       pixpool filters\n"
-"       pixpool info FILE...\n"
+"       pixpool info [options] INPUT...\n"
+"       pixpool help [COMMAND]\n"
+"       pixpool version\n"
 "\n"
 "Applies a chain of filters to every image under the INPUT folders (and files),\n"
 "on a pool of workers, and writes the results in the same tree under OUTDIR.\n"
@@ -46,11 +51,14 @@ static const char usage_text[] =
 "      --timeout SEC        kill a worker stuck on one image for SEC seconds\n"
 "                           (process backend only)\n"
 "      --manifest FILE      one record per image, JSON (.json) or CSV (.csv)\n"
+"      --dry-run            print what would be written where, and what would be\n"
+"                           refused and why; read no pixels, write nothing\n"
 "      --progress           show a progress line (default: when stderr is a terminal)\n"
 "      --no-progress        never show it\n"
 "  -q, --quiet              print errors only, no summary\n"
 "  -v, --verbose            print one line per image\n"
 "  -h, --help               show this help\n"
+"      --version            print pixpool's version\n"
 "\n"
 "Exit status: 0 every image written, 1 some image failed (the others are\n"
 "written), 2 usage error, 130 interrupted.\n";
@@ -73,16 +81,57 @@ static void usage(FILE *out)
 	fprintf(out, usage_text, engine_names(), engine_default()->name);
 }
 
+void options_usage(void)
+{
+	usage(stdout);
+}
+
+static const char *hint_command = "pixpool";
+
+void options_hint(const char *command)
+{
+	hint_command = command;
+}
+
+/* The message is escaped: it holds arguments, which are often file names. */
 void usage_error(const char *fmt, ...)
 {
+	char message[1024], shown[4096];
 	va_list ap;
 
-	fputs("pixpool: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	fputs("\ntry 'pixpool --help'\n", stderr);
+	escape_terminal(message, shown, sizeof(shown));
+	fprintf(stderr, "pixpool: %s\ntry '%s --help'\n", shown, hint_command);
 	exit(2);
+}
+
+void options_join(char *buf, size_t size, const char *const *names)
+{
+	buf[0] = '\0';
+	for (int i = 0; names[i]; i++)
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? ", " : "", names[i]);
+}
+
+/* "; did you mean 'x'?" when one of names is close to value, else "". */
+static const char *did_you_mean(const char *value, const char *const *names)
+{
+	static char hint[128];
+	const char *best = suggest_from(value, names);
+
+	hint[0] = '\0';
+	if (best)
+		snprintf(hint, sizeof(hint), "; did you mean '%s'?", best);
+	return hint;
+}
+
+void options_not_one_of(const char *option, const char *value, const char *const *names)
+{
+	char list[512];
+
+	options_join(list, sizeof(list), names);
+	usage_error("%s %s: must be one of %s%s", option, value, list, did_you_mean(value, names));
 }
 
 static const char *const ipc_names[] = { "pipe", "shm", NULL };
@@ -97,9 +146,7 @@ static int pick(const char *option, const char *value, const char *const *names)
 	for (int i = 0; names[i]; i++)
 		if (!strcmp(names[i], value) || (!strcmp(value, "jpeg") && !strcmp(names[i], "jpg")))
 			return i;
-	usage_error("%s must be one of %s%s%s%s, not '%s'", option, names[0],
-		    names[1] ? ", " : "", names[1] ? names[1] : "",
-		    names[2] ? ", ..." : "", value);
+	options_not_one_of(option, value, names);
 }
 
 static void strip_part(char *item, void *data)
@@ -116,7 +163,7 @@ static int strip_parts(const char *value)
 
 	options_list(value, strip_part, &parts);
 	if (!parts)
-		usage_error("--strip=: name what to drop: exif, xmp, icc, gps");
+		usage_error("--strip=%s: names nothing to drop: name some of exif, xmp, icc, gps", value);
 	return parts;
 }
 
@@ -128,9 +175,9 @@ double options_number(const char *option, const char *value, double min, double 
 	errno = 0;
 	v = strtod(value, &end);
 	if (end == value || *end || errno || !isfinite(v))
-		usage_error("%s needs a number, not '%s'", option, value);
+		usage_error("%s %s: not a number", option, value);
 	if (v < min || v > max)
-		usage_error("%s must be between %g and %g, not %s", option, min, max, value);
+		usage_error("%s %s: must be between %g and %g", option, value, min, max);
 	return v;
 }
 
@@ -139,17 +186,22 @@ int options_integer(const char *option, const char *value, int min, int max)
 	double v = options_number(option, value, min, max);
 
 	if (v != (int)v)
-		usage_error("%s needs a whole number, not '%s'", option, value);
+		usage_error("%s %s: not a whole number", option, value);
 	return (int)v;
 }
 
 const struct engine *options_engine(const char *option, const char *value)
 {
 	const struct engine *e = engine_find(value);
+	const char *names[ENGINE_MAX + 1];
+	int n = 0;
 
-	if (!e)
-		usage_error("%s must be one of %s, not '%s'", option, engine_names(), value);
-	return e;
+	if (e)
+		return e;
+	for (const struct engine *const *l = engine_list(); *l && n < ENGINE_MAX; l++)
+		names[n++] = (*l)->name;
+	names[n] = NULL;
+	options_not_one_of(option, value, names);
 }
 
 /*
@@ -181,16 +233,16 @@ static uint64_t mem_size(const char *option, const char *value)
 	errno = 0;
 	v = strtod(value, &end);
 	if (end == value || errno || !isfinite(v) || v <= 0)
-		usage_error("%s needs a size such as 512M, 4G or 50%%, not '%s'", option, value);
+		usage_error("%s %s: not a size such as 512M, 4G, 50%% or none", option, value);
 	if (!strcmp(end, "%") && v <= 100)
 		return memory_share(v);
 	if (*end && (end[1] || !(unit = strchr(units, *end))))
-		usage_error("%s needs a size such as 512M, 4G or 50%%, not '%s'", option, value);
+		usage_error("%s %s: not a size such as 512M, 4G, 50%% or none", option, value);
 	if (*end)
 		for (const char *u = units; u <= unit; u++)
 			scale *= 1024;
 	if (v * scale < 1024 * 1024)
-		usage_error("%s must be at least 1M, not '%s'", option, value);
+		usage_error("%s %s: must be at least 1M", option, value);
 	return (uint64_t)(v * scale);
 }
 
@@ -213,7 +265,7 @@ void job_init(struct job *job)
 enum {
 	OPT_IPC = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
-	OPT_PNG_LEVEL, OPT_STRIP,
+	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION,
 };
 
 const struct option options_long[] = {
@@ -239,6 +291,8 @@ const struct option options_long[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -248,7 +302,7 @@ void options_set(struct job *job, int c, const char *arg)
 	case 'o': job->outdir = arg; break;
 	case 'f':
 		if (chain_parse(&job->chain, arg) < 0)
-			usage_error("-f: %s", error_message());
+			usage_error("-f %s: %s", arg, error_message());
 		break;
 	case 'j': job->workers = options_integer("-j", arg, 1, 4096); break;
 	case 'b': job->engine = options_engine("--backend", arg); break;
@@ -271,8 +325,9 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_NO_PROGRESS: job->progress = 0; break;
 	case 'q': job->quiet = 1; break;
 	case 'v': job->verbose = 1; break;
+	case OPT_DRY_RUN: job->dry_run = 1; break;
 	case 'h': usage(stdout); exit(0);
-	default: fputs("try 'pixpool --help'\n", stderr); exit(2);
+	case OPT_VERSION: options_version(); exit(0);
 	}
 }
 
@@ -284,20 +339,103 @@ static void check_manifest(const char *path)
 		usage_error("--manifest %s: name must end in .json or .csv", path);
 }
 
+void options_version(void)
+{
+	printf("pixpool %s\n", PIXPOOL_VERSION);
+}
+
+/* The long option called name (as typed, without "--" and "=VALUE"), or NULL. */
+static const struct option *long_option(const struct option *table, const char *name, size_t len,
+					int *matches)
+{
+	const struct option *found = NULL;
+
+	*matches = 0;
+	for (const struct option *o = table; o->name; o++) {
+		if (strncmp(o->name, name, len))
+			continue;
+		if (strlen(o->name) == len) {
+			*matches = 1;
+			return o;
+		}
+		found = o;
+		++*matches;
+	}
+	return found;
+}
+
+static void ambiguous(const struct option *table, const char *name, size_t len)
+{
+	char list[512] = "";
+
+	for (const struct option *o = table; o->name; o++)
+		if (!strncmp(o->name, name, len))
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s--%s",
+				 list[0] ? ", " : "", o->name);
+	usage_error("--%.*s: ambiguous option: could be %s", (int)len, name, list);
+}
+
+static void unknown_long(const struct option *table, const char *name, size_t len)
+{
+	char typed[128];
+	struct suggest s;
+
+	snprintf(typed, sizeof(typed), "%.*s", (int)len, name);
+	suggest_init(&s, typed);
+	for (const struct option *o = table; o->name; o++)
+		suggest_add(&s, o->name);
+	if (suggest_best(&s))
+		usage_error("--%s: unknown option; did you mean '--%s'?", typed, suggest_best(&s));
+	usage_error("--%s: unknown option", typed);
+}
+
+/* What getopt_long got wrong, said as pixpool says it. */
+static void long_option_error(const struct option *table, const char *arg, int c)
+{
+	const char *name = arg + 2, *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	int matches;
+	const struct option *o = long_option(table, name, len, &matches);
+
+	if (matches > 1)
+		ambiguous(table, name, len);
+	if (!o)
+		unknown_long(table, name, len);
+	if (c == ':')
+		usage_error("--%s: needs a value", o->name);
+	usage_error("--%s: takes no value, not '%s'", o->name, eq ? eq + 1 : "");
+}
+
+void options_getopt_error(int c, char **argv, const struct option *table)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	if (!strncmp(arg, "--", 2) && arg[2])
+		long_option_error(table, arg, c);
+	if (c == ':')
+		usage_error("-%c: needs a value", optopt);
+	if (optopt > ' ' && optopt < 127)
+		usage_error("-%c: unknown option", optopt);
+	usage_error("%s: unknown option", arg);
+}
+
 void options_parse(struct job *job, int argc, char **argv)
 {
 	int c;
 
 	optind = 1;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "o:f:j:b:qvh", options_long, NULL)) != -1)
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:f:j:b:qvh", options_long, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			options_getopt_error(c, argv, options_long);
 		options_set(job, c, optarg);
+	}
 	job->inputs = (const char **)argv + optind;
 	job->ninputs = argc - optind;
 	if (job->ninputs == 0)
-		usage_error("no input folder or file");
+		usage_error("INPUT: no input folder or file given");
 	if (!job->outdir)
-		usage_error("no output folder (-o DIR)");
+		usage_error("-o: no output folder given (-o DIR)");
 	if (job->manifest)
 		check_manifest(job->manifest);
 	if (job->engine->single)
@@ -307,7 +445,7 @@ void options_parse(struct job *job, int argc, char **argv)
 	 * the run go on: a thread or the main loop stuck in a decoder cannot.
 	 */
 	if (job->timeout > 0 && !job->engine->processes)
-		usage_error("--timeout needs --backend process: only a worker process "
+		usage_error("--timeout: needs --backend process: only a worker process "
 			    "can be stopped in the middle of an image");
 }
 

@@ -8,6 +8,7 @@
  */
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "filter.h"
@@ -41,6 +42,7 @@ struct job {
 	int verbose;
 	int progress;		/* -1: when stderr is a terminal */
 	const char *manifest;	/* JSON or CSV manifest, by extension; NULL: none */
+	int dry_run;		/* print what would be done, read no pixels, write nothing */
 };
 
 /* Fills job with the defaults. */
@@ -62,8 +64,41 @@ void options_parse(struct job *job, int argc, char **argv);
 extern const struct option options_long[];
 void options_set(struct job *job, int c, const char *arg);
 
-/* Prints "pixpool: MESSAGE" and a hint to try --help, and exits with 2. */
+/*
+ * Prints "pixpool: MESSAGE" and a hint to try --help, and exits with 2.
+ * Every usage error has one form, "pixpool: WHAT: WHAT WENT WRONG", WHAT
+ * being the argument at fault ("--format gif: must be one of ..."). The
+ * message is escaped for the terminal.
+ */
 void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* The command the hint of usage_error names: "pixpool" by default, "pixpool bench". */
+void options_hint(const char *command);
+
+/*
+ * The usage error for a value that is none of names (NULL-terminated):
+ * "OPTION VALUE: must be one of a, b, c", and the closest name, if one is
+ * close (suggest.h).
+ */
+void options_not_one_of(const char *option, const char *value, const char *const *names)
+	__attribute__((noreturn));
+
+/* "a, b, c" from a NULL-terminated list, cut to size. */
+void options_join(char *buf, size_t size, const char *const *names);
+
+/*
+ * For a getopt_long loop run with opterr = 0 and an optstring that begins
+ * with ':': the usage error for c ('?' or ':'), naming the option as typed
+ * (argv[optind - 1], or optopt) with what was wrong, and the closest long
+ * option of table for an unknown one.
+ */
+void options_getopt_error(int c, char **argv, const struct option *table) __attribute__((noreturn));
+
+/* Prints run's --help to stdout. */
+void options_usage(void);
+
+/* Prints "pixpool VERSION" to stdout. */
+void options_version(void);
 
 /*
  * The checked parsers every option goes through, for a subcommand that has

@@ -47,6 +47,6 @@ run openmp openmp
 
 # The option is checked before anything runs.
 expect_exit 2 "$PIXPOOL" --mem-limit 12Q in -o refused 2>err
-grep -q -- '--mem-limit needs a size' err || fail "no usage error for a bad size"
+grep -q -- '--mem-limit 12Q: not a size' err || fail "no usage error for a bad size"
 [ ! -e refused ] || fail "a refused run wrote something"
 exit 0

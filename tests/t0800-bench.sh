@@ -20,12 +20,14 @@ grep -q "^machine: .* logical CPUs" table.txt || fail "no machine in the header"
 [ "$(count_files tmp)" = 0 ] && [ -z "$(ls -A tmp)" ] || fail "the scratch outputs were left behind"
 
 # Serial runs at 1 worker only: (serial 1, process 1, process 2) x 2 repeats.
-python3 - "$TOP/tests/data/bench.schema.json" b.json "$nimages" <<'PY' || fail "bench.json is wrong"
+version=$(sed -n 's/^#define PIXPOOL_VERSION "\(.*\)"$/\1/p' "$TOP/src/version.h")
+python3 - "$TOP/tests/data/bench.schema.json" b.json "$nimages" "$version" <<'PY' || fail "bench.json is wrong"
 import json, sys
 import jsonschema
 schema, doc, n = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), int(sys.argv[3])
 jsonschema.Draft7Validator.check_schema(schema)
 jsonschema.validate(doc, schema)
+assert doc["version"] == sys.argv[4], doc["version"]
 runs = [(r["backend"], r["workers"]) for r in doc["runs"]]
 assert len(runs) == 3 * 2, runs
 assert sorted(set(runs)) == [("process", 1), ("process", 2), ("serial", 1)], runs

@@ -131,11 +131,21 @@ static void test_bad_values_are_refused_with_the_reason(void **state)
 	parse_fails("blur:sigma=1e999", "must be a number");
 	parse_fails("blur:sigma=nan", "must be a number");
 	parse_fails("blur:sigma=0", "sigma must be between");
-	parse_fails("resize:width=100,kernel=cubic", "kernel must be one of lanczos3|bilinear|box, not 'cubic'");
+	parse_fails("resize:width=100,kernel=cubic", "kernel must be one of lanczos3, bilinear, box, not 'cubic'");
 	parse_fails("resize:width=100,depth=3", "filter resize has no parameter 'depth'");
 	parse_fails("resize:width=100,=3", "expected key=value");
 	parse_fails("grayscale,,blur", "empty item");
 	parse_fails("grayscale,", "empty item");
+}
+
+static void test_typos_get_the_closest_name(void **state)
+{
+	(void)state;
+	parse_fails("gray", "unknown filter 'gray'; did you mean 'grayscale'?");
+	parse_fails("blur:sigam=2", "filter blur has no parameter 'sigam'; did you mean 'sigma'?");
+	parse_fails("blur:radius=2", "filter blur has no parameter 'radius': it takes sigma");
+	parse_fails("flip:axis=hh", "axis must be one of h, v, not 'hh'; did you mean 'h'?");
+	parse_fails("rotate:angle=27", "angle must be one of 90, 180, 270, not '27'; did you mean '270'?");
 }
 
 static void test_whole_filter_checks_run_after_all_parameters(void **state)
@@ -160,6 +170,7 @@ int main(void)
 		cmocka_unit_test(test_bare_value_sets_the_first_parameter),
 		cmocka_unit_test(test_unset_parameters_take_their_defaults),
 		cmocka_unit_test(test_bad_values_are_refused_with_the_reason),
+		cmocka_unit_test(test_typos_get_the_closest_name),
 		cmocka_unit_test(test_whole_filter_checks_run_after_all_parameters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
