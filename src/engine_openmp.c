@@ -21,6 +21,7 @@
  */
 #include <omp.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,7 @@ int engine_openmp(struct run *r)
 	int pin = job->pin;
 	cpu_set_t saved;
 	struct admit admit;
+	int team = job->workers;
 	atomic_uint_fast64_t *charges = calloc((size_t)job->workers, sizeof(*charges));
 
 	if (!charges)
@@ -78,6 +80,8 @@ int engine_openmp(struct run *r)
 		sched_getaffinity(0, sizeof(saved), &saved);
 #pragma omp parallel num_threads(job->workers)
 	{
+		if (omp_get_thread_num() == 0)
+			team = omp_get_num_threads();
 		if (pin)
 			cpus_pin(&r->cpus, omp_get_thread_num());
 		/*
@@ -93,5 +97,13 @@ int engine_openmp(struct run *r)
 	if (pin)
 		sched_setaffinity(0, sizeof(saved), &saved);
 	free(charges);
+	/* OMP_THREAD_LIMIT or OMP_DYNAMIC may give fewer threads than asked: say so, not "N workers". */
+	if (team < job->workers) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "OpenMP ran %d thread%s of the %d asked "
+			 "(OMP_THREAD_LIMIT or OMP_DYNAMIC?)", team, team == 1 ? "" : "s", job->workers);
+		run_warning(r, msg);
+	}
 	return 0;
 }

@@ -24,3 +24,11 @@ for f in $(cat want); do
 	"$PIXPOOL" info "j1/$f" | head -n 1 | sed 's/.*: //; s/, EXIF.*//' >out.txt
 	cmp -s in.txt out.txt || fail "$f: $(cat in.txt) became $(cat out.txt)"
 done
+
+# OpenMP may give fewer threads than asked (OMP_THREAD_LIMIT): the run says so
+# instead of passing one thread off as a pool of two, and writes the same bytes.
+OMP_THREAD_LIMIT=1 "$PIXPOOL" -b openmp -j 2 -f $chain "$SAMPLES" -o limited 2>limited.err ||
+	fail "OMP_THREAD_LIMIT=1 run failed: $(cat limited.err)"
+grep -q "^pixpool: OpenMP ran 1 thread of the 2 asked" limited.err ||
+	fail "no word of the thread limit: $(cat limited.err)"
+same_tree j1 limited
