@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "cost.h"
+#include "select.h"
 
 /* The output path of a task: OUTDIR/REL, with the extension of the output format. */
 static char *output_path(const struct job *job, const struct task *t)
@@ -145,14 +146,21 @@ int batch_walk(const struct job *job, struct walk *w)
 		w->skip_ino = st.st_ino;
 	}
 	/* Out of memory, the walk stops, and the tasks found so far still get their outputs. */
+	if (job->files_from)
+		ret = select_files_from(job, w);
 	for (int i = 0; i < job->ninputs && ret == 0; i++)
 		ret = walk_input(job, w, job->inputs[i]);
+	select_rules(job, w);
 	if (output_paths(job, w) < 0 || refuse_overwriting_inputs(w) < 0 ||
 	    refuse_collisions(w) < 0)
 		return -1;
-	/* Before anything runs: admission must know every image's cost before handing it out. */
+	select_existing(job, w);
+	/*
+	 * Before anything runs: admission must know every image's cost before
+	 * handing it out. An image whose output is done is not even looked at.
+	 */
 	for (size_t i = 0; i < w->ntasks; i++)
-		if (!w->tasks[i].refused)
+		if (!w->tasks[i].refused && !w->tasks[i].exists)
 			w->tasks[i].cost = cost_of_file(w->tasks[i].path, w->tasks[i].bytes);
 	return ret;
 }

@@ -24,6 +24,7 @@
 #include "options.h"
 #include "probe.h"
 #include "report.h"
+#include "select.h"
 #include "walk.h"
 #include "work.h"
 
@@ -39,7 +40,7 @@ static int exit_status(const struct batch *b, const struct walk *w, int walk_fai
 	batch_totals(b, &t);
 	if (interrupted())
 		return EXIT_INTERRUPTED;
-	if (walk_failed || w->errors || t.count[STATUS_OK] != b->ntasks)
+	if (walk_failed || w->errors || t.count[STATUS_OK] + t.count[STATUS_EXISTS] != b->ntasks)
 		return 1;
 	return 0;
 }
@@ -53,18 +54,22 @@ static int cmd_run(int argc, char **argv)
 			   .data = &rep };
 	uint64_t start;
 	int walk_failed, ret;
+	char why[ERROR_MAX * 8];
 
 	job_init(&job);
 	options_parse(&job, argc, argv);
+	if (select_settings_check(&job, why, sizeof(why)) < 0)
+		usage_error("%s", why);
 	walk_init(&w);
 	walk_failed = batch_walk(&job, &w) < 0;
 	report_walk_skips(&w);
 	if (walk_failed && error_message()[0])
 		fprintf(stderr, "pixpool: %s\n", error_message());
 	if (w.ntasks == 0) {
-		fprintf(stderr, "pixpool: no images found (%zu other files, %zu hidden, %zu links skipped)\n",
-			w.other, w.hidden, w.links);
+		fprintf(stderr, "pixpool: no images found (%zu other files, %zu hidden, %zu links skipped, "
+			"%zu excluded)\n", w.other, w.hidden, w.links, w.excluded);
 		walk_release(&w);
+		job_release(&job);
 		return 1;
 	}
 	b.tasks = w.tasks;
@@ -73,7 +78,13 @@ static int cmd_run(int argc, char **argv)
 	if (!b.results) {
 		fprintf(stderr, "pixpool: out of memory for %zu results\n", w.ntasks);
 		walk_release(&w);
+		job_release(&job);
 		return 1;
+	}
+	/* Before the first output, so that every output a later --skip-existing finds is covered. */
+	if (select_settings_write(&job) < 0) {
+		fprintf(stderr, "pixpool: %s\n", error_message());
+		walk_failed = 1;
 	}
 	interrupt_catch();
 	report_start(&rep, &b);
@@ -90,6 +101,7 @@ static int cmd_run(int argc, char **argv)
 	ret = exit_status(&b, &w, walk_failed);
 	free(b.results);
 	walk_release(&w);
+	job_release(&job);
 	return ret;
 }
 

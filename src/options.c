@@ -46,6 +46,19 @@ static const char usage_text[] =
 "      --timeout SEC        kill a worker stuck on one image for SEC seconds\n"
 "                           (process backend only)\n"
 "      --manifest FILE      one record per image, JSON (.json) or CSV (.csv)\n"
+"      --skip-existing      do not decode an image whose output exists and is not\n"
+"                           older than it (resume an interrupted run); refused when\n"
+"                           OUTDIR was made with other settings (OUTDIR/.pixpool-settings)\n"
+"      --files-from FILE    process the files listed in FILE ('-': stdin), one a line,\n"
+"                           instead of INPUT...; each goes to OUTDIR/PATH as listed\n"
+"                           (a leading '/' dropped; '..' refused)\n"
+"  -0, --null               the list's names end in NUL bytes (find -print0)\n"
+"      --include GLOB       take the images whose path below the input matches GLOB\n"
+"      --exclude GLOB       leave out those that match it; both repeatable, the first\n"
+"                           matching rule decides, none matching: taken. A GLOB\n"
+"                           without '/' matches the file name at any depth, one with\n"
+"                           '/' the whole path; '*', '?', '[...]' never match '/',\n"
+"                           '**' matches across folders ('raw/**', '**/tmp/*.jpg')\n"
 "      --progress           show a progress line (default: when stderr is a terminal)\n"
 "      --no-progress        never show it\n"
 "  -q, --quiet              print errors only, no summary\n"
@@ -210,10 +223,17 @@ void job_init(struct job *job)
 	job->progress = -1;
 }
 
+void job_release(struct job *job)
+{
+	free(job->rules);
+	job->rules = NULL;
+	job->nrules = 0;
+}
+
 enum {
 	OPT_IPC = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
-	OPT_PNG_LEVEL, OPT_STRIP,
+	OPT_PNG_LEVEL, OPT_STRIP, OPT_SKIP_EXISTING, OPT_FILES_FROM, OPT_INCLUDE, OPT_EXCLUDE,
 };
 
 const struct option options_long[] = {
@@ -236,11 +256,40 @@ const struct option options_long[] = {
 	{ "manifest", required_argument, NULL, OPT_MANIFEST },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "skip-existing", no_argument, NULL, OPT_SKIP_EXISTING },
+	{ "files-from", required_argument, NULL, OPT_FILES_FROM },
+	{ "null", no_argument, NULL, '0' },
+	{ "include", required_argument, NULL, OPT_INCLUDE },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/*
+ * --include and --exclude, kept in the order given: the first rule that
+ * matches decides (select.h). A pattern is matched against files, so one
+ * ending in '/' would never match: say how to name a folder's files.
+ */
+static void add_rule(struct job *job, const char *glob, int include)
+{
+	const char *option = include ? "--include" : "--exclude";
+	struct rule *rules;
+
+	if (!*glob)
+		usage_error("%s needs a pattern", option);
+	if (glob[strlen(glob) - 1] == '/')
+		usage_error("%s %s: patterns match files; for what lies in a folder, write %s**",
+			    option, glob, glob);
+	rules = realloc(job->rules, (job->nrules + 1) * sizeof(*rules));
+	if (!rules)
+		usage_error("out of memory");
+	rules[job->nrules].glob = glob;
+	rules[job->nrules].include = include;
+	job->rules = rules;
+	job->nrules++;
+}
 
 void options_set(struct job *job, int c, const char *arg)
 {
@@ -269,11 +318,31 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_MANIFEST: job->manifest = arg; break;
 	case OPT_PROGRESS: job->progress = 1; break;
 	case OPT_NO_PROGRESS: job->progress = 0; break;
+	case OPT_SKIP_EXISTING: job->skip_existing = 1; break;
+	case OPT_FILES_FROM: job->files_from = arg; break;
+	case '0': job->from0 = 1; break;
+	case OPT_INCLUDE: add_rule(job, arg, 1); break;
+	case OPT_EXCLUDE: add_rule(job, arg, 0); break;
 	case 'q': job->quiet = 1; break;
 	case 'v': job->verbose = 1; break;
 	case 'h': usage(stdout); exit(0);
 	default: fputs("try 'pixpool --help'\n", stderr); exit(2);
 	}
+}
+
+/*
+ * The list names every file, relative to the current folder: an INPUT
+ * beside it would leave open which tree the listed paths are in.
+ */
+static void check_files_from(const struct job *job)
+{
+	if (job->from0 && !job->files_from)
+		usage_error("-0 (--null) says how --files-from's list is cut: give --files-from too");
+	if (job->files_from && job->ninputs)
+		usage_error("--files-from takes no INPUT: the list names every file, "
+			    "relative to the current folder ('%s' given too)", job->inputs[0]);
+	if (!job->files_from && job->ninputs == 0)
+		usage_error("no input folder or file");
 }
 
 static void check_manifest(const char *path)
@@ -290,12 +359,11 @@ void options_parse(struct job *job, int argc, char **argv)
 
 	optind = 1;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, "o:f:j:b:qvh", options_long, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "o:f:j:b:qvh0", options_long, NULL)) != -1)
 		options_set(job, c, optarg);
 	job->inputs = (const char **)argv + optind;
 	job->ninputs = argc - optind;
-	if (job->ninputs == 0)
-		usage_error("no input folder or file");
+	check_files_from(job);
 	if (!job->outdir)
 		usage_error("no output folder (-o DIR)");
 	if (job->manifest)

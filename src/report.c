@@ -53,6 +53,18 @@ static void progress_draw(struct report *rep)
 		s > 0 ? rep->done / s : 0.0, s);
 }
 
+/* An image whose output was done before the run: shown with -v only. */
+static void report_exists(struct report *rep, const struct task *t)
+{
+	char rel[SHOWN_MAX];
+
+	if (!rep->b->job->verbose)
+		return;
+	progress_clear(rep);
+	escape_terminal(t->rel, rel, sizeof(rel));
+	fprintf(stderr, "exists  %s\n", rel);
+}
+
 void report_result(const struct result *res, void *data)
 {
 	struct report *rep = data;
@@ -61,7 +73,9 @@ void report_result(const struct result *res, void *data)
 	char rel[SHOWN_MAX];
 
 	rep->done++;
-	if (res->status != STATUS_OK) {
+	if (res->status == STATUS_EXISTS) {
+		report_exists(rep, t);
+	} else if (res->status != STATUS_OK) {
 		progress_clear(rep);
 		fprintf(stderr, "pixpool: %s\n", res->error);
 	} else if (res->error[0] && !job->quiet) {
@@ -191,9 +205,14 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 		fprintf(stderr, ", %zu timed out", t.count[STATUS_TIMEOUT]);
 	if (t.count[STATUS_SKIPPED])
 		fprintf(stderr, ", %zu skipped (interrupted)", t.count[STATUS_SKIPPED]);
-	fprintf(stderr, "; skipped %zu other file%s, %zu hidden, %zu link%s, %zu not walked\n",
+	if (t.count[STATUS_EXISTS])
+		fprintf(stderr, ", %zu skipped (exists)", t.count[STATUS_EXISTS]);
+	fprintf(stderr, "; skipped %zu other file%s, %zu hidden, %zu link%s, %zu not walked",
 		w->other, w->other == 1 ? "" : "s", w->hidden, w->links, w->links == 1 ? "" : "s",
 		w->errors);
+	if (job->nrules)
+		fprintf(stderr, ", %zu excluded", w->excluded);
+	fputc('\n', stderr);
 	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written to %s\n",
 		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir);
 	fprintf(stderr, "  wall %.3f s, %.2f images/s, %.1f MP/s  ", wall,
@@ -257,6 +276,12 @@ static double start_ms(const struct result *r, uint64_t first)
 	return r->start_ns ? (r->start_ns - first) / 1e6 : -1.0;
 }
 
+/* The output an image has after the run: written now, or found done (--skip-existing). */
+static const char *output_of(const struct result *r, const struct task *t)
+{
+	return r->status == STATUS_OK || r->status == STATUS_EXISTS ? t->out : NULL;
+}
+
 /* What became of an image's metadata; "" for an image not written. */
 static const char *meta_name(const struct result *r)
 {
@@ -276,8 +301,8 @@ static void manifest_json(FILE *f, const struct batch *b)
 		json_string(f, t->path);
 		json_hex_field(f, "input_hex", t->path);
 		fputs(", \"output\": ", f);
-		json_string(f, r->status == STATUS_OK ? t->out : NULL);
-		json_hex_field(f, "output_hex", r->status == STATUS_OK ? t->out : NULL);
+		json_string(f, output_of(r, t));
+		json_hex_field(f, "output_hex", output_of(r, t));
 		fprintf(f, ", \"status\": \"%s\", \"worker\": %d, \"cpu\": %d, "
 			"\"input_width\": %u, \"input_height\": %u, \"input_channels\": %u, "
 			"\"output_width\": %u, \"output_height\": %u, \"output_channels\": %u, "
@@ -313,7 +338,7 @@ static void manifest_csv(FILE *f, const struct batch *b)
 
 		csv_string(f, t->path);
 		fputc(',', f);
-		csv_string(f, r->status == STATUS_OK ? t->out : "");
+		csv_string(f, output_of(r, t));
 		fprintf(f, ",%s,%d,%d,%u,%u,%u,%u,%u,%u,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,",
 			status_name(r->status), r->worker, r->cpu, r->in_width, r->in_height,
 			r->in_channels, r->out_width, r->out_height, r->out_channels,

@@ -134,6 +134,11 @@ static int not_walked(struct walk *w, const char *path, const char *fmt, ...)
 	return 0;
 }
 
+int walk_not_taken(struct walk *w, const char *path, const char *reason)
+{
+	return not_walked(w, path, "%s", reason);
+}
+
 static char *join(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);

@@ -41,6 +41,7 @@ struct task {
 	dev_t dev;		/* identity of the input file, to refuse */
 	ino_t ino;		/*   an output path that resolves to it */
 	const char *refused;	/* set before the run: why this image is not processed */
+	int exists;		/* set before the run: its output is done (--skip-existing) */
 };
 
 /* An input or entry the walk did not take. */
@@ -56,6 +57,7 @@ struct walk {
 	size_t other;		/* regular files that are not images */
 	size_t hidden;		/* hidden entries skipped */
 	size_t links;		/* symbolic links not followed */
+	size_t excluded;	/* images left out by --include/--exclude (select.h) */
 	size_t errors;		/* inputs and entries not walked, each one in */
 	struct walk_skip *skips;	/*   skips[] (which is shorter only when */
 	size_t nskips;		/*   memory ran out before it was recorded) */
@@ -79,6 +81,13 @@ void walk_release(struct walk *w);
  */
 int walk_add(struct walk *w, const char *input, const char *rel_prefix,
 	     int follow_symlinks);
+
+/*
+ * Records path as not taken, for reason, as the walk records what it cannot
+ * walk (counted in errors), for the steps that find inputs in other ways
+ * (select.h). Returns -1 only when out of memory.
+ */
+int walk_not_taken(struct walk *w, const char *path, const char *reason);
 
 /* What the walks so far did not take, in walk order: *n records. */
 const struct walk_skip *walk_skips(const struct walk *w, size_t *n);
