@@ -172,7 +172,8 @@ void batch_totals(const struct batch *b, struct totals *t)
 		const struct result *r = &b->results[i];
 
 		t->count[r->status]++;
-		t->in_bytes += b->tasks[i].bytes;
+		if (r->status != STATUS_EXISTS)
+			t->in_bytes += b->tasks[i].bytes;
 		if (r->status == STATUS_OK) {
 			t->megapixels += (double)r->in_width * r->in_height / 1e6;
 			t->out_bytes += r->out_bytes;

@@ -343,6 +343,8 @@ static void check_files_from(const struct job *job)
 			    "relative to the current folder ('%s' given too)", job->inputs[0]);
 	if (!job->files_from && job->ninputs == 0)
 		usage_error("no input folder or file");
+	if (job->files_from && strcmp(job->files_from, "-") && access(job->files_from, R_OK) < 0)
+		usage_error("--files-from %s: cannot read: %s", job->files_from, strerror(errno));
 }
 
 static void check_manifest(const char *path)

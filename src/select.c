@@ -292,12 +292,11 @@ void select_existing(const struct job *job, struct walk *w)
 		return;
 	for (size_t i = 0; i < w->ntasks; i++) {
 		struct task *t = &w->tasks[i];
-		struct stat in, out;
+		struct stat out;
 
-		if (t->refused || !t->out || stat(t->out, &out) < 0 || !S_ISREG(out.st_mode) ||
-		    stat(t->path, &in) < 0)
+		if (t->refused || !t->out || stat(t->out, &out) < 0 || !S_ISREG(out.st_mode))
 			continue;
-		t->exists = not_older(&out.st_mtim, &in.st_mtim);
+		t->exists = not_older(&out.st_mtim, &t->mtime);
 	}
 }
 

@@ -206,6 +206,7 @@ static int add_task(struct walk *w, const char *path, const char *rel,
 	t->id = (uint32_t)w->ntasks;
 	t->format = format;
 	t->bytes = (uint64_t)st->st_size;
+	t->mtime = st->st_mtim;
 	t->dev = st->st_dev;
 	t->ino = st->st_ino;
 	w->ntasks++;

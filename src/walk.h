@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "image.h"
 
@@ -37,6 +38,7 @@ struct task {
 	char *rel;		/* relative path below its input, mirrored under -o */
 	char *out;		/* output path, or NULL when nothing is written */
 	uint64_t bytes;		/* input file size */
+	struct timespec mtime;	/* when the input was last modified */
 	uint64_t cost;		/* memory it is expected to need (cost.h); 0: unknown */
 	dev_t dev;		/* identity of the input file, to refuse */
 	ino_t ino;		/*   an output path that resolves to it */

@@ -364,11 +364,6 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 
 	memset(res, 0, sizeof(*res));
 	res->task = task->id;
-	/* Its output was found done before the run: nothing to read or decode. */
-	if (task->exists) {
-		res->status = STATUS_EXISTS;
-		return;
-	}
 	error_clear();
 	image_limit_pixels(job->max_pixels);
 	ret = task->refused ? error("%s: %s", task->path, task->refused)
