@@ -189,52 +189,69 @@ int select_files_from(const struct job *job, struct walk *w)
 	return ret;
 }
 
+/* Whether fnmatch(seg) matches s[j..m), copied into sub. */
+static int part_matches(const char *seg, const char *s, size_t j, size_t m, char *sub)
+{
+	memcpy(sub, s + j, m - j);
+	sub[m - j] = '\0';
+	return fnmatch(seg, sub, FNM_PATHNAME) == 0;
+}
+
+/* Whether a part may start at j, pos being where the part before it ended. */
+static int may_start(const char *s, size_t pos, size_t j, int first, int component)
+{
+	if (first)
+		return j == 0;
+	return j == pos || (j > pos && (!component || s[j - 1] == '/'));
+}
+
 /*
  * Whether glob matches all of s: fnmatch(3) with FNM_PATHNAME, where "**"
- * also matches across '/'. The part before the first "**" must match a
- * prefix of s, and the rest (which may hold more "**") what follows some
- * way on. -1 when out of memory.
+ * also matches across '/'. The glob is cut at each "**" into parts; every
+ * part but the last ends where it ends soonest, since the "**" after it
+ * can take whatever follows: so the time stays quadratic in the length of
+ * s for each part, however many "**" there are. A "**" that is a whole
+ * component ("a/", "**", "/b") stands for any number of whole folders,
+ * none included, so the part after it starts right after a '/'.
+ * -1 when out of memory.
  */
 static int glob_match(const char *glob, const char *s)
 {
-	const char *star = strstr(glob, "**"), *tail;
-	size_t len = strlen(s);
-	char *head, *prefix;
-	int found = 0;
+	size_t len = strlen(s), pos = 0;
+	char *seg = malloc(strlen(glob) + 1), *sub = malloc(len + 1);
+	int first = 1, component = 0, found = 1;
 
-	if (!star)
+	if (!strstr(glob, "**")) {
+		free(seg);
+		free(sub);
 		return fnmatch(glob, s, FNM_PATHNAME) == 0;
-	for (tail = star; *tail == '*'; tail++)
-		;
-	/* A "**" that is a whole component stands for no folder too: a/STARSTAR/b matches a/b. */
-	if ((star == glob || star[-1] == '/') && *tail == '/') {
-		size_t h = (size_t)(star - glob);
-		char *zero = malloc(h + strlen(tail));
-
-		if (!zero)
-			return -1;
-		memcpy(zero, glob, h);
-		strcpy(zero + h, tail + 1);
-		found = glob_match(zero, s);
-		free(zero);
-		if (found)
-			return found;
 	}
-	head = strndup(glob, (size_t)(star - glob));
-	prefix = strdup(s);
-	for (size_t i = 0; head && prefix && i <= len && !found; i++) {
-		char c = prefix[i];
-
-		prefix[i] = '\0';
-		if (fnmatch(head, prefix, FNM_PATHNAME) == 0)
-			for (size_t j = i; j <= len && !found; j++)
-				found = glob_match(tail, s + j);
-		prefix[i] = c;
+	if (!seg || !sub) {
+		free(seg);
+		free(sub);
+		return -1;
 	}
-	if (!head || !prefix)
-		found = -1;
-	free(head);
-	free(prefix);
+	for (const char *p = glob; found; first = 0) {
+		const char *star = strstr(p, "**"), *after = star;
+		size_t n = star ? (size_t)(star - p) : strlen(p), m;
+
+		memcpy(seg, p, n);
+		seg[n] = '\0';
+		found = 0;
+		for (m = pos; m <= len && !found; m++)
+			for (size_t j = pos; j <= m && !found; j++)
+				found = (star || m == len) && may_start(s, pos, j, first, component) &&
+					part_matches(seg, s, j, m, sub);
+		if (!star || !found)
+			break;
+		pos = m - 1;
+		while (*after == '*')
+			after++;
+		component = (star == glob || star[-1] == '/') && *after == '/';
+		p = after + component;
+	}
+	free(seg);
+	free(sub);
 	return found;
 }
 
