@@ -82,7 +82,7 @@ static int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	/* Before the first output, so that every output a later --skip-existing finds is covered. */
-	if (select_settings_write(&job) < 0) {
+	if (select_settings_write(&job, &w) < 0) {
 		fprintf(stderr, "pixpool: %s\n", error_message());
 		walk_failed = 1;
 	}

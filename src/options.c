@@ -16,6 +16,7 @@
 
 static const char usage_text[] =
 "usage: pixpool [run] [options] INPUT... -o OUTDIR\n"
+"       pixpool [run] [options] --files-from LIST -o OUTDIR\n"
 "       pixpool bench [options] INPUT...\n"
 "       pixpool filters\n"
 "       pixpool info FILE...\n"

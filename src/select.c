@@ -495,11 +495,22 @@ static int write_atomically(const char *path, const char *text)
 	return 0;
 }
 
-int select_settings_write(const struct job *job)
+/* Whether some task is to be written: neither refused nor done already. */
+static int writes_some(const struct walk *w)
+{
+	for (size_t i = 0; i < w->ntasks; i++)
+		if (!w->tasks[i].refused && !w->tasks[i].exists && w->tasks[i].out)
+			return 1;
+	return 0;
+}
+
+int select_settings_write(const struct job *job, const struct walk *w)
 {
 	char path[PATH_MAX], old[SETTINGS_MAX], now[SETTINGS_MAX];
 	int ret;
 
+	if (!writes_some(w))
+		return 0;
 	if (settings_path(job, path, sizeof(path)) < 0 || work_make_parents(path) < 0)
 		return -1;
 	settings_text(job, now, sizeof(now));

@@ -24,7 +24,7 @@
  *
  *	if (select_settings_check(&job, why, sizeof(why)) < 0)	before the walk
  *		... usage error: why says which setting changed ...
- *	if (select_settings_write(&job) < 0)	before the first output
+ *	if (select_settings_write(&job, &w) < 0)	before the first output
  *		... error_message() ...
  */
 
@@ -78,9 +78,11 @@ int select_settings_check(const struct job *job, char *why, size_t size);
 
 /*
  * Writes job's settings to OUTDIR/.pixpool-settings (creating OUTDIR),
- * atomically, unless it already holds them: several runs writing the same
- * settings into one folder at once leave the same file. Returns 0 or -1.
+ * atomically, unless it already holds them or no task of w is to be
+ * written (all refused or done: -o naming the input folder itself writes
+ * nothing there). Several runs writing the same settings into one folder
+ * at once leave the same file. Returns 0 or -1.
  */
-int select_settings_write(const struct job *job);
+int select_settings_write(const struct job *job, const struct walk *w);
 
 #endif
