@@ -54,20 +54,20 @@ static const char usage_text[] =
 "                           instead of INPUT...; each goes to OUTDIR/PATH as listed\n"
 "                           (a leading '/' dropped; '..' refused)\n"
 "  -0, --null               the list's names end in NUL bytes (find -print0)\n"
-"      --include GLOB       take the images whose path below the input matches GLOB\n"
-"      --exclude GLOB       leave out those that match it; both repeatable, the first\n"
-"                           matching rule decides, none matching: taken. A GLOB\n"
-"                           without '/' matches the file name at any depth, one with\n"
-"                           '/' the whole path; '*', '?', '[...]' never match '/',\n"
-"                           '**' matches across folders ('raw/**', '**/tmp/*.jpg')\n"
+"      --include GLOB       take the images whose path under OUTDIR matches GLOB\n"
+"      --exclude GLOB       leave them out; both repeatable, the first matching rule\n"
+"                           decides, none matching: taken. A GLOB without '/' or\n"
+"                           '**' matches the file name at any depth, others the whole\n"
+"                           path; '*', '?', '[...]' never match '/', '**' does\n"
+"                           ('raw/**', '**/tmp/*.jpg')\n"
 "      --progress           show a progress line (default: when stderr is a terminal)\n"
 "      --no-progress        never show it\n"
 "  -q, --quiet              print errors only, no summary\n"
 "  -v, --verbose            print one line per image\n"
 "  -h, --help               show this help\n"
 "\n"
-"Exit status: 0 every image written, 1 some image failed (the others are\n"
-"written), 2 usage error, 130 interrupted.\n";
+"Exit status: 0 every image written (or found done), 1 some image failed (the\n"
+"others are written), 2 usage error, 130 interrupted.\n";
 
 /* The engines' names, "a | b | c", from their table. */
 static const char *engine_names(void)
