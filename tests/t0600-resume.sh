@@ -87,6 +87,19 @@ for r in records:
 EOF
 grep -q '6 images: 0 ok, 0 failed, 6 skipped (exists)' done.err || fail "summary: $(cat done.err)"
 
+# Every engine and channel runs only the images left, and tells every result.
+for how in "serial" "openmp -j 2" "process --ipc pipe -j 3" "process --ipc shm -j 3"; do
+	backend_wanted ${how%% *} || continue
+	rm -rf part && cp -R ref part || fail "cannot copy ref"
+	rm part/png/camera.png part/jpeg/hubble_deep_field.jpg
+	"$PIXPOOL" -b $how -f grayscale --skip-existing in -o part --manifest part.csv 2>part.err ||
+		fail "$how: resume failed: $(cat part.err)"
+	[ "$(grep -c ',exists,' part.csv)" = 4 ] && [ "$(grep -c ',ok,' part.csv)" = 2 ] ||
+		fail "$how: statuses: $(cat part.csv)"
+	[ "$(status_of part.csv camera)" = ok ] || fail "$how: camera.png not made again"
+	same_tree ref part
+done
+
 # An output older than its input is made again; the others are left.
 cp -R ref stale || fail "cannot copy ref"
 touch -d '2001-01-01 00:00' stale/png/horse.png || fail "cannot age horse.png"
