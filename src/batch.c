@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "cost.h"
+#include "select.h"
 
 /* The output path of a task: OUTDIR/REL, with the extension of the output format. */
 static char *output_path(const struct job *job, const struct task *t)
@@ -155,7 +156,7 @@ static int walk_input(const struct job *job, struct walk *w, const char *input)
 		return walk_add(w, input, "", job->follow_symlinks);
 	name = input_name(input);
 	if (!name)
-		return walk_not_walked(w, input, "cannot name its tree under the output folder "
+		return walk_not_taken(w, input, "cannot name its tree under the output folder "
 				       "(give it alone, or by a name of its own)");
 	ret = walk_add(w, input, name, job->follow_symlinks);
 	free(name);
@@ -173,14 +174,21 @@ int batch_walk(const struct job *job, struct walk *w)
 		w->skip_ino = st.st_ino;
 	}
 	/* Out of memory, the walk stops, and the tasks found so far still get their outputs. */
+	if (job->files_from)
+		ret = select_files_from(job, w);
 	for (int i = 0; i < job->ninputs && ret == 0; i++)
 		ret = walk_input(job, w, job->inputs[i]);
+	select_rules(job, w);
 	if (output_paths(job, w) < 0 || refuse_overwriting_inputs(w) < 0 ||
 	    refuse_collisions(w) < 0)
 		return -1;
-	/* Before anything runs: admission must know every image's cost before handing it out. */
+	select_existing(job, w);
+	/*
+	 * Before anything runs: admission must know every image's cost before
+	 * handing it out. An image whose output is done is not even looked at.
+	 */
 	for (size_t i = 0; i < w->ntasks; i++)
-		if (!w->tasks[i].refused)
+		if (!w->tasks[i].refused && !w->tasks[i].exists)
 			w->tasks[i].cost = cost_of_file(w->tasks[i].path, w->tasks[i].bytes);
 	return ret;
 }
@@ -192,7 +200,8 @@ void batch_totals(const struct batch *b, struct totals *t)
 		const struct result *r = &b->results[i];
 
 		t->count[r->status]++;
-		t->in_bytes += b->tasks[i].bytes;
+		if (r->status != STATUS_EXISTS)
+			t->in_bytes += b->tasks[i].bytes;
 		if (r->status == STATUS_OK) {
 			t->megapixels += (double)r->in_width * r->in_height / 1e6;
 			t->out_bytes += r->out_bytes;

@@ -53,7 +53,7 @@ struct batch {
 
 /* Totals of a finished batch. */
 struct totals {
-	size_t count[STATUS_TIMEOUT + 1];	/* images per status */
+	size_t count[STATUS_EXISTS + 1];	/* images per status */
 	double megapixels;	/* input megapixels of the images written */
 	uint64_t in_bytes, out_bytes;
 };

@@ -98,7 +98,7 @@ static void mark_skipped(struct batch *b)
 	}
 }
 
-int engine_run(struct batch *b)
+static int run_tasks(struct batch *b)
 {
 	struct run r = { .b = b };
 	uint32_t *order = plan(b);
@@ -117,5 +117,103 @@ int engine_run(struct batch *b)
 	mark_skipped(b);
 	free(order);
 	cpus_release(&r.cpus);
+	return ret;
+}
+
+/*
+ * The tasks left to run when some outputs were found done before the run
+ * (--skip-existing): a batch of its own, whose task i is task id[i] of the
+ * whole batch, so that the engine never sees the others. A re-run over a
+ * finished folder then costs no worker and no round trip per image.
+ */
+struct rest {
+	struct batch b;
+	struct batch *whole;
+	uint32_t *id;
+};
+
+/* A result of the rest, stored and told as the whole batch's. */
+static void rest_finished(const struct result *res, void *data)
+{
+	struct rest *r = data;
+	uint32_t id = r->id[res->task];
+
+	r->whole->results[id] = *res;
+	r->whole->results[id].task = id;
+	if (r->whole->finished)
+		r->whole->finished(&r->whole->results[id], r->whole->data);
+}
+
+static void rest_warning(const char *message, void *data)
+{
+	struct rest *r = data;
+
+	if (r->whole->warning)
+		r->whole->warning(message, r->whole->data);
+}
+
+/* Tells the results of the tasks found done, and makes the batch of the others. */
+static int split_done(struct batch *b, size_t left, struct rest *r)
+{
+	struct task *tasks = malloc((left ? left : 1) * sizeof(*tasks));
+	size_t n = 0;
+
+	r->id = malloc((left ? left : 1) * sizeof(*r->id));
+	r->b = *b;
+	r->b.results = calloc(left ? left : 1, sizeof(*r->b.results));
+	if (!tasks || !r->id || !r->b.results) {
+		free(tasks);
+		free(r->id);
+		free(r->b.results);
+		return error("out of memory planning %zu tasks", b->ntasks);
+	}
+	memset(b->results, 0, b->ntasks * sizeof(*b->results));
+	for (size_t i = 0; i < b->ntasks; i++) {
+		if (!b->tasks[i].exists) {
+			r->id[n] = (uint32_t)i;
+			tasks[n] = b->tasks[i];
+			tasks[n].id = (uint32_t)n;
+			n++;
+			continue;
+		}
+		b->results[i].task = (uint32_t)i;
+		b->results[i].status = STATUS_EXISTS;
+		b->results[i].worker = -1;
+		if (b->finished)
+			b->finished(&b->results[i], b->data);
+	}
+	r->whole = b;
+	r->b.tasks = tasks;
+	r->b.ntasks = left;
+	r->b.finished = rest_finished;
+	r->b.warning = rest_warning;
+	r->b.data = r;
+	return 0;
+}
+
+int engine_run(struct batch *b)
+{
+	struct rest r;
+	size_t left = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < b->ntasks; i++)
+		left += !b->tasks[i].exists;
+	if (left == b->ntasks)
+		return run_tasks(b);
+	if (split_done(b, left, &r) < 0)
+		return -1;
+	b->restarts = 0;
+	if (left)
+		ret = run_tasks(&r.b);
+	/* The images the rest never started (Ctrl-C) are told nowhere: copied as they are. */
+	for (size_t i = 0; i < left; i++) {
+		b->results[r.id[i]] = r.b.results[i];
+		b->results[r.id[i]].task = r.id[i];
+	}
+	b->restarts = r.b.restarts;
+	free((void *)r.b.tasks);
+	free(r.b.results);
+	free(r.id);
 	return ret;
 }

@@ -51,7 +51,9 @@ const struct engine *engine_default(void);
 /*
  * Runs b on b->job->engine: plans the order tasks are handed out, pins
  * workers with --pin, and marks STATUS_SKIPPED the images never started
- * because of Ctrl-C (interrupt.h). Before it every result is cleared; after
+ * because of Ctrl-C (interrupt.h). A task whose output was found done
+ * (task->exists, select.h) is never handed out: its result is
+ * STATUS_EXISTS, told before the others. Before it every result is cleared; after
  * it none is STATUS_PENDING. Returns 0, or -1 with an error when the engine
  * could not run at all (no worker could be started).
  */

@@ -273,14 +273,18 @@ int info_main(int argc, char **argv)
 
 int info_dry_run(const struct job *job, const struct walk *w)
 {
-	size_t written = 0, refused = 0;
+	size_t written = 0, refused = 0, exist = 0;
 
 	for (size_t i = 0; i < w->ntasks; i++) {
 		const struct task *t = &w->tasks[i];
 		struct probe p;
 		char line[ERROR_MAX + 8192];
 
-		if (t->refused || header_verdict(t->path, job->max_pixels, &p) < 0) {
+		if (t->exists) {
+			/* --skip-existing: left alone, not even its header read. */
+			snprintf(line, sizeof(line), "%s: exists: %s", t->path, t->out);
+			exist++;
+		} else if (t->refused || header_verdict(t->path, job->max_pixels, &p) < 0) {
 			snprintf(line, sizeof(line), "%s: refused: %s", t->path,
 				 t->refused ? t->refused : error_message());
 			refused++;
@@ -291,8 +295,8 @@ int info_dry_run(const struct job *job, const struct walk *w)
 		print_escaped(stdout, "", line, "\n");
 	}
 	if (!job->quiet)
-		fprintf(stderr, "pixpool: dry run: %zu image%s would be written, %zu refused; "
-			"nothing was read past the headers, nothing written\n", written,
-			written == 1 ? "" : "s", refused);
+		fprintf(stderr, "pixpool: dry run: %zu image%s would be written, %zu refused, "
+			"%zu skipped (exists); nothing was read past the headers, nothing written\n",
+			written, written == 1 ? "" : "s", refused, exist);
 	return refused || w->errors ? 1 : 0;
 }

@@ -22,6 +22,7 @@
 #include "options.h"
 #include "preflight.h"
 #include "report.h"
+#include "select.h"
 #include "suggest.h"
 #include "walk.h"
 #include "work.h"
@@ -33,7 +34,7 @@ static int exit_status(const struct batch *b, const struct walk *w, int walk_fai
 	batch_totals(b, &t);
 	if (interrupted())
 		return EXIT_INTERRUPTED;
-	if (walk_failed || w->errors || t.count[STATUS_OK] != b->ntasks)
+	if (walk_failed || w->errors || t.count[STATUS_OK] + t.count[STATUS_EXISTS] != b->ntasks)
 		return 1;
 	return 0;
 }
@@ -61,9 +62,12 @@ static int cmd_run(int argc, char **argv)
 	struct preflight pf;
 	uint64_t start;
 	int walk_failed, ret;
+	char why[ERROR_MAX * 8];
 
 	job_init(&job);
 	options_parse(&job, argc, argv);
+	if (select_settings_check(&job, why, sizeof(why)) < 0)
+		usage_error("%s", why);
 	check_outputs(&job, &pf);
 	walk_init(&w);
 	walk_failed = batch_walk(&job, &w) < 0;
@@ -71,15 +75,17 @@ static int cmd_run(int argc, char **argv)
 	if (walk_failed && error_message()[0])
 		fprintf(stderr, "pixpool: %s\n", error_message());
 	if (w.ntasks == 0) {
-		fprintf(stderr, "pixpool: no images found (%zu other files, %zu hidden, %zu links skipped)\n",
-			w.other, w.hidden, w.links);
+		fprintf(stderr, "pixpool: no images found (%zu other files, %zu hidden, %zu links skipped, "
+			"%zu excluded)\n", w.other, w.hidden, w.links, w.excluded);
 		preflight_undo(&pf);
 		walk_release(&w);
+		job_release(&job);
 		return 1;
 	}
 	if (job.dry_run) {
 		ret = info_dry_run(&job, &w);
 		walk_release(&w);
+		job_release(&job);
 		return walk_failed ? 1 : ret;
 	}
 	b.tasks = w.tasks;
@@ -89,7 +95,13 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pixpool: out of memory for %zu results\n", w.ntasks);
 		preflight_undo(&pf);
 		walk_release(&w);
+		job_release(&job);
 		return 1;
+	}
+	/* Before the first output, so that every output a later --skip-existing finds is covered. */
+	if (select_settings_write(&job, &w) < 0) {
+		fprintf(stderr, "pixpool: %s\n", error_message());
+		walk_failed = 1;
 	}
 	interrupt_catch();
 	report_start(&rep, &b);
@@ -108,6 +120,7 @@ static int cmd_run(int argc, char **argv)
 	preflight_undo(&pf);
 	free(b.results);
 	walk_release(&w);
+	job_release(&job);
 	return ret;
 }
 

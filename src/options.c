@@ -19,6 +19,7 @@
 
 static const char usage_text[] =
 "usage: pixpool [run] [options] INPUT... -o OUTDIR\n"
+"       pixpool [run] [options] --files-from LIST -o OUTDIR\n"
 "       pixpool bench [options] INPUT...\n"
 "       pixpool filters\n"
 "       pixpool info [options] INPUT...\n"
@@ -53,6 +54,19 @@ static const char usage_text[] =
 "      --manifest FILE      one record per image, JSON (.json) or CSV (.csv)\n"
 "      --dry-run            print what would be written where, and what would be\n"
 "                           refused and why; read no pixels, write nothing\n"
+"      --skip-existing      do not decode an image whose output exists and is not\n"
+"                           older than it (resume an interrupted run); refused when\n"
+"                           OUTDIR was made with other settings (OUTDIR/.pixpool-settings)\n"
+"      --files-from FILE    process the files listed in FILE ('-': stdin), one a line,\n"
+"                           instead of INPUT...; each goes to OUTDIR/PATH as listed\n"
+"                           (a leading '/' dropped; '..' refused)\n"
+"  -0, --null               the list's names end in NUL bytes (find -print0)\n"
+"      --include GLOB       take the images whose path under OUTDIR matches GLOB\n"
+"      --exclude GLOB       leave them out; both repeatable, the first matching rule\n"
+"                           decides, none matching: taken. A GLOB without '/' or\n"
+"                           '**' matches the file name at any depth, others the whole\n"
+"                           path; '*', '?', '[...]' never match '/', '**' does\n"
+"                           ('raw/**', '**/tmp/*.jpg')\n"
 "      --progress           show a progress line (default: when stderr is a terminal)\n"
 "      --no-progress        never show it\n"
 "  -q, --quiet              print errors only, no summary\n"
@@ -60,8 +74,8 @@ static const char usage_text[] =
 "  -h, --help               show this help\n"
 "      --version            print pixpool's version\n"
 "\n"
-"Exit status: 0 every image written, 1 some image failed (the others are\n"
-"written), 2 usage error, 130 interrupted.\n";
+"Exit status: 0 every image written (or found done), 1 some image failed (the\n"
+"others are written), 2 usage error, 130 interrupted.\n";
 
 /* The engines' names, "a | b | c", from their table. */
 static const char *engine_names(void)
@@ -262,10 +276,18 @@ void job_init(struct job *job)
 	job->progress = -1;
 }
 
+void job_release(struct job *job)
+{
+	free(job->rules);
+	job->rules = NULL;
+	job->nrules = 0;
+}
+
 enum {
 	OPT_IPC = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
-	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION,
+	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION, OPT_SKIP_EXISTING, OPT_FILES_FROM,
+	OPT_INCLUDE, OPT_EXCLUDE,
 };
 
 const struct option options_long[] = {
@@ -288,6 +310,11 @@ const struct option options_long[] = {
 	{ "manifest", required_argument, NULL, OPT_MANIFEST },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "skip-existing", no_argument, NULL, OPT_SKIP_EXISTING },
+	{ "files-from", required_argument, NULL, OPT_FILES_FROM },
+	{ "null", no_argument, NULL, '0' },
+	{ "include", required_argument, NULL, OPT_INCLUDE },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -295,6 +322,30 @@ const struct option options_long[] = {
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
+
+/*
+ * --include and --exclude, kept in the order given: the first rule that
+ * matches decides (select.h). A pattern is matched against files, so one
+ * ending in '/' would never match: say how to name a folder's files.
+ */
+static void add_rule(struct job *job, const char *glob, int include)
+{
+	const char *option = include ? "--include" : "--exclude";
+	struct rule *rules;
+
+	if (!*glob)
+		usage_error("%s needs a pattern", option);
+	if (glob[strlen(glob) - 1] == '/')
+		usage_error("%s %s: patterns match files; for what lies in a folder, write %s**",
+			    option, glob, glob);
+	rules = realloc(job->rules, (job->nrules + 1) * sizeof(*rules));
+	if (!rules)
+		usage_error("out of memory");
+	rules[job->nrules].glob = glob;
+	rules[job->nrules].include = include;
+	job->rules = rules;
+	job->nrules++;
+}
 
 void options_set(struct job *job, int c, const char *arg)
 {
@@ -323,12 +374,34 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_MANIFEST: job->manifest = arg; break;
 	case OPT_PROGRESS: job->progress = 1; break;
 	case OPT_NO_PROGRESS: job->progress = 0; break;
+	case OPT_SKIP_EXISTING: job->skip_existing = 1; break;
+	case OPT_FILES_FROM: job->files_from = arg; break;
+	case '0': job->from0 = 1; break;
+	case OPT_INCLUDE: add_rule(job, arg, 1); break;
+	case OPT_EXCLUDE: add_rule(job, arg, 0); break;
 	case 'q': job->quiet = 1; break;
 	case 'v': job->verbose = 1; break;
 	case OPT_DRY_RUN: job->dry_run = 1; break;
 	case 'h': usage(stdout); exit(0);
 	case OPT_VERSION: options_version(); exit(0);
 	}
+}
+
+/*
+ * The list names every file, relative to the current folder: an INPUT
+ * beside it would leave open which tree the listed paths are in.
+ */
+static void check_files_from(const struct job *job)
+{
+	if (job->from0 && !job->files_from)
+		usage_error("-0: it says how --files-from's list is cut: give --files-from too");
+	if (job->files_from && job->ninputs)
+		usage_error("--files-from: takes no INPUT: the list names every file, "
+			    "relative to the current folder ('%s' given too)", job->inputs[0]);
+	if (!job->files_from && job->ninputs == 0)
+		usage_error("INPUT: no input folder or file given");
+	if (job->files_from && strcmp(job->files_from, "-") && access(job->files_from, R_OK) < 0)
+		usage_error("--files-from: %s: cannot read: %s", job->files_from, strerror(errno));
 }
 
 static void check_manifest(const char *path)
@@ -425,15 +498,14 @@ void options_parse(struct job *job, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:f:j:b:qvh", options_long, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:f:j:b:qvh0", options_long, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			options_getopt_error(c, argv, options_long);
 		options_set(job, c, optarg);
 	}
 	job->inputs = (const char **)argv + optind;
 	job->ninputs = argc - optind;
-	if (job->ninputs == 0)
-		usage_error("INPUT: no input folder or file given");
+	check_files_from(job);
 	if (!job->outdir)
 		usage_error("-o: no output folder given (-o DIR)");
 	if (job->manifest)

@@ -19,6 +19,12 @@ struct engine;
 enum ipc { IPC_PIPE, IPC_SHM };
 enum schedule { SCHEDULE_DYNAMIC, SCHEDULE_STATIC, SCHEDULE_LPT };
 
+/* One --include or --exclude, in the order given (select.h). */
+struct rule {
+	const char *glob;
+	int include;
+};
+
 struct job {
 	const char **inputs;	/* folders and files, as given */
 	int ninputs;
@@ -43,10 +49,19 @@ struct job {
 	int progress;		/* -1: when stderr is a terminal */
 	const char *manifest;	/* JSON or CSV manifest, by extension; NULL: none */
 	int dry_run;		/* print what would be done, read no pixels, write nothing */
+	/* Which images the run takes (select.h). */
+	const char *files_from;	/* --files-from: a list of files, "-" stdin; NULL: the inputs */
+	int from0;		/*   its names end in NUL, not newline (-0) */
+	struct rule *rules;	/* --include and --exclude, in order */
+	int nrules;
+	int skip_existing;	/* an image whose output is done is not decoded */
 };
 
 /* Fills job with the defaults. */
 void job_init(struct job *job);
+
+/* Frees what options_parse allocated (the --include and --exclude rules). */
+void job_release(struct job *job);
 
 /*
  * Parses argv (argv[0] is the subcommand's name) into job. Prints the error

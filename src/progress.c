@@ -68,7 +68,7 @@ double progress_total(const struct task *tasks, size_t n, double *fill)
 	for (size_t i = 0; i < n; i++) {
 		uint64_t pixels = cost_pixels(tasks[i].cost, tasks[i].bytes);
 
-		if (tasks[i].refused)
+		if (tasks[i].refused || tasks[i].exists)
 			continue;
 		if (pixels) {
 			known += pixels / 1e6;

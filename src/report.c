@@ -21,12 +21,16 @@
 void report_start(struct report *rep, const struct batch *b)
 {
 	double total;
+	size_t done_before = 0;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->b = b;
 	rep->start = clock_ns();
+	/* Images done before the run are not part of its progress, nor of its pace. */
+	for (size_t i = 0; i < b->ntasks; i++)
+		done_before += b->tasks[i].exists != 0;
 	total = progress_total(b->tasks, b->ntasks, &rep->fill);
-	progress_start(progress_wanted(b->job), b->ntasks, total);
+	progress_start(progress_wanted(b->job), b->ntasks - done_before, total);
 }
 
 static void count_result(struct report *rep, const struct result *res)
@@ -47,6 +51,19 @@ static int says_something(const struct result *res, const struct job *job)
 	return (res->error[0] && !job->quiet) || job->verbose;
 }
 
+/* An image whose output was done before the run: shown with -v only. */
+static void report_exists(struct report *rep, const struct task *t)
+{
+	char rel[SHOWN_MAX];
+
+	if (!rep->b->job->verbose)
+		return;
+	escape_terminal(t->rel, rel, sizeof(rel));
+	progress_hold();
+	fprintf(stderr, "exists  %s\n", rel);
+	progress_release();
+}
+
 void report_result(const struct result *res, void *data)
 {
 	struct report *rep = data;
@@ -54,6 +71,10 @@ void report_result(const struct result *res, void *data)
 	const struct task *t = &rep->b->tasks[res->task];
 	char rel[SHOWN_MAX];
 
+	if (res->status == STATUS_EXISTS) {
+		report_exists(rep, t);
+		return;
+	}
 	count_result(rep, res);
 	if (!says_something(res, job))
 		return;
@@ -182,9 +203,14 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 		fprintf(stderr, ", %zu timed out", t.count[STATUS_TIMEOUT]);
 	if (t.count[STATUS_SKIPPED])
 		fprintf(stderr, ", %zu skipped (interrupted)", t.count[STATUS_SKIPPED]);
-	fprintf(stderr, "; skipped %zu other file%s, %zu hidden, %zu link%s, %zu not walked\n",
+	if (t.count[STATUS_EXISTS])
+		fprintf(stderr, ", %zu skipped (exists)", t.count[STATUS_EXISTS]);
+	fprintf(stderr, "; skipped %zu other file%s, %zu hidden, %zu link%s, %zu not walked",
 		w->other, w->other == 1 ? "" : "s", w->hidden, w->links, w->links == 1 ? "" : "s",
 		w->errors);
+	if (job->nrules)
+		fprintf(stderr, ", %zu excluded", w->excluded);
+	fputc('\n', stderr);
 	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written to %s\n",
 		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir);
 	fprintf(stderr, "  wall %.3f s, %.2f images/s, %.1f MP/s  ", wall,
@@ -248,6 +274,12 @@ static double start_ms(const struct result *r, uint64_t first)
 	return r->start_ns ? (r->start_ns - first) / 1e6 : -1.0;
 }
 
+/* The output an image has after the run: written now, or found done (--skip-existing). */
+static const char *output_of(const struct result *r, const struct task *t)
+{
+	return r->status == STATUS_OK || r->status == STATUS_EXISTS ? t->out : NULL;
+}
+
 /* What became of an image's metadata; "" for an image not written. */
 static const char *meta_name(const struct result *r)
 {
@@ -267,8 +299,8 @@ static void manifest_json(FILE *f, const struct batch *b)
 		json_string(f, t->path);
 		json_hex_field(f, "input_hex", t->path);
 		fputs(", \"output\": ", f);
-		json_string(f, r->status == STATUS_OK ? t->out : NULL);
-		json_hex_field(f, "output_hex", r->status == STATUS_OK ? t->out : NULL);
+		json_string(f, output_of(r, t));
+		json_hex_field(f, "output_hex", output_of(r, t));
 		fprintf(f, ", \"status\": \"%s\", \"worker\": %d, \"cpu\": %d, "
 			"\"input_width\": %u, \"input_height\": %u, \"input_channels\": %u, "
 			"\"output_width\": %u, \"output_height\": %u, \"output_channels\": %u, "
@@ -304,7 +336,7 @@ static void manifest_csv(FILE *f, const struct batch *b)
 
 		csv_string(f, t->path);
 		fputc(',', f);
-		csv_string(f, r->status == STATUS_OK ? t->out : "");
+		csv_string(f, output_of(r, t));
 		fprintf(f, ",%s,%d,%d,%u,%u,%u,%u,%u,%u,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,",
 			status_name(r->status), r->worker, r->cpu, r->in_width, r->in_height,
 			r->in_channels, r->out_width, r->out_height, r->out_channels,

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "image.h"
 
@@ -37,10 +38,12 @@ struct task {
 	char *rel;		/* relative path below its input, mirrored under -o */
 	char *out;		/* output path, or NULL when nothing is written */
 	uint64_t bytes;		/* input file size */
+	struct timespec mtime;	/* when the input was last modified */
 	uint64_t cost;		/* memory it is expected to need (cost.h); 0: unknown */
 	dev_t dev;		/* identity of the input file, to refuse */
 	ino_t ino;		/*   an output path that resolves to it */
 	const char *refused;	/* set before the run: why this image is not processed */
+	int exists;		/* set before the run: its output is done (--skip-existing) */
 };
 
 /* An input or entry the walk did not take. */
@@ -56,6 +59,7 @@ struct walk {
 	size_t other;		/* regular files that are not images */
 	size_t hidden;		/* hidden entries skipped */
 	size_t links;		/* symbolic links not followed */
+	size_t excluded;	/* images left out by --include/--exclude (select.h) */
 	size_t errors;		/* inputs and entries not walked, each one in */
 	struct walk_skip *skips;	/*   skips[] (which is shorter only when */
 	size_t nskips;		/*   memory ran out before it was recorded) */
@@ -81,11 +85,11 @@ int walk_add(struct walk *w, const char *input, const char *rel_prefix,
 	     int follow_symlinks);
 
 /*
- * Records an input the caller will not walk, and why (printf-style), as the
- * walk records its own; returns -1 only when out of memory.
+ * Records path as not taken, for reason, as the walk records what it cannot
+ * walk (counted in errors), for the steps that find inputs in other ways
+ * (select.h). Returns -1 only when out of memory.
  */
-int walk_not_walked(struct walk *w, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int walk_not_taken(struct walk *w, const char *path, const char *reason);
 
 /* What the walks so far did not take, in walk order: *n records. */
 const struct walk_skip *walk_skips(const struct walk *w, size_t *n);

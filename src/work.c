@@ -27,6 +27,7 @@ static const char *const status_names[] = {
 	[STATUS_FAILED] = "failed",
 	[STATUS_CRASHED] = "crashed",
 	[STATUS_TIMEOUT] = "timeout",
+	[STATUS_EXISTS] = "exists",
 };
 
 const char *status_name(enum status status)
@@ -178,8 +179,7 @@ int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf)
 	return ret < 0 ? error_prefix(path) : 0;
 }
 
-/* mkdir -p of the folder holding path; other workers may create it at the same time. */
-static int make_parents(char *path)
+int work_make_parents(char *path)
 {
 	for (char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
 		*s = '\0';
@@ -241,7 +241,7 @@ static int write_output(const char *out, const struct buffer *buf)
 
 	if (work_temp_path(out, getpid(), tmp, sizeof(tmp)) < 0)
 		return error("%s: output path too long", out);
-	if (make_parents(tmp) < 0)
+	if (work_make_parents(tmp) < 0)
 		return -1;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0)

@@ -22,6 +22,7 @@ enum status {
 	STATUS_FAILED,		/* bad input, or output not writable */
 	STATUS_CRASHED,		/* the worker died on this image */
 	STATUS_TIMEOUT,		/* the worker was killed after --timeout */
+	STATUS_EXISTS,		/* not run: its output was done (--skip-existing) */
 };
 
 /*
@@ -49,7 +50,7 @@ struct result {
 	char error[ERROR_MAX];
 };
 
-/* "ok", "skipped", "failed", "crashed", "timeout", "pending". */
+/* "ok", "skipped", "failed", "crashed", "timeout", "exists", "pending". */
 const char *status_name(enum status status);
 
 /*
@@ -81,5 +82,11 @@ void work_run(const struct job *job, const struct task *task, struct result *res
  * a worker dies mid-write. Returns -1 if it does not fit in size.
  */
 int work_temp_path(const char *out, pid_t pid, char *buf, size_t size);
+
+/*
+ * mkdir -p of the folder holding path (path is changed while it runs, and
+ * given back as it was); other processes may create it at the same time.
+ */
+int work_make_parents(char *path);
 
 #endif

@@ -18,7 +18,7 @@ for args in "" "--format png" "-f resize:width=64 --format jpg"; do
 	# shellcheck disable=SC2086
 	"$PIXPOOL" -q $args in -o out --manifest m.json 2>run-err
 	sed -n 's/.* -> //p' map | sort >would
-	find out -type f | sort >wrote
+	find out -type f ! -path out/.pixpool-settings | sort >wrote
 	[ -s would ] || fail "dry run ($args) maps nothing"
 	diff -u would wrote || fail "dry run ($args) and the run differ"
 	grep ': refused: ' map | sed 's/: refused: .*//' | sort >refused
@@ -47,3 +47,14 @@ grep -qx "pixpool: --manifest a/m.csv: its folder a: does not exist" err || fail
 echo file >f
 expect_exit 2 "$PIXPOOL" --dry-run "$SAMPLES" -o f >/dev/null 2>err
 grep -qx "pixpool: -o f: is a file, not a folder" err || fail "dry run into a file: $(cat err)"
+
+# With --skip-existing, the images already done are named as such, and the rest
+# as a resumed run would write them; nothing changes on disk.
+expect_exit 0 "$PIXPOOL" -q -f grayscale "$SAMPLES/png" -o half
+rm half/horse.png
+before=$(ls -l --time-style=full-iso half)
+expect_exit 0 "$PIXPOOL" --dry-run -f grayscale --skip-existing "$SAMPLES/png" -o half >map3 2>err3
+grep -qx "$SAMPLES/png/horse.png -> half/horse.png" map3 || fail "resume dry run: $(cat map3)"
+grep -qx "$SAMPLES/png/camera.png: exists: half/camera.png" map3 || fail "resume dry run: $(cat map3)"
+grep -q "1 image would be written, 0 refused, 2 skipped (exists)" err3 || fail "$(cat err3)"
+[ "$before" = "$(ls -l --time-style=full-iso half)" ] || fail "the dry run changed half/"
