@@ -82,6 +82,16 @@ static unsigned char *png_deflate(unsigned char *data, int len, int *out_len)
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
 
+int stb_write_jpg(void (*func)(void *ctx, void *data, int size), void *ctx, int w, int h,
+		  int comp, const void *data, int quality)
+{
+#ifdef STB_JPEG_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return stb_write_jpg_avx2(func, ctx, w, h, comp, data, quality);
+#endif
+	return stbi_write_jpg_to_func(func, ctx, w, h, comp, data, quality);
+}
+
 /*
  * stb_image_write chooses each PNG row's filter by running all five and
  * keeping the one with the smallest sum of absolute differences. On photos
