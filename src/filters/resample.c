@@ -121,6 +121,7 @@ static int taps_init(struct taps *t, int out, int in, double extent, enum kernel
 }
 
 /* acc = sum of the rows of img that output row i reads, weighted. */
+VECTOR_CLONES
 static void resample_column(float *acc, const struct image *img, const struct taps *ty, int i)
 {
 	size_t n = (size_t)img->width * img->channels;
@@ -152,6 +153,7 @@ static inline void resample_row(unsigned char *out, const float *acc, const stru
 	}
 }
 
+VECTOR_CLONES
 static void resample_rows(struct image *out, const struct image *in, const struct taps *tx,
 			  const struct taps *ty, float *acc)
 {
@@ -210,12 +212,10 @@ static inline unsigned char divide(unsigned v, const struct divisor *d)
 	return (unsigned char)((v * d->m) >> d->shift);
 }
 
-/* One output row from the column sums of a band, over blocks of sx pixels. */
-static inline void box_row(unsigned char *out, const unsigned *sum, int w, int sx, int rows, int c)
+/* The means of blocks whole blocks of sx pixels; inline, for constant sx and c. */
+static inline void box_blocks(unsigned char *out, const unsigned *sum, int blocks,
+			      const struct divisor *d, int sx, int c)
 {
-	struct divisor full = divisor_of((unsigned)(sx * rows)), part;
-	int blocks = w / sx;
-
 	for (int bx = 0; bx < blocks; bx++) {
 		const unsigned *p = sum + (size_t)bx * sx * c;
 		unsigned v[4] = { 0, 0, 0, 0 };
@@ -224,18 +224,29 @@ static inline void box_row(unsigned char *out, const unsigned *sum, int w, int s
 			for (int k = 0; k < c; k++)
 				v[k] += p[x * c + k];
 		for (int k = 0; k < c; k++)
-			out[bx * c + k] = divide(v[k], &full);
+			out[bx * c + k] = divide(v[k], d);
 	}
-	if (blocks * sx < w) {
-		const unsigned *p = sum + (size_t)blocks * sx * c;
-		unsigned v[4] = { 0, 0, 0, 0 };
+}
 
-		part = divisor_of((unsigned)((w - blocks * sx) * rows));
-		for (int x = 0; x < w - blocks * sx; x++)
-			for (int k = 0; k < c; k++)
-				v[k] += p[x * c + k];
-		for (int k = 0; k < c; k++)
-			out[blocks * c + k] = divide(v[k], &part);
+/*
+ * One output row from the column sums of a band, over blocks of sx pixels;
+ * the usual factors get a loop of their own, unrolled.
+ */
+static inline void box_row(unsigned char *out, const unsigned *sum, int w, int sx, int rows, int c)
+{
+	struct divisor full = divisor_of((unsigned)(sx * rows));
+	int blocks = w / sx, rest = w - blocks * sx;
+
+	switch (sx) {
+	case 2: box_blocks(out, sum, blocks, &full, 2, c); break;
+	case 3: box_blocks(out, sum, blocks, &full, 3, c); break;
+	case 4: box_blocks(out, sum, blocks, &full, 4, c); break;
+	default: box_blocks(out, sum, blocks, &full, sx, c); break;
+	}
+	if (rest) {
+		struct divisor part = divisor_of((unsigned)(rest * rows));
+
+		box_blocks(out + (size_t)blocks * c, sum + (size_t)blocks * sx * c, 1, &part, rest, c);
 	}
 }
 
