@@ -10,7 +10,9 @@
  * filters.h). Each output row is first a weighted sum of input rows, taken
  * over whole rows so it vectorises, then the horizontal weights turn that
  * float row into output pixels. All channels, alpha included, are resampled
- * alike.
+ * alike. A fast shrink (thumbnail's default, resize's fast=1) first averages
+ * whole blocks of pixels (box_factor), and the kernel finishes on the small
+ * image.
  */
 #include "filters/filters.h"
 
