@@ -86,7 +86,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(OMP) $(SANFLAGS)
 
 SRC      := $(wildcard src/*.c src/filters/*.c)
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
-LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/third_party/stb.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/third_party/stb.o $(B)/obj/third_party/stb_jpeg.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -132,7 +132,7 @@ $(B)/obj/%.o: %.c Makefile $(FLAGS_FILE)
 $(B)/obj/src/filters/edge.o: ALL_CFLAGS += -fno-math-errno
 
 # stb is someone else's code: compiled with our flags, without our warning set.
-$(B)/obj/third_party/stb.o: third_party/stb.c third_party/stb_config.h Makefile
+$(B)/obj/third_party/%.o: third_party/%.c third_party/stb_config.h Makefile
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OMP) $(SANFLAGS) $(STB_SANFLAGS) -std=c11 -MMD -MP -c -o $@ $<

@@ -441,7 +441,7 @@ int image_encode(const struct image *img, enum format format, int quality, int p
 		return error("cannot encode %dx%d as %s: %s", w, h, format_name(format), too_large);
 	switch (format) {
 	case FORMAT_JPEG:
-		ok = stbi_write_jpg_to_func(buffer_append, buf, w, h, c, img->pixels, quality);
+		ok = stb_write_jpg(buffer_append, buf, w, h, c, img->pixels, quality);
 		break;
 	case FORMAT_PNG:
 		stb_png_level(png_level);

@@ -39,4 +39,23 @@ void stb_failure_clear(void);
  */
 void stb_png_level(int level);
 
+/*
+ * stbi_write_jpg_to_func through the copy of the encoder built for this
+ * CPU: the AVX2 one (stb_jpeg.c) where the CPU has AVX2, the baseline
+ * otherwise. Both write the same bytes.
+ */
+int stb_write_jpg(void (*func)(void *ctx, void *data, int size), void *ctx, int w, int h,
+		  int comp, const void *data, int quality);
+
+/*
+ * The AVX2 copy itself, for the tests; built by GCC on x86-64 unless
+ * -DPIXPOOL_NO_CLONES, as the filters' clones are (src/filters/filters.h).
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+	!defined(PIXPOOL_NO_CLONES)
+#define STB_JPEG_AVX2 1
+#endif
+int stb_write_jpg_avx2(void (*func)(void *ctx, void *data, int size), void *ctx, int w, int h,
+		       int comp, const void *data, int quality);
+
 #endif

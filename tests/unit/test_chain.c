@@ -99,7 +99,7 @@ static void test_parameters_continue_the_filter_before_them(void **state)
 	assert_string_equal(c.steps[2].filter->name, "blur");
 	assert_true(c.steps[2].args[0] == 2);
 	chain_format(&c, buf, sizeof(buf));
-	assert_string_equal(buf, "grayscale:channels=1,resize:width=800,height=600,kernel=box,blur:sigma=2");
+	assert_string_equal(buf, "grayscale:channels=1,resize:width=800,height=600,kernel=box,fast=0,blur:sigma=2");
 }
 
 static void test_bare_value_sets_the_first_parameter(void **state)
