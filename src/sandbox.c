@@ -35,7 +35,7 @@ static const int allowed[] = {
 	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigaction),
 	SCMP_SYS(sigaltstack), SCMP_SYS(pause),
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
-	SCMP_SYS(set_robust_list), SCMP_SYS(rseq),
+	SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(sched_getaffinity),
 };
 
 /* A test of argument arg; libseccomp's SCMP_An macros leave datum_b out, which clang warns of. */
