@@ -532,7 +532,7 @@ int engine_process(struct run *r)
 	 * A pinned worker's threads would share its one CPU. Without the
 	 * shared page the workers simply never get help.
 	 */
-	if (!b->job->pin && p.nworkers > 1 && spare_open() < 0)
+	if (!b->job->pin && p.nworkers > 1 && spare_open(p.nworkers) < 0)
 		run_warning(r, error_message());
 	interrupt_hold_second(1);
 	ret = start_all(&p);

@@ -8,10 +8,16 @@
 
 #include "error.h"
 
-/* Shared with every worker forked after spare_open; NULL without one. */
-static atomic_int *spare;
+struct spare {
+	int workers;		/* the pool's size */
+	atomic_int lent;	/* cores of workers that left */
+	atomic_int free;	/* of those, the ones nobody holds */
+};
 
-int spare_open(void)
+/* Shared with every worker forked after spare_open; NULL without one. */
+static struct spare *spare;
+
+int spare_open(int workers)
 {
 	void *page = mmap(NULL, sizeof(*spare), PROT_READ | PROT_WRITE,
 			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -19,7 +25,9 @@ int spare_open(void)
 	if (page == MAP_FAILED)
 		return error("cannot map a shared page: %s", strerror(errno));
 	spare = page;
-	atomic_init(spare, 0);
+	spare->workers = workers;
+	atomic_init(&spare->lent, 0);
+	atomic_init(&spare->free, 0);
 	return 0;
 }
 
@@ -32,8 +40,18 @@ void spare_close(void)
 
 void spare_add(int n)
 {
-	if (spare && n > 0)
-		atomic_fetch_add(spare, n);
+	if (spare && n > 0) {
+		atomic_fetch_add(&spare->lent, n);
+		atomic_fetch_add(&spare->free, n);
+	}
+}
+
+/* The cores lent over the workers still busy, rounded up. */
+static int share(void)
+{
+	int lent = atomic_load(&spare->lent), busy = spare->workers - lent;
+
+	return busy > 0 ? (lent + busy - 1) / busy : lent;
 }
 
 int spare_claim(int most)
@@ -42,11 +60,12 @@ int spare_claim(int most)
 
 	if (!spare || most <= 0)
 		return 0;
-	have = atomic_load(spare);
-	while (have > 0) {
+	most = most < share() ? most : share();
+	have = atomic_load(&spare->free);
+	while (have > 0 && most > 0) {
 		int take = have < most ? have : most;
 
-		if (atomic_compare_exchange_weak(spare, &have, have - take))
+		if (atomic_compare_exchange_weak(&spare->free, &have, have - take))
 			return take;
 	}
 	return 0;
@@ -54,5 +73,6 @@ int spare_claim(int most)
 
 void spare_give(int n)
 {
-	spare_add(n);
+	if (spare && n > 0)
+		atomic_fetch_add(&spare->free, n);
 }

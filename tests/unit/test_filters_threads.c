@@ -108,7 +108,7 @@ static void test_spare_cores_are_claimed_and_given_back(void **state)
 	assert_int_equal(spare_claim(4), 0);
 	spare_add(3);
 	assert_int_equal(spare_claim(4), 0);	/* nothing is shared before spare_open */
-	assert_int_equal(spare_open(), 0);
+	assert_int_equal(spare_open(4), 0);
 	assert_int_equal(spare_claim(4), 0);
 	spare_add(3);
 	assert_int_equal(spare_claim(2), 2);
@@ -121,6 +121,21 @@ static void test_spare_cores_are_claimed_and_given_back(void **state)
 	assert_int_equal(spare_claim(8), 0);
 }
 
+/* Two workers still busy, two cores lent: one each, not both to the first. */
+static void test_busy_workers_share_the_spare_cores(void **state)
+{
+	(void)state;
+	assert_int_equal(spare_open(4), 0);
+	spare_add(2);
+	assert_int_equal(spare_claim(8), 1);
+	assert_int_equal(spare_claim(8), 1);
+	assert_int_equal(spare_claim(8), 0);
+	spare_give(1);
+	spare_add(1);	/* one more left: one busy worker may have all three */
+	assert_int_equal(spare_claim(8), 2);
+	spare_close();
+}
+
 /* A chain run with spare cores gives the same bytes, and every core back. */
 static void test_a_chain_with_spare_cores_gives_the_same_bytes(void **state)
 {
@@ -129,7 +144,7 @@ static void test_a_chain_with_spare_cores_gives_the_same_bytes(void **state)
 
 	(void)state;
 	apply(spec, &alone);
-	assert_int_equal(spare_open(), 0);
+	assert_int_equal(spare_open(3), 0);
 	spare_add(2);
 	apply(spec, &helped);
 	assert_int_equal(spare_claim(8), 2);
@@ -146,6 +161,7 @@ int main(void)
 		cmocka_unit_test(test_every_filter_that_splits_is_tested),
 		cmocka_unit_test(test_filters_that_need_the_whole_image_do_not_split),
 		cmocka_unit_test(test_spare_cores_are_claimed_and_given_back),
+		cmocka_unit_test(test_busy_workers_share_the_spare_cores),
 		cmocka_unit_test(test_a_chain_with_spare_cores_gives_the_same_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
