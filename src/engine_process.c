@@ -9,9 +9,12 @@
  * held as crashed (or timed out), removes its half-written temporary file,
  * and starts a new worker in the same slot while tasks remain.
  *
- * Workers are single-threaded: the pool is the parallelism, and a filter
- * that used OpenMP inside a worker would only fight its siblings for the
- * same cores. pool_worker_init() sets OpenMP to one thread in every worker.
+ * Workers are single-threaded while every worker has an image: the pool is
+ * the parallelism, and a filter that used OpenMP inside a worker would only
+ * fight its siblings for the same cores. pool_worker_init() sets OpenMP to
+ * one thread in every worker. Once the queue runs dry, though, a worker
+ * that leaves lends its core to those still busy (spare.h): their filters
+ * split their rows over that many more threads.
  */
 #include "engine_process.h"
 
@@ -35,6 +38,7 @@
 #include "interrupt.h"
 #include "cost.h"
 #include "sandbox.h"
+#include "spare.h"
 #include "test_hook.h"
 
 int64_t queue_claim(struct queue *q)
@@ -239,6 +243,8 @@ static int worker_start(struct pool *p, int slot)
 		}
 		pool_worker_init(p, slot);
 		p->channel->work(p, slot, down[0], up[1]);
+		/* No image left for this core: the workers still busy may use it. */
+		spare_add(1);
 		_exit(0);
 	}
 	close_fd(&down[0]);
@@ -522,6 +528,12 @@ int engine_process(struct run *r)
 	p.sandbox = sandbox_available() == 0;
 	if (!p.sandbox)
 		run_warning(r, error_message());
+	/*
+	 * A pinned worker's threads would share its one CPU. Without the
+	 * shared page the workers simply never get help.
+	 */
+	if (!b->job->pin && p.nworkers > 1 && spare_open(p.nworkers) < 0)
+		run_warning(r, error_message());
 	interrupt_hold_second(1);
 	ret = start_all(&p);
 	if (ret == 0)
@@ -537,6 +549,7 @@ int engine_process(struct run *r)
 		}
 	}
 	p.channel->close(&p);
+	spare_close();
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	free(p.workers);
 	return ret;

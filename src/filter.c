@@ -2,12 +2,14 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
 #include "filters/filters.h"
+#include "spare.h"
 #include "suggest.h"
 
 /* The table: `pixpool filters` lists the filters in this order. */
@@ -231,12 +233,191 @@ int chain_parse(struct chain *chain, const char *spec)
 	return ret;
 }
 
+/*
+ * A filter's own stack needs are small (its buffers are on the heap); a
+ * worker's data limit counts its threads' stacks, so they are kept small.
+ */
+#define THREAD_STACK (1u << 20)
+
+struct part {
+	void (*fn)(void *arg, int i, int n);
+	void *arg;
+	int i, n;
+};
+
+static void *part_run(void *arg)
+{
+	struct part *p = arg;
+
+	p->fn(p->arg, p->i, p->n);
+	return NULL;
+}
+
+/*
+ * Parts the calling thread was refused threads for run on it: what each
+ * part computes never depends on the thread that runs it.
+ */
+void filter_parallel(int n, void (*fn)(void *arg, int i, int n), void *arg)
+{
+	pthread_t tid[FILTER_THREADS_MAX];
+	struct part parts[FILTER_THREADS_MAX];
+	pthread_attr_t attr;
+	int started = 1;
+
+	if (n > FILTER_THREADS_MAX)
+		n = FILTER_THREADS_MAX;
+	if (n > 1 && pthread_attr_init(&attr) == 0) {
+		pthread_attr_setstacksize(&attr, THREAD_STACK);
+		for (; started < n; started++) {
+			parts[started] = (struct part){ fn, arg, started, n };
+			if (pthread_create(&tid[started], &attr, part_run, &parts[started]))
+				break;
+		}
+		pthread_attr_destroy(&attr);
+	}
+	for (int i = started; i < n; i++)
+		fn(arg, i, n);
+	fn(arg, 0, n);
+	for (int i = 1; i < started; i++)
+		pthread_join(tid[i], NULL);
+}
+
+/*
+ * A filter of reach r on bands of rows: part i filters a copy of its band
+ * with r rows more on each side (clamped at the image's edges, as the
+ * border rule reads them), so every row of the band sees exactly the rows
+ * it would in the whole image; once every part is done, each copies its
+ * band back. Reach 0 needs no copy: each part filters its band in place.
+ */
+struct bands {
+	const struct step *step;
+	struct image *img;
+	int reach;
+	struct image sub[FILTER_THREADS_MAX];
+	int failed[FILTER_THREADS_MAX];
+};
+
+static int band_first(const struct bands *b, int i, int n)
+{
+	return (int)((long long)b->img->height * i / n);
+}
+
+static void band_filter(void *arg, int i, int n)
+{
+	struct bands *b = arg;
+	struct image *sub = &b->sub[i];
+	int y0 = band_first(b, i, n), h = b->img->height;
+	size_t row = (size_t)b->img->width * b->img->channels;
+
+	if (b->reach)
+		for (int j = 0; j < sub->height; j++)
+			memcpy(image_row(sub, j), image_row(b->img, clamp_index(y0 - b->reach + j, h)),
+			       row);
+	b->failed[i] = b->step->filter->apply(sub, b->step->args) < 0;
+}
+
+static void band_store(void *arg, int i, int n)
+{
+	struct bands *b = arg;
+	int y0 = band_first(b, i, n), rows = band_first(b, i + 1, n) - y0;
+
+	memcpy(image_row(b->img, y0), image_row(&b->sub[i], b->reach),
+	       (size_t)rows * b->img->width * b->img->channels);
+}
+
+/* Allocates the parts' copies (or points them into img, for reach 0). */
+static int bands_prepare(struct bands *b, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int y0 = band_first(b, i, n), rows = band_first(b, i + 1, n) - y0;
+		struct image *sub = &b->sub[i];
+
+		b->failed[i] = 0;
+		if (!b->reach) {
+			*sub = *b->img;
+			sub->height = rows;
+			sub->pixels = image_row(b->img, y0);
+		} else if (image_alloc(sub, b->img->width, rows + 2 * b->reach,
+				       b->img->channels) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Fewer parts than threads where bands would be thin beside their reach. */
+#define BAND_ROWS_MIN 16
+
+static int step_bands(const struct step *step, struct image *img, int reach, int threads)
+{
+	struct bands *b = calloc(1, sizeof(*b));
+	int n = img->height / (2 * reach + BAND_ROWS_MIN), failed = 0, ret = 0;
+
+	n = n < threads ? n : threads;
+	if (b) {
+		b->step = step;
+		b->img = img;
+		b->reach = reach;
+	}
+	if (n < 2 || !b || bands_prepare(b, n) < 0) {
+		/* Out of memory for the copies: one thread needs none. */
+		if (b && reach)
+			for (int i = 0; i < n; i++)
+				image_release(&b->sub[i]);
+		free(b);
+		return step->filter->apply(img, step->args);
+	}
+	filter_parallel(n, band_filter, b);
+	for (int i = 0; i < n; i++)
+		failed |= b->failed[i];
+	if (reach && !failed)
+		filter_parallel(n, band_store, b);
+	if (reach)
+		for (int i = 0; i < n; i++)
+			image_release(&b->sub[i]);
+	free(b);
+	/*
+	 * A part that failed (out of memory) left img as it was, for reach
+	 * above 0: the filter runs again on one thread and says why itself.
+	 */
+	if (failed)
+		ret = reach ? step->filter->apply(img, step->args)
+			    : error("filter %s failed on a band of rows", step->filter->name);
+	return ret;
+}
+
+static int step_reach(const struct step *step)
+{
+	return step->filter->reach ? step->filter->reach(step->args) : -1;
+}
+
+int step_splits(const struct step *step)
+{
+	return step->filter->apply_threads || step_reach(step) >= 0;
+}
+
+int step_apply(const struct step *step, struct image *img, int threads)
+{
+	int reach = step_reach(step);
+
+	if (threads > FILTER_THREADS_MAX)
+		threads = FILTER_THREADS_MAX;
+	if (threads < 2 || !step_splits(step))
+		return step->filter->apply(img, step->args);
+	if (step->filter->apply_threads)
+		return step->filter->apply_threads(img, step->args, threads);
+	return step_bands(step, img, reach, threads);
+}
+
 int chain_apply(const struct chain *chain, struct image *img)
 {
 	for (int i = 0; i < chain->len; i++) {
 		const struct step *s = &chain->steps[i];
+		int more = step_splits(s) ? spare_claim(FILTER_THREADS_MAX - 1) : 0;
+		int ret = step_apply(s, img, 1 + more);
 
-		if (s->filter->apply(img, s->args) < 0)
+		spare_give(more);
+		if (ret < 0)
 			return -1;
 	}
 	return 0;

@@ -28,6 +28,8 @@
 
 #define FILTER_MAX_PARAMS 6
 #define CHAIN_MAX 32
+/* The most threads one filter runs on. */
+#define FILTER_THREADS_MAX 64
 
 /*
  * One parameter. Values are doubles. A parameter with choices takes one of
@@ -56,6 +58,19 @@ struct filter {
 	 * height); NULL when every value in range is fine. Returns -1 with error().
 	 */
 	int (*check)(const double *args);
+	/*
+	 * For a filter whose output row y depends on input rows y - reach ..
+	 * y + reach only, in the same way wherever y is: that reach (0 for
+	 * a point filter that keeps the size and channels). The filter then
+	 * runs on several threads, each on a band of rows with reach more
+	 * on each side, with the same bytes out. -1, or NULL, when it cannot.
+	 */
+	int (*reach)(const double *args);
+	/*
+	 * For a filter that splits itself over threads: apply with that
+	 * many (more than 1), with the same bytes out as apply. NULL if none.
+	 */
+	int (*apply_threads)(struct image *img, const double *args, int threads);
 	struct filter_param params[FILTER_MAX_PARAMS];
 };
 
@@ -84,8 +99,21 @@ int filter_nparams(const struct filter *f);
 /* Appends the filters of spec to chain. -1 with error() naming the bad item. */
 int chain_parse(struct chain *chain, const char *spec);
 
-/* Applies every step in order. */
+/*
+ * Applies every step in order. A step that can split its rows over threads
+ * (reach or apply_threads above) runs on one more thread for each core it
+ * can take from the spare ones (spare.h); the bytes out are the same.
+ */
 int chain_apply(const struct chain *chain, struct image *img);
+
+/* Whether step can run on more than one thread. */
+int step_splits(const struct step *step);
+
+/*
+ * Applies one step on up to threads threads (fewer for a small image, or
+ * when a thread cannot be had); the bytes out are the same for any count.
+ */
+int step_apply(const struct step *step, struct image *img, int threads);
 
 /* Writes the chain in canonical form ("blur:sigma=2") into buf. */
 void chain_format(const struct chain *chain, char *buf, size_t size);

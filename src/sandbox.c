@@ -2,6 +2,7 @@
 #include "sandbox.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,6 +18,9 @@
  * folders, the heap (brk, and mmap for large buffers), the clock, getrusage
  * for its peak memory, and leaving. Signals: the C library's raise() (used
  * by the tests' crash hooks) blocks signals and sends one to its own thread.
+ * Threads, for the filters that split their rows over spare cores (spare.h):
+ * what the C library does to start one (allow_threads below) and to end it
+ * (exit, madvise, munmap).
  */
 static const int allowed[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(pread64), SCMP_SYS(lseek),
@@ -31,6 +35,7 @@ static const int allowed[] = {
 	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigaction),
 	SCMP_SYS(sigaltstack), SCMP_SYS(pause),
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
+	SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(sched_getaffinity),
 };
 
 /* A test of argument arg; libseccomp's SCMP_An macros leave datum_b out, which clang warns of. */
@@ -68,6 +73,19 @@ static int allow_self(scmp_filter_ctx ctx)
 	return rc;
 }
 
+/*
+ * clone() only for a thread, never a process: CLONE_THREAD must be set.
+ * clone3() passes its flags in memory, where seccomp cannot look, so it
+ * fails with ENOSYS, and the C library falls back to clone().
+ */
+static int allow_threads(scmp_filter_ctx ctx)
+{
+	struct scmp_arg_cmp thread = arg_test(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD);
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, thread);
+
+	return rc < 0 ? rc : seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+}
+
 int sandbox_available(void)
 {
 	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0)
@@ -89,6 +107,8 @@ int sandbox_enter(void)
 		rc = allow_no_exec(ctx);
 	if (rc == 0)
 		rc = allow_self(ctx);
+	if (rc == 0)
+		rc = allow_threads(ctx);
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);

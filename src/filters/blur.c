@@ -298,6 +298,23 @@ VECTOR_CLONES static void blur_columns(struct image *img, size_t x0, int m, cons
 	}
 }
 
+/* Rows y .. y + per - 1 of img, along x: the first pass. */
+static void blur_row_strip(struct image *img, int y, const struct kernel *k, struct strips *s)
+{
+	int per = LANES / img->channels;
+
+	blur_rows(img, y, img->height - y < per ? img->height - y : per, k, s);
+}
+
+/* Bytes x .. x + LANES - 1 of every row, along y: the second pass. */
+static void blur_column_strip(struct image *img, size_t x, const struct kernel *k,
+			      struct strips *s)
+{
+	size_t bytes = (size_t)img->width * img->channels;
+
+	blur_columns(img, x, bytes - x < LANES ? (int)(bytes - x) : LANES, k, s);
+}
+
 /* Blurs img along its rows, then along its columns, with strips s (big enough). */
 static void blur_strips(struct image *img, const struct kernel *k, struct strips *s)
 {
@@ -305,9 +322,9 @@ static void blur_strips(struct image *img, const struct kernel *k, struct strips
 	size_t bytes = (size_t)img->width * img->channels;
 
 	for (int y = 0; y < img->height; y += per)
-		blur_rows(img, y, img->height - y < per ? img->height - y : per, k, s);
+		blur_row_strip(img, y, k, s);
 	for (size_t x = 0; x < bytes; x += LANES)
-		blur_columns(img, x, bytes - x < LANES ? (int)(bytes - x) : LANES, k, s);
+		blur_column_strip(img, x, k, s);
 }
 
 static int blur_separable(struct image *img, const struct kernel *k)
@@ -318,6 +335,69 @@ static int blur_separable(struct image *img, const struct kernel *k)
 		return -1;
 	blur_strips(img, k, &s);
 	strips_release(&s);
+	return 0;
+}
+
+/*
+ * On threads: every strip is filtered on its own, from the image as the
+ * pass before left it, so part i takes its share of the strips of rows,
+ * and once every part is done, its share of the strips of columns; each
+ * strip's bytes are those of one thread.
+ */
+struct blur_parts {
+	struct image *img;
+	const struct kernel *k;
+	struct strips s[FILTER_THREADS_MAX];
+};
+
+/* Strips first .. end - 1 of count, for part i of n. */
+static size_t part_first(size_t count, int i, int n)
+{
+	return count * (size_t)i / (size_t)n;
+}
+
+static void blur_rows_part(void *arg, int i, int n)
+{
+	struct blur_parts *b = arg;
+	size_t per = (size_t)(LANES / b->img->channels);
+	size_t count = ((size_t)b->img->height + per - 1) / per;
+
+	for (size_t j = part_first(count, i, n); j < part_first(count, i + 1, n); j++)
+		blur_row_strip(b->img, (int)(j * per), b->k, &b->s[i]);
+}
+
+static void blur_columns_part(void *arg, int i, int n)
+{
+	struct blur_parts *b = arg;
+	size_t count = ((size_t)b->img->width * b->img->channels + LANES - 1) / LANES;
+
+	for (size_t j = part_first(count, i, n); j < part_first(count, i + 1, n); j++)
+		blur_column_strip(b->img, j * LANES, b->k, &b->s[i]);
+}
+
+static int blur_threads(struct image *img, const struct kernel *k, int threads)
+{
+	struct blur_parts *b = calloc(1, sizeof(*b));
+	int n = 0, longest = img->width > img->height ? img->width : img->height;
+
+	if (threads > FILTER_THREADS_MAX)
+		threads = FILTER_THREADS_MAX;
+	/* Out of memory for more strips: one thread needs one set. */
+	while (b && n < threads && strips_alloc(&b->s[n], longest, k) == 0)
+		n++;
+	if (n < 2) {
+		if (n)
+			strips_release(&b->s[0]);
+		free(b);
+		return blur_separable(img, k);
+	}
+	b->img = img;
+	b->k = k;
+	filter_parallel(n, blur_rows_part, b);
+	filter_parallel(n, blur_columns_part, b);
+	for (int i = 0; i < n; i++)
+		strips_release(&b->s[i]);
+	free(b);
 	return 0;
 }
 
@@ -342,12 +422,28 @@ static int blur(struct image *img, const double *args)
 	return blur_gaussian(img, args[BLUR_SIGMA]);
 }
 
+static int blur_split(struct image *img, const double *args, int threads)
+{
+	struct kernel k;
+
+	kernel_gaussian(&k, args[BLUR_SIGMA]);
+	return blur_threads(img, &k, threads);
+}
+
 static int boxblur(struct image *img, const double *args)
 {
 	struct kernel k;
 
 	kernel_box(&k, (int)lround(args[BOXBLUR_RADIUS]));
 	return blur_separable(img, &k);
+}
+
+static int boxblur_split(struct image *img, const double *args, int threads)
+{
+	struct kernel k;
+
+	kernel_box(&k, (int)lround(args[BOXBLUR_RADIUS]));
+	return blur_threads(img, &k, threads);
 }
 
 /*
@@ -424,6 +520,7 @@ const struct filter filter_blur = {
 	.name = "blur",
 	.help = "Gaussian blur (from sigma 1 three extended boxes, within 3.5 levels of the true Gaussian)",
 	.apply = blur,
+	.apply_threads = blur_split,
 	.params = {
 		[BLUR_SIGMA] = { "sigma", 2, 0.3, 250, "standard deviation in pixels", NULL },
 	},
@@ -433,6 +530,7 @@ const struct filter filter_boxblur = {
 	.name = "boxblur",
 	.help = "mean over a (2 radius + 1) square",
 	.apply = boxblur,
+	.apply_threads = boxblur_split,
 	.params = {
 		[BOXBLUR_RADIUS] = { "radius", 2, 1, 1000,
 				     "half the side of the square, in pixels", NULL },

@@ -89,14 +89,23 @@ static int emboss(struct image *img, const double *args)
 	return filter3(img, emboss_row);
 }
 
+/* A 3 x 3 kernel reads one row above and one below. */
+static int reach_one(const double *args)
+{
+	(void)args;
+	return 1;
+}
+
 const struct filter filter_edges = {
 	.name = "edges",
 	.help = "Sobel gradient magnitude of each colour channel, clamped to 255",
 	.apply = edges,
+	.reach = reach_one,
 };
 
 const struct filter filter_emboss = {
 	.name = "emboss",
 	.help = "relief lit from the top left (3x3 emboss kernel summing to 1)",
 	.apply = emboss,
+	.reach = reach_one,
 };

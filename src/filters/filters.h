@@ -12,8 +12,11 @@
  * strips of columns (sharpen over bands of rows); the median over vertical
  * stripes (from radius 3) or row by row; a quarter turn over square tiles;
  * the others row by row. A filter runs on the thread that calls it and
- * says why it failed through error(); threads and files are the caller's
- * business.
+ * says why it failed through error(); files are the caller's business.
+ * Threads too, with two exceptions: a filter with a reach (filter.h) is run
+ * by filter.c on bands of rows, one thread each, and the blurs split their
+ * strips of rows, then of columns, over threads (apply_threads); either way
+ * every byte is computed exactly as on one thread.
  *
  * Borders: a neighbourhood filter (blur, boxblur, sharpen, edges, emboss,
  * median, resize, thumbnail) reads a pixel outside the image as the nearest
@@ -167,6 +170,15 @@ void border_pad_row(unsigned char *dst, const unsigned char *row, int width,
  * vectorise, put alpha back with it.
  */
 void copy_alpha(unsigned char *dst, const unsigned char *src, size_t n, int channels);
+
+/*
+ * filter.c: runs fn(arg, i, n) for every part i of n (at most
+ * FILTER_THREADS_MAX), part 0 on the calling thread and the others on
+ * threads of their own, and returns once all are done. A part that gets no
+ * thread runs on the caller, so what each part computes must not depend on
+ * which thread runs it, nor on the order the parts run in.
+ */
+void filter_parallel(int n, void (*fn)(void *arg, int i, int n), void *arg);
 
 /* blur.c: Gaussian blur of img in place, for sharpen and whoever needs it. */
 int blur_gaussian(struct image *img, double sigma);

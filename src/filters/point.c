@@ -254,10 +254,27 @@ static int threshold(struct image *img, const double *args)
 	return 0;
 }
 
+/*
+ * Every pixel on its own: bands of rows filter in place, on as many
+ * threads as there are bands (filter.h). Not grayscale to one channel,
+ * which makes a new image.
+ */
+static int point_reach(const double *args)
+{
+	(void)args;
+	return 0;
+}
+
+static int grayscale_reach(const double *args)
+{
+	return (int)args[GRAYSCALE_CHANNELS] == GREY_KEEP ? 0 : -1;
+}
+
 const struct filter filter_grayscale = {
 	.name = "grayscale",
 	.help = "grey from Rec. 601 luma (0.299 R + 0.587 G + 0.114 B), one channel (and alpha)",
 	.apply = grayscale,
+	.reach = grayscale_reach,
 	.params = {
 		[GRAYSCALE_CHANNELS] = { "channels", GREY_ONE, 0, 0,
 					 "1: one grey channel, plus alpha if any; keep: grey in every colour channel",
@@ -269,12 +286,14 @@ const struct filter filter_invert = {
 	.name = "invert",
 	.help = "negative: every colour sample v becomes 255 - v",
 	.apply = invert,
+	.reach = point_reach,
 };
 
 const struct filter filter_brightness = {
 	.name = "brightness",
 	.help = "adds amount x 255 to every colour sample",
 	.apply = brightness,
+	.reach = point_reach,
 	.params = {
 		[BRIGHTNESS_AMOUNT] = { "amount", 0.1, -1, 1,
 					"fraction of full scale to add (-1 black, 1 white)", NULL },
@@ -285,6 +304,7 @@ const struct filter filter_contrast = {
 	.name = "contrast",
 	.help = "scales the distance from mid-grey: -1 flat grey, 0 unchanged, 0.5 doubled, 1 black and white",
 	.apply = contrast,
+	.reach = point_reach,
 	.params = {
 		[CONTRAST_AMOUNT] = { "amount", 0.25, -1, 1,
 				      "the factor is 1 + amount below 0, 1 / (1 - amount) above", NULL },
@@ -295,6 +315,7 @@ const struct filter filter_gamma = {
 	.name = "gamma",
 	.help = "gamma correction: 255 (v/255)^(1/value); above 1 brightens the mid-tones",
 	.apply = gamma_filter,
+	.reach = point_reach,
 	.params = {
 		[GAMMA_VALUE] = { "value", 1.2, 0.05, 20, "gamma (1 unchanged)", NULL },
 	},
@@ -304,6 +325,7 @@ const struct filter filter_saturate = {
 	.name = "saturate",
 	.help = "scales each colour's distance from its luma: 0 grey, 1 unchanged, 2 twice as vivid",
 	.apply = saturate,
+	.reach = point_reach,
 	.params = {
 		[SATURATE_AMOUNT] = { "amount", 1.5, 0, 8, "saturation factor", NULL },
 	},
@@ -313,12 +335,14 @@ const struct filter filter_sepia = {
 	.name = "sepia",
 	.help = "warm brown tone (the classic sepia matrix); grey images are left as they are",
 	.apply = sepia,
+	.reach = point_reach,
 };
 
 const struct filter filter_threshold = {
 	.name = "threshold",
 	.help = "white where the luma is at least level, black elsewhere",
 	.apply = threshold,
+	.reach = point_reach,
 	.params = {
 		[THRESHOLD_LEVEL] = { "level", 128, 0, 255,
 				      "luma at and above which a pixel turns white", NULL },

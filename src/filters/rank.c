@@ -548,10 +548,20 @@ static int median(struct image *img, const double *args)
 	return ret;
 }
 
+/*
+ * Output row y reads rows y - r .. y + r, and the counts are exact, so the
+ * median of a band (filter.h) is that of the whole image.
+ */
+static int median_reach(const double *args)
+{
+	return (int)lround(args[MEDIAN_RADIUS]);
+}
+
 const struct filter filter_median = {
 	.name = "median",
 	.help = "median of the (2 radius + 1) square around each pixel, per channel",
 	.apply = median,
+	.reach = median_reach,
 	.params = {
 		[MEDIAN_RADIUS] = { "radius", 2, 1, 50,
 				    "half the side of the square, in pixels", NULL },
