@@ -468,15 +468,26 @@ VECTOR_CLONES static void unsharp(unsigned char *restrict p, const unsigned char
  * Sharpens band rows y0..y0+rows-1 through band, which gets those rows
  * with halo more above and below (clamped, as the border rule says): as
  * many as the blur reaches, so the blur of the middle rows is exact.
+ *
+ * The rows above y0 in img are sharpened already, so the band takes them
+ * from above, which holds the input's last halo rows before y0 (row r in
+ * slot r % halo); before this band's rows are sharpened in img, their input
+ * goes into above for the next band.
  */
-static void sharpen_band(struct image *img, struct image *band, int y0, int rows, int halo,
-			 const struct kernel *k, struct strips *s, const double *args)
+static void sharpen_band(struct image *img, struct image *band, struct image *above, int y0,
+			 int rows, int halo, const struct kernel *k, struct strips *s,
+			 const double *args)
 {
 	size_t row = (size_t)img->width * img->channels;
 
 	band->height = rows + 2 * halo;
-	for (int j = 0; j < band->height; j++)
-		memcpy(image_row(band, j), image_row(img, clamp_index(y0 - halo + j, img->height)), row);
+	for (int j = 0; j < band->height; j++) {
+		int r = clamp_index(y0 - halo + j, img->height);
+
+		memcpy(image_row(band, j), r < y0 ? image_row(above, r % halo) : image_row(img, r), row);
+	}
+	for (int r = y0 + rows - halo > y0 ? y0 + rows - halo : y0; halo && r < y0 + rows; r++)
+		memcpy(image_row(above, r % halo), image_row(band, halo + r - y0), row);
 	blur_strips(band, k, s);
 	/* Where the blurred copy equals the image, unsharp() changes nothing. */
 	copy_alpha(image_row(band, halo), image_row(img, y0), (size_t)rows * img->width,
@@ -488,13 +499,13 @@ static void sharpen_band(struct image *img, struct image *band, int y0, int rows
 /*
  * The image is sharpened in bands of SHARPEN_BAND rows, so the blurred
  * copy it is compared with stays small and in cache, and no copy of the
- * whole image is ever made.
+ * whole image is ever made: only of the halo rows above the band.
  */
 #define SHARPEN_BAND 128
 
 static int sharpen(struct image *img, const double *args)
 {
-	struct image band = IMAGE_INIT;
+	struct image band = IMAGE_INIT, above = IMAGE_INIT;
 	struct strips s;
 	struct kernel k;
 	int halo, rows;
@@ -504,14 +515,17 @@ static int sharpen(struct image *img, const double *args)
 	rows = img->height < SHARPEN_BAND ? img->height : SHARPEN_BAND;
 	if (image_alloc(&band, img->width, rows + 2 * halo, img->channels) < 0)
 		return -1;
-	if (strips_alloc(&s, img->width > band.height ? img->width : band.height, &k) < 0) {
+	if (image_alloc(&above, img->width, halo > 0 ? halo : 1, img->channels) < 0 ||
+	    strips_alloc(&s, img->width > band.height ? img->width : band.height, &k) < 0) {
+		image_release(&above);
 		image_release(&band);
 		return -1;
 	}
 	for (int y = 0; y < img->height; y += rows)
-		sharpen_band(img, &band, y, img->height - y < rows ? img->height - y : rows, halo,
-			     &k, &s, args);
+		sharpen_band(img, &band, &above, y, img->height - y < rows ? img->height - y : rows,
+			     halo, &k, &s, args);
 	strips_release(&s);
+	image_release(&above);
 	image_release(&band);
 	return 0;
 }

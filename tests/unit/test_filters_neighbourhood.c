@@ -234,6 +234,27 @@ static void test_sharpen_is_an_unsharp_mask_within_2_levels(void **state)
 		}
 }
 
+/*
+ * Sharpening works through the image in bands of rows; the rows above a band
+ * that its blur reads must be the input's, not the ones the band before has
+ * already sharpened. A photo taller than a band, sharpened hard, shows it.
+ */
+static void test_sharpen_of_a_tall_photo_reads_only_unsharpened_rows(void **state)
+{
+	struct image photo = load_photo("chelsea.png"), out = image_copy(&photo);
+	double *want = true_unsharp(&photo, 0.8, 4, 0);
+
+	(void)state;
+	for (size_t i = 0; i < (size_t)photo.width * photo.height * photo.channels; i++)
+		want[i] = want[i] < 0 ? 0 : want[i] > 255 ? 255 : want[i];
+	apply("sharpen:sigma=0.8,amount=4", &out);
+	/* The blur is within 1 level of the true one: 4 levels after amount 4, and rounding. */
+	assert_close("sharpen of a photo", &out, want, 5);
+	free(want);
+	image_release(&photo);
+	image_release(&out);
+}
+
 static void test_sharpen_threshold_leaves_faint_noise_alone(void **state)
 {
 	(void)state;
@@ -463,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_blur_keeps_a_constant_image_and_its_mean),
 		cmocka_unit_test(test_boxblur_is_the_mean_of_the_square_within_1_level),
 		cmocka_unit_test(test_sharpen_is_an_unsharp_mask_within_2_levels),
+		cmocka_unit_test(test_sharpen_of_a_tall_photo_reads_only_unsharpened_rows),
 		cmocka_unit_test(test_sharpen_threshold_leaves_faint_noise_alone),
 		cmocka_unit_test(test_edges_is_the_sobel_gradient_magnitude),
 		cmocka_unit_test(test_emboss_is_the_emboss_kernel),
