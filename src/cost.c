@@ -18,6 +18,11 @@ uint64_t cost_of_pixels(uint64_t pixels, uint64_t file_bytes)
 	return 3 * 4 * pixels + file_bytes;
 }
 
+uint64_t cost_pixels(uint64_t cost, uint64_t file_bytes)
+{
+	return cost > file_bytes ? (cost - file_bytes) / (3 * 4) : 0;
+}
+
 /*
  * The header is read as a worker reads it (work.h): opened O_NONBLOCK and
  * only when a regular file, so a FIFO named like a photo never blocks the

@@ -23,4 +23,7 @@ uint64_t cost_of_file(const char *path, uint64_t file_bytes);
 /* The same estimate for an image of pixels pixels in a file of file_bytes. */
 uint64_t cost_of_pixels(uint64_t pixels, uint64_t file_bytes);
 
+/* The pixels a cost was estimated for (the inverse of cost_of_pixels); 0 for a cost of 0. */
+uint64_t cost_pixels(uint64_t cost, uint64_t file_bytes);
+
 #endif

@@ -19,6 +19,7 @@ static const char usage_text[] =
 "       pixpool bench [options] INPUT...\n"
 "       pixpool filters\n"
 "       pixpool info FILE...\n"
+"       pixpool report [--json] MANIFEST...\n"
 "\n"
 "Applies a chain of filters to every image under the INPUT folders (and files),\n"
 "on a pool of workers, and writes the results in the same tree under OUTDIR.\n"
@@ -46,6 +47,9 @@ static const char usage_text[] =
 "      --timeout SEC        kill a worker stuck on one image for SEC seconds\n"
 "                           (process backend only)\n"
 "      --manifest FILE      one record per image, JSON (.json) or CSV (.csv)\n"
+"      --shard K/N          process shard K of N (0 <= K < N): a fixed 1/N of the\n"
+"                           images, balanced by pixels, the same on every machine;\n"
+"                           'slurm' takes K and N from a Slurm job array task\n"
 "      --progress           show a progress line (default: when stderr is a terminal)\n"
 "      --no-progress        never show it\n"
 "  -q, --quiet              print errors only, no summary\n"
@@ -213,7 +217,7 @@ void job_init(struct job *job)
 enum {
 	OPT_IPC = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
-	OPT_PNG_LEVEL, OPT_STRIP,
+	OPT_PNG_LEVEL, OPT_STRIP, OPT_SHARD,
 };
 
 const struct option options_long[] = {
@@ -234,6 +238,7 @@ const struct option options_long[] = {
 	{ "mem-limit", required_argument, NULL, OPT_MEM_LIMIT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "manifest", required_argument, NULL, OPT_MANIFEST },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -267,6 +272,10 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_MEM_LIMIT: job->mem_limit = mem_size("--mem-limit", arg); break;
 	case OPT_TIMEOUT: job->timeout = options_number("--timeout", arg, 0, 86400); break;
 	case OPT_MANIFEST: job->manifest = arg; break;
+	case OPT_SHARD:
+		if (shard_parse(&job->shard, arg) < 0)
+			usage_error("--shard %.40s: %s", arg, error_message());
+		break;
 	case OPT_PROGRESS: job->progress = 1; break;
 	case OPT_NO_PROGRESS: job->progress = 0; break;
 	case 'q': job->quiet = 1; break;

@@ -12,6 +12,7 @@
 
 #include "filter.h"
 #include "image.h"
+#include "shard.h"
 
 struct engine;
 
@@ -41,6 +42,7 @@ struct job {
 	int verbose;
 	int progress;		/* -1: when stderr is a terminal */
 	const char *manifest;	/* JSON or CSV manifest, by extension; NULL: none */
+	struct shard shard;	/* --shard K/N; shard.n == 0: every image */
 };
 
 /* Fills job with the defaults. */
