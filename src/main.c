@@ -24,6 +24,7 @@
 #include "options.h"
 #include "probe.h"
 #include "report.h"
+#include "shard.h"
 #include "walk.h"
 #include "work.h"
 
@@ -67,9 +68,17 @@ static int cmd_run(int argc, char **argv)
 		walk_release(&w);
 		return 1;
 	}
+	/* A shard of a walk cut short would not be the shard the other machines leave to it. */
+	if (job.shard.n && (walk_failed || shard_apply(&job.shard, &w) < 0)) {
+		fprintf(stderr, "pixpool: --shard: %s\n", walk_failed ? "the walk stopped short" :
+			error_message());
+		walk_release(&w);
+		return 1;
+	}
 	b.tasks = w.tasks;
 	b.ntasks = w.ntasks;
-	b.results = calloc(w.ntasks, sizeof(*b.results));
+	/* A shard may hold no image at all: it still runs, and says so. */
+	b.results = calloc(w.ntasks ? w.ntasks : 1, sizeof(*b.results));
 	if (!b.results) {
 		fprintf(stderr, "pixpool: out of memory for %zu results\n", w.ntasks);
 		walk_release(&w);
@@ -77,12 +86,14 @@ static int cmd_run(int argc, char **argv)
 	}
 	interrupt_catch();
 	report_start(&rep, &b);
+	clock_gettime(CLOCK_REALTIME, &b.started);
 	start = clock_ns();
 	if (engine_run(&b) < 0) {
 		fprintf(stderr, "pixpool: %s\n", error_message());
 		walk_failed = 1;
 	}
-	report_summary(&rep, &w, clock_ns() - start);
+	b.wall_ns = clock_ns() - start;
+	report_summary(&rep, &w, b.wall_ns);
 	if (job.manifest && report_manifest(&b, job.manifest) < 0) {
 		fprintf(stderr, "pixpool: %s\n", error_message());
 		walk_failed = 1;
