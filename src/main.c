@@ -19,6 +19,7 @@
 #include "escape.h"
 #include "filter.h"
 #include "image.h"
+#include "merge.h"
 #include "meta.h"
 #include "interrupt.h"
 #include "options.h"
@@ -202,6 +203,7 @@ static const struct command {
 	{ "bench", bench_main },
 	{ "filters", cmd_filters },
 	{ "info", cmd_info },
+	{ "report", merge_main },
 };
 
 /*
