@@ -365,6 +365,8 @@ int json_skip(struct json *j)
 		if (json_object(j) < 0)
 			return -1;
 		while ((r = next(j, '}', "expected ',' or '}'")) > 0) {
+			if (peek(j) != '"')
+				return fail(j, "expected a key");
 			if (string(j, NULL, 0) < 0)
 				return -1;
 			if (peek(j) != ':')
@@ -390,6 +392,8 @@ int json_skip(struct json *j)
 	case 'n':
 		return literal(j, "null");
 	default:
+		if (c != '-' && (c < '0' || c > '9'))
+			return fail(j, "expected a value");
 		return json_number(j, &d);
 	}
 }
