@@ -205,7 +205,9 @@ static int read_run(struct json *j, struct manifest *m)
 		if (r < 0)
 			return error_prefix("run");
 	}
-	if (r < 0 || keys_required(&k, (1u << 12) - 1, "the run") < 0)
+	if (r < 0)
+		return error_prefix("run");
+	if (keys_required(&k, (1u << 12) - 1, "the run") < 0)
 		return -1;
 	if (m->wall_s < 0 || m->megapixels < 0 || m->workers < 1)
 		return error("the run has a negative time or size, or no worker");
@@ -256,7 +258,7 @@ static int read_images(struct json *j, struct manifest *m)
 	while ((r = json_item(j)) > 0)
 		if (read_image(j, m) < 0)
 			return error_prefix("images");
-	return r;
+	return r < 0 ? error_prefix("images") : 0;
 }
 
 /* The whole document: {"schema": ..., "run": {...}, "images": [...]}, anything else skipped. */
