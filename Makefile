@@ -8,6 +8,8 @@
 #   make check        the tests of one build only (SAN= selects it), with WERROR=1
 #   make check-units  the unit tests alone of one build, with WERROR=1
 #   make bench        filter throughput and engine scaling on a generated corpus
+#   make install      the binary, the manual and the bash completion under PREFIX
+#                     (/usr/local), staged under DESTDIR when given; make uninstall
 #   make SAN=asan     build with AddressSanitizer + UndefinedBehaviorSanitizer into build/asan/
 #   make SAN=tsan     build with ThreadSanitizer into build/tsan/ (clang, LLVM's libomp)
 #   make SAN=noclones build the SSE2 baseline alone (-DPIXPOOL_NO_CLONES) into build/noclones/
@@ -100,7 +102,7 @@ else
   say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-.PHONY: all run units test check check-units fuzz bench deps test-deps clean FORCE
+.PHONY: all run units test check check-units fuzz bench deps test-deps install uninstall clean FORCE
 all: $(B)/pixpool
 
 $(B)/pixpool: $(B)/obj/src/main.o $(LIB_OBJ)
@@ -194,6 +196,29 @@ bench: deps
 	@./third_party/install-deps.sh $(if $(filter 1,$(BENCH_COMPARE)),--compare,--bench)
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh $(B)
+
+# Where make install puts things: the binary, the manual page, and the bash
+# completion where the bash-completion package looks for it, loaded the first
+# time `pixpool` is completed. DESTDIR stages the tree for a package.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL     ?= install
+
+# Installs what the build made, building it only if it is out of date: run
+# `make` first as yourself, then `sudo make install` with the same variables,
+# and nothing is compiled as root (the GNU standards ask the same of install).
+install: $(B)/pixpool
+	$(INSTALL) -D -m 755 $(B)/pixpool $(DESTDIR)$(BINDIR)/pixpool
+	$(INSTALL) -D -m 644 doc/pixpool.1 $(DESTDIR)$(MANDIR)/man1/pixpool.1
+	$(INSTALL) -D -m 644 completion/pixpool.bash $(DESTDIR)$(BASHCOMPDIR)/pixpool
+
+# Removes the three files install made, and nothing else: the folders may hold
+# other programs' files.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pixpool $(DESTDIR)$(MANDIR)/man1/pixpool.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/pixpool
 
 clean:
 	rm -rf build out

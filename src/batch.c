@@ -118,19 +118,47 @@ static int refuse_overwriting_inputs(struct walk *w)
 	return 0;
 }
 
+/*
+ * The name an input's tree goes under when there are several: its last
+ * component, or, for ".", ".." and names ending in them, the last component
+ * of the folder they stand for. A name of ".." would put its outputs beside
+ * the output folder instead of inside it, and one of "." would make
+ * "./png/a.png" and "png/a.png" two names for one output.
+ */
+static char *input_name(const char *input)
+{
+	char *copy = strdup(input), *real = NULL, *name;
+
+	if (!copy)
+		return NULL;
+	name = basename(copy);
+	if (!strcmp(name, ".") || !strcmp(name, "..")) {
+		real = realpath(input, NULL);
+		name = real ? basename(real) : NULL;
+	}
+	name = name && strcmp(name, "/") && strcmp(name, ".") && strcmp(name, "..") ?
+		strdup(name) : NULL;
+	free(real);
+	free(copy);
+	return name;
+}
+
 /* Walks one input; with several inputs, each one's tree goes under its own name. */
 static int walk_input(const struct job *job, struct walk *w, const char *input)
 {
 	struct stat st;
-	char *copy = strdup(input);
 	int dir = stat(input, &st) == 0 && S_ISDIR(st.st_mode);
+	char *name;
 	int ret;
 
-	if (!copy)
-		return error("%s: out of memory", input);
-	ret = walk_add(w, input, dir && job->ninputs == 1 ? "" : basename(copy),
-		       job->follow_symlinks);
-	free(copy);
+	if (dir && job->ninputs == 1)
+		return walk_add(w, input, "", job->follow_symlinks);
+	name = input_name(input);
+	if (!name)
+		return walk_not_walked(w, input, "cannot name its tree under the output folder "
+				       "(give it alone, or by a name of its own)");
+	ret = walk_add(w, input, name, job->follow_symlinks);
+	free(name);
 	return ret;
 }
 

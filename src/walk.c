@@ -110,7 +110,7 @@ static void *grow(void *array, size_t *alloc, size_t n, size_t size)
  * the walk goes on without it. Returns -1 only when out of memory.
  */
 __attribute__((format(printf, 3, 4)))
-static int not_walked(struct walk *w, const char *path, const char *fmt, ...)
+int walk_not_walked(struct walk *w, const char *path, const char *fmt, ...)
 {
 	char reason[ERROR_MAX];
 	size_t lp = strlen(path) + 1, lr;
@@ -219,7 +219,7 @@ static int visit_file(struct walk *w, const char *path, const char *rel, const s
 		return 0;
 	}
 	if ((n = read_head(path, head, sizeof(head))) < 0)
-		return not_walked(w, path, "%s", strerror(errno));
+		return walk_not_walked(w, path, "%s", strerror(errno));
 	if (n > 0)
 		format = image_sniff(head, (size_t)n);
 	if (format != FORMAT_NONE)
@@ -276,7 +276,7 @@ static int read_names(struct walk *w, DIR *dir, const char *path, char ***names,
 		(*count)++;
 	}
 	if (errno)
-		return not_walked(w, path, "cannot read the whole folder: %s", strerror(errno));
+		return walk_not_walked(w, path, "cannot read the whole folder: %s", strerror(errno));
 	return 0;
 }
 
@@ -291,7 +291,7 @@ static int visit_dir(struct walk *w, const struct folder *f)
 	int ret;
 
 	if (!dir)
-		return not_walked(w, f->path, "%s", strerror(errno));
+		return walk_not_walked(w, f->path, "%s", strerror(errno));
 	ret = read_names(w, dir, f->path, &names, &n);
 	closedir(dir);
 	if (ret == 0 && n)
@@ -360,13 +360,13 @@ static int visit_folder(struct walk *w, const struct folder *in, const char *pat
 	if (w->skip && st->st_dev == w->skip_dev && st->st_ino == w->skip_ino)
 		return 0;
 	if (on_the_path(in, st))
-		return not_walked(w, path, "a loop: it leads back to a folder that holds it");
+		return walk_not_walked(w, path, "a loop: it leads back to a folder that holds it");
 	if (!through_link)
 		return visit_dir(w, &f);
 	if ((times = entered_through_links(w, st)) < 0)
 		return out_of_memory(w, path);
 	if (times > WALK_MAX_LINKED)
-		return not_walked(w, path, "the folder it leads to was reached through links %d times "
+		return walk_not_walked(w, path, "the folder it leads to was reached through links %d times "
 				  "already: not walked again", WALK_MAX_LINKED);
 	return visit_dir(w, &f);
 }
@@ -377,9 +377,9 @@ static int visit_entry(struct walk *w, const struct folder *in, const char *path
 	struct stat lst, st;
 
 	if (in->depth + 1 > WALK_MAX_DEPTH)
-		return not_walked(w, path, "more than %d levels below the input: not walked", WALK_MAX_DEPTH);
+		return walk_not_walked(w, path, "more than %d levels below the input: not walked", WALK_MAX_DEPTH);
 	if (lstat(path, &lst) < 0)
-		return not_walked(w, path, "%s", strerror(errno));
+		return walk_not_walked(w, path, "%s", strerror(errno));
 	if (!S_ISLNK(lst.st_mode))
 		return S_ISDIR(lst.st_mode) ? visit_folder(w, in, path, rel, &lst, 0) :
 			visit_file(w, path, rel, &lst);
@@ -388,8 +388,8 @@ static int visit_entry(struct walk *w, const struct folder *in, const char *path
 		return 0;
 	}
 	if (stat(path, &st) < 0)
-		return errno == ENOENT ? not_walked(w, path, "dangling symbolic link") :
-			not_walked(w, path, "cannot follow symbolic link: %s", strerror(errno));
+		return errno == ENOENT ? walk_not_walked(w, path, "dangling symbolic link") :
+			walk_not_walked(w, path, "cannot follow symbolic link: %s", strerror(errno));
 	return S_ISDIR(st.st_mode) ? visit_folder(w, in, path, rel, &st, 1) :
 		visit_file(w, path, rel, &st);
 }
@@ -415,7 +415,7 @@ static int visit_input_file(struct walk *w, const char *input, const char *rel,
 	if (w->other == other)
 		return 0;
 	w->other = other;
-	return not_walked(w, input, "not an image pixpool reads (JPEG, PNG, BMP, TGA, PNM)");
+	return walk_not_walked(w, input, "not an image pixpool reads (JPEG, PNG, BMP, TGA, PNM)");
 }
 
 int walk_add(struct walk *w, const char *input, const char *rel_prefix, int follow)
@@ -426,7 +426,7 @@ int walk_add(struct walk *w, const char *input, const char *rel_prefix, int foll
 
 	/* An input named on the command line is followed even if it is a link. */
 	if (stat(input, &st) < 0)
-		return not_walked(w, input, "%s", strerror(errno));
+		return walk_not_walked(w, input, "%s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return visit_input_file(w, input, rel_prefix, &st);
 	root.dev = st.st_dev;

@@ -80,6 +80,13 @@ void walk_release(struct walk *w);
 int walk_add(struct walk *w, const char *input, const char *rel_prefix,
 	     int follow_symlinks);
 
+/*
+ * Records an input the caller will not walk, and why (printf-style), as the
+ * walk records its own; returns -1 only when out of memory.
+ */
+int walk_not_walked(struct walk *w, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* What the walks so far did not take, in walk order: *n records. */
 const struct walk_skip *walk_skips(const struct walk *w, size_t *n);
 

@@ -26,3 +26,21 @@ expect_exit 0 "$PIXPOOL" -q "$SAMPLES/jpeg" "$SAMPLES/png" "$SAMPLES/png/horse.p
 for f in jpeg/rocket.jpg png/camera.png horse.png; do
 	[ -s multi/$f ] || fail "multi/$f missing: $(find multi -type f)"
 done
+
+# An input named "." or ".." goes under the name of the folder it stands for:
+# every output inside -o, none beside it, and "./png" is not a second name for
+# "png" (which let one output silently replace another).
+mkdir -p dots/photos dots/elsewhere
+cp -r "$SAMPLES/jpeg" "$SAMPLES/png" dots/photos/
+(cd dots/photos && expect_exit 0 "$PIXPOOL" -q . png -o ../out) || exit 1
+[ "$(count_files dots/out)" = 9 ] || fail "'. png' wrote: $(find dots/out -type f)"
+[ -s dots/out/photos/png/horse.png ] && [ -s dots/out/png/horse.png ] ||
+	fail "'. png' mirrored as: $(find dots/out -type f)"
+(cd dots/photos/png && expect_exit 0 "$PIXPOOL" -q .. ../jpeg -o ../../elsewhere/out) || exit 1
+[ "$(count_files dots/elsewhere)" = 9 ] || fail "'.. ../jpeg' wrote: $(find dots/elsewhere -type f)"
+[ -s dots/elsewhere/out/photos/jpeg/rocket.jpg ] || fail "'..' not under its name"
+[ "$(count_files dots/photos)" = 6 ] || fail "an output escaped into the inputs: $(find dots/photos -type f)"
+# The root has no name to go under: refused alone, the other input still done.
+expect_exit 1 "$PIXPOOL" -q / "$SAMPLES/jpeg" -o root 2>root.err
+grep -q "^pixpool: /: cannot name its tree" root.err || fail "root: $(cat root.err)"
+[ "$(count_files root)" = 3 ] || fail "root: $(find root -type f)"
