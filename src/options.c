@@ -19,7 +19,7 @@ static const char usage_text[] =
 "       pixpool bench [options] INPUT...\n"
 "       pixpool filters\n"
 "       pixpool info FILE...\n"
-"       pixpool report [--json] MANIFEST...\n"
+"       pixpool report MANIFEST.json...\n"
 "\n"
 "Applies a chain of filters to every image under the INPUT folders (and files),\n"
 "on a pool of workers, and writes the results in the same tree under OUTDIR.\n"
