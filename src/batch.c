@@ -182,7 +182,13 @@ int batch_walk(const struct job *job, struct walk *w)
 	if (output_paths(job, w) < 0 || refuse_overwriting_inputs(w) < 0 ||
 	    refuse_collisions(w) < 0)
 		return -1;
-	select_existing(job, w);
+	/*
+	 * A shard is cut by pixels from every image's header, done or not, so
+	 * that a resumed shard is the same shard: its caller applies
+	 * --skip-existing after cutting it (shard.h).
+	 */
+	if (!job->shard.n)
+		select_existing(job, w);
 	/*
 	 * Before anything runs: admission must know every image's cost before
 	 * handing it out. An image whose output is done is not even looked at.

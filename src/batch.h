@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "options.h"
 #include "walk.h"
@@ -49,6 +50,8 @@ struct batch {
 	batch_warning_fn *warning;	/* NULL: nobody is told */
 	void *data;			/* for finished and warning */
 	int restarts;			/* set by the engine: workers started again after a death */
+	struct timespec started;	/* set by the caller: the date the engine started, */
+	uint64_t wall_ns;		/*   and how long it ran (for the manifest) */
 };
 
 /* Totals of a finished batch. */

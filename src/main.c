@@ -18,12 +18,14 @@
 #include "error.h"
 #include "filter.h"
 #include "info.h"
+#include "merge.h"
 #include "interrupt.h"
 #include "options.h"
 #include "preflight.h"
 #include "report.h"
 #include "select.h"
 #include "suggest.h"
+#include "shard.h"
 #include "walk.h"
 #include "work.h"
 
@@ -82,6 +84,21 @@ static int cmd_run(int argc, char **argv)
 		job_release(&job);
 		return 1;
 	}
+	/*
+	 * A shard of a walk cut short would not be the shard the other machines
+	 * leave to it. Images done are marked only once the shard is cut, so a
+	 * resumed shard is the same shard.
+	 */
+	if (job.shard.n && (walk_failed || shard_apply(&job.shard, &w) < 0)) {
+		fprintf(stderr, "pixpool: --shard: %s\n", walk_failed ? "the walk stopped short" :
+			error_message());
+		preflight_undo(&pf);
+		walk_release(&w);
+		job_release(&job);
+		return 1;
+	}
+	if (job.shard.n)
+		select_existing(&job, &w);
 	if (job.dry_run) {
 		ret = info_dry_run(&job, &w);
 		walk_release(&w);
@@ -90,7 +107,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	b.tasks = w.tasks;
 	b.ntasks = w.ntasks;
-	b.results = calloc(w.ntasks, sizeof(*b.results));
+	/* A shard may hold no image at all: it still runs, and says so. */
+	b.results = calloc(w.ntasks ? w.ntasks : 1, sizeof(*b.results));
 	if (!b.results) {
 		fprintf(stderr, "pixpool: out of memory for %zu results\n", w.ntasks);
 		preflight_undo(&pf);
@@ -105,12 +123,14 @@ static int cmd_run(int argc, char **argv)
 	}
 	interrupt_catch();
 	report_start(&rep, &b);
+	clock_gettime(CLOCK_REALTIME, &b.started);
 	start = clock_ns();
 	if (engine_run(&b) < 0) {
 		report_warning(error_message(), &rep);
 		walk_failed = 1;
 	}
-	report_summary(&rep, &w, clock_ns() - start);
+	b.wall_ns = clock_ns() - start;
+	report_summary(&rep, &w, b.wall_ns);
 	if (job.manifest && report_manifest(&b, job.manifest) < 0) {
 		fprintf(stderr, "pixpool: %s\n", error_message());
 		walk_failed = 1;
@@ -186,6 +206,7 @@ static const struct command {
 	{ "info", info_main, "tell what files and folders hold, from headers alone" },
 	{ "help", cmd_help, "show this help, or a command's: pixpool help COMMAND" },
 	{ "version", cmd_version, "print pixpool's version" },
+	{ "report", merge_main, "merge the manifests of a job's shards into one summary" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

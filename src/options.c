@@ -23,6 +23,7 @@ static const char usage_text[] =
 "       pixpool bench [options] INPUT...\n"
 "       pixpool filters\n"
 "       pixpool info [options] INPUT...\n"
+"       pixpool report [options] MANIFEST.json...\n"
 "       pixpool help [COMMAND]\n"
 "       pixpool version\n"
 "\n"
@@ -67,6 +68,9 @@ static const char usage_text[] =
 "                           '**' matches the file name at any depth, others the whole\n"
 "                           path; '*', '?', '[...]' never match '/', '**' does\n"
 "                           ('raw/**', '**/tmp/*.jpg')\n"
+"      --shard K/N          process shard K of N (0 <= K < N): a fixed 1/N of the\n"
+"                           images, balanced by pixels, the same on every machine;\n"
+"                           'slurm' takes K and N from a Slurm job array task\n"
 "      --progress           show a progress line (default: when stderr is a terminal)\n"
 "      --no-progress        never show it\n"
 "  -q, --quiet              print errors only, no summary\n"
@@ -287,7 +291,7 @@ enum {
 	OPT_IPC = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
 	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION, OPT_SKIP_EXISTING, OPT_FILES_FROM,
-	OPT_INCLUDE, OPT_EXCLUDE,
+	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD,
 };
 
 const struct option options_long[] = {
@@ -308,6 +312,7 @@ const struct option options_long[] = {
 	{ "mem-limit", required_argument, NULL, OPT_MEM_LIMIT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "manifest", required_argument, NULL, OPT_MANIFEST },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "skip-existing", no_argument, NULL, OPT_SKIP_EXISTING },
@@ -372,6 +377,10 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_MEM_LIMIT: job->mem_limit = mem_size("--mem-limit", arg); break;
 	case OPT_TIMEOUT: job->timeout = options_number("--timeout", arg, 0, 86400); break;
 	case OPT_MANIFEST: job->manifest = arg; break;
+	case OPT_SHARD:
+		if (shard_parse(&job->shard, arg) < 0)
+			usage_error("--shard %.40s: %s", arg, error_message());
+		break;
 	case OPT_PROGRESS: job->progress = 1; break;
 	case OPT_NO_PROGRESS: job->progress = 0; break;
 	case OPT_SKIP_EXISTING: job->skip_existing = 1; break;

@@ -13,6 +13,7 @@
 
 #include "filter.h"
 #include "image.h"
+#include "shard.h"
 
 struct engine;
 
@@ -55,6 +56,7 @@ struct job {
 	struct rule *rules;	/* --include and --exclude, in order */
 	int nrules;
 	int skip_existing;	/* an image whose output is done is not decoded */
+	struct shard shard;	/* --shard K/N; shard.n == 0: every image */
 };
 
 /* Fills job with the defaults. */

@@ -5,14 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "cpus.h"
 #include "engine.h"
 #include "error.h"
 #include "escape.h"
 #include "meta.h"
 #include "progress.h"
+#include "version.h"
 
 /* Room for a path shown on the terminal, escaped (escape.h); longer ones are cut. */
 #define SHOWN_MAX 4096
@@ -150,6 +153,8 @@ static void summary_workers(const struct batch *b, double wall)
 	int n = max_worker(b);
 	double max = 0, sum = 0;
 
+	if (n < 0)
+		return;
 	fprintf(stderr, "  %6s %7s %9s %9s %9s %6s %8s\n", "worker", "images", "MP", "busy s",
 		"MP/s", "busy", "peak MB");
 	for (int w = 0; w <= n; w++) {
@@ -162,10 +167,9 @@ static void summary_workers(const struct batch *b, double wall)
 		max = busy > max ? busy : max;
 		sum += busy;
 	}
-	if (n >= 0)
-		fprintf(stderr, "  makespan %.3f s, busiest worker %.3f s, mean %.3f s, "
-			"imbalance %.2f (max/mean busy)\n", wall, max, sum / (n + 1),
-			sum > 0 ? max / (sum / (n + 1)) : 1.0);
+	fprintf(stderr, "  makespan %.3f s, busiest worker %.3f s, mean %.3f s, "
+		"imbalance %.2f (max/mean busy)\n", wall, max, sum / (n + 1),
+		sum > 0 ? max / (sum / (n + 1)) : 1.0);
 }
 
 /* "(process, pipe, dynamic, 2 workers, 1 restarted)" */
@@ -211,6 +215,11 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 	if (job->nrules)
 		fprintf(stderr, ", %zu excluded", w->excluded);
 	fputc('\n', stderr);
+	if (job->shard.n)
+		fprintf(stderr, "  shard %u/%u: %zu of %zu images, %.1f%% of their pixels\n",
+			job->shard.k, job->shard.n, job->shard.images, job->shard.images_total,
+			job->shard.weight_total ?
+			100.0 * job->shard.weight / job->shard.weight_total : 0.0);
 	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written to %s\n",
 		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir);
 	fprintf(stderr, "  wall %.3f s, %.2f images/s, %.1f MP/s  ", wall,
@@ -286,11 +295,110 @@ static const char *meta_name(const struct result *r)
 	return r->status == STATUS_OK ? meta_fate_name((enum meta_fate)r->meta) : "";
 }
 
+/* "name": "value" from the environment, or null. */
+static void json_env(FILE *f, const char *key, const char *name)
+{
+	fprintf(f, "\"%s\": ", key);
+	json_string(f, getenv(name));
+}
+
+/* Which Slurm job ran this, when one did. */
+static void manifest_slurm(FILE *f)
+{
+	fputs(", \"slurm\": ", f);
+	if (!getenv("SLURM_JOB_ID")) {
+		fputs("null", f);
+		return;
+	}
+	fputc('{', f);
+	json_env(f, "job_id", "SLURM_JOB_ID");
+	fputs(", ", f);
+	json_env(f, "array_job_id", "SLURM_ARRAY_JOB_ID");
+	fputs(", ", f);
+	json_env(f, "array_task_id", "SLURM_ARRAY_TASK_ID");
+	fputc('}', f);
+}
+
+static void manifest_shard(FILE *f, const struct shard *s)
+{
+	fputs(", \"shard\": ", f);
+	if (!s->n) {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "{\"index\": %u, \"count\": %u, \"images\": %zu, \"images_total\": %zu, "
+		"\"weight\": %llu, \"weight_total\": %llu}", s->k, s->n, s->images,
+		s->images_total, (unsigned long long)s->weight, (unsigned long long)s->weight_total);
+}
+
+/* "2026-12-02T13:35:33.120Z" */
+static void json_date(FILE *f, const struct timespec *ts)
+{
+	struct tm tm;
+	char date[64];
+
+	if (!gmtime_r(&ts->tv_sec, &tm) ||
+	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm)) {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "\"%s.%03ldZ\"", date, ts->tv_nsec / 1000000);
+}
+
+/*
+ * The run as a whole: where and how it ran, and its totals, so that the
+ * manifests of a job's shards, run on several machines, add up to one
+ * report (pixpool report) without trusting anything but their records.
+ */
+static void manifest_run(FILE *f, const struct batch *b)
+{
+	const struct job *job = b->job;
+	struct totals t;
+	char host[256];
+
+	batch_totals(b, &t);
+	if (gethostname(host, sizeof(host)) < 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	fputs("\"run\": {\"host\": ", f);
+	json_string(f, host);
+	fputs(", \"started\": ", f);
+	json_date(f, &b->started);
+	fprintf(f, ", \"wall_s\": %.6f, \"engine\": \"%s\", \"ipc\": ", b->wall_ns / 1e9,
+		job->engine->name);
+	json_string(f, job->engine->processes ? ipc_name(job->ipc) : NULL);
+	fputs(", \"schedule\": ", f);
+	json_string(f, job->engine->single ? NULL : schedule_name(job->schedule));
+	fprintf(f, ", \"workers\": %d, \"cpus_allowed\": %d", job->workers, cpus_available());
+	manifest_shard(f, &job->shard);
+	manifest_slurm(f);
+	fputs(",\n    \"inputs\": [", f);
+	for (int i = 0; i < job->ninputs; i++) {
+		fputs(i ? ", " : "", f);
+		json_string(f, job->inputs[i]);
+	}
+	fputs("], \"output\": ", f);
+	json_string(f, job->outdir);
+	fprintf(f, ",\n    \"images\": %zu, \"status\": {", b->ntasks);
+	for (size_t s = STATUS_OK; s < sizeof(t.count) / sizeof(t.count[0]); s++)
+		fprintf(f, "%s\"%s\": %zu", s > STATUS_OK ? ", " : "", status_name(s), t.count[s]);
+	fprintf(f, "}, \"megapixels\": %.6f, \"input_bytes\": %llu, \"output_bytes\": %llu},\n",
+		t.megapixels, (unsigned long long)t.in_bytes, (unsigned long long)t.out_bytes);
+}
+
+/*
+ * One object: what wrote it, the run, and a record per image.
+ *	{"schema": "pixpool-manifest/1", "pixpool": {"version": ...},
+ *	 "run": {...}, "images": [{...}, ...]}
+ */
 static void manifest_json(FILE *f, const struct batch *b)
 {
 	uint64_t first = first_start(b);
 
-	fputs("[\n", f);
+	fprintf(f, "{\"schema\": \"%s\", \"pixpool\": {\"version\": \"%s\"},\n",
+		MANIFEST_SCHEMA, PIXPOOL_VERSION);
+	manifest_run(f, b);
+	fputs("\"images\": [\n", f);
 	for (size_t i = 0; i < b->ntasks; i++) {
 		const struct result *r = &b->results[i];
 		const struct task *t = &b->tasks[i];
@@ -319,7 +427,7 @@ static void manifest_json(FILE *f, const struct batch *b)
 		json_string(f, r->status == STATUS_OK && r->error[0] ? r->error : NULL);
 		fprintf(f, "}%s\n", i + 1 < b->ntasks ? "," : "");
 	}
-	fputs("]\n", f);
+	fputs("]}\n", f);
 }
 
 static void manifest_csv(FILE *f, const struct batch *b)

@@ -41,7 +41,14 @@ void report_warning(const char *message, void *data);
 
 void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns);
 
-/* Writes one record per image to path, JSON or CSV by its extension. Returns 0 or -1. */
+/* What a JSON manifest says it is: its "schema" (pixpool report reads it). */
+#define MANIFEST_SCHEMA "pixpool-manifest/1"
+
+/*
+ * Writes one record per image to path, JSON or CSV by its extension; the
+ * JSON also holds the run's own record (README.md, "The manifest").
+ * Returns 0 or -1.
+ */
 int report_manifest(const struct batch *b, const char *path);
 
 /* The manifest's escaping, for other files with strings in them (bench's JSON and CSV). */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/run.sh BUILD [units]: runs every unit test binary in BUILD/tests and
 # every end-to-end script tests/t*.sh against BUILD/pixpool (with "units", the
-# unit tests alone), and ends with the line "N passed, N failed".
+# unit tests alone), and ends with the line "N passed, N failed, N skipped".
+# A test that cannot run here says "SKIP: why" on a line of its own and exits 0.
 B=${1:-build}
 only=${2-}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,6 +10,7 @@ PIXPOOL="$top/$B/pixpool"
 export PIXPOOL
 passed=0
 failed=0
+skipped=0
 failures=""
 
 run() {
@@ -17,8 +19,13 @@ run() {
 	log="$top/$B/tests/$name.log"
 	mkdir -p "$(dirname "$log")"
 	if "$@" >"$log" 2>&1; then
-		passed=$((passed + 1))
-		echo "ok      $name"
+		if skip=$(grep -m 1 '^SKIP: ' "$log"); then
+			skipped=$((skipped + 1))
+			echo "skip    $name: ${skip#SKIP: }"
+		else
+			passed=$((passed + 1))
+			echo "ok      $name"
+		fi
 	else
 		failed=$((failed + 1))
 		failures="$failures $name"
@@ -38,5 +45,5 @@ for t in "$top"/tests/t[0-9]*.sh; do
 	[ -f "$t" ] || continue
 	run "$(basename "$t" .sh)" sh "$t"
 done
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -52,7 +52,7 @@ says "--backend opnmp: must be one of serial, process, openmp; did you mean 'ope
 # Without a close name, the full list.
 says "--format gif: must be one of same, jpg, png, bmp, tga, pnm" --format gif "$SAMPLES" -o out
 says "--backend threads: must be one of serial, process, openmp" --backend threads "$SAMPLES" -o out
-says "photos: no such command, file or folder (commands: run, bench, filters, info, help, version)" \
+says "photos: no such command, file or folder (commands: run, bench, filters, info, help, version, report)" \
 	photos -o out
 says "-f sparkle: unknown filter 'sparkle' ('pixpool filters' lists them)" -f sparkle "$SAMPLES" -o out
 says "-f blur:radius=2: filter blur has no parameter 'radius': it takes sigma" \

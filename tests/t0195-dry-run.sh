@@ -24,7 +24,7 @@ for args in "" "--format png" "-f resize:width=64 --format jpg"; do
 	grep ': refused: ' map | sed 's/: refused: .*//' | sort >refused
 	python3 -c '
 import json, sys
-print("\n".join(sorted(r["input"] for r in json.load(open(sys.argv[1])) if r["status"] != "ok")))
+print("\n".join(sorted(r["input"] for r in json.load(open(sys.argv[1]))["images"] if r["status"] != "ok")))
 ' m.json >failed
 	diff -u refused failed || fail "dry run ($args) refuses other images than the run fails"
 	rm -rf out m.json

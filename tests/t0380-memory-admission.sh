@@ -22,7 +22,7 @@ mv tmp-giant/camera.png in/giant.png
 no_overlap() {
 	python3 - "$1" <<'PY' || fail "$1: images ran together beyond the budget"
 import json, sys
-rows = json.load(open(sys.argv[1]))
+rows = json.load(open(sys.argv[1]))["images"]
 assert len(rows) == 5 and all(r["status"] == "ok" for r in rows), rows
 spans = sorted((r["start_ms"], r["start_ms"] + r["total_ms"], r["input"]) for r in rows)
 for (s0, e0, a), (s1, e1, b) in zip(spans, spans[1:]):

@@ -24,7 +24,7 @@ grep -q '\\xffbroken\\x1b\[31m.jpg: ' err || fail "the broken file's error line 
 python3 - m.json <<'PY' || fail "the manifest is not valid UTF-8 JSON, or a name is lost"
 import json, os, sys
 raw = open(sys.argv[1], "rb").read()
-rows = json.loads(raw.decode("utf-8"))     # strict: fails on any byte that is not UTF-8
+rows = json.loads(raw.decode("utf-8"))["images"]     # strict: fails on any byte that is not UTF-8
 assert len(rows) == 5, rows
 for r in rows:
     name = bytes.fromhex(r["input_hex"]) if r["input_hex"] else r["input"].encode()

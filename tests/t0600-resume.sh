@@ -78,7 +78,7 @@ ls -l --full-time ref ref/png ref/jpeg >after || fail "cannot list ref"
 cmp -s before after || fail "outputs of a finished folder were written again"
 python3 - done.json <<'EOF' || fail "manifest of a finished folder"
 import json, sys
-records = json.load(open(sys.argv[1]))
+records = json.load(open(sys.argv[1]))["images"]
 assert len(records) == 6, len(records)
 for r in records:
     assert r["status"] == "exists", r

@@ -101,7 +101,7 @@ rm -rf in/out
 	"$PIXPOOL" -q --files-from - -0 -o ../m --manifest ../m.json) || fail "manifest run failed"
 python3 - m.json <<'EOF' || fail "manifest names"
 import json, sys
-inputs = sorted(r["input"] for r in json.load(open(sys.argv[1])))
+inputs = sorted(r["input"] for r in json.load(open(sys.argv[1]))["images"])
 want = sorted(["./a/b/horse.png", "./a/chelsea.png", "./new\nline.png", "./sp ace/rocket one.jpg"])
 assert inputs == want, inputs
 EOF
