@@ -299,8 +299,11 @@ def main():
 	if len(sys.argv) not in (3, 4):
 		die("usage: bench/compare.sh BUILD CORPUS [JOBS]", 2)
 	build, corpus = sys.argv[1], os.path.abspath(sys.argv[2])
-	jobs = int(sys.argv[3]) if len(sys.argv) == 4 else len(os.sched_getaffinity(0))
-	rounds = int(os.environ.get("ROUNDS", "5"))
+	jobs = sys.argv[3] if len(sys.argv) == 4 else str(len(os.sched_getaffinity(0)))
+	rounds = os.environ.get("ROUNDS") or "5"
+	if not (jobs.isdigit() and int(jobs) > 0 and rounds.isdigit() and int(rounds) > 0):
+		die("JOBS and ROUNDS are counts from 1 (got %s and %s)" % (jobs, rounds), 2)
+	jobs, rounds = int(jobs), int(rounds)
 	pixpool = os.path.abspath(os.path.join(build, "pixpool"))
 	json_path = os.environ.get("COMPARE_JSON") or os.path.join(build, "bench", "compare.json")
 	if not os.access(pixpool, os.X_OK):
@@ -350,13 +353,16 @@ def main():
 		if subprocess.run([PYTHON, "-c", "import PIL"], capture_output=True).returncode:
 			die("needs Pillow: third_party/install-deps.sh --compare", 2)
 
-		info = {"machine": machine(), "jobs": jobs, "rounds": rounds,
+		version = subprocess.run([pixpool, "version"], capture_output=True, text=True).stdout.strip()
+		info = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+			"pixpool": version, "machine": machine(), "jobs": jobs, "rounds": rounds,
 			"corpus": {"path": corpus, "files": len(files),
 				   "bytes": sum(os.path.getsize(f) for f in files)},
 			"workloads": []}
 		m, c = info["machine"], info["corpus"]
 		print("machine: %s, %d CPUs, load average %.2f %.2f %.2f at start"
 		      % (m["cpu"], m["nproc"], *m["loadavg"]))
+		print("pixpool: %s; %s" % (version, info["date"]))
 		print("corpus: %s, %d JPEGs, %.1f MB; -j %d; %d rounds after a warm-up, tools alternating"
 		      % (corpus, c["files"], c["bytes"] / 1e6, jobs, rounds))
 		for name, title, tools in todo:
