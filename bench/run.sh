@@ -36,6 +36,6 @@ echo "(JSON, CSV and SVG in $B/bench/)"
 
 # --- Against other tools (BENCH_COMPARE=1) -------------------------------------------
 if [ "${BENCH_COMPARE:-0}" = 1 ]; then
-	echo "== the same resize job by pixpool and by other tools"
+	echo "== pixpool and the fastest other tools, workload by workload"
 	bench/compare.sh "$B" "$corpus/camera"
 fi
