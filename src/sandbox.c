@@ -15,7 +15,8 @@
  * What a worker does between two images, and the C library and the
  * sanitizers do for it: reading its pipe and the input, writing the output
  * under a temporary name and renaming it (or removing it), making missing
- * folders, the heap (brk, and mmap for large buffers), the clock, getrusage
+ * folders, the heap (brk, and mmap for large buffers), the clock (ThreadSanitizer's
+ * threads read it through gettimeofday), getrusage
  * for its peak memory, and leaving. Signals: the C library's raise() (used
  * by the tests' crash hooks) blocks signals and sends one to its own thread.
  * Threads, for the filters that split their rows over spare cores (spare.h):
@@ -29,7 +30,7 @@ static const int allowed[] = {
 	SCMP_SYS(mkdir), SCMP_SYS(mkdirat), SCMP_SYS(rename), SCMP_SYS(renameat),
 	SCMP_SYS(renameat2), SCMP_SYS(unlink), SCMP_SYS(unlinkat),
 	SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
-	SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
+	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
 	SCMP_SYS(getrusage), SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(getppid),
 	SCMP_SYS(futex), SCMP_SYS(getrandom), SCMP_SYS(sched_yield),
 	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigaction),
