@@ -232,8 +232,10 @@ void bench_parse(struct bench *bn, int argc, char **argv)
 	if (bn->nsizes == 0)
 		default_sizes(bn);
 	bn->keep_outputs = bn->job.outdir != NULL;
-	/* A report file that cannot be created is found before the runs, not after them. */
+	/* An output folder or report file that cannot be made is found before the runs, not after them. */
 	preflight_init(&pf);
+	if (bn->job.outdir)
+		preflight_folder(&pf, "-o", bn->job.outdir, 1);
 	if (bn->json)
 		preflight_file(&pf, "--json", bn->json, 1);
 	if (bn->csv)

@@ -81,6 +81,7 @@ says "--manifest nowhere/m.json: its folder nowhere: does not exist" \
 mkdir adir.json
 says "--manifest adir.json: is a folder, not a file" "$SAMPLES" -o out/deep --manifest adir.json
 says "--json nowhere/b.json: its folder nowhere: does not exist" bench --json nowhere/b.json "$SAMPLES"
+says "-o afile: is a file, not a folder" bench -o afile "$SAMPLES"
 # A manifest in the output folder, which does not exist yet, is fine.
 expect_exit 0 "$PIXPOOL" -q "$SAMPLES" -o fresh --manifest fresh/m.csv
 [ -s fresh/m.csv ] || fail "no manifest in the output folder"
