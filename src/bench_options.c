@@ -242,5 +242,6 @@ void bench_parse(struct bench *bn, int argc, char **argv)
 		preflight_file(&pf, "--csv", bn->csv, 1);
 	if (bn->svg)
 		preflight_file(&pf, "--svg", bn->svg, 1);
+	preflight_release(&pf);
 	chain_format(&bn->job.chain, bn->chain, sizeof(bn->chain));
 }
