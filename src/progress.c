@@ -40,6 +40,8 @@ static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	int stopping;
+	int waiting;		/* the thread has reached its first wait */
+	int held_for_fork;	/* the lock is held across a fork() (fork_prepare) */
 	char label[LABEL_BYTES];
 } line = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -283,6 +285,8 @@ static void *draw_loop(void *unused)
 
 	(void)unused;
 	pthread_mutex_lock(&line.lock);
+	line.waiting = 1;
+	pthread_cond_broadcast(&line.wake);
 	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &due);
 		due.tv_nsec += TICK_NS;
@@ -302,27 +306,73 @@ static void *draw_loop(void *unused)
 }
 
 /*
+ * The process engine fork()s workers while this thread runs. The child gets
+ * only the forking thread, and every lock as it was: one the drawing thread
+ * held then (its own, or one inside the C library or a sanitizer's
+ * allocator, which it may take while it starts) would never be released
+ * there. So a fork waits until the thread is parked in its wait, holding
+ * nothing: start_thread() returns only once it is, and around each fork the
+ * line's lock is held, which the thread gives up only while it waits. The
+ * child, which has no drawing thread, forgets the line.
+ */
+static void fork_prepare(void)
+{
+	if (atomic_load(&line.running)) {
+		pthread_mutex_lock(&line.lock);
+		line.held_for_fork = 1;
+	}
+}
+
+static void fork_parent(void)
+{
+	if (line.held_for_fork) {
+		line.held_for_fork = 0;
+		pthread_mutex_unlock(&line.lock);
+	}
+}
+
+static void fork_child(void)
+{
+	atomic_store(&line.running, 0);
+	atomic_store(&line.drawn, 0);
+	fork_parent();
+}
+
+static void register_fork_handlers(void)
+{
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+/*
  * The first line is drawn at once, before any image starts; the thread
  * redraws it from then on. It is born with every signal blocked: Ctrl-C
  * must wake the threads that poll for it.
  */
 static void start_thread(void)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_condattr_t attr;
 	sigset_t all, old;
 
+	pthread_once(&once, register_fork_handlers);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&line.wake, &attr);
 	pthread_condattr_destroy(&attr);
 	line.stopping = 0;
+	line.waiting = 0;
 	pthread_mutex_lock(&line.lock);
 	draw();
 	pthread_mutex_unlock(&line.lock);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	if (pthread_create(&line.thread, NULL, draw_loop, NULL) == 0)
+	if (pthread_create(&line.thread, NULL, draw_loop, NULL) == 0) {
+		pthread_mutex_lock(&line.lock);
+		while (!line.waiting)
+			pthread_cond_wait(&line.wake, &line.lock);
 		atomic_store(&line.running, 1);
+		pthread_mutex_unlock(&line.lock);
+	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!atomic_load(&line.running))
 		pthread_cond_destroy(&line.wake);
