@@ -132,8 +132,7 @@ void image_move(struct image *to, struct image *from)
 	*from = (struct image)IMAGE_INIT;
 }
 
-/* Limits checked on the header, before a byte of pixels is allocated. */
-static int check_size(const struct probe *p, uint64_t max_pixels)
+int image_check_size(const struct probe *p, uint64_t max_pixels)
 {
 	unsigned long long pixels = (unsigned long long)p->width * p->height;
 
@@ -153,7 +152,7 @@ int image_header(struct probe *p, const unsigned char *data, size_t n, uint64_t 
 
 	if (ret < 0 && p->format != FORMAT_NONE)
 		return error_prefix("cannot decode");
-	return ret ? ret : check_size(p, max_pixels);
+	return ret ? ret : image_check_size(p, max_pixels);
 }
 
 enum reason_kind { CORRUPT, UNSUPPORTED, OTHER };

@@ -80,6 +80,12 @@ struct probe;
 int image_header(struct probe *p, const unsigned char *data, size_t n, uint64_t max_pixels);
 
 /*
+ * The limits image_header applies to a header already parsed: 0, or -1
+ * with an error() that names no file.
+ */
+int image_check_size(const struct probe *p, uint64_t max_pixels);
+
+/*
  * Decodes a whole file held in memory. Refuses, before allocating, what
  * image_header refuses, and a file that does not hold all its header
  * promises ("NAME: cannot decode: truncated PNG"). The file's own channel

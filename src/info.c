@@ -55,16 +55,8 @@ static void print_escaped(FILE *f, const char *prefix, const char *text, const c
 static int header_verdict(const char *path, uint64_t max_pixels, struct probe *p)
 {
 	int ret = work_read_header(path, HEADER_BYTES, p);
-	unsigned long long pixels;
 
-	if (ret != 0)
-		return ret;
-	pixels = (unsigned long long)p->width * p->height;
-	if (pixels > max_pixels)
-		return error("%s larger than the limit: %ux%u is %llu pixels, over %llu (--max-pixels)",
-			     format_name(p->format), p->width, p->height, pixels,
-			     (unsigned long long)max_pixels);
-	return 0;
+	return ret != 0 ? ret : image_check_size(p, max_pixels);
 }
 
 /* The metadata line of pixpool info: text from the file, escaped. */
