@@ -132,7 +132,7 @@ $(B)/obj/%.o: %.c Makefile $(FLAGS_FILE)
 $(B)/obj/src/filters/edge.o: ALL_CFLAGS += -fno-math-errno
 
 # stb is someone else's code: compiled with our flags, without our warning set.
-$(B)/obj/third_party/%.o: third_party/%.c third_party/stb_config.h Makefile
+$(B)/obj/third_party/%.o: third_party/%.c third_party/stb_config.h Makefile $(FLAGS_FILE)
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OMP) $(SANFLAGS) $(STB_SANFLAGS) -std=c11 -MMD -MP -c -o $@ $<
