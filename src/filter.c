@@ -409,6 +409,23 @@ int step_apply(const struct step *step, struct image *img, int threads)
 	return step_bands(step, img, reach, threads);
 }
 
+int chain_load_shrink(const struct chain *chain, int width, int height, int orientation)
+{
+	const struct step *s = &chain->steps[0];
+	int shrink;
+
+	if (chain->len == 0 || !s->filter->load_shrink || width < 1 || height < 1)
+		return 1;
+	if (orientation >= 5)
+		shrink = s->filter->load_shrink(s->args, height, width);
+	else
+		shrink = s->filter->load_shrink(s->args, width, height);
+	if (orientation != 1)
+		while (shrink > 1 && (width % shrink || height % shrink))
+			shrink /= 2;
+	return shrink;
+}
+
 int chain_apply(const struct chain *chain, struct image *img)
 {
 	for (int i = 0; i < chain->len; i++) {

@@ -71,6 +71,13 @@ struct filter {
 	 * many (more than 1), with the same bytes out as apply. NULL if none.
 	 */
 	int (*apply_threads)(struct image *img, const double *args, int threads);
+	/*
+	 * For a filter that shrinks: 2 when a width x height image can be
+	 * decoded at half size (image_decode_shrunk) with the result still
+	 * within what apply makes of the full image, which apply then reads
+	 * as standing for it (struct image's shrink); 1 when not. NULL: never.
+	 */
+	int (*load_shrink)(const double *args, int width, int height);
 	struct filter_param params[FILTER_MAX_PARAMS];
 };
 
@@ -105,6 +112,17 @@ int chain_parse(struct chain *chain, const char *spec);
  * can take from the spare ones (spare.h); the bytes out are the same.
  */
 int chain_apply(const struct chain *chain, struct image *img);
+
+/*
+ * The factor (1 or 2) by which a width x height image, turned
+ * upright by EXIF orientation (1 .. 8; filter_orient) after it is decoded,
+ * can be shrunk on load before this chain: its first filter's load_shrink
+ * for the upright size, 1 if it has none. The last row and column of a
+ * shrunk image can stand for fewer pixels than the others, which filters
+ * expect at the right and bottom; so an image to be turned or mirrored is
+ * shrunk only by a factor that divides both its sides.
+ */
+int chain_load_shrink(const struct chain *chain, int width, int height, int orientation);
 
 /* Whether step can run on more than one thread. */
 int step_splits(const struct step *step);

@@ -297,15 +297,23 @@ static unsigned char *png_safe_copy(const unsigned char *d, size_t n, size_t *le
 
 /* Decodes with stb_image a file that the probe accepted. */
 static int stb_decode(struct image *img, const struct probe *p, const unsigned char *data,
-		      size_t size)
+		      size_t size, int shrink)
 {
-	int w, h, c;
+	int w, h, c, full_w, full_h;
 
 	stb_failure_clear();
-	img->pixels = stbi_load_from_memory(data, (int)size, &w, &h, &c, 0);
+	if (p->format == FORMAT_JPEG && shrink > 1) {
+		img->pixels = stb_jpeg_load_shrunk(data, (int)size, &shrink, &w, &h, &c, &full_w,
+						   &full_h);
+	} else {
+		img->pixels = stbi_load_from_memory(data, (int)size, &w, &h, &c, 0);
+		full_w = w;
+		full_h = h;
+		shrink = 1;
+	}
 	if (!img->pixels)
 		return stb_failure(p->format);
-	if ((uint32_t)w != p->width || (uint32_t)h != p->height) {
+	if ((uint32_t)full_w != p->width || (uint32_t)full_h != p->height) {
 		image_release(img);
 		return error("cannot decode: corrupt %s: its size reads two ways",
 			     format_name(p->format));
@@ -313,11 +321,22 @@ static int stb_decode(struct image *img, const struct probe *p, const unsigned c
 	img->width = w;
 	img->height = h;
 	img->channels = c;
+	if (shrink > 1) {
+		img->shrink = shrink;
+		img->full_width = full_w;
+		img->full_height = full_h;
+	}
 	return 0;
 }
 
 int image_decode(struct image *img, const unsigned char *data, size_t size,
 		 uint64_t max_pixels, const char *name)
+{
+	return image_decode_shrunk(img, data, size, max_pixels, name, 1);
+}
+
+int image_decode_shrunk(struct image *img, const unsigned char *data, size_t size,
+			uint64_t max_pixels, const char *name, int shrink)
 {
 	struct probe p;
 	unsigned char *copy = NULL;
@@ -337,7 +356,7 @@ int image_decode(struct image *img, const unsigned char *data, size_t size,
 			ret = error("out of memory");
 	}
 	if (ret == 0)
-		ret = stb_decode(img, &p, data, size);
+		ret = stb_decode(img, &p, data, size, shrink);
 	free(copy);
 	return ret < 0 ? error_prefix(name) : 0;
 }

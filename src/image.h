@@ -24,9 +24,19 @@ struct image {
 	int height;
 	int channels;
 	unsigned char *pixels;
+	/*
+	 * Set only by a decode that shrank on load (image_decode_shrunk): the
+	 * image stands for one of full_width x full_height, each pixel for a
+	 * shrink x shrink square of it (the last row and column of squares
+	 * cut short by the edge), so width is full_width / shrink rounded up.
+	 * 0 otherwise; image_alloc and filters leave them 0.
+	 */
+	int shrink;
+	int full_width;
+	int full_height;
 };
 
-#define IMAGE_INIT { 0, 0, 0, NULL }
+#define IMAGE_INIT { 0, 0, 0, NULL, 0, 0, 0 }
 
 enum format {
 	FORMAT_NONE = 0,	/* not an image pixpool reads */
@@ -94,6 +104,17 @@ int image_check_size(const struct probe *p, uint64_t max_pixels);
  */
 int image_decode(struct image *img, const unsigned char *data, size_t size,
 		 uint64_t max_pixels, const char *name);
+
+/*
+ * image_decode, with a JPEG decoded at half its size (sides rounded up)
+ * when shrink is 2: each pixel stands for a 2x2 square of the full decode
+ * (its 4x4 lowest frequencies of each 8x8 block, as libjpeg's scaled
+ * decoding), at about half the decode's time, and img->shrink, full_width
+ * and full_height say so. Other formats, a CMYK JPEG and any other shrink
+ * decode at full size, with img->shrink 0.
+ */
+int image_decode_shrunk(struct image *img, const unsigned char *data, size_t size,
+			uint64_t max_pixels, const char *name, int shrink);
 
 /* A growable byte buffer, the target of image_encode. */
 struct buffer {

@@ -261,6 +261,23 @@ static int write_output(const char *out, const struct buffer *buf)
 	return 0;
 }
 
+/*
+ * How much smaller than its file the image can be decoded, for a chain
+ * that begins by shrinking it (chain_load_shrink).
+ */
+static int load_shrink(const struct job *job, const struct task *task,
+		       const struct buffer *file, int orientation)
+{
+	struct probe p;
+
+	if (task->format != FORMAT_JPEG || job->chain.len == 0 ||
+	    image_header(&p, file->data, file->len, job->max_pixels) != 0) {
+		error_clear();
+		return 1;
+	}
+	return chain_load_shrink(&job->chain, (int)p.width, (int)p.height, orientation);
+}
+
 /* The stages of work_run; each returns -1 with error() naming the file. */
 /*
  * The metadata is copied out of the file while it is in memory, so it costs
@@ -275,10 +292,11 @@ static int load(const struct job *job, const struct task *task, struct image *im
 
 	t1 = clock_ns();
 	res->read_ns = t1 - t0;
-	if (ret == 0)
-		ret = image_decode(img, file.data, file.len, job->max_pixels, task->path);
 	if (ret == 0 && job->autoorient && task->format == FORMAT_JPEG)
 		orientation = image_exif_orientation(file.data, file.len);
+	if (ret == 0)
+		ret = image_decode_shrunk(img, file.data, file.len, job->max_pixels, task->path,
+					  load_shrink(job, task, &file, orientation));
 	if (ret == 0)
 		ret = filter_orient(img, orientation);
 	*oriented = orientation != 1;
@@ -369,8 +387,8 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 	ret = task->refused ? error("%s: %s", task->path, task->refused)
 			    : load(job, task, &img, &meta, &oriented, res);
 	if (ret == 0) {
-		res->in_width = (uint32_t)img.width;
-		res->in_height = (uint32_t)img.height;
+		res->in_width = (uint32_t)(img.shrink ? img.full_width : img.width);
+		res->in_height = (uint32_t)(img.shrink ? img.full_height : img.height);
 		res->in_channels = (uint8_t)img.channels;
 		t = clock_ns();
 		ret = chain_apply(&job->chain, &img);

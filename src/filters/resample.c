@@ -12,7 +12,8 @@
  * float row into output pixels. All channels, alpha included, are resampled
  * alike. A fast shrink (thumbnail's default, resize's fast=1) first averages
  * whole blocks of pixels (box_factor), and the kernel finishes on the small
- * image.
+ * image. When it is the first filter, a JPEG is decoded at half size in
+ * place of the first 2x2 of those blocks (load_shrink, image_decode_shrunk).
  */
 #include "filters/filters.h"
 
@@ -297,6 +298,17 @@ static int box_shrink(struct image *img, int sx, int sy)
 	return 0;
 }
 
+/* The size img stands for: its own, or the one it was shrunk from on load. */
+static int full_width(const struct image *img)
+{
+	return img->shrink ? img->full_width : img->width;
+}
+
+static int full_height(const struct image *img)
+{
+	return img->shrink ? img->full_height : img->height;
+}
+
 /*
  * Resamples img to width x height with kernel k; fast puts a box stage
  * before a large reduction (box_factor).
@@ -305,15 +317,20 @@ static int resample(struct image *img, int width, int height, enum kernel k, int
 {
 	struct image out = IMAGE_INIT;
 	struct taps tx = { 0 }, ty = { 0 };
-	double ex = img->width, ey = img->height;
+	int pre = img->shrink ? img->shrink : 1;
+	double ex = (double)full_width(img) / pre, ey = (double)full_height(img) / pre;
 	float *acc = NULL;
 	int ret = -1;
 
-	if (width == img->width && height == img->height)
+	if (!img->shrink && width == img->width && height == img->height)
 		return 0;
 	if (fast) {
-		int sx = box_factor(img->width, width), sy = box_factor(img->height, height);
+		/* A shrink on load has done part of the box stage. */
+		int sx = box_factor(full_width(img), width) / pre;
+		int sy = box_factor(full_height(img), height) / pre;
 
+		sx = sx < 1 ? 1 : sx;
+		sy = sy < 1 ? 1 : sy;
 		ex /= sx;
 		ey /= sy;
 		if ((sx > 1 || sy > 1) && box_shrink(img, sx, sy) < 0)
@@ -359,15 +376,43 @@ enum { THUMBNAIL_SIZE, THUMBNAIL_FAST };
 static const char *const fast_names[] = { "0", "1", NULL };
 enum { PIXELATE_SIZE };
 
+/*
+ * The shrink on load (filter.h) for in -> out: 2 where the box stage would
+ * average at least 2x2 pixels on both axes anyway, and the decode at half
+ * size takes its place.
+ */
+static int load_shrink_to(int in_w, int in_h, int out_w, int out_h)
+{
+	return box_factor(in_w, out_w) >= 2 && box_factor(in_h, out_h) >= 2 ? 2 : 1;
+}
+
+/* The size resize makes of a width x height image. */
+static void resize_size(const double *args, int width, int height, int *w, int *h)
+{
+	*w = (int)lround(args[RESIZE_WIDTH]);
+	*h = (int)lround(args[RESIZE_HEIGHT]);
+	if (!*w)
+		*w = keep_aspect(width, height, *h);
+	if (!*h)
+		*h = keep_aspect(height, width, *w);
+}
+
 static int resize(struct image *img, const double *args)
 {
-	int w = (int)lround(args[RESIZE_WIDTH]), h = (int)lround(args[RESIZE_HEIGHT]);
+	int w, h;
 
-	if (!w)
-		w = keep_aspect(img->width, img->height, h);
-	if (!h)
-		h = keep_aspect(img->height, img->width, w);
+	resize_size(args, full_width(img), full_height(img), &w, &h);
 	return resample(img, w, h, (enum kernel)args[RESIZE_KERNEL], (int)args[RESIZE_FAST]);
+}
+
+static int resize_load_shrink(const double *args, int width, int height)
+{
+	int w, h;
+
+	if (!(int)args[RESIZE_FAST])
+		return 1;
+	resize_size(args, width, height, &w, &h);
+	return load_shrink_to(width, height, w, h);
 }
 
 static int resize_check(const double *args)
@@ -377,17 +422,38 @@ static int resize_check(const double *args)
 	return 0;
 }
 
+/*
+ * The size a thumbnail of a width x height image has: inside size x size,
+ * with the aspect ratio kept; 0 when the image already fits.
+ */
+static int thumbnail_size(const double *args, int width, int height, int *w, int *h)
+{
+	int n = (int)lround(args[THUMBNAIL_SIZE]);
+
+	if (width <= n && height <= n)
+		return 0;
+	*w = width >= height ? n : keep_aspect(width, height, n);
+	*h = width >= height ? keep_aspect(height, width, n) : n;
+	return 1;
+}
+
 /* Fits the image inside size x size, keeping its aspect ratio; never enlarges. */
 static int thumbnail(struct image *img, const double *args)
 {
-	int n = (int)lround(args[THUMBNAIL_SIZE]), w = img->width, h = img->height;
-	int fast = (int)args[THUMBNAIL_FAST];
+	int w, h;
 
-	if (w <= n && h <= n)
+	if (!thumbnail_size(args, full_width(img), full_height(img), &w, &h))
 		return 0;
-	if (w >= h)
-		return resample(img, n, keep_aspect(h, w, n), KERNEL_LANCZOS3, fast);
-	return resample(img, keep_aspect(w, h, n), n, KERNEL_LANCZOS3, fast);
+	return resample(img, w, h, KERNEL_LANCZOS3, (int)args[THUMBNAIL_FAST]);
+}
+
+static int thumbnail_load_shrink(const double *args, int width, int height)
+{
+	int w, h;
+
+	if (!(int)args[THUMBNAIL_FAST] || !thumbnail_size(args, width, height, &w, &h))
+		return 1;
+	return load_shrink_to(width, height, w, h);
 }
 
 /*
@@ -440,6 +506,7 @@ const struct filter filter_resize = {
 	.help = "scales to width x height; give one side alone to keep the aspect ratio",
 	.apply = resize,
 	.check = resize_check,
+	.load_shrink = resize_load_shrink,
 	.params = {
 		[RESIZE_WIDTH] = { "width", 0, 0, 65535,
 				   "output width (0: from height and the aspect ratio)", NULL },
@@ -450,7 +517,8 @@ const struct filter filter_resize = {
 		  kernel_names },
 		[RESIZE_FAST] = { "fast", 0, 0, 0,
 				  "1: box-average by an integer factor first when shrinking over 4x, "
-				  "then the kernel (faster, within a level or two)", fast_names },
+				  "then the kernel (faster, within a level or two); as the first "
+				  "filter, decode a JPEG at half size for that", fast_names },
 	},
 };
 
@@ -458,10 +526,12 @@ const struct filter filter_thumbnail = {
 	.name = "thumbnail",
 	.help = "shrinks to fit inside size x size, keeping the aspect ratio; never enlarges",
 	.apply = thumbnail,
+	.load_shrink = thumbnail_load_shrink,
 	.params = {
 		[THUMBNAIL_SIZE] = { "size", 256, 1, 65535, "longest side of the result", NULL },
 		[THUMBNAIL_FAST] = { "fast", 1, 0, 0,
-				     "0: no box stage before Lanczos (see resize's fast)",
+				     "0: no box stage nor half-size decode before Lanczos "
+				     "(see resize's fast)",
 				     fast_names },
 	},
 };

@@ -1,11 +1,12 @@
 /*
  * libFuzzer harness over pixpool's own path from file bytes to pixels: the
  * format sniff, the header and structure checks (probe.h), the pixel limit,
- * the EXIF orientation, the decode through stb, a filter chain, and the
- * encode back; and the metadata path (meta.h): collecting EXIF, XMP and
- * ICC from the same bytes, checking and editing the EXIF, and writing it
- * all into the encoded output. Run by `make fuzz` (and `make test`) for a bounded time under
- * ASan and UBSan, from the seeds in tests/fuzz/seeds.
+ * the EXIF orientation, the decode through stb (in full, and a JPEG at half
+ * size too), a filter chain, and the encode back; and the metadata path
+ * (meta.h): collecting EXIF, XMP and ICC from the same bytes, checking and
+ * editing the EXIF, and writing it all into the encoded output. Run by
+ * `make fuzz` (and `make test`) for a bounded time under ASan and UBSan,
+ * from the seeds in tests/fuzz/seeds.
  *
  * The pixel limit is small here (a quarter megapixel), and the resize has a fixed size
  * (an aspect ratio kept from a 32808x27 header once made it 1.7 MP), so
@@ -27,6 +28,8 @@
 #define FUZZ_MAX_PIXELS (512u * 512)
 
 static struct chain chain;
+/* A chain that starts with a thumbnail, for the half-size JPEG decode. */
+static struct chain thumb;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,7 +42,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	image_limit_pixels(FUZZ_MAX_PIXELS);
 	/* Every kind of filter walk: point, strips, bands, stripes, resampling. */
 	if (chain_parse(&chain, "saturate:amount=1.5,blur:sigma=1.2,sharpen,median:radius=2,"
-			"edges,resize:width=37,height=29,rotate:angle=90") < 0)
+			"edges,resize:width=37,height=29,rotate:angle=90") < 0 ||
+	    chain_parse(&thumb, "thumbnail:size=16,sharpen") < 0)
 		abort();
 	return 0;
 }
@@ -52,7 +56,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void run_meta(const uint8_t *data, size_t size, enum format format, int oriented)
 {
 	static const unsigned char grey[4] = { 1, 2, 3, 4 };
-	struct image tiny = { 2, 2, 1, (unsigned char *)grey };
+	struct image tiny = { .width = 2, .height = 2, .channels = 1, .pixels = (unsigned char *)grey };
 	char line[1024];
 
 	for (int i = 0; i < 2; i++) {
@@ -85,6 +89,13 @@ static void run_one(const uint8_t *data, size_t size, enum format format)
 	if (image_decode(&img, data, size, FUZZ_MAX_PIXELS, "fuzz") == 0 &&
 	    filter_orient(&img, orientation) == 0 && chain_apply(&chain, &img) == 0)
 		image_encode(&img, FORMAT_PNG, 90, PNG_LEVEL_DEFAULT, &out);
+	buffer_release(&out);
+	image_release(&img);
+	/* The half-size decode, as a run does it for a chain that starts with a thumbnail. */
+	if (format == FORMAT_JPEG &&
+	    image_decode_shrunk(&img, data, size, FUZZ_MAX_PIXELS, "fuzz", 2) == 0 &&
+	    filter_orient(&img, orientation) == 0 && chain_apply(&thumb, &img) == 0)
+		image_encode(&img, FORMAT_JPEG, 90, PNG_LEVEL_DEFAULT, &out);
 	buffer_release(&out);
 	image_release(&img);
 }

@@ -238,7 +238,8 @@ static void test_filter_results_are_held_to_the_limit(void **state)
 /* The encoders refuse by size alone, before they look at a pixel. */
 static void test_too_large_to_encode_is_refused_first(void **state)
 {
-	struct image wide = { 70000, 10, 3, NULL }, big = { 40000, 40000, 1, NULL };
+	struct image wide = { .width = 70000, .height = 10, .channels = 3 };
+	struct image big = { .width = 40000, .height = 40000, .channels = 1 };
 	struct buffer buf = BUFFER_INIT;
 
 	(void)state;
