@@ -132,7 +132,7 @@ void stb_failure_clear(void)
  * on a quarter of the pixels. It is sharper than a 2x2 box average of the
  * full decode, and a Lanczos reduction finishing from it lands closer to
  * one from the full image (measured against ImageMagick's Lanczos from a
- * float decode: 0.1 to 1.6 dB closer than the box, on 12 MP photos), as
+ * float decode: 0.2 to 1.6 dB closer than the box, on 12 MP photos), as
  * nothing a half-size picture cannot hold folds back into it.
  *
  * libjpeg also decodes at a quarter and an eighth. pixpool does not: there
