@@ -140,7 +140,16 @@ static void resample_column(float *acc, const struct image *img, const struct ta
 	}
 }
 
-/* One output row from the float row acc; compiled per channel count (WITH_CHANNELS). */
+/* Four floats, for a pixel's channels in one vector register. */
+typedef float float4 __attribute__((vector_size(16)));
+
+/*
+ * One output row from the float row acc; compiled per channel count
+ * (WITH_CHANNELS). A pixel of 3 or 4 channels is summed as one vector of
+ * four (acc has a float to spare at its end for the last pixel of 3): each
+ * lane adds the same products in the same order as one float would, so
+ * the bytes are those of a loop over the channels.
+ */
 static inline void resample_row(unsigned char *out, const float *acc, const struct taps *tx, int c)
 {
 	for (int i = 0; i < tx->n; i++) {
@@ -148,9 +157,19 @@ static inline void resample_row(unsigned char *out, const float *acc, const stru
 		const float *in = acc + (size_t)tx->start[i] * c;
 		float sum[4] = { 0, 0, 0, 0 };
 
-		for (int j = 0; j < tx->count[i]; j++)
-			for (int k = 0; k < c; k++)
-				sum[k] += w[j] * in[j * c + k];
+		if (c >= 3) {
+			float4 v = { 0, 0, 0, 0 }, p;
+
+			for (int j = 0; j < tx->count[i]; j++) {
+				memcpy(&p, in + j * c, sizeof(p));
+				v += w[j] * p;
+			}
+			memcpy(sum, &v, sizeof(v));
+		} else {
+			for (int j = 0; j < tx->count[i]; j++)
+				for (int k = 0; k < c; k++)
+					sum[k] += w[j] * in[j * c + k];
+		}
 		for (int k = 0; k < c; k++)
 			out[i * c + k] = clamp_u8(sum[k]);
 	}
@@ -342,7 +361,8 @@ static int resample(struct image *img, int width, int height, enum kernel k, int
 		goto fail;
 	if (taps_init(&ty, height, img->height, ey, k) < 0)
 		goto fail;
-	acc = malloc((size_t)img->width * img->channels * sizeof(float));
+	/* One float more, read (and not used) by resample_row for the last pixel of 3. */
+	acc = calloc((size_t)img->width * img->channels + 1, sizeof(float));
 	if (!acc) {
 		error("out of memory for a resize");
 		goto fail;
