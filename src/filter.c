@@ -409,6 +409,22 @@ int step_apply(const struct step *step, struct image *img, int threads)
 	return step_bands(step, img, reach, threads);
 }
 
+uint64_t chain_largest(const struct chain *chain, int width, int height)
+{
+	uint64_t most = (uint64_t)width * (uint64_t)height;
+
+	for (int i = 0; i < chain->len; i++) {
+		const struct step *s = &chain->steps[i];
+
+		if (!s->filter->size)
+			continue;
+		s->filter->size(s->args, &width, &height);
+		if ((uint64_t)width * (uint64_t)height > most)
+			most = (uint64_t)width * (uint64_t)height;
+	}
+	return most;
+}
+
 int chain_load_shrink(const struct chain *chain, int width, int height, int orientation)
 {
 	const struct step *s = &chain->steps[0];

@@ -78,6 +78,12 @@ struct filter {
 	 * as standing for it (struct image's shrink); 1 when not. NULL: never.
 	 */
 	int (*load_shrink)(const double *args, int width, int height);
+	/*
+	 * For a filter that changes the size: turns *width x *height into the
+	 * size it makes of such an image, so that the memory an image will need
+	 * is known from its header (chain_largest). NULL: the size is kept.
+	 */
+	void (*size)(const double *args, int *width, int *height);
 	struct filter_param params[FILTER_MAX_PARAMS];
 };
 
@@ -123,6 +129,12 @@ int chain_apply(const struct chain *chain, struct image *img);
  * shrunk only by a factor that divides both its sides.
  */
 int chain_load_shrink(const struct chain *chain, int width, int height, int orientation);
+
+/*
+ * The most pixels an image of width x height holds at any point of the
+ * chain: its own, or any filter's output (resize up, crop then resize).
+ */
+uint64_t chain_largest(const struct chain *chain, int width, int height);
 
 /* Whether step can run on more than one thread. */
 int step_splits(const struct step *step);

@@ -163,6 +163,20 @@ static int crop(struct image *img, const double *args)
 	return 0;
 }
 
+/* The size crop makes: the rectangle, or the image's own when it falls outside (crop fails). */
+static void crop_out(const double *args, int *width, int *height)
+{
+	long x = lround(args[CROP_X]), y = lround(args[CROP_Y]);
+	long w = lround(args[CROP_WIDTH]), h = lround(args[CROP_HEIGHT]);
+
+	w = w ? w : *width - x;
+	h = h ? h : *height - y;
+	if (w > 0 && h > 0 && x + w <= *width && y + h <= *height) {
+		*width = (int)w;
+		*height = (int)h;
+	}
+}
+
 static const char *const angles[] = { "90", "180", "270", NULL };
 /* The axis of flip, by the place of its word in axes[]. */
 enum axis { AXIS_H, AXIS_V };
@@ -175,6 +189,17 @@ static int rotate(struct image *img, const double *args)
 	return filter_orient(img, orientation[(int)args[ROTATE_ANGLE]]);
 }
 
+/* 90 and 270 degrees swap the sides. */
+static void rotate_out(const double *args, int *width, int *height)
+{
+	int w = *width;
+
+	if ((int)args[ROTATE_ANGLE] != 1) {
+		*width = *height;
+		*height = w;
+	}
+}
+
 static int flip(struct image *img, const double *args)
 {
 	return filter_orient(img, (enum axis)args[FLIP_AXIS] == AXIS_H ? 2 : 4);
@@ -184,6 +209,7 @@ const struct filter filter_crop = {
 	.name = "crop",
 	.help = "keeps the width x height rectangle whose top left corner is (x, y)",
 	.apply = crop,
+	.size = crop_out,
 	.params = {
 		[CROP_X] = { "x", 0, 0, 65535, "left edge", NULL },
 		[CROP_Y] = { "y", 0, 0, 65535, "top edge", NULL },
@@ -197,6 +223,7 @@ const struct filter filter_rotate = {
 	.name = "rotate",
 	.help = "rotates clockwise by a right angle",
 	.apply = rotate,
+	.size = rotate_out,
 	.params = {
 		[ROTATE_ANGLE] = { "angle", 0, 0, 0, "90, 180 or 270 degrees clockwise", angles },
 	},

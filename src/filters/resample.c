@@ -425,6 +425,11 @@ static int resize(struct image *img, const double *args)
 	return resample(img, w, h, (enum kernel)args[RESIZE_KERNEL], (int)args[RESIZE_FAST]);
 }
 
+static void resize_out(const double *args, int *width, int *height)
+{
+	resize_size(args, *width, *height, width, height);
+}
+
 static int resize_load_shrink(const double *args, int width, int height)
 {
 	int w, h;
@@ -465,6 +470,11 @@ static int thumbnail(struct image *img, const double *args)
 	if (!thumbnail_size(args, full_width(img), full_height(img), &w, &h))
 		return 0;
 	return resample(img, w, h, KERNEL_LANCZOS3, (int)args[THUMBNAIL_FAST]);
+}
+
+static void thumbnail_out(const double *args, int *width, int *height)
+{
+	thumbnail_size(args, *width, *height, width, height);
 }
 
 static int thumbnail_load_shrink(const double *args, int width, int height)
@@ -527,6 +537,7 @@ const struct filter filter_resize = {
 	.apply = resize,
 	.check = resize_check,
 	.load_shrink = resize_load_shrink,
+	.size = resize_out,
 	.params = {
 		[RESIZE_WIDTH] = { "width", 0, 0, 65535,
 				   "output width (0: from height and the aspect ratio)", NULL },
@@ -547,6 +558,7 @@ const struct filter filter_thumbnail = {
 	.help = "shrinks to fit inside size x size, keeping the aspect ratio; never enlarges",
 	.apply = thumbnail,
 	.load_shrink = thumbnail_load_shrink,
+	.size = thumbnail_out,
 	.params = {
 		[THUMBNAIL_SIZE] = { "size", 256, 1, 65535, "longest side of the result", NULL },
 		[THUMBNAIL_FAST] = { "fast", 1, 0, 0,
