@@ -195,7 +195,7 @@ int batch_walk(const struct job *job, struct walk *w)
 	 */
 	for (size_t i = 0; i < w->ntasks; i++)
 		if (!w->tasks[i].refused && !w->tasks[i].exists)
-			w->tasks[i].cost = cost_of_file(w->tasks[i].path, w->tasks[i].bytes);
+			w->tasks[i].cost = cost_of_file(job, &w->tasks[i], &w->tasks[i].pixels);
 	return ret;
 }
 

@@ -1,6 +1,9 @@
 /* What an image will cost, from its header (cost.h). */
 #include "cost.h"
 
+#include <limits.h>
+#include <math.h>
+
 #include "probe.h"
 #include "work.h"
 
@@ -8,20 +11,36 @@
  * A JPEG with large metadata before its frame header is looked at up to
  * 1 MiB. Past that, the cost is guessed from the file's size: 4 pixels a
  * byte, more than a photo's JPEG holds even at low quality, so the guess
- * errs on the safe side.
+ * errs on the safe side; the chain sees a square of that many pixels.
  */
 #define MOST_BYTES (1u << 20)
 #define PIXELS_PER_BYTE 4
-#define BYTES_PER_PIXEL (3 * 4)
+#define BYTES_PER_PIXEL 4
+#define BUFFERS 3
+#define BUFFERS_PNG 4
 
-uint64_t cost_of_pixels(uint64_t pixels, uint64_t file_bytes)
+uint64_t cost_of_pixels(uint64_t pixels, uint64_t file_bytes, int png)
 {
-	return BYTES_PER_PIXEL * pixels + file_bytes;
+	return (png ? BUFFERS_PNG : BUFFERS) * BYTES_PER_PIXEL * pixels + file_bytes;
 }
 
-uint64_t cost_pixels(uint64_t cost, uint64_t file_bytes)
+static int side(uint64_t n)
 {
-	return cost > file_bytes ? (cost - file_bytes) / BYTES_PER_PIXEL : 0;
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+uint64_t cost_of_image(const struct job *job, enum format in, uint32_t width, uint32_t height,
+		       uint64_t file_bytes)
+{
+	enum format out = job->format ? job->format : in;
+	uint64_t most = chain_largest(&job->chain, side(width), side(height));
+
+	if (in == FORMAT_JPEG && job->autoorient) {
+		uint64_t turned = chain_largest(&job->chain, side(height), side(width));
+
+		most = turned > most ? turned : most;
+	}
+	return cost_of_pixels(most, file_bytes, job->outdir && out == FORMAT_PNG);
 }
 
 /*
@@ -30,12 +49,23 @@ uint64_t cost_pixels(uint64_t cost, uint64_t file_bytes)
  * parent, and parsed by pixpool's own parser (probe.h), never stb's, since
  * the parent runs outside the sandbox.
  */
-uint64_t cost_of_file(const char *path, uint64_t file_bytes)
+uint64_t cost_of_file(const struct job *job, const struct task *task, uint64_t *pixels)
 {
 	struct probe p;
-	int ret = work_read_header(path, MOST_BYTES, &p);
+	int ret = work_read_header(task->path, MOST_BYTES, &p);
 
-	if (ret == PROBE_MORE)
-		return cost_of_pixels(PIXELS_PER_BYTE * file_bytes, file_bytes);
-	return ret == 0 ? cost_of_pixels((uint64_t)p.width * p.height, file_bytes) : 0;
+	uint64_t s;
+
+	if (ret == 0) {
+		*pixels = (uint64_t)p.width * p.height;
+		return cost_of_image(job, task->format, p.width, p.height, task->bytes);
+	}
+	if (ret != PROBE_MORE) {
+		*pixels = 0;
+		return 0;
+	}
+	*pixels = PIXELS_PER_BYTE * task->bytes;
+	s = (uint64_t)ceil(sqrt((double)*pixels));
+	s = s > UINT32_MAX ? UINT32_MAX : s;
+	return cost_of_image(job, task->format, (uint32_t)s, (uint32_t)s, task->bytes);
 }

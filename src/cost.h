@@ -3,27 +3,43 @@
 
 /*
  * What an image will cost before it is decoded: its dimensions from its
- * header (probe.h), read from the first bytes of the file. The parent looks
- * at every task before handing any out, so that memory-aware admission
- * (admit.h) knows what each image will need.
+ * header (probe.h), read from the first bytes of the file, walked through
+ * the filter chain (chain_largest). The parent looks at every task before
+ * handing any out, so that memory-aware admission (admit.h) knows what each
+ * image will need.
  *
- *	uint64_t cost = cost_of_file(path, file_bytes);
+ *	task->cost = cost_of_file(job, task, &task->pixels);
  */
 
 #include <stdint.h>
 
+#include "options.h"
+#include "walk.h"
+
 /*
- * The bytes decoding and filtering path are expected to take: three
- * buffers of 4 bytes a pixel (the decoded image, a filter's output, the
- * encoded output at worst) plus the file itself. 0 when the header is not an
- * image's: such a file fails before any large allocation.
+ * The bytes decoding, filtering and encoding are expected to take at most:
+ * buffers of 4 bytes a pixel of the largest image the chain holds, plus the
+ * file itself. Three buffers: the decoded image, a filter's output beside
+ * its input (or a band copy), the encoded output; four when the output is
+ * PNG, whose encoder holds the filtered rows and the compressed stream
+ * beside the image, then the PNG beside pixpool's copy of it.
  */
-uint64_t cost_of_file(const char *path, uint64_t file_bytes);
+uint64_t cost_of_pixels(uint64_t pixels, uint64_t file_bytes, int png);
 
-/* The same estimate for an image of pixels pixels in a file of file_bytes. */
-uint64_t cost_of_pixels(uint64_t pixels, uint64_t file_bytes);
+/*
+ * The estimate for a width x height image in a file of file_bytes in format
+ * in, under job's chain and output format. A JPEG that EXIF may turn
+ * upright (--no-autoorient not given) is walked through the chain both ways
+ * round, since the parent does not read EXIF, and the larger counts.
+ */
+uint64_t cost_of_image(const struct job *job, enum format in, uint32_t width, uint32_t height,
+		       uint64_t file_bytes);
 
-/* The pixels behind a cost of a file of file_bytes: cost_of_pixels undone; 0 for 0. */
-uint64_t cost_pixels(uint64_t cost, uint64_t file_bytes);
+/*
+ * The estimate for task, from its file's header; *pixels gets the header's
+ * width x height. Both 0 when the header is not an image's: such a file
+ * fails before any large allocation.
+ */
+uint64_t cost_of_file(const struct job *job, const struct task *task, uint64_t *pixels);
 
 #endif

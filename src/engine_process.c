@@ -125,7 +125,7 @@ void pool_work(struct pool *p, int slot, int64_t i, struct result *res)
  */
 static void limit_memory(const struct job *job)
 {
-	uint64_t one = cost_of_pixels(job->max_pixels, 0);
+	uint64_t one = cost_of_pixels(job->max_pixels, 0, 1);
 	uint64_t bytes = (job->mem_limit > one ? job->mem_limit : one) + WORKER_SLACK;
 	struct rlimit rl = { bytes, bytes };
 

@@ -167,7 +167,7 @@ static void print_census(const char *input, const struct census *c, const struct
 		escape_terminal(c->largest->path, shown, sizeof(shown));
 		printf("  largest: %s, %ux%u, %.1f MP; decoding and filtering it needs about %.0f MB\n",
 		       shown, p->width, p->height, (double)pixels / 1e6,
-		       (double)cost_of_pixels(pixels, c->largest->bytes) / 1e6);
+		       (double)cost_of_pixels(pixels, c->largest->bytes, 0) / 1e6);
 	}
 	if (c->unsized)
 		printf("  size unknown: %zu image%s without a header in the first MiB\n", c->unsized,

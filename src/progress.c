@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "cost.h"
 #include "interrupt.h"
 
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "progress_abandon reads a flag from a signal handler");
@@ -54,12 +53,9 @@ int progress_wanted(const struct job *job)
 
 double progress_weight(const struct task *t, double fill)
 {
-	uint64_t pixels;
-
 	if (t->refused)
 		return 0;
-	pixels = cost_pixels(t->cost, t->bytes);
-	return pixels ? pixels / 1e6 : fill;
+	return t->pixels ? t->pixels / 1e6 : fill;
 }
 
 double progress_total(const struct task *tasks, size_t n, double *fill)
@@ -68,7 +64,7 @@ double progress_total(const struct task *tasks, size_t n, double *fill)
 	size_t nknown = 0, nunknown = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		uint64_t pixels = cost_pixels(tasks[i].cost, tasks[i].bytes);
+		uint64_t pixels = tasks[i].pixels;
 
 		if (tasks[i].refused || tasks[i].exists)
 			continue;

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cost.h"
 #include "error.h"
 
 /* A whole number in 0..max, digits only: no sign, space or suffix. */
@@ -89,9 +88,7 @@ int shard_parse_slurm(struct shard *s, const char *id, const char *min, const ch
 
 uint64_t shard_weight(const struct task *t)
 {
-	uint64_t pixels = cost_pixels(t->cost, t->bytes);
-
-	return pixels ? pixels : t->bytes;
+	return t->pixels ? t->pixels : t->bytes;
 }
 
 /* Heaviest first; then by relative path, path and walk order, none of which a machine changes. */

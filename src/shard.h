@@ -6,7 +6,7 @@
  * of the walked images, balanced by decoded pixels, so that N machines that
  * see the same folder each process their own part, every image in exactly
  * one part. The split depends only on what every machine reads alike: each
- * image's relative path and the size its header gives (the cost read by
+ * image's relative path and the size its header gives (the pixels read by
  * batch_walk, cost.h), never on inode numbers, timing or hash seeds.
  *
  *	struct shard s;

@@ -40,6 +40,7 @@ struct task {
 	uint64_t bytes;		/* input file size */
 	struct timespec mtime;	/* when the input was last modified */
 	uint64_t cost;		/* memory it is expected to need (cost.h); 0: unknown */
+	uint64_t pixels;	/* width x height from its header (cost.h); 0: unknown */
 	dev_t dev;		/* identity of the input file, to refuse */
 	ino_t ino;		/*   an output path that resolves to it */
 	const char *refused;	/* set before the run: why this image is not processed */
