@@ -35,11 +35,6 @@ uint64_t cost_of_image(const struct job *job, enum format in, uint32_t width, ui
 	enum format out = job->format ? job->format : in;
 	uint64_t most = chain_largest(&job->chain, side(width), side(height));
 
-	if (in == FORMAT_JPEG && job->autoorient) {
-		uint64_t turned = chain_largest(&job->chain, side(height), side(width));
-
-		most = turned > most ? turned : most;
-	}
 	return cost_of_pixels(most, file_bytes, job->outdir && out == FORMAT_PNG);
 }
 
@@ -52,13 +47,16 @@ uint64_t cost_of_image(const struct job *job, enum format in, uint32_t width, ui
 uint64_t cost_of_file(const struct job *job, const struct task *task, uint64_t *pixels)
 {
 	struct probe p;
-	int ret = work_read_header(task->path, MOST_BYTES, &p);
-
+	int orientation, ret = work_read_orientation(task->path, MOST_BYTES, &p, &orientation);
 	uint64_t s;
 
 	if (ret == 0) {
+		/* EXIF orientations 5 to 8 swap the sides before the chain (filter_orient). */
+		int turned = job->autoorient && orientation >= 5;
+
 		*pixels = (uint64_t)p.width * p.height;
-		return cost_of_image(job, task->format, p.width, p.height, task->bytes);
+		return cost_of_image(job, task->format, turned ? p.height : p.width,
+				     turned ? p.width : p.height, task->bytes);
 	}
 	if (ret != PROBE_MORE) {
 		*pixels = 0;

@@ -27,17 +27,16 @@
 uint64_t cost_of_pixels(uint64_t pixels, uint64_t file_bytes, int png);
 
 /*
- * The estimate for a width x height image in a file of file_bytes in format
- * in, under job's chain and output format. A JPEG that EXIF may turn
- * upright (--no-autoorient not given) is walked through the chain both ways
- * round, since the parent does not read EXIF, and the larger counts.
+ * The estimate for an image in a file of file_bytes in format in, width x
+ * height once upright, under job's chain and output format.
  */
 uint64_t cost_of_image(const struct job *job, enum format in, uint32_t width, uint32_t height,
 		       uint64_t file_bytes);
 
 /*
- * The estimate for task, from its file's header; *pixels gets the header's
- * width x height. Both 0 when the header is not an image's: such a file
+ * The estimate for task, from its file's header and, for a JPEG turned
+ * upright (--no-autoorient not given), its EXIF orientation read with it;
+ * *pixels gets the header's width x height. Both 0 when the header is not an image's: such a file
  * fails before any large allocation.
  */
 uint64_t cost_of_file(const struct job *job, const struct task *task, uint64_t *pixels);

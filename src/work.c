@@ -138,7 +138,7 @@ static int read_header(int fd, uint64_t size, size_t cap, uint64_t max_pixels,
 	return error("cannot decode: truncated %s", format_name(p->format));
 }
 
-int work_read_header(const char *path, size_t cap, struct probe *p)
+int work_read_orientation(const char *path, size_t cap, struct probe *p, int *orientation)
 {
 	struct buffer buf = BUFFER_INIT;
 	struct stat st;
@@ -147,8 +147,18 @@ int work_read_header(const char *path, size_t cap, struct probe *p)
 
 	if (fd >= 0)
 		close(fd);
+	/* A JPEG's EXIF comes before its frame header: it was read with it. */
+	*orientation = ret == 0 && p->format == FORMAT_JPEG ?
+		       image_exif_orientation(buf.data, buf.len) : 1;
 	buffer_release(&buf);
 	return ret;
+}
+
+int work_read_header(const char *path, size_t cap, struct probe *p)
+{
+	int orientation;
+
+	return work_read_orientation(path, cap, p, &orientation);
 }
 
 int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf)

@@ -70,6 +70,12 @@ int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf);
 int work_read_header(const char *path, size_t cap, struct probe *p);
 
 /*
+ * work_read_header, and the EXIF orientation (1..8) of a JPEG from the same
+ * bytes: 1 when they hold none, or for any other format.
+ */
+int work_read_orientation(const char *path, size_t cap, struct probe *p, int *orientation);
+
+/*
  * Processes one image and fills *res (res->worker is left to the caller).
  * res->error is escaped for a terminal (escape_terminal): it holds the
  * file's name, and reasons built from the file.
