@@ -280,6 +280,11 @@ int info_dry_run(const struct job *job, const struct walk *w)
 			snprintf(line, sizeof(line), "%s: refused: %s", t->path,
 				 t->refused ? t->refused : error_message());
 			refused++;
+		} else if (job->verbose) {
+			/* The memory admission will charge it (cost.h), chain and encoder included. */
+			snprintf(line, sizeof(line), "%s -> %s (needs about %.1f MB)", t->path, t->out,
+				 (double)t->cost / 1e6);
+			written++;
 		} else {
 			snprintf(line, sizeof(line), "%s -> %s", t->path, t->out);
 			written++;
