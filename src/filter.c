@@ -413,7 +413,8 @@ uint64_t chain_largest(const struct chain *chain, int width, int height)
 {
 	uint64_t most = (uint64_t)width * (uint64_t)height;
 
-	for (int i = 0; i < chain->len; i++) {
+	/* The size hooks divide by the sides: a side of 0, no image's, stops here. */
+	for (int i = 0; i < chain->len && most; i++) {
 		const struct step *s = &chain->steps[i];
 
 		if (!s->filter->size)
