@@ -49,8 +49,9 @@ static void sleep_for_ever(void)
 }
 
 /*
- * The second signal kills pixpool the way the signal itself would (so the
- * shell sees death by SIGINT), unless someone holds it: sigaction, raise and
+ * The second signal removes the temporary files being written, then kills
+ * pixpool the way the signal itself would (so the shell sees death by
+ * SIGINT), unless someone holds it: sigaction, raise, unlink, poll and
  * progress_abandon's write are async-signal-safe.
  */
 void interrupt_handle(int sig, void (*handler)(int))
@@ -63,7 +64,6 @@ void interrupt_handle(int sig, void (*handler)(int))
 	sigaction(sig, &sa, NULL);
 }
 
-/* unlink and poll are async-signal-safe. */
 static void remove_temporaries(void)
 {
 	for (int ms = 0; ms < CREATING_WAIT_MS && atomic_load(&creating) > 0; ms++)
