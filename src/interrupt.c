@@ -1,20 +1,57 @@
-/* Ctrl-C and SIGTERM: handlers that only set a flag. */
+/* Ctrl-C and SIGTERM: handlers that set a flag, or remove temporary files and kill. */
 #include "interrupt.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "progress.h"
 
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "a signal handler may only touch lock-free atomics");
+_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2, "a signal handler may only touch lock-free atomics");
 
 static atomic_int count;
 static atomic_int hold;
 
 /*
- * The second signal kills pixpool the way the signal itself would (so the
- * shell sees death by SIGINT), unless someone holds it: sigaction, raise and
+ * The temporary files being written, one slot each. A slot goes from NULL to
+ * a path when a writer takes it, and back to NULL when the writer is done or
+ * when the killing handler takes the path to unlink it: atomic_exchange lets
+ * only one of them do so, so the handler never reads a buffer that its
+ * writer has gone on to reuse.
+ */
+static _Atomic(const char *) owned[INTERRUPT_WRITERS];
+
+/*
+ * Writers between taking a slot and the end of their open(), which may be
+ * creating a file. The handler sets killing, then waits until there are
+ * none: a writer either sees killing and creates nothing, or its file exists
+ * before the handler unlinks it (sequentially consistent atomics, as in
+ * Dekker's algorithm). Signals are blocked meanwhile, so the handler never
+ * runs on a thread that it would wait for.
+ */
+static atomic_int creating;
+static atomic_int killing;
+
+/* How long the handler waits for an open() (on a hung NFS server, say). */
+#define CREATING_WAIT_MS 1000
+
+/* Where a writer waits for the handler to kill pixpool. */
+static void sleep_for_ever(void)
+{
+	for (;;)
+		pause();
+}
+
+/*
+ * The second signal removes the temporary files being written, then kills
+ * pixpool the way the signal itself would (so the shell sees death by
+ * SIGINT), unless someone holds it: sigaction, raise, unlink, poll and
  * progress_abandon's write are async-signal-safe.
  */
 void interrupt_handle(int sig, void (*handler)(int))
@@ -27,12 +64,29 @@ void interrupt_handle(int sig, void (*handler)(int))
 	sigaction(sig, &sa, NULL);
 }
 
+static void remove_temporaries(void)
+{
+	for (int ms = 0; ms < CREATING_WAIT_MS && atomic_load(&creating) > 0; ms++)
+		poll(NULL, 0, 1);
+	for (int i = 0; i < INTERRUPT_WRITERS; i++) {
+		const char *tmp = atomic_exchange(&owned[i], NULL);
+
+		if (tmp)
+			unlink(tmp);
+	}
+}
+
 static void on_signal(int sig)
 {
 	if (atomic_fetch_add(&count, 1) == 0 || atomic_load(&hold))
 		return;
+	/* A third signal during the clean-up: the second one kills pixpool next. */
+	if (atomic_exchange(&killing, 1))
+		return;
 	/* The shell's prompt comes next: not after a half-drawn progress line. */
 	progress_abandon();
+	/* A rename done just before makes unlink fail with ENOENT, which is right. */
+	remove_temporaries();
 	interrupt_handle(sig, SIG_DFL);
 	raise(sig);
 }
@@ -56,4 +110,45 @@ int interrupt_count(void)
 void interrupt_hold_second(int h)
 {
 	atomic_store(&hold, h);
+}
+
+static int take_slot(const char *tmp)
+{
+	for (int i = 0; i < INTERRUPT_WRITERS; i++) {
+		const char *none = NULL;
+
+		if (atomic_compare_exchange_strong(&owned[i], &none, tmp))
+			return i;
+	}
+	return -1;
+}
+
+int interrupt_open_owned(const char *tmp, int flags, mode_t mode, int *slot)
+{
+	sigset_t block, saved;
+	int fd = -1, e = 0;
+
+	*slot = -1;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &saved);
+	atomic_fetch_add(&creating, 1);
+	if (!atomic_load(&killing)) {
+		*slot = take_slot(tmp);
+		fd = open(tmp, flags, mode);
+		e = errno;
+	}
+	atomic_fetch_sub(&creating, 1);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	if (fd < 0 && atomic_load(&killing))
+		sleep_for_ever();
+	errno = e;
+	return fd;
+}
+
+void interrupt_disown(int slot)
+{
+	if (slot >= 0 && !atomic_exchange(&owned[slot], NULL))
+		sleep_for_ever();
 }

@@ -1,10 +1,13 @@
 #ifndef PIXPOOL_INTERRUPT_H
 #define PIXPOOL_INTERRUPT_H
 
+#include <sys/types.h>
+
 /*
  * Ctrl-C and SIGTERM. The first one lets the images in flight finish: every
  * engine stops handing out new ones once interrupted() says so, and records
- * those never started as skipped. A second one kills pixpool at once, unless
+ * those never started as skipped. A second one removes the temporary files
+ * being written (interrupt_own) and kills pixpool at once, unless
  * the code running can stop at once by itself and says so with
  * interrupt_hold_second() (the process engine, which kills its workers and
  * removes what they were writing).
@@ -38,5 +41,24 @@ int interrupt_count(void);
 
 /* While hold is set, a second signal is counted instead of killing pixpool. */
 void interrupt_hold_second(int hold);
+
+/*
+ * The temporary files being written, which a second signal removes before
+ * it kills pixpool, so that no partial file outlives it:
+ *
+ *	fd = interrupt_open_owned(tmp, flags, mode, &slot);	open(2) as well
+ *	... write, then rename or unlink tmp ...
+ *	interrupt_disown(slot);		whether open worked or not
+ *
+ * tmp must stay unchanged until interrupt_disown returns. A thread that comes
+ * to either call while pixpool is being killed sleeps there until it dies.
+ * The process engine's workers ignore the signals: their parent removes what
+ * they were writing. Beyond INTERRUPT_WRITERS files at once, a file gets slot
+ * -1 and is not removed.
+ */
+#define INTERRUPT_WRITERS 4096
+
+int interrupt_open_owned(const char *tmp, int flags, mode_t mode, int *slot);
+void interrupt_disown(int slot);
 
 #endif

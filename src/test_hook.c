@@ -24,6 +24,19 @@ int test_hook_dies(const char *when, const char *path)
 	return point_matches("PIXPOOL_TEST_DIE", when, path);
 }
 
+int test_hook_hangs(const char *when, const char *path)
+{
+	return point_matches("PIXPOOL_TEST_HANG", when, path);
+}
+
+void test_hook_hang(const char *when, const char *path)
+{
+	if (!test_hook_hangs(when, path))
+		return;
+	for (;;)
+		pause();
+}
+
 void test_hook_stop(const char *when, const char *path)
 {
 	if (point_matches("PIXPOOL_TEST_STOP", when, path))

@@ -12,6 +12,10 @@
  *	PIXPOOL_TEST_STOP=WHEN:TEXT  likewise, but stops itself (SIGSTOP), so a
  *	                             test can change a file ("opening": an input
  *	                             about to be opened) and then send SIGCONT.
+ *	PIXPOOL_TEST_HANG=WHEN:TEXT  likewise, but the thread there sleeps until
+ *	                             pixpool is killed ("writing": halfway
+ *	                             through an output), while the others go
+ *	                             on and signals are still handled.
  *	PIXPOOL_TEST_FORBIDDEN=TEXT  a worker given an image whose path contains
  *	                             TEXT tries what its sandbox forbids: opening
  *	                             a socket, then starting a program.
@@ -27,6 +31,12 @@ int test_hook_dies(const char *when, const char *path);
 
 /* Raises SIGKILL when test_hook_dies(when, path). */
 void test_hook_die(const char *when, const char *path);
+
+/* Whether PIXPOOL_TEST_HANG names this point and path. */
+int test_hook_hangs(const char *when, const char *path);
+
+/* Sleeps for ever when test_hook_hangs(when, path). */
+void test_hook_hang(const char *when, const char *path);
 
 /* Raises SIGSTOP when PIXPOOL_TEST_STOP names this point and path. */
 void test_hook_stop(const char *when, const char *path);

@@ -16,6 +16,7 @@
 #include "escape.h"
 #include "filter.h"
 #include "image.h"
+#include "interrupt.h"
 #include "meta.h"
 #include "probe.h"
 #include "test_hook.h"
@@ -229,14 +230,18 @@ int work_temp_path(const char *out, pid_t pid, char *buf, size_t size)
 }
 
 /*
- * The test hook PIXPOOL_TEST_DIE=writing:NAME (test_hook.h): the process
- * writing an output whose path contains NAME kills itself halfway through
- * the temporary file, as a crash or the OOM killer would.
+ * The test hooks PIXPOOL_TEST_DIE=writing:NAME and PIXPOOL_TEST_HANG=
+ * writing:NAME (test_hook.h): the process writing an output whose path
+ * contains NAME kills itself halfway through the temporary file, as a crash
+ * or the OOM killer would, or that thread sleeps there until pixpool dies.
  */
 static void test_die_writing(const char *out, int fd, const struct buffer *buf)
 {
-	if (test_hook_dies("writing", out) && write_all(fd, buf->data, buf->len / 2) == 0)
-		raise(SIGKILL);
+	if ((test_hook_dies("writing", out) || test_hook_hangs("writing", out)) &&
+	    write_all(fd, buf->data, buf->len / 2) == 0) {
+		test_hook_die("writing", out);
+		test_hook_hang("writing", out);
+	}
 }
 
 /*
@@ -244,16 +249,8 @@ static void test_die_writing(const char *out, int fd, const struct buffer *buf)
  * so an output file is always complete or absent, even if the worker dies.
  * The walk skips hidden names, so a leftover is never taken for a photo.
  */
-static int write_output(const char *out, const struct buffer *buf)
+static int write_renamed(const char *out, const char *tmp, int fd, const struct buffer *buf)
 {
-	char tmp[4096];
-	int fd;
-
-	if (work_temp_path(out, getpid(), tmp, sizeof(tmp)) < 0)
-		return error("%s: output path too long", out);
-	if (work_make_parents(tmp) < 0)
-		return -1;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return error("%s: cannot create: %s", tmp, strerror(errno));
 	test_die_writing(out, fd, buf);
@@ -269,6 +266,25 @@ static int write_output(const char *out, const struct buffer *buf)
 		return error("%s: cannot write: %s", out, strerror(e));
 	}
 	return 0;
+}
+
+/*
+ * A second Ctrl-C removes the temporary file before it kills pixpool
+ * (interrupt_open_owned), so tmp stays on this stack until it is disowned.
+ */
+static int write_output(const char *out, const struct buffer *buf)
+{
+	char tmp[4096];
+	int fd, slot, ret;
+
+	if (work_temp_path(out, getpid(), tmp, sizeof(tmp)) < 0)
+		return error("%s: output path too long", out);
+	if (work_make_parents(tmp) < 0)
+		return -1;
+	fd = interrupt_open_owned(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666, &slot);
+	ret = write_renamed(out, tmp, fd, buf);
+	interrupt_disown(slot);
+	return ret;
 }
 
 /*
