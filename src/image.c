@@ -302,9 +302,8 @@ static int stb_decode(struct image *img, const struct probe *p, const unsigned c
 	int w, h, c, full_w, full_h;
 
 	stb_failure_clear();
-	if (p->format == FORMAT_JPEG && shrink > 1) {
-		img->pixels = stb_jpeg_load_shrunk(data, (int)size, &shrink, &w, &h, &c, &full_w,
-						   &full_h);
+	if (p->format == FORMAT_JPEG) {
+		img->pixels = stb_jpeg_load(data, (int)size, &shrink, &w, &h, &c, &full_w, &full_h);
 	} else {
 		img->pixels = stbi_load_from_memory(data, (int)size, &w, &h, &c, 0);
 		full_w = w;

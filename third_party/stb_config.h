@@ -48,15 +48,16 @@ int stb_write_jpg(void (*func)(void *ctx, void *data, int size), void *ctx, int 
 		  int comp, const void *data, int quality);
 
 /*
- * Decodes a JPEG held in memory at half its size (sides rounded up) when
- * *shrink is 2, each pixel standing for a 2x2 square of the full decode,
- * at a fraction of its cost (third_party/stb.c says how). A four-component
- * (CMYK) JPEG, or any other *shrink, is decoded at full size, and *shrink
- * set to 1. *full_x x *full_y is the size in the file. NULL, with
- * stbi_failure_reason(), where stbi_load_from_memory would fail.
+ * Decodes a JPEG held in memory, as stbi_load_from_memory does with the
+ * same bytes out, but for a faster colour conversion (third_party/stb.c);
+ * at half its size (sides rounded up) when *shrink is 2, each pixel
+ * standing for a 2x2 square of the full decode, at a fraction of its cost.
+ * A four-component (CMYK) JPEG, or any other *shrink, is decoded at full
+ * size, and *shrink set to 1. *full_x x *full_y is the size in the file.
+ * NULL, with stbi_failure_reason(), where stbi_load_from_memory would fail.
  */
-unsigned char *stb_jpeg_load_shrunk(const unsigned char *data, int len, int *shrink, int *x,
-				    int *y, int *comp, int *full_x, int *full_y);
+unsigned char *stb_jpeg_load(const unsigned char *data, int len, int *shrink, int *x, int *y,
+			     int *comp, int *full_x, int *full_y);
 
 /*
  * The AVX2 copy itself, for the tests; built by GCC on x86-64 unless

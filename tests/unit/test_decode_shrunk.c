@@ -1,5 +1,6 @@
 /*
- * JPEG decoding at half size (image_decode_shrunk): the size it gives and
+ * JPEG decoding: at full size, stb's own bytes through pixpool's faster
+ * colour conversion; and at half size (image_decode_shrunk): the size it gives and
  * records, a flat colour kept flat, a photo close to the 2x2 means of its
  * full decode, the formats, files and factors it leaves to the full
  * decode, the same failure as the full decode on a broken file, and a
@@ -9,6 +10,8 @@
 #include "filter_test.h"
 
 #include "image.h"
+#include "stb_config.h"
+#include <stb/stb_image.h>
 
 /* img as a JPEG file in memory: stb writes 4:2:0 up to q90, 4:4:4 above. */
 static struct buffer jpeg_of(const struct image *img, int quality)
@@ -59,6 +62,57 @@ static double psnr(const struct image *a, const struct image *b)
 	for (size_t i = 0; i < n; i++)
 		se += (double)(a->pixels[i] - b->pixels[i]) * (a->pixels[i] - b->pixels[i]);
 	return se == 0 ? INFINITY : 10 * log10(255.0 * 255 * n / se);
+}
+
+/*
+ * The full decode is stb's, byte for byte: its colour conversion is
+ * pixpool's (vectorised; its AVX2 copy on a CPU that has it, the baseline
+ * in the build without clones), with stb's arithmetic. Noise reaches the
+ * clamps at 0 and 255; sizes cut the 8x8 and 16x16 blocks; stb writes 4:2:0
+ * up to quality 90 and 4:4:4 above.
+ */
+static void test_a_full_decode_gives_stbs_own_bytes(void **state)
+{
+	static const int sizes[][2] = { { 1, 1 }, { 17, 9 }, { 37, 23 }, { 256, 130 } };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++)
+		for (int kind = 0; kind < 2; kind++)
+			for (int q = 50; q <= 100; q += 25) {
+				struct image in = kind ? image_noise(sizes[i][0], sizes[i][1], 3, 9)
+						       : image_photo(sizes[i][0], sizes[i][1], 3, 9);
+				struct buffer file = jpeg_of(&in, q);
+				struct image img = decoded(&file, 1);
+				int w, h, c;
+				unsigned char *want = stbi_load_from_memory(file.data, (int)file.len,
+									    &w, &h, &c, 0);
+
+				assert_non_null(want);
+				assert_int_equal(img.width, w);
+				assert_int_equal(img.height, h);
+				assert_int_equal(img.channels, c);
+				if (memcmp(img.pixels, want, (size_t)w * h * c) != 0)
+					fail_msg("%dx%d %s at q%d: not stb's bytes", w, h,
+						 kind ? "noise" : "photo", q);
+				stbi_image_free(want);
+				image_release(&img);
+				buffer_release(&file);
+				image_release(&in);
+			}
+	{
+		struct image photo = load_photo("chelsea.png");
+		struct buffer file = jpeg_of(&photo, 90);
+		struct image img = decoded(&file, 1);
+		int w, h, c;
+		unsigned char *want = stbi_load_from_memory(file.data, (int)file.len, &w, &h, &c, 0);
+
+		assert_non_null(want);
+		assert_memory_equal(img.pixels, want, (size_t)w * h * c);
+		stbi_image_free(want);
+		image_release(&img);
+		buffer_release(&file);
+		image_release(&photo);
+	}
 }
 
 static void test_a_shrunk_decode_has_the_rounded_up_size_and_records_the_full_one(void **state)
@@ -317,6 +371,7 @@ static void test_the_chain_asks_for_a_shrink_only_when_it_shrinks_enough(void **
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_a_full_decode_gives_stbs_own_bytes),
 		cmocka_unit_test(test_a_shrunk_decode_has_the_rounded_up_size_and_records_the_full_one),
 		cmocka_unit_test(test_a_flat_colour_stays_that_colour),
 		cmocka_unit_test(test_a_photo_is_close_to_the_means_of_its_full_decode),
