@@ -83,7 +83,7 @@ static int info_file(const char *path)
 	struct buffer buf = { 0 };
 	struct probe p;
 	char shown[4096];
-	int w, h, c, ret = work_read_input(path, UINT64_MAX, &buf);
+	int w, h, c, ret = work_read_input(path, UINT64_MAX, &buf, NULL);
 
 	escape_terminal(path, shown, sizeof(shown));
 	if (ret == 0 && (probe_header(&p, buf.data, buf.len) != 0 ||

@@ -162,7 +162,8 @@ int work_read_header(const char *path, size_t cap, struct probe *p)
 	return work_read_orientation(path, cap, p, &orientation);
 }
 
-int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf)
+int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf,
+		    struct probe *header)
 {
 	struct stat st;
 	struct probe p;
@@ -187,6 +188,8 @@ int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf)
 		ret = read_upto(fd, buf, (size_t)st.st_size);
 	if (fd >= 0)
 		close(fd);
+	if (ret == 0 && header)
+		*header = p;
 	return ret < 0 ? error_prefix(path) : 0;
 }
 
@@ -289,19 +292,14 @@ static int write_output(const char *out, const struct buffer *buf)
 
 /*
  * How much smaller than its file the image can be decoded, for a chain
- * that begins by shrinking it (chain_load_shrink).
+ * that begins by shrinking it (chain_load_shrink); p is its header.
  */
-static int load_shrink(const struct job *job, const struct task *task,
-		       const struct buffer *file, int orientation)
+static int load_shrink(const struct job *job, const struct task *task, const struct probe *p,
+		       int orientation)
 {
-	struct probe p;
-
-	if (task->format != FORMAT_JPEG || job->chain.len == 0 ||
-	    image_header(&p, file->data, file->len, job->max_pixels) != 0) {
-		error_clear();
+	if (task->format != FORMAT_JPEG)
 		return 1;
-	}
-	return chain_load_shrink(&job->chain, (int)p.width, (int)p.height, orientation);
+	return chain_load_shrink(&job->chain, (int)p->width, (int)p->height, orientation);
 }
 
 /* The stages of work_run; each returns -1 with error() naming the file. */
@@ -313,8 +311,9 @@ static int load(const struct job *job, const struct task *task, struct image *im
 		struct meta *meta, int *oriented, struct result *res)
 {
 	struct buffer file = BUFFER_INIT;
+	struct probe header;
 	uint64_t t0 = clock_ns(), t1;
-	int ret = work_read_input(task->path, job->max_pixels, &file), orientation = 1;
+	int ret = work_read_input(task->path, job->max_pixels, &file, &header), orientation = 1;
 
 	t1 = clock_ns();
 	res->read_ns = t1 - t0;
@@ -322,7 +321,7 @@ static int load(const struct job *job, const struct task *task, struct image *im
 		orientation = image_exif_orientation(file.data, file.len);
 	if (ret == 0)
 		ret = image_decode_shrunk(img, file.data, file.len, job->max_pixels, task->path,
-					  load_shrink(job, task, &file, orientation));
+					  load_shrink(job, task, &header, orientation));
 	if (ret == 0)
 		ret = filter_orient(img, orientation);
 	*oriented = orientation != 1;

@@ -58,9 +58,11 @@ const char *status_name(enum status status);
  * not a regular file (a FIFO, a device); reads the header first and refuses
  * an image over max_pixels (image_header) before reading the rest; refuses
  * a file larger than an image of that size can need (16 bytes a pixel and
- * 64 MiB more); never reads past the size the file had when opened.
+ * 64 MiB more); never reads past the size the file had when opened. The
+ * header it parsed goes to *header, unless that is NULL.
  */
-int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf);
+int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf,
+		    struct probe *header);
 
 /*
  * Reads only the header of path, opened and checked as work_read_input

@@ -126,12 +126,19 @@ void stb_failure_clear(void)
  * scalar loop for RGB, which pixpool always asks for: a fifth of a full
  * decode. This is the same fixed-point arithmetic, so the same bytes (a
  * unit test compares them with stb's own decode), written as a loop GCC
- * vectorises, and compiled a second time for AVX2, picked at start-up as
- * the JPEG encoder's copy is.
+ * vectorises, and cloned for AVX2 (picked at start-up, as the filters'
+ * clones are) where the JPEG encoder has its AVX2 copy.
  */
-static inline void ycc_rgb3_body(stbi_uc *out, const stbi_uc *y, const stbi_uc *pcb,
-				 const stbi_uc *pcr, int count)
+#ifdef STB_JPEG_AVX2
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void ycc_rgb3(stbi_uc *out, const stbi_uc *y, const stbi_uc *pcb, const stbi_uc *pcr,
+		     int count, int step)
 {
+	if (step != 3) {
+		stbi__YCbCr_to_RGB_row(out, y, pcb, pcr, count, step);
+		return;
+	}
 	for (int i = 0; i < count; i++) {
 		int y_fixed = (y[i] << 20) + (1 << 19), cr = pcr[i] - 128, cb = pcb[i] - 128;
 		int r = (y_fixed + cr * stbi__float2fixed(1.40200f)) >> 20;
@@ -145,36 +152,11 @@ static inline void ycc_rgb3_body(stbi_uc *out, const stbi_uc *y, const stbi_uc *
 	}
 }
 
-static void ycc_rgb3(stbi_uc *out, const stbi_uc *y, const stbi_uc *pcb, const stbi_uc *pcr,
-		     int count, int step)
-{
-	if (step != 3)
-		stbi__YCbCr_to_RGB_row(out, y, pcb, pcr, count, step);
-	else
-		ycc_rgb3_body(out, y, pcb, pcr, count);
-}
-
-#ifdef STB_JPEG_AVX2
-__attribute__((target("avx2")))
-static void ycc_rgb3_avx2(stbi_uc *out, const stbi_uc *y, const stbi_uc *pcb, const stbi_uc *pcr,
-			  int count, int step)
-{
-	if (step != 3)
-		stbi__YCbCr_to_RGB_row(out, y, pcb, pcr, count, step);
-	else
-		ycc_rgb3_body(out, y, pcb, pcr, count);
-}
-#endif
-
 /* stb's decoder set up with pixpool's colour conversion. */
 static void jpeg_setup(stbi__jpeg *z)
 {
 	stbi__setup_jpeg(z);
 	z->YCbCr_to_RGB_kernel = ycc_rgb3;
-#ifdef STB_JPEG_AVX2
-	if (__builtin_cpu_supports("avx2"))
-		z->YCbCr_to_RGB_kernel = ycc_rgb3_avx2;
-#endif
 }
 
 /* A whole JPEG, as stbi_load_from_memory decodes it (no flip, no conversion), with jpeg_setup. */

@@ -136,19 +136,29 @@ enum { ROTATE_ANGLE };
 enum { FLIP_AXIS };
 
 /* Cuts out a rectangle; a width or height of 0 reaches the image's edge. */
-static int crop(struct image *img, const double *args)
+/*
+ * The rectangle crop cuts from a width x height image, a width or height
+ * of 0 reaching the edge: 1 when it lies inside the image, 0 when not.
+ */
+static int crop_rect(const double *args, int width, int height, long *w, long *h)
 {
 	long x = lround(args[CROP_X]), y = lround(args[CROP_Y]);
-	long w = lround(args[CROP_WIDTH]), h = lround(args[CROP_HEIGHT]);
+
+	*w = lround(args[CROP_WIDTH]);
+	*h = lround(args[CROP_HEIGHT]);
+	*w = *w ? *w : width - x;
+	*h = *h ? *h : height - y;
+	return x < width && y < height && *w > 0 && *h > 0 && x + *w <= width &&
+	       y + *h <= height;
+}
+
+static int crop(struct image *img, const double *args)
+{
+	long x = lround(args[CROP_X]), y = lround(args[CROP_Y]), w, h;
 	struct image out = IMAGE_INIT;
 	size_t c = (size_t)img->channels;
 
-	if (!w)
-		w = img->width - x;
-	if (!h)
-		h = img->height - y;
-	if (x >= img->width || y >= img->height || w <= 0 || h <= 0 ||
-	    x + w > img->width || y + h > img->height)
+	if (!crop_rect(args, img->width, img->height, &w, &h))
 		return error("crop %ldx%ld+%ld+%ld falls outside the %dx%d image",
 			     w > 0 ? w : lround(args[CROP_WIDTH]),
 			     h > 0 ? h : lround(args[CROP_HEIGHT]),
@@ -166,12 +176,9 @@ static int crop(struct image *img, const double *args)
 /* The size crop makes: the rectangle, or the image's own when it falls outside (crop fails). */
 static void crop_out(const double *args, int *width, int *height)
 {
-	long x = lround(args[CROP_X]), y = lround(args[CROP_Y]);
-	long w = lround(args[CROP_WIDTH]), h = lround(args[CROP_HEIGHT]);
+	long w, h;
 
-	w = w ? w : *width - x;
-	h = h ? h : *height - y;
-	if (w > 0 && h > 0 && x + w <= *width && y + h <= *height) {
+	if (crop_rect(args, *width, *height, &w, &h)) {
 		*width = (int)w;
 		*height = (int)h;
 	}
