@@ -20,7 +20,7 @@ CC      ?= cc
 OPT     ?= -O3
 CFLAGS  ?= $(OPT) -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-CPPFLAGS += -D_GNU_SOURCE -Isrc -Ithird_party
+CPPFLAGS += -D_GNU_SOURCE -Isrc
 OMP     := -fopenmp
 LDLIBS  += -lseccomp -ldeflate -lz -lm
 
@@ -84,14 +84,14 @@ endif
 ALL_CFLAGS  = $(WARN) $(WERROR_FLAG) $(CFLAGS) $(OMP) $(SANFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(OMP) $(SANFLAGS)
 
-SRC      := $(wildcard src/*.c src/filters/*.c)
-LIB_SRC  := $(filter-out src/main.c,$(SRC))
-LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/third_party/stb.o $(B)/obj/third_party/stb_jpeg.o
+SRC      := $(wildcard src/*.c src/*/*.c)
+LIB_SRC  := $(filter-out src/cli/main.c,$(SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 # bench prints the flags it was built with, so its figures say what they measured.
-$(B)/obj/src/bench_machine.o: CPPFLAGS += \
+$(B)/obj/src/bench/machine.o: CPPFLAGS += \
 	-DPIXPOOL_CFLAGS='"$(strip $(WARN) $(CFLAGS) $(OMP) $(SANFLAGS) $(BUILD_DEFS))"'
 
 ifeq ($(V),1)
@@ -105,7 +105,7 @@ endif
 .PHONY: all run units test check check-units fuzz bench deps test-deps install uninstall clean FORCE
 all: $(B)/pixpool
 
-$(B)/pixpool: $(B)/obj/src/main.o $(LIB_OBJ)
+$(B)/pixpool: $(B)/obj/src/cli/main.o $(LIB_OBJ)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -129,10 +129,13 @@ $(B)/obj/%.o: %.c Makefile $(FLAGS_FILE)
 
 # The Sobel magnitude's square root never sees a negative number; without
 # errno to set, GCC vectorises it.
-$(B)/obj/src/filters/edge.o: ALL_CFLAGS += -fno-math-errno
+$(B)/obj/src/filter/edge.o: ALL_CFLAGS += -fno-math-errno
 
-# stb is someone else's code: compiled with our flags, without our warning set.
-$(B)/obj/third_party/%.o: third_party/%.c third_party/stb_config.h Makefile $(FLAGS_FILE)
+# The two files that compile stb itself (someone else's code, included
+# whole) build with our flags but without our warning set; a static pattern
+# rule, which make prefers to the general one above.
+STB_OBJ := $(B)/obj/src/codec/stb.o $(B)/obj/src/codec/stb_jpeg.o
+$(STB_OBJ): $(B)/obj/%.o: %.c src/codec/stb.h Makefile $(FLAGS_FILE)
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OMP) $(SANFLAGS) $(STB_SANFLAGS) -std=c11 -MMD -MP -c -o $@ $<

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "error.h"
-#include "filter.h"
+#include "base/error.h"
+#include "filter/chain.h"
 
 #define WIDTH 4000
 #define HEIGHT 3000

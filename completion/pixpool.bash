@@ -190,14 +190,14 @@ _pixpool_value()
 
 	case $opt in
 	-f | --filter) _pixpool_chain "$bin" "$cur" ;;
-	-b | --backend)
+	-e | --engine | -b | --backend)
 		if [[ $verb == bench ]]; then
 			_pixpool_list "$cur" process openmp serial
 		elif [[ $cur != *,* ]]; then
 			_pixpool_list "$cur" serial process openmp
 		fi
 		;;
-	--ipc) _pixpool_list "$cur" pipe shm ;;
+	--channel | --ipc) _pixpool_list "$cur" pipe shm ;;
 	--schedule) _pixpool_list "$cur" dynamic static lpt ;;
 	--format) _pixpool_list "$cur" same jpg png bmp tga pnm ;;
 	--strip) _pixpool_list "$cur" exif xmp icc gps ;;

@@ -12,29 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "escape.h"
-#include "filter.h"
-#include "image.h"
-#include "interrupt.h"
-#include "meta.h"
-#include "probe.h"
-#include "test_hook.h"
-
-static const char *const status_names[] = {
-	[STATUS_PENDING] = "pending",
-	[STATUS_OK] = "ok",
-	[STATUS_SKIPPED] = "skipped",
-	[STATUS_FAILED] = "failed",
-	[STATUS_CRASHED] = "crashed",
-	[STATUS_TIMEOUT] = "timeout",
-	[STATUS_EXISTS] = "exists",
-};
-
-const char *status_name(enum status status)
-{
-	return status_names[status];
-}
+#include "base/clock.h"
+#include "base/escape.h"
+#include "filter/chain.h"
+#include "codec/image.h"
+#include "base/interrupt.h"
+#include "codec/meta.h"
+#include "codec/probe.h"
+#include "base/test_hook.h"
 
 /*
  * A file is read in two steps: its first HEAD_BYTES, which hold the header

@@ -11,47 +11,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "error.h"
-#include "options.h"
-#include "walk.h"
+#include "base/error.h"
+#include "job/job.h"
+#include "job/walk.h"
 
-enum status {
-	STATUS_PENDING = 0,	/* no result yet */
-	STATUS_OK,
-	STATUS_SKIPPED,		/* not run: the batch was interrupted */
-	STATUS_FAILED,		/* bad input, or output not writable */
-	STATUS_CRASHED,		/* the worker died on this image */
-	STATUS_TIMEOUT,		/* the worker was killed after --timeout */
-	STATUS_EXISTS,		/* not run: its output was done (--skip-existing) */
-};
 
-/*
- * The record of one image. Fixed size and far smaller than PIPE_BUF, so a
- * worker sends it to the parent with one atomic write().
- */
-struct result {
-	uint32_t task;
-	uint8_t status;		/* enum status */
-	uint8_t in_channels;
-	uint8_t out_channels;
-	int8_t signal;		/* what killed the worker (crashed, timeout) */
-	int16_t worker;		/* 0 .. workers-1 */
-	int16_t cpu;		/* CPU the image finished on */
-	uint8_t meta;		/* enum meta_fate: what became of its metadata */
-	uint32_t in_width, in_height;
-	uint32_t out_width, out_height;
-	uint64_t out_bytes;
-	/* Nanoseconds spent in each stage, and in all of work_run. */
-	uint64_t read_ns, decode_ns, filter_ns, encode_ns, write_ns, total_ns;
-	uint64_t start_ns;	/* clock_ns() when work_run began */
-	/* Peak resident size of the process that ran it, up to this image (KiB). */
-	uint32_t peak_rss_kb;
-	/* Why it failed; for an image that is ok, why some metadata was dropped, or "". */
-	char error[ERROR_MAX];
-};
 
-/* "ok", "skipped", "failed", "crashed", "timeout", "exists", "pending". */
-const char *status_name(enum status status);
 
 /*
  * Reads an input file into buf, bounded: refuses, without blocking, what is

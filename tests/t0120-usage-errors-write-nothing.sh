@@ -19,13 +19,13 @@ refused "-j 0: must be between 1" -j 0 "$SAMPLES" -o out
 refused "-j many: not a number" -j many "$SAMPLES" -o out
 refused "--format gif: must be one of" --format gif "$SAMPLES" -o out
 refused "--quality 101: must be between 1 and 100" --quality 101 "$SAMPLES" -o out
-refused "--backend threads: must be one of" --backend threads "$SAMPLES" -o out
+refused "--engine threads: must be one of" --engine threads "$SAMPLES" -o out
 refused "--manifest" --manifest out.txt "$SAMPLES" -o out
 refused "pixpool: --frobnicate: unknown option" --frobnicate "$SAMPLES" -o out
 
 # --help is not an error, and lists every option.
 expect_exit 0 "$PIXPOOL" --help >help
-for opt in --output --filter --jobs --backend --ipc --schedule --pin --format --quality \
+for opt in --output --filter --jobs --engine --backend --channel --ipc --schedule --pin --format --quality \
 	--no-autoorient --follow-symlinks --max-pixels --timeout --manifest --quiet --verbose \
 	--dry-run --version; do
 	grep -q -- "$opt" help || fail "--help does not mention $opt"

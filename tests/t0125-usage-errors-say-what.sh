@@ -40,18 +40,22 @@ says "--qualty: unknown option; did you mean '--quality'?" --qualty 80 "$SAMPLES
 says "--qualty: unknown option; did you mean '--quality'?" "$SAMPLES" --qualty=80 -o out
 says "--jsno: unknown option; did you mean '--json'?" bench --jsno b.json "$SAMPLES"
 says "--max-pixles: unknown option; did you mean '--max-pixels'?" info --max-pixles 3 "$SAMPLES"
-says "--backend proces: must be one of serial, process, openmp; did you mean 'process'?" \
+says "--engine proces: must be one of serial, process, openmp; did you mean 'process'?" \
+	--engine proces "$SAMPLES" -o out
+# The older spelling is still taken, and named by the word the manual uses.
+says "--engine proces: must be one of serial, process, openmp; did you mean 'process'?" \
 	--backend proces "$SAMPLES" -o out
-says "--ipc shn: must be one of pipe, shm; did you mean 'shm'?" --ipc shn "$SAMPLES" -o out
+says "--channel shn: must be one of pipe, shm; did you mean 'shm'?" --channel shn "$SAMPLES" -o out
+says "--channel shn: must be one of pipe, shm; did you mean 'shm'?" --ipc shn "$SAMPLES" -o out
 says "--schedule dynamci: must be one of dynamic, static, lpt; did you mean 'dynamic'?" \
 	--schedule dynamci "$SAMPLES" -o out
 says "--strip exfi: must be one of exif, xmp, icc, gps; did you mean 'exif'?" \
 	--strip=exif,exfi "$SAMPLES" -o out
-says "--backend opnmp: must be one of serial, process, openmp; did you mean 'openmp'?" \
+says "--engine opnmp: must be one of serial, process, openmp; did you mean 'openmp'?" \
 	bench -b process,opnmp "$SAMPLES"
 # Without a close name, the full list.
 says "--format gif: must be one of same, jpg, png, bmp, tga, pnm" --format gif "$SAMPLES" -o out
-says "--backend threads: must be one of serial, process, openmp" --backend threads "$SAMPLES" -o out
+says "--engine threads: must be one of serial, process, openmp" --engine threads "$SAMPLES" -o out
 says "photos: no such command, file or folder (commands: run, bench, filters, info, help, version, report)" \
 	photos -o out
 says "-f sparkle: unknown filter 'sparkle' ('pixpool filters' lists them)" -f sparkle "$SAMPLES" -o out

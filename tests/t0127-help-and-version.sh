@@ -1,9 +1,9 @@
 # help and version are commands; every command answers --help; the version
-# printed is the one src/version.h defines.
+# printed is the one src/base/version.h defines.
 . "$(dirname "$0")/lib.sh"
 
-version=$(sed -n 's/^#define PIXPOOL_VERSION "\(.*\)"$/\1/p' "$TOP/src/version.h")
-[ -n "$version" ] || fail "no PIXPOOL_VERSION in src/version.h"
+version=$(sed -n 's/^#define PIXPOOL_VERSION "\(.*\)"$/\1/p' "$TOP/src/base/version.h")
+[ -n "$version" ] || fail "no PIXPOOL_VERSION in src/base/version.h"
 for args in --version version "-f grayscale --version"; do
 	# shellcheck disable=SC2086
 	got=$("$PIXPOOL" $args) || fail "pixpool $args failed"

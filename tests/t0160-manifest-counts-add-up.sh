@@ -18,9 +18,9 @@ jsonschema.Draft7Validator.check_schema(schema)
 jsonschema.validate(doc, schema)
 rows = doc["images"]
 run = doc["run"]
-assert doc["schema"] == "pixpool-manifest/1" and doc["pixpool"]["version"], doc["pixpool"]
+assert doc["schema"] == "pixpool-manifest/2" and doc["pixpool"]["version"], doc["pixpool"]
 assert run["host"] == socket.gethostname(), run
-assert run["engine"] == "process" and run["ipc"] == "pipe" and run["workers"] == 2, run
+assert run["engine"] == "process" and run["channel"] == "pipe" and run["workers"] == 2, run
 assert run["cpus_allowed"] >= 1 and run["wall_s"] > 0 and run["shard"] is None, run
 assert run["inputs"] == ["in"] and run["output"] == "out", run
 assert run["images"] == len(rows) and run["status"]["ok"] == 6 and run["status"]["failed"] == 1, run

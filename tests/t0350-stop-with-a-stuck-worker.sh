@@ -65,7 +65,7 @@ gone_within "$stalled" 50 || { kill -KILL "$stalled"; fail "a worker outlived it
 
 for backend in serial openmp; do
 	expect_exit 2 "$PIXPOOL" -b $backend --timeout 5 "$SAMPLES" -o refused 2>refused.err
-	grep -q -- '--timeout: needs --backend process' refused.err || fail "$backend: message"
+	grep -q -- '--timeout: needs --engine process' refused.err || fail "$backend: message"
 	[ ! -e refused ] || fail "$backend: a refused run wrote something"
 done
 exit 0

@@ -65,14 +65,16 @@ problem "ref.json and s0.json are not shards of one split (one is not sharded)" 
 problem "plain.csv: a CSV manifest holds no run record" plain.csv
 problem "nothing.json: cannot open: No such file" nothing.json
 problem "/dev/null: not a regular file" /dev/null
-head -c 500 s0.json >cut.json
+# Cut inside the host's name, the first string of the run record.
+off=$(grep -bo '"host": "' s0.json | head -n 1 | cut -d: -f1)
+head -c $((off + 10)) s0.json >cut.json
 problem "cut.json: run: line [0-9]*: a string cut short" cut.json
 sed 's/"ok": \([0-9]*\)/"ok": 99/' s0.json >forged.json
 problem "forged.json: the run counts 99 images ok but" forged.json
 sed 's/"megapixels": /"megapixels": 1/' s0.json >mp.json
 problem "mp.json: the run counts 1" mp.json
-sed 's/"schema": "pixpool-manifest\/1"/"schema": "other\/1"/' s0.json >schema.json
-problem "schema.json: schema 'other/1' is not pixpool-manifest/1" schema.json
+sed 's/"schema": "pixpool-manifest\/2"/"schema": "other\/1"/' s0.json >schema.json
+problem "schema.json: schema 'other/1' is not pixpool-manifest/2" schema.json
 sed 's/"host": /"host": "x", "host": /' s0.json >twice.json
 problem "twice.json: run: 'host' twice in one object" twice.json
 printf '\377' >>cut.json

@@ -114,15 +114,15 @@ grep -Eq 'ETA|elapsed' off.tty && fail "a progress line with --no-progress: $(ca
 # bench: one line over every run, the warm-up included, with an ETA; none on a pipe.
 mkdir tmp
 TMPDIR=$SCRATCH/tmp in_tty bench "'$PIXPOOL'" bench "'$SAMPLES'" -f grayscale -j 1 \
-	--repeat 1 --backend serial
+	--repeat 1 --engine serial
 grep -q 'warm-up: serial -j 1 .*ETA' bench.tty || fail "bench: no line in the warm-up: $(cat -v bench.tty)"
 grep -q '^serial ' bench.tty || fail "bench: no table"
 messages_on_clear_lines bench.tty || fail "bench: $(cat -v bench.tty)"
-TMPDIR=$SCRATCH/tmp "$PIXPOOL" bench "$SAMPLES" -f grayscale -j 1 --repeat 1 --backend serial \
+TMPDIR=$SCRATCH/tmp "$PIXPOOL" bench "$SAMPLES" -f grayscale -j 1 --repeat 1 --engine serial \
 	>table.txt 2>bench.err || fail "bench on a pipe failed"
 grep -Eq 'ETA|elapsed' bench.err && fail "bench: a progress line on a pipe: $(cat -v bench.err)"
 TMPDIR=$SCRATCH/tmp in_tty bench-off "'$PIXPOOL'" bench "'$SAMPLES'" -f grayscale -j 1 \
-	--repeat 1 --backend serial --no-progress
+	--repeat 1 --engine serial --no-progress
 grep -Eq 'ETA|elapsed' bench-off.tty && fail "bench: a line with --no-progress"
 grep -q '^serial ' bench-off.tty || fail "bench --no-progress: no table"
 

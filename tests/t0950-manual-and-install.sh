@@ -45,9 +45,9 @@ groff -man -ww -z "$page" 2>groff.err
 grep -q '^NAME' manual.txt && grep -q 'EXIT STATUS' manual.txt || fail "the page lacks its sections"
 # whatis and apropos find it by its NAME line.
 lexgrog "$page" | grep -q ': "pixpool - ' || fail "lexgrog cannot read the page's NAME line"
-version=$(sed -n 's/^#define PIXPOOL_VERSION "\(.*\)"/\1/p' "$TOP/src/version.h")
+version=$(sed -n 's/^#define PIXPOOL_VERSION "\(.*\)"/\1/p' "$TOP/src/base/version.h")
 grep -q "^\.TH PIXPOOL 1 .*\"pixpool $version\"" "$page" ||
-	fail "the manual's .TH does not say pixpool $version (src/version.h)"
+	fail "the manual's .TH does not say pixpool $version (src/base/version.h)"
 
 # Everything the binary offers is documented: a new option or filter
 # without an entry in the manual fails here. An option's entry is a tag line:
@@ -111,7 +111,7 @@ expect_completion "-f grayscale:channels=" "1 keep"
 expect_completion "--sched" "--schedule"
 expect_completion "--schedule " "dynamic lpt static"
 expect_completion "--strip=exif,g" "exif,gps"
-expect_completion "bench -b process,o" "process,openmp"
+expect_completion "bench -e process,o" "process,openmp"
 expect_completion "bench --no-a" "--no-autoorient"
 expect_completion "bench --filt" "--filter"
 expect_completion "bench --time" ""
@@ -124,8 +124,8 @@ grep -oE -- '--[a-z0-9][a-z0-9-]*' run.help | sort -u | diff - completed.options
 
 # The values the completion offers are the ones the binary takes (options
 # are read in order, so --help after a bad value is never reached).
-expect_exit 2 "$PIXPOOL" --ipc nonsense --help >/dev/null 2>&1
-for opt in --backend --ipc --schedule --format; do
+expect_exit 2 "$PIXPOOL" --channel nonsense --help >/dev/null 2>&1
+for opt in --engine --channel --schedule --format; do
 	values=$(complete_line "$opt ")
 	[ -n "$values" ] || fail "no values completed for $opt"
 	for v in $values; do

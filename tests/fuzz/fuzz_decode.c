@@ -20,10 +20,10 @@
 
 #include <omp.h>
 
-#include "filter.h"
-#include "image.h"
-#include "meta.h"
-#include "probe.h"
+#include "filter/chain.h"
+#include "codec/image.h"
+#include "codec/meta.h"
+#include "codec/probe.h"
 
 #define FUZZ_MAX_PIXELS (512u * 512)
 

@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "filter.h"
+#include "base/error.h"
+#include "filter/chain.h"
 
 /* Sample k of pixel (x, y). */
 static inline unsigned char *px(const struct image *img, int x, int y, int k)

@@ -5,8 +5,8 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "error.h"
-#include "filter.h"
+#include "base/error.h"
+#include "filter/chain.h"
 
 static struct chain parse_ok(const char *spec)
 {

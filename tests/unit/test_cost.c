@@ -8,10 +8,10 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "cost.h"
-#include "error.h"
-#include "filter.h"
-#include "options.h"
+#include "job/cost.h"
+#include "base/error.h"
+#include "filter/chain.h"
+#include "cli/options.h"
 
 #define FILE_BYTES 1000
 

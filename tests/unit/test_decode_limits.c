@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "image.h"
-#include "probe.h"
+#include "base/error.h"
+#include "codec/image.h"
+#include "codec/probe.h"
 
 static struct image pattern(int w, int h, int c)
 {

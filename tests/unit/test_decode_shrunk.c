@@ -9,8 +9,8 @@
  */
 #include "filter_test.h"
 
-#include "image.h"
-#include "stb_config.h"
+#include "codec/image.h"
+#include "codec/stb.h"
 #include <stb/stb_image.h>
 
 /* img as a JPEG file in memory: stb writes 4:2:0 up to q90, 4:4:4 above. */

@@ -5,7 +5,7 @@
  */
 #include "filter_test.h"
 
-#include "spare.h"
+#include "engine/spare.h"
 
 /* Every filter that splits, with the parameters that change how. */
 static const char *const specs[] = {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "image.h"
+#include "base/error.h"
+#include "codec/image.h"
 
 /* A w x h x c image whose every sample differs from its neighbours. */
 static struct image pattern(int w, int h, int c)

@@ -6,7 +6,7 @@
  */
 #include "filter_test.h"
 
-#include "stb_config.h"
+#include "codec/stb.h"
 #include <stb/stb_image_write.h>
 
 static void encode_into(void *ctx, void *data, int size)

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "escape.h"
-#include "json.h"
+#include "base/error.h"
+#include "base/escape.h"
+#include "report/json.h"
 
 /* Reads any one document; 0 or -1. */
 static int skim(const char *text)

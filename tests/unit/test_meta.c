@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "exif.h"
-#include "image.h"
-#include "meta.h"
+#include "base/error.h"
+#include "codec/exif.h"
+#include "codec/image.h"
+#include "codec/meta.h"
 
 /* A TIFF block written in either byte order, field by field. */
 struct tiff {

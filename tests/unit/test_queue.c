@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine_process.h"
+#include "engine/process.h"
 
 #define NTASKS 20000
 #define NPROCS 4

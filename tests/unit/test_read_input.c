@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "image.h"
+#include "base/error.h"
+#include "codec/image.h"
 #include "work.h"
 
 static char dir[64];

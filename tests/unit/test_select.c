@@ -5,7 +5,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "select.h"
+#include "job/select.h"
 
 /* Whether the one rule "--exclude glob" matches rel. */
 static int matches(const char *glob, const char *rel)

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "shard.h"
+#include "base/error.h"
+#include "job/shard.h"
 
 #define NTASKS 200
 

@@ -5,7 +5,7 @@
 #include <cmocka.h>
 #include <math.h>
 
-#include "stats.h"
+#include "base/stats.h"
 
 #define EPS 1e-12
 

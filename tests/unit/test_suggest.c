@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "suggest.h"
+#include "base/suggest.h"
 
 static void test_distance_counts_swaps_as_one(void **state)
 {

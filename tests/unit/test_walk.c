@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "walk.h"
+#include "job/walk.h"
 
 static char root[64];		/* the tree every test of the group shares */
 static char scratch[64];	/* a tree of its own for each test of links and limits */

@@ -1,0 +1,300 @@
+/* pixpool info and run --dry-run: what would be found and done, from headers alone (info.h). */
+#include "cli/options.h"
+#include "cli/info.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "job/cost.h"
+#include "base/error.h"
+#include "base/escape.h"
+#include "codec/image.h"
+#include "codec/meta.h"
+#include "codec/probe.h"
+#include "report/report.h"
+#include "work.h"
+
+#include "codec/stb.h"
+#include <stb/stb_image.h>
+
+/* A header that is not whole in its first MiB is looked at no further, as cost.c does. */
+#define HEADER_BYTES (1u << 20)
+
+static const char info_usage_text[] =
+"usage: pixpool info [options] INPUT...\n"
+"\n"
+"Tells what pixpool sees in each INPUT, reading headers only, never pixels.\n"
+"For a file: its format, size, channels, EXIF orientation and metadata.\n"
+"For a folder, walked as run walks it: the images by format, how many and how\n"
+"many megapixels, the largest and the memory decoding it needs, and what run\n"
+"would skip (other files, hidden entries, links, what cannot be walked) or\n"
+"refuse (images over --max-pixels, damaged headers), and why.\n"
+"\n"
+"      --max-pixels MP      the limit run would apply (see 'pixpool --help')\n"
+"      --follow-symlinks    follow symbolic links inside the folders, as run would\n"
+"  -h, --help               show this help\n"
+"\n"
+"Exit status: 0 every INPUT was read, 1 some INPUT could not be, 2 usage error.\n";
+
+static void print_escaped(FILE *f, const char *prefix, const char *text, const char *suffix)
+{
+	char shown[ERROR_MAX * 4 + 4096];
+
+	escape_terminal(text, shown, sizeof(shown));
+	fprintf(f, "%s%s%s", prefix, shown, suffix);
+}
+
+/*
+ * An image's header, checked as a run's parent and worker check it before
+ * decoding: 0 with *p filled, PROBE_MORE when its size is not in the first
+ * MiB, or -1 with an error saying why a run would refuse it (without the
+ * path, which the caller shows).
+ */
+static int header_verdict(const char *path, uint64_t max_pixels, struct probe *p)
+{
+	int ret = work_read_header(path, HEADER_BYTES, p);
+
+	return ret != 0 ? ret : image_check_size(p, max_pixels);
+}
+
+/* The metadata line of pixpool info: text from the file, escaped. */
+static void info_meta(const struct buffer *buf, enum format format)
+{
+	struct meta m = META_INIT;
+	char line[1024];
+
+	meta_collect(&m, buf->data, buf->len, format);
+	meta_describe(&m, line, sizeof(line));
+	print_escaped(stdout, "  metadata: ", line, "\n");
+	if (m.warning[0])
+		print_escaped(stdout, "  metadata warning: ", m.warning, "\n");
+	meta_release(&m);
+}
+
+/*
+ * What a file is, without decoding its pixels: read as a run reads it
+ * (bounded, never blocking), its header and structure checked by pixpool's
+ * own parser (probe.h), and only then the channel count asked of stb.
+ */
+static int info_file(const char *path)
+{
+	struct buffer buf = { 0 };
+	struct probe p;
+	char shown[4096];
+	int w, h, c, ret = work_read_input(path, UINT64_MAX, &buf, NULL);
+
+	escape_terminal(path, shown, sizeof(shown));
+	if (ret == 0 && (probe_header(&p, buf.data, buf.len) != 0 ||
+			 probe_complete(&p, buf.data, buf.len) < 0))
+		ret = error_prefix(path);
+	if (ret == 0 && !stbi_info_from_memory(buf.data, (int)buf.len, &w, &h, &c))
+		ret = error("%s: %s header that the decoder cannot read", path, format_name(p.format));
+	if (ret == 0) {
+		printf("%s: %s %ux%u, %d channel%s, %.1f MP, EXIF orientation %d\n", shown,
+		       format_name(p.format), p.width, p.height, c, c == 1 ? "" : "s",
+		       (double)p.width * p.height / 1e6, image_exif_orientation(buf.data, buf.len));
+		info_meta(&buf, p.format);
+	}
+	buffer_release(&buf);
+	return ret;
+}
+
+/* What a folder holds, as run would see it. */
+struct census {
+	size_t images[FORMAT_PNM + 1];		/* by format */
+	uint64_t pixels[FORMAT_PNM + 1];
+	size_t count, refused, unsized;
+	uint64_t total;				/* pixels of the images run would take */
+	const struct task *largest;
+	struct probe largest_probe;
+};
+
+static void count_image(struct census *c, const struct task *t, const struct probe *p)
+{
+	uint64_t pixels = (uint64_t)p->width * p->height;
+
+	c->count++;
+	c->images[p->format]++;
+	c->pixels[p->format] += pixels;
+	c->total += pixels;
+	if (!c->largest || pixels > (uint64_t)c->largest_probe.width * c->largest_probe.height) {
+		c->largest = t;
+		c->largest_probe = *p;
+	}
+}
+
+/* Looks at every task's header; tells refusals to out, one line each. */
+static void take_census(struct census *c, const struct walk *w, uint64_t max_pixels, FILE *out)
+{
+	for (size_t i = 0; i < w->ntasks; i++) {
+		const struct task *t = &w->tasks[i];
+		struct probe p;
+		int ret = header_verdict(t->path, max_pixels, &p);
+
+		if (ret == 0) {
+			count_image(c, t, &p);
+		} else if (ret == PROBE_MORE) {
+			c->count++;
+			c->unsized++;
+			c->images[t->format]++;
+		} else {
+			char line[ERROR_MAX + 4096];
+
+			snprintf(line, sizeof(line), "%s: %s", t->path, error_message());
+			c->refused++;
+			print_escaped(out, "  refused: ", line, "\n");
+		}
+	}
+}
+
+static void print_census(const char *input, const struct census *c, const struct walk *w)
+{
+	char shown[4096];
+
+	escape_terminal(input, shown, sizeof(shown));
+	printf("%s: %zu image%s, %.1f MP (%llu pixels)\n", shown, c->count,
+	       c->count == 1 ? "" : "s", (double)c->total / 1e6, (unsigned long long)c->total);
+	for (int f = FORMAT_JPEG; f <= FORMAT_PNM; f++)
+		if (c->images[f])
+			printf("  %s: %zu image%s, %.1f MP\n", format_name((enum format)f), c->images[f],
+			       c->images[f] == 1 ? "" : "s", (double)c->pixels[f] / 1e6);
+	if (c->largest) {
+		const struct probe *p = &c->largest_probe;
+		uint64_t pixels = (uint64_t)p->width * p->height;
+
+		escape_terminal(c->largest->path, shown, sizeof(shown));
+		printf("  largest: %s, %ux%u, %.1f MP; decoding and filtering it needs about %.0f MB\n",
+		       shown, p->width, p->height, (double)pixels / 1e6,
+		       (double)cost_of_pixels(pixels, c->largest->bytes, 0) / 1e6);
+	}
+	if (c->unsized)
+		printf("  size unknown: %zu image%s without a header in the first MiB\n", c->unsized,
+		       c->unsized == 1 ? "" : "s");
+	printf("  skipped: %zu other file%s, %zu hidden, %zu link%s, %zu not walked; "
+	       "%zu image%s refused\n", w->other, w->other == 1 ? "" : "s", w->hidden, w->links,
+	       w->links == 1 ? "" : "s", w->errors, c->refused, c->refused == 1 ? "" : "s");
+}
+
+static int info_folder(const struct job *job, const char *input)
+{
+	struct census c = { 0 };
+	struct walk w;
+	size_t n, len = 0;
+	const struct walk_skip *s;
+	char *refusals = NULL;
+	FILE *out = open_memstream(&refusals, &len);
+	int ret;
+
+	if (!out)
+		return error("%s: out of memory", input);
+	walk_init(&w);
+	ret = walk_add(&w, input, "", job->follow_symlinks);
+	/* The refusals come after the totals, which need every header first. */
+	take_census(&c, &w, job->max_pixels, out);
+	fclose(out);
+	print_census(input, &c, &w);
+	fputs(refusals, stdout);
+	free(refusals);
+	s = walk_skips(&w, &n);
+	for (size_t i = 0; i < n; i++) {
+		char line[ERROR_MAX * 2];
+
+		snprintf(line, sizeof(line), "%s: %s", s[i].path, s[i].reason);
+		print_escaped(stdout, "  not walked: ", line, "\n");
+	}
+	walk_release(&w);
+	return ret;
+}
+
+/* One INPUT: a folder's census, or a file's description; -1 with an error. */
+static int info_input(const struct job *job, const char *input)
+{
+	struct stat st;
+
+	if (stat(input, &st) < 0)
+		return error("%s: %s", input, errno == ENOENT ? "no such file or folder"
+							       : strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return info_folder(job, input);
+	return info_file(input);
+}
+
+/* The options of info: run's --max-pixels and --follow-symlinks, and --help. */
+static void info_parse(struct job *job, int argc, char **argv)
+{
+	struct option table[4] = { { "help", no_argument, NULL, 'h' } };
+	int n = 1, c;
+
+	for (const struct option *o = options_long; o->name; o++)
+		if (!strcmp(o->name, "max-pixels") || !strcmp(o->name, "follow-symlinks"))
+			table[n++] = *o;
+	memset(&table[n], 0, sizeof(table[n]));
+	options_hint("pixpool info");
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", table, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			options_getopt_error(c, argv, table);
+		if (c == 'h') {
+			fputs(info_usage_text, stdout);
+			exit(0);
+		}
+		options_set(job, c, optarg);
+	}
+	if (optind == argc)
+		usage_error("INPUT: no file or folder given");
+}
+
+int info_main(int argc, char **argv)
+{
+	struct job job;
+	int ret = 0;
+
+	job_init(&job);
+	info_parse(&job, argc, argv);
+	for (int i = optind; i < argc; i++) {
+		if (info_input(&job, argv[i]) < 0) {
+			print_escaped(stderr, "pixpool: ", error_message(), "\n");
+			ret = 1;
+		}
+	}
+	return ret;
+}
+
+int info_dry_run(const struct job *job, const struct walk *w)
+{
+	size_t written = 0, refused = 0, exist = 0;
+
+	for (size_t i = 0; i < w->ntasks; i++) {
+		const struct task *t = &w->tasks[i];
+		struct probe p;
+		char line[ERROR_MAX + 8192];
+
+		if (t->exists) {
+			/* --skip-existing: left alone, not even its header read. */
+			snprintf(line, sizeof(line), "%s: exists: %s", t->path, t->out);
+			exist++;
+		} else if (t->refused || header_verdict(t->path, job->max_pixels, &p) < 0) {
+			snprintf(line, sizeof(line), "%s: refused: %s", t->path,
+				 t->refused ? t->refused : error_message());
+			refused++;
+		} else if (job->verbose) {
+			/* The memory admission will charge it (cost.h), chain and encoder included. */
+			snprintf(line, sizeof(line), "%s -> %s (needs about %.1f MB)", t->path, t->out,
+				 (double)t->cost / 1e6);
+			written++;
+		} else {
+			snprintf(line, sizeof(line), "%s -> %s", t->path, t->out);
+			written++;
+		}
+		print_escaped(stdout, "", line, "\n");
+	}
+	if (!job->quiet)
+		fprintf(stderr, "pixpool: dry run: %zu image%s would be written, %zu refused, "
+			"%zu skipped (exists); nothing was read past the headers, nothing written\n",
+			written, written == 1 ? "" : "s", refused, exist);
+	return refused || w->errors ? 1 : 0;
+}

@@ -1,0 +1,542 @@
+#include "cli/options.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/cpus.h"
+#include "job/shard.h"
+#include "engine/engine.h"
+#include "base/error.h"
+#include "base/escape.h"
+#include "codec/meta.h"
+#include "base/suggest.h"
+#include "base/version.h"
+
+static const char usage_text[] =
+"usage: pixpool [run] [options] INPUT... -o OUTDIR\n"
+"       pixpool [run] [options] --files-from LIST -o OUTDIR\n"
+"       pixpool bench [options] INPUT...\n"
+"       pixpool filters\n"
+"       pixpool info [options] INPUT...\n"
+"       pixpool report [options] MANIFEST.json...\n"
+"       pixpool help [COMMAND]\n"
+"       pixpool version\n"
+"\n"
+"Applies a chain of filters to every image under the INPUT folders (and files),\n"
+"on a pool of workers, and writes the results in the same tree under OUTDIR.\n"
+"\n"
+"  -o, --output DIR         write outputs under DIR, mirroring the input tree\n"
+"  -f, --filter CHAIN       filters to apply, e.g. grayscale,blur:sigma=2,resize:width=800\n"
+"                           (repeatable; 'pixpool filters' lists them)\n"
+"  -j, --jobs N             pool size (default: the CPUs this process may use)\n"
+"  -e, --engine NAME        %s (default: %s)\n"
+"      --channel NAME       process results over: pipe | shm (default: pipe)\n"
+"      --schedule NAME      dynamic | static | lpt (default: dynamic)\n"
+"      --pin                pin worker i to the i-th allowed CPU\n"
+"      --format FMT         same | jpg | png | bmp | tga | pnm (default: same)\n"
+"      --quality N          JPEG quality, 1..100 (default: 90)\n"
+"      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
+"      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
+"      --strip[=PARTS]      drop metadata from JPEG and PNG outputs: all of it, or\n"
+"                           a list of exif, xmp, icc, gps (default: keep all)\n"
+"      --follow-symlinks    follow symbolic links inside the input folders\n"
+"      --max-pixels MP      refuse images over MP megapixels, read or written (default:\n"
+"                           178.956970, twice Pillow's decompression-bomb warning)\n"
+"      --mem-limit SIZE     memory the images in flight may need together, e.g.\n"
+"                           4G or 25%%; a large image waits until it fits\n"
+"                           (default: 50%% of the machine's memory; none: no limit)\n"
+"      --timeout SEC        kill a worker stuck on one image for SEC seconds\n"
+"                           (process engine only)\n"
+"      --manifest FILE      one record per image, JSON (.json) or CSV (.csv)\n"
+"      --dry-run            print what would be written where, and what would be\n"
+"                           refused and why; read no pixels, write nothing\n"
+"      --skip-existing      do not decode an image whose output exists and is not\n"
+"                           older than it (resume an interrupted run); refused when\n"
+"                           OUTDIR was made with other settings (OUTDIR/.pixpool-settings)\n"
+"      --files-from FILE    process the files listed in FILE ('-': stdin), one a line,\n"
+"                           instead of INPUT...; each goes to OUTDIR/PATH as listed\n"
+"                           (a leading '/' dropped; '..' refused)\n"
+"  -0, --null               the list's names end in NUL bytes (find -print0)\n"
+"      --include GLOB       take the images whose path under OUTDIR matches GLOB\n"
+"      --exclude GLOB       leave them out; both repeatable, the first matching rule\n"
+"                           decides, none matching: taken. A GLOB without '/' or\n"
+"                           '**' matches the file name at any depth, others the whole\n"
+"                           path; '*', '?', '[...]' never match '/', '**' does\n"
+"                           ('raw/**', '**/tmp/*.jpg')\n"
+"      --shard K/N          process shard K of N (0 <= K < N): a fixed 1/N of the\n"
+"                           images, balanced by pixels, the same on every machine;\n"
+"                           'slurm' takes K and N from a Slurm job array task\n"
+"      --progress           show a progress line (default: when stderr is a terminal)\n"
+"      --no-progress        never show it\n"
+"  -q, --quiet              print errors only, no summary\n"
+"  -v, --verbose            print one line per image\n"
+"  -h, --help               show this help\n"
+"      --version            print pixpool's version\n"
+"\n"
+"Exit status: 0 every image written (or found done), 1 some image failed (the\n"
+"others are written), 2 usage error, 130 interrupted.\n";
+
+/* The engines' names, "a | b | c", from their table. */
+static const char *engine_names(void)
+{
+	static char names[128];
+	const struct engine *const *list = engine_list();
+
+	names[0] = '\0';
+	for (int i = 0; list[i]; i++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 i ? " | " : "", list[i]->name);
+	return names;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, usage_text, engine_names(), engine_default()->name);
+}
+
+void options_usage(void)
+{
+	usage(stdout);
+}
+
+static const char *hint_command = "pixpool";
+
+void options_hint(const char *command)
+{
+	hint_command = command;
+}
+
+/* The message is escaped: it holds arguments, which are often file names. */
+void usage_error(const char *fmt, ...)
+{
+	char message[1024], shown[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	escape_terminal(message, shown, sizeof(shown));
+	fprintf(stderr, "pixpool: %s\ntry '%s --help'\n", shown, hint_command);
+	exit(2);
+}
+
+void options_join(char *buf, size_t size, const char *const *names)
+{
+	buf[0] = '\0';
+	for (int i = 0; names[i]; i++)
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? ", " : "", names[i]);
+}
+
+/* "; did you mean 'x'?" when one of names is close to value, else "". */
+static const char *did_you_mean(const char *value, const char *const *names)
+{
+	static char hint[128];
+	const char *best = suggest_from(value, names);
+
+	hint[0] = '\0';
+	if (best)
+		snprintf(hint, sizeof(hint), "; did you mean '%s'?", best);
+	return hint;
+}
+
+void options_not_one_of(const char *option, const char *value, const char *const *names)
+{
+	char list[512];
+
+	options_join(list, sizeof(list), names);
+	usage_error("%s %s: must be one of %s%s", option, value, list, did_you_mean(value, names));
+}
+
+static const char *const format_names[] = { "same", "jpg", "png", "bmp", "tga", "pnm", NULL };
+
+
+static int pick(const char *option, const char *value, const char *const *names)
+{
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(names[i], value) || (!strcmp(value, "jpeg") && !strcmp(names[i], "jpg")))
+			return i;
+	options_not_one_of(option, value, names);
+}
+
+static void strip_part(char *item, void *data)
+{
+	static const char *const names[] = { "exif", "xmp", "icc", "gps", NULL };
+
+	*(int *)data |= 1 << pick("--strip", item, names);
+}
+
+/* --strip=exif,gps: the META_STRIP_* bits of a list, in names' order. */
+static int strip_parts(const char *value)
+{
+	int parts = 0;
+
+	options_list(value, strip_part, &parts);
+	if (!parts)
+		usage_error("--strip=%s: names nothing to drop: name some of exif, xmp, icc, gps", value);
+	return parts;
+}
+
+double options_number(const char *option, const char *value, double min, double max)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(value, &end);
+	if (end == value || *end || errno || !isfinite(v))
+		usage_error("%s %s: not a number", option, value);
+	if (v < min || v > max)
+		usage_error("%s %s: must be between %g and %g", option, value, min, max);
+	return v;
+}
+
+int options_integer(const char *option, const char *value, int min, int max)
+{
+	double v = options_number(option, value, min, max);
+
+	if (v != (int)v)
+		usage_error("%s %s: not a whole number", option, value);
+	return (int)v;
+}
+
+const struct engine *options_engine(const char *option, const char *value)
+{
+	const struct engine *e = engine_find(value);
+	const char *names[ENGINE_MAX + 1];
+	int n = 0;
+
+	if (e)
+		return e;
+	for (const struct engine *const *l = engine_list(); *l && n < ENGINE_MAX; l++)
+		names[n++] = (*l)->name;
+	names[n] = NULL;
+	options_not_one_of(option, value, names);
+}
+
+/*
+ * By default the images in flight may need half the machine's memory
+ * together: room for the rest of the system, and for estimates that fall
+ * short.
+ */
+#define DEFAULT_MEM_SHARE 50
+
+/* percent % of the physical memory, in bytes. */
+static uint64_t memory_share(double percent)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+	if (pages <= 0 || size <= 0)
+		return 0;
+	return (uint64_t)((double)pages * (double)size * percent / 100);
+}
+
+/* "none", a percentage of the physical memory ("50%"), or bytes with an optional K, M, G, T. */
+static uint64_t mem_size(const char *option, const char *value)
+{
+	static const char units[] = "KMGT";
+	char *end, *unit;
+	double v, scale = 1;
+
+	if (!strcmp(value, "none"))
+		return 0;
+	errno = 0;
+	v = strtod(value, &end);
+	if (end == value || errno || !isfinite(v) || v <= 0)
+		usage_error("%s %s: not a size such as 512M, 4G, 50%% or none", option, value);
+	if (!strcmp(end, "%") && v <= 100)
+		return memory_share(v);
+	if (*end && (end[1] || !(unit = strchr(units, *end))))
+		usage_error("%s %s: not a size such as 512M, 4G, 50%% or none", option, value);
+	if (*end)
+		for (const char *u = units; u <= unit; u++)
+			scale *= 1024;
+	if (v * scale < 1024 * 1024)
+		usage_error("%s %s: must be at least 1M", option, value);
+	return (uint64_t)(v * scale);
+}
+
+void job_init(struct job *job)
+{
+	memset(job, 0, sizeof(*job));
+	job->engine = engine_default();
+	job->channel = CHANNEL_PIPE;
+	job->schedule = SCHEDULE_DYNAMIC;
+	job->workers = cpus_available();
+	job->format = FORMAT_NONE;
+	job->quality = 90;
+	job->png_level = PNG_LEVEL_DEFAULT;
+	job->autoorient = 1;
+	job->max_pixels = 2 * 89478485u;	/* Pillow's bomb error: 2 x its warning (1 GiB / 4 / 3) */
+	job->mem_limit = memory_share(DEFAULT_MEM_SHARE);
+	job->progress = -1;
+}
+
+void job_release(struct job *job)
+{
+	free(job->rules);
+	job->rules = NULL;
+	job->nrules = 0;
+}
+
+enum {
+	OPT_CHANNEL = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
+	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
+	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION, OPT_SKIP_EXISTING, OPT_FILES_FROM,
+	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD,
+};
+
+const struct option options_long[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "filter", required_argument, NULL, 'f' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "engine", required_argument, NULL, 'e' },
+	{ "backend", required_argument, NULL, 'e' },
+	{ "channel", required_argument, NULL, OPT_CHANNEL },
+	{ "ipc", required_argument, NULL, OPT_CHANNEL },
+	{ "schedule", required_argument, NULL, OPT_SCHEDULE },
+	{ "pin", no_argument, NULL, OPT_PIN },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "quality", required_argument, NULL, OPT_QUALITY },
+	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL },
+	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
+	{ "strip", optional_argument, NULL, OPT_STRIP },
+	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
+	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
+	{ "mem-limit", required_argument, NULL, OPT_MEM_LIMIT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "manifest", required_argument, NULL, OPT_MANIFEST },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "skip-existing", no_argument, NULL, OPT_SKIP_EXISTING },
+	{ "files-from", required_argument, NULL, OPT_FILES_FROM },
+	{ "null", no_argument, NULL, '0' },
+	{ "include", required_argument, NULL, OPT_INCLUDE },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/*
+ * --include and --exclude, kept in the order given: the first rule that
+ * matches decides (select.h). A pattern is matched against files, so one
+ * ending in '/' would never match: say how to name a folder's files.
+ */
+static void add_rule(struct job *job, const char *glob, int include)
+{
+	const char *option = include ? "--include" : "--exclude";
+	struct rule *rules;
+
+	if (!*glob)
+		usage_error("%s needs a pattern", option);
+	if (glob[strlen(glob) - 1] == '/')
+		usage_error("%s %s: patterns match files; for what lies in a folder, write %s**",
+			    option, glob, glob);
+	rules = realloc(job->rules, (job->nrules + 1) * sizeof(*rules));
+	if (!rules)
+		usage_error("out of memory");
+	rules[job->nrules].glob = glob;
+	rules[job->nrules].include = include;
+	job->rules = rules;
+	job->nrules++;
+}
+
+void options_set(struct job *job, int c, const char *arg)
+{
+	switch (c) {
+	case 'o': job->outdir = arg; break;
+	case 'f':
+		if (chain_parse(&job->chain, arg) < 0)
+			usage_error("-f %s: %s", arg, error_message());
+		break;
+	case 'j': job->workers = options_integer("-j", arg, 1, 4096); break;
+	case 'b':
+	case 'e': job->engine = options_engine("--engine", arg); break;
+	case OPT_CHANNEL: job->channel = pick("--channel", arg, channel_names); break;
+	case OPT_SCHEDULE: job->schedule = pick("--schedule", arg, schedule_names); break;
+	case OPT_PIN: job->pin = 1; break;
+	case OPT_FORMAT: job->format = pick("--format", arg, format_names); break;
+	case OPT_QUALITY: job->quality = options_integer("--quality", arg, 1, 100); break;
+	case OPT_PNG_LEVEL: job->png_level = options_integer("--png-level", arg, 0, 12); break;
+	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
+	case OPT_STRIP: job->strip |= arg ? strip_parts(arg) : META_STRIP_ALL; break;
+	case OPT_FOLLOW: job->follow_symlinks = 1; break;
+	case OPT_MAX_PIXELS:
+		job->max_pixels = (uint64_t)(options_number("--max-pixels", arg, 0.000001, 4096) * 1e6);
+		break;
+	case OPT_MEM_LIMIT: job->mem_limit = mem_size("--mem-limit", arg); break;
+	case OPT_TIMEOUT: job->timeout = options_number("--timeout", arg, 0, 86400); break;
+	case OPT_MANIFEST: job->manifest = arg; break;
+	case OPT_SHARD:
+		if (shard_parse(&job->shard, arg) < 0)
+			usage_error("--shard %.40s: %s", arg, error_message());
+		break;
+	case OPT_PROGRESS: job->progress = 1; break;
+	case OPT_NO_PROGRESS: job->progress = 0; break;
+	case OPT_SKIP_EXISTING: job->skip_existing = 1; break;
+	case OPT_FILES_FROM: job->files_from = arg; break;
+	case '0': job->from0 = 1; break;
+	case OPT_INCLUDE: add_rule(job, arg, 1); break;
+	case OPT_EXCLUDE: add_rule(job, arg, 0); break;
+	case 'q': job->quiet = 1; break;
+	case 'v': job->verbose = 1; break;
+	case OPT_DRY_RUN: job->dry_run = 1; break;
+	case 'h': usage(stdout); exit(0);
+	case OPT_VERSION: options_version(); exit(0);
+	}
+}
+
+/*
+ * The list names every file, relative to the current folder: an INPUT
+ * beside it would leave open which tree the listed paths are in.
+ */
+static void check_files_from(const struct job *job)
+{
+	if (job->from0 && !job->files_from)
+		usage_error("-0: it says how --files-from's list is cut: give --files-from too");
+	if (job->files_from && job->ninputs)
+		usage_error("--files-from: takes no INPUT: the list names every file, "
+			    "relative to the current folder ('%s' given too)", job->inputs[0]);
+	if (!job->files_from && job->ninputs == 0)
+		usage_error("INPUT: no input folder or file given");
+	if (job->files_from && strcmp(job->files_from, "-") && access(job->files_from, R_OK) < 0)
+		usage_error("--files-from: %s: cannot read: %s", job->files_from, strerror(errno));
+}
+
+static void check_manifest(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (!dot || (strcmp(dot, ".json") && strcmp(dot, ".csv")))
+		usage_error("--manifest %s: name must end in .json or .csv", path);
+}
+
+void options_version(void)
+{
+	printf("pixpool %s\n", PIXPOOL_VERSION);
+}
+
+/* The long option called name (as typed, without "--" and "=VALUE"), or NULL. */
+static const struct option *long_option(const struct option *table, const char *name, size_t len,
+					int *matches)
+{
+	const struct option *found = NULL;
+
+	*matches = 0;
+	for (const struct option *o = table; o->name; o++) {
+		if (strncmp(o->name, name, len))
+			continue;
+		if (strlen(o->name) == len) {
+			*matches = 1;
+			return o;
+		}
+		found = o;
+		++*matches;
+	}
+	return found;
+}
+
+static void ambiguous(const struct option *table, const char *name, size_t len)
+{
+	char list[512] = "";
+
+	for (const struct option *o = table; o->name; o++)
+		if (!strncmp(o->name, name, len))
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s--%s",
+				 list[0] ? ", " : "", o->name);
+	usage_error("--%.*s: ambiguous option: could be %s", (int)len, name, list);
+}
+
+static void unknown_long(const struct option *table, const char *name, size_t len)
+{
+	char typed[128];
+	struct suggest s;
+
+	snprintf(typed, sizeof(typed), "%.*s", (int)len, name);
+	suggest_init(&s, typed);
+	for (const struct option *o = table; o->name; o++)
+		suggest_add(&s, o->name);
+	if (suggest_best(&s))
+		usage_error("--%s: unknown option; did you mean '--%s'?", typed, suggest_best(&s));
+	usage_error("--%s: unknown option", typed);
+}
+
+/* What getopt_long got wrong, said as pixpool says it. */
+static void long_option_error(const struct option *table, const char *arg, int c)
+{
+	const char *name = arg + 2, *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	int matches;
+	const struct option *o = long_option(table, name, len, &matches);
+
+	if (matches > 1)
+		ambiguous(table, name, len);
+	if (!o)
+		unknown_long(table, name, len);
+	if (c == ':')
+		usage_error("--%s: needs a value", o->name);
+	usage_error("--%s: takes no value, not '%s'", o->name, eq ? eq + 1 : "");
+}
+
+void options_getopt_error(int c, char **argv, const struct option *table)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	if (!strncmp(arg, "--", 2) && arg[2])
+		long_option_error(table, arg, c);
+	if (c == ':')
+		usage_error("-%c: needs a value", optopt);
+	if (optopt > ' ' && optopt < 127)
+		usage_error("-%c: unknown option", optopt);
+	usage_error("%s: unknown option", arg);
+}
+
+void options_parse(struct job *job, int argc, char **argv)
+{
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:f:j:e:b:qvh0", options_long, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			options_getopt_error(c, argv, options_long);
+		options_set(job, c, optarg);
+	}
+	job->inputs = (const char **)argv + optind;
+	job->ninputs = argc - optind;
+	check_files_from(job);
+	if (!job->outdir)
+		usage_error("-o: no output folder given (-o DIR)");
+	if (job->manifest)
+		check_manifest(job->manifest);
+	if (job->engine->single)
+		job->workers = 1;
+	/*
+	 * Only a worker process can be stopped in the middle of an image and
+	 * the run go on: a thread or the main loop stuck in a decoder cannot.
+	 */
+	if (job->timeout > 0 && !job->engine->processes)
+		usage_error("--timeout: needs --engine process: only a worker process "
+			    "can be stopped in the middle of an image");
+}
+
+void options_list(const char *value, void (*each)(char *item, void *data), void *data)
+{
+	char *copy = strdup(value), *save = NULL;
+
+	if (!copy)
+		usage_error("out of memory");
+	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
+		each(item, data);
+	free(copy);
+}

@@ -1,0 +1,351 @@
+/* EXIF: the TIFF structure of a photo's metadata, checked, then edited in place. */
+#include "codec/exif.h"
+
+#include <string.h>
+
+#include "base/error.h"
+
+#define TAG_ORIENTATION 0x0112
+#define TAG_EXIF_IFD 0x8769
+#define TAG_GPS_IFD 0x8825
+#define TAG_INTEROP_IFD 0xa005
+#define TAG_XDIM 0xa002
+#define TAG_YDIM 0xa003
+#define TAG_THUMB_OFFSET 0x0201
+#define TAG_THUMB_LENGTH 0x0202
+
+#define TYPE_ASCII 2
+#define TYPE_SHORT 3
+#define TYPE_LONG 4
+
+/* No camera writes more IFDs than this, nor nests them deeper (IFD0 > Exif > Interop). */
+#define MAX_IFDS 16
+#define MAX_DEPTH 3
+
+enum ifd_kind { IFD_MAIN, IFD_THUMB, IFD_EXIF, IFD_GPS, IFD_INTEROP };
+
+/* The state of one check: which IFDs were seen, so a loop is caught. */
+struct walk {
+	struct exif *x;
+	size_t seen[MAX_IFDS];
+	int nseen;
+};
+
+static unsigned get16(const struct exif *x, size_t at)
+{
+	const unsigned char *p = x->t + at;
+
+	return x->big ? (unsigned)(p[0] << 8 | p[1]) : (unsigned)(p[1] << 8 | p[0]);
+}
+
+static uint32_t get32(const struct exif *x, size_t at)
+{
+	return x->big ? (uint32_t)get16(x, at) << 16 | get16(x, at + 2)
+		      : get16(x, at) | (uint32_t)get16(x, at + 2) << 16;
+}
+
+static void put16(struct exif *x, size_t at, unsigned v)
+{
+	x->t[at + !x->big] = (unsigned char)(v >> 8);
+	x->t[at + x->big] = (unsigned char)v;
+}
+
+static void put32(struct exif *x, size_t at, uint32_t v)
+{
+	put16(x, at + (x->big ? 0 : 2), v >> 16);
+	put16(x, at + (x->big ? 2 : 0), v & 0xffff);
+}
+
+/* Bytes of one value of a TIFF type; 0 for a type TIFF does not define. */
+static unsigned type_size(unsigned type)
+{
+	static const unsigned char size[] = { 0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4 };
+
+	return type < sizeof(size) ? size[type] : 0;
+}
+
+/*
+ * Whether len bytes at at lie inside the block. The edits below check again
+ * what exif_parse checked: in a forged block IFDs may overlap, so that one
+ * edit rewrites a count or an offset that another then reads.
+ */
+static int fits(const struct exif *x, uint64_t at, uint64_t len)
+{
+	return at <= x->n && len <= x->n - at;
+}
+
+static void extend(struct exif *x, enum ifd_kind kind, size_t start, size_t end)
+{
+	if (kind != IFD_THUMB && end > x->kept_end)
+		x->kept_end = end;
+	if (kind == IFD_THUMB && (!x->thumb_start || start < x->thumb_start))
+		x->thumb_start = start;
+}
+
+/*
+ * Where the value of the entry at e lies, checked: inline in the entry when
+ * it fits in 4 bytes, else at an offset that must hold all of it.
+ */
+static int entry_value(struct walk *w, size_t e, enum ifd_kind kind)
+{
+	struct exif *x = w->x;
+	uint64_t bytes = (uint64_t)type_size(get16(x, e + 2)) * get32(x, e + 4);
+	uint32_t at = get32(x, e + 8);
+
+	if (bytes <= 4)
+		return 0;
+	if (at < 8 || at > x->n || bytes > x->n - at)
+		return error("tag 0x%04x has its value outside the block", get16(x, e));
+	extend(x, kind, at, at + (size_t)bytes);
+	return 0;
+}
+
+static int walk_ifd(struct walk *w, size_t at, enum ifd_kind kind, int depth);
+
+/* Records the tags pixpool reads or edits, and follows the pointers to sub-IFDs. */
+static int note_entry(struct walk *w, size_t e, enum ifd_kind kind, int depth)
+{
+	struct exif *x = w->x;
+	unsigned tag = get16(x, e);
+
+	if (kind == IFD_MAIN && (tag == TAG_EXIF_IFD || tag == TAG_GPS_IFD)) {
+		if (tag == TAG_GPS_IFD) {
+			x->gps_entry = e;
+			x->gps_ifd = get32(x, e + 8);
+		}
+		return walk_ifd(w, get32(x, e + 8), tag == TAG_GPS_IFD ? IFD_GPS : IFD_EXIF,
+				depth + 1);
+	}
+	if (kind == IFD_EXIF && tag == TAG_INTEROP_IFD)
+		return walk_ifd(w, get32(x, e + 8), IFD_INTEROP, depth + 1);
+	if (kind == IFD_MAIN) {
+		size_t *slot = tag == TAG_ORIENTATION ? &x->orientation : tag == EXIF_TAG_MAKE ? &x->make
+			: tag == EXIF_TAG_MODEL ? &x->model : tag == EXIF_TAG_DATETIME ? &x->datetime
+			: tag == EXIF_TAG_COPYRIGHT ? &x->copyright : NULL;
+		if (slot)
+			*slot = e;
+	}
+	if (kind == IFD_EXIF && (tag == TAG_XDIM || tag == TAG_YDIM || tag == EXIF_TAG_ORIGINAL))
+		*(tag == TAG_XDIM ? &x->xdim : tag == TAG_YDIM ? &x->ydim : &x->original) = e;
+	return 0;
+}
+
+/* The JPEG thumbnail of IFD1, whose offset and length are two separate tags. */
+static int note_thumbnail(struct exif *x, size_t ifd, unsigned count)
+{
+	uint32_t at = 0, len = 0;
+
+	for (unsigned i = 0; i < count; i++) {
+		size_t e = ifd + 2 + 12 * (size_t)i;
+
+		if (get16(x, e) == TAG_THUMB_OFFSET)
+			at = get32(x, e + 8);
+		if (get16(x, e) == TAG_THUMB_LENGTH)
+			len = get32(x, e + 8);
+	}
+	if (!len)
+		return 0;
+	if (at < 8 || at > x->n || len > x->n - at)
+		return error("thumbnail outside the block");
+	x->thumb_bytes = len;
+	extend(x, IFD_THUMB, at, at + len);
+	return 0;
+}
+
+static int seen_before(struct walk *w, size_t at)
+{
+	for (int i = 0; i < w->nseen; i++)
+		if (w->seen[i] == at)
+			return error("IFD at %zu is reached twice (a loop)", at);
+	if (w->nseen == MAX_IFDS)
+		return error("more than %d IFDs", MAX_IFDS);
+	w->seen[w->nseen++] = at;
+	return 0;
+}
+
+/* Checks the IFD at offset at, of kind, then each of its entries. */
+static int walk_ifd(struct walk *w, size_t at, enum ifd_kind kind, int depth)
+{
+	struct exif *x = w->x;
+	unsigned count;
+
+	if (depth > MAX_DEPTH)
+		return error("IFDs nested deeper than %d", MAX_DEPTH);
+	if (at < 8 || at > x->n || x->n - at < 2)
+		return error("IFD offset %zu outside the block", at);
+	if (seen_before(w, at) < 0)
+		return -1;
+	count = get16(x, at);
+	if ((x->n - at - 2) / 12 < count || x->n - at - 2 - 12 * (size_t)count < 4)
+		return error("IFD at %zu runs past the block", at);
+	extend(x, kind, at, at + 2 + 12 * (size_t)count + 4);
+	for (unsigned i = 0; i < count; i++) {
+		size_t e = at + 2 + 12 * (size_t)i;
+
+		if (entry_value(w, e, kind) < 0 || note_entry(w, e, kind, depth) < 0)
+			return -1;
+	}
+	return kind == IFD_THUMB ? note_thumbnail(x, at, count) : 0;
+}
+
+/* IFD0, IFD1 and any further IFDs of the main chain. */
+static int walk_chain(struct walk *w)
+{
+	struct exif *x = w->x;
+	size_t at = get32(x, 4);
+	enum ifd_kind kind = IFD_MAIN;
+
+	x->ifd0 = at;
+	while (at) {
+		if (walk_ifd(w, at, kind, 0) < 0)
+			return -1;
+		if (kind == IFD_THUMB)
+			x->ifd1 = at;
+		at = get32(x, at + 2 + 12 * (size_t)get16(x, at));
+		kind = IFD_THUMB;
+	}
+	return 0;
+}
+
+int exif_parse(struct exif *x, unsigned char *t, size_t n)
+{
+	struct walk w = { .x = x, .nseen = 0 };
+
+	memset(x, 0, sizeof(*x));
+	x->t = t;
+	x->n = n;
+	if (n < 8 || (memcmp(t, "MM\0*", 4) && memcmp(t, "II*\0", 4)))
+		return error("no TIFF header");
+	x->big = t[0] == 'M';
+	x->kept_end = 8;
+	return walk_chain(&w);
+}
+
+int exif_orientation(const struct exif *x)
+{
+	unsigned v;
+
+	if (!x->orientation || get16(x, x->orientation + 2) != TYPE_SHORT)
+		return 1;
+	v = get16(x, x->orientation + 8);
+	return v >= 1 && v <= 8 ? (int)v : 1;
+}
+
+/* Makes the entry at e hold one inline value of type: a SHORT or LONG fits in place. */
+static int set_value(struct exif *x, size_t e, unsigned type, uint32_t v)
+{
+	int same = get16(x, e + 2) == type && get32(x, e + 4) == 1 &&
+		   (type == TYPE_SHORT ? get16(x, e + 8) == v : get32(x, e + 8) == v);
+
+	put16(x, e + 2, type);
+	put32(x, e + 4, 1);
+	put32(x, e + 8, 0);
+	if (type == TYPE_SHORT)
+		put16(x, e + 8, v);
+	else
+		put32(x, e + 8, v);
+	return !same;
+}
+
+int exif_set_upright(struct exif *x)
+{
+	return x->orientation ? set_value(x, x->orientation, TYPE_SHORT, 1) : 0;
+}
+
+/* A SHORT stays a SHORT while the value fits, so a size that did not change leaves the bytes alone. */
+static int set_dimension(struct exif *x, size_t e, uint32_t v)
+{
+	unsigned type = get16(x, e + 2) == TYPE_SHORT && v <= 0xffff ? TYPE_SHORT : TYPE_LONG;
+
+	return set_value(x, e, type, v);
+}
+
+int exif_set_size(struct exif *x, uint32_t width, uint32_t height)
+{
+	int changed = 0;
+
+	if (x->xdim)
+		changed |= set_dimension(x, x->xdim, width);
+	if (x->ydim)
+		changed |= set_dimension(x, x->ydim, height);
+	return changed;
+}
+
+int exif_drop_thumbnail(struct exif *x)
+{
+	size_t next = x->ifd0 + 2 + 12 * (size_t)get16(x, x->ifd0);
+
+	if (!x->ifd1)
+		return 0;
+	if (fits(x, next, 4))
+		put32(x, next, 0);
+	if (x->kept_end <= x->thumb_start)
+		x->n = x->kept_end;
+	x->ifd1 = 0;
+	x->thumb_bytes = 0;
+	return 1;
+}
+
+/* Zeroes the GPS IFD and the values it points at: the position must not survive. */
+static void zero_gps_ifd(struct exif *x)
+{
+	size_t at = x->gps_ifd;
+	unsigned count = get16(x, at);
+
+	if (!fits(x, at, 2 + 12 * (uint64_t)count))
+		return;
+	for (unsigned i = 0; i < count; i++) {
+		size_t e = at + 2 + 12 * (size_t)i;
+		uint64_t bytes = (uint64_t)type_size(get16(x, e + 2)) * get32(x, e + 4);
+
+		if (bytes > 4 && fits(x, get32(x, e + 8), bytes))
+			memset(x->t + get32(x, e + 8), 0, (size_t)bytes);
+	}
+	memset(x->t + at, 0, 2 + 12 * (size_t)count);
+}
+
+/* The entries of IFD0 between from and to moved 12 bytes up. */
+static void moved_up(struct exif *x, size_t from, size_t to)
+{
+	size_t *entry[] = { &x->orientation, &x->make, &x->model, &x->datetime, &x->copyright };
+
+	for (size_t i = 0; i < sizeof(entry) / sizeof(entry[0]); i++)
+		if (*entry[i] > from && *entry[i] < to)
+			*entry[i] -= 12;
+}
+
+int exif_drop_gps(struct exif *x)
+{
+	size_t e = x->gps_entry, end;
+	unsigned count;
+
+	if (!e)
+		return 0;
+	zero_gps_ifd(x);
+	/* Zeroing may have hit IFD0 in a forged block: its count is read, and checked, again. */
+	count = get16(x, x->ifd0);
+	end = x->ifd0 + 2 + 12 * (size_t)count + 4;
+	if (e + 12 <= end && end <= x->n) {
+		memmove(x->t + e, x->t + e + 12, end - e - 12);
+		memset(x->t + end - 12, 0, 12);
+		put16(x, x->ifd0, count - 1);
+		moved_up(x, e, end);
+	}
+	x->gps_entry = x->gps_ifd = 0;
+	return 1;
+}
+
+void exif_string(const struct exif *x, size_t entry, char *buf, size_t size)
+{
+	uint32_t count, at;
+	size_t len;
+
+	buf[0] = '\0';
+	if (!entry || get16(x, entry + 2) != TYPE_ASCII || size == 0)
+		return;
+	count = get32(x, entry + 4);
+	at = count <= 4 ? (uint32_t)entry + 8 : get32(x, entry + 8);
+	len = count < size - 1 ? count : size - 1;
+	memcpy(buf, x->t + at, len);
+	buf[len] = '\0';
+}

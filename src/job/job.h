@@ -1,0 +1,134 @@
+#ifndef PIXPOOL_JOB_H
+#define PIXPOOL_JOB_H
+
+/*
+ * The records every stage below the command line shares: the job (what the
+ * user asked for, validated), one task per image (what the walk found), and
+ * one result per task (what became of it). The command line fills a job
+ * (cli/options.h); the walk makes tasks (job/walk.h); an engine fills
+ * results (engine/engine.h); the report reads them (report/report.h).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "base/error.h"
+#include "codec/image.h"
+#include "filter/chain.h"
+
+struct engine;
+
+enum channel_kind { CHANNEL_PIPE, CHANNEL_SHM };
+enum schedule { SCHEDULE_DYNAMIC, SCHEDULE_STATIC, SCHEDULE_LPT };
+
+/* One --include or --exclude, in the order given (select.h). */
+struct rule {
+	const char *glob;
+	int include;
+};
+
+/* --shard K/N (job/shard.h). */
+struct shard {
+	unsigned k, n;		/* shard k of n; n == 0: no sharding */
+	size_t images;		/* set by shard_apply: the images kept */
+	size_t images_total;	/*   of all those walked */
+	uint64_t weight;	/* what the split balanced, kept (pixels; a file */
+	uint64_t weight_total;	/*   whose header cannot be read counts its bytes) */
+};
+
+struct job {
+	const char **inputs;	/* folders and files, as given */
+	int ninputs;
+	const char *outdir;	/* NULL: decode and filter, write nothing */
+	struct chain chain;
+	const struct engine *engine;	/* --engine (engine/engine.h) */
+	enum channel_kind channel;	/* --channel: how process workers send results */
+	enum schedule schedule;
+	int workers;		/* pool size, >= 1 */
+	int pin;		/* pin worker i to the i-th allowed CPU */
+	enum format format;	/* FORMAT_NONE: same as the input */
+	int quality;		/* JPEG quality, 1..100 */
+	int png_level;		/* PNG compression level, 0..12 (image_encode) */
+	int autoorient;		/* apply EXIF orientation of JPEG input */
+	int strip;		/* META_STRIP_*: metadata not to carry to the output */
+	int follow_symlinks;
+	uint64_t max_pixels;	/* refuse larger images before decoding */
+	uint64_t mem_limit;	/* bytes the images in flight may need together (admit.h) */
+	double timeout;		/* seconds per image in the process engine; 0: none */
+	int quiet;
+	int verbose;
+	int progress;		/* -1: when stderr is a terminal */
+	const char *manifest;	/* JSON or CSV manifest, by extension; NULL: none */
+	int dry_run;		/* print what would be done, read no pixels, write nothing */
+	/* Which images the run takes (select.h). */
+	const char *files_from;	/* --files-from: a list of files, "-" stdin; NULL: the inputs */
+	int from0;		/*   its names end in NUL, not newline (-0) */
+	struct rule *rules;	/* --include and --exclude, in order */
+	int nrules;
+	int skip_existing;	/* an image whose output is done is not decoded */
+	struct shard shard;	/* --shard K/N; shard.n == 0: every image */
+};
+
+struct task {
+	uint32_t id;		/* index in the task array */
+	enum format format;	/* from the first bytes */
+	char *path;		/* as opened: input + relative path */
+	char *rel;		/* relative path below its input, mirrored under -o */
+	char *out;		/* output path, or NULL when nothing is written */
+	uint64_t bytes;		/* input file size */
+	struct timespec mtime;	/* when the input was last modified */
+	uint64_t cost;		/* memory it is expected to need (cost.h); 0: unknown */
+	uint64_t pixels;	/* width x height from its header (cost.h); 0: unknown */
+	dev_t dev;		/* identity of the input file, to refuse */
+	ino_t ino;		/*   an output path that resolves to it */
+	const char *refused;	/* set before the run: why this image is not processed */
+	int exists;		/* set before the run: its output is done (--skip-existing) */
+};
+
+enum status {
+	STATUS_PENDING = 0,	/* no result yet */
+	STATUS_OK,
+	STATUS_SKIPPED,		/* not run: the batch was interrupted */
+	STATUS_FAILED,		/* bad input, or output not writable */
+	STATUS_CRASHED,		/* the worker died on this image */
+	STATUS_TIMEOUT,		/* the worker was killed after --timeout */
+	STATUS_EXISTS,		/* not run: its output was done (--skip-existing) */
+};
+
+/*
+ * The record of one image. Fixed size and far smaller than PIPE_BUF, so a
+ * worker sends it to the parent with one atomic write().
+ */
+struct result {
+	uint32_t task;
+	uint8_t status;		/* enum status */
+	uint8_t in_channels;
+	uint8_t out_channels;
+	int8_t signal;		/* what killed the worker (crashed, timeout) */
+	int16_t worker;		/* 0 .. workers-1 */
+	int16_t cpu;		/* CPU the image finished on */
+	uint8_t meta;		/* enum meta_fate: what became of its metadata */
+	uint32_t in_width, in_height;
+	uint32_t out_width, out_height;
+	uint64_t out_bytes;
+	/* Nanoseconds spent in each stage, and in all of work_run. */
+	uint64_t read_ns, decode_ns, filter_ns, encode_ns, write_ns, total_ns;
+	uint64_t start_ns;	/* clock_ns() when work_run began */
+	/* Peak resident size of the process that ran it, up to this image (KiB). */
+	uint32_t peak_rss_kb;
+	/* Why it failed; for an image that is ok, why some metadata was dropped, or "". */
+	char error[ERROR_MAX];
+};
+
+/* "ok", "skipped", "failed", "crashed", "timeout", "exists", "pending". */
+const char *status_name(enum status status);
+
+/* "pipe", "shm"; "dynamic", "static", "lpt": as the command line takes them. */
+extern const char *const channel_names[];	/* NULL-terminated */
+extern const char *const schedule_names[];	/* NULL-terminated */
+const char *channel_name(enum channel_kind channel);
+const char *schedule_name(enum schedule schedule);
+
+#endif

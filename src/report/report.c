@@ -1,0 +1,504 @@
+/* What the user sees of a run: per-image lines, progress, summary, manifest. */
+#include "report/report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "engine/cpus.h"
+#include "engine/engine.h"
+#include "base/error.h"
+#include "base/escape.h"
+#include "codec/meta.h"
+#include "report/progress.h"
+#include "base/version.h"
+
+/* Room for a path shown on the terminal, escaped (escape.h); longer ones are cut. */
+#define SHOWN_MAX 4096
+
+/* The progress line (progress.h) starts with the clock: it moves before any image is done. */
+void report_start(struct report *rep, const struct batch *b)
+{
+	double total;
+	size_t done_before = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->b = b;
+	rep->start = clock_ns();
+	/* Images done before the run are not part of its progress, nor of its pace. */
+	for (size_t i = 0; i < b->ntasks; i++)
+		done_before += b->tasks[i].exists != 0;
+	total = progress_total(b->tasks, b->ntasks, &rep->fill);
+	progress_start(progress_wanted(b->job), b->ntasks - done_before, total);
+}
+
+static void count_result(struct report *rep, const struct result *res)
+{
+	double mp = 0;
+
+	if (res->status == STATUS_OK)
+		mp = (double)res->in_width * res->in_height / 1e6;
+	progress_done(1, res->status != STATUS_OK, progress_weight(&rep->b->tasks[res->task],
+		      rep->fill), mp);
+}
+
+/* Whether a result has a line of its own on stderr. */
+static int says_something(const struct result *res, const struct job *job)
+{
+	if (res->status != STATUS_OK)
+		return 1;
+	return (res->error[0] && !job->quiet) || job->verbose;
+}
+
+/* An image whose output was done before the run: shown with -v only. */
+static void report_exists(struct report *rep, const struct task *t)
+{
+	char rel[SHOWN_MAX];
+
+	if (!rep->b->job->verbose)
+		return;
+	escape_terminal(t->rel, rel, sizeof(rel));
+	progress_hold();
+	fprintf(stderr, "exists  %s\n", rel);
+	progress_release();
+}
+
+void report_result(const struct result *res, void *data)
+{
+	struct report *rep = data;
+	const struct job *job = rep->b->job;
+	const struct task *t = &rep->b->tasks[res->task];
+	char rel[SHOWN_MAX];
+
+	if (res->status == STATUS_EXISTS) {
+		report_exists(rep, t);
+		return;
+	}
+	count_result(rep, res);
+	if (!says_something(res, job))
+		return;
+	progress_hold();
+	if (res->status != STATUS_OK)
+		fprintf(stderr, "pixpool: %s\n", res->error);
+	else if (res->error[0] && !job->quiet)
+		fprintf(stderr, "pixpool: warning: %s\n", res->error);
+	if (res->status == STATUS_OK && job->verbose) {
+		escape_terminal(t->rel, rel, sizeof(rel));
+		fprintf(stderr, "ok  %s  %ux%u -> %ux%u  %.1f ms  worker %d\n", rel,
+			res->in_width, res->in_height, res->out_width, res->out_height,
+			res->total_ns / 1e6, res->worker);
+	}
+	progress_release();
+}
+
+void report_warning(const char *message, void *data)
+{
+	(void)data;
+	progress_hold();
+	fprintf(stderr, "pixpool: %s\n", message);
+	progress_release();
+}
+
+static int max_worker(const struct batch *b)
+{
+	int n = -1;
+
+	for (size_t i = 0; i < b->ntasks; i++)
+		if (b->results[i].worker > n)
+			n = b->results[i].worker;
+	return n;
+}
+
+/* What one worker did. */
+struct worker_sum {
+	size_t images;		/* written */
+	double mp;		/* megapixels of those */
+	double peak_mb;		/* the largest peak resident size it reported */
+};
+
+/* Seconds worker w spent in work_run, and what it delivered. */
+static double worker_busy(const struct batch *b, int w, struct worker_sum *sum)
+{
+	double busy = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	for (size_t i = 0; i < b->ntasks; i++) {
+		const struct result *r = &b->results[i];
+
+		if (r->worker != w)
+			continue;
+		busy += r->total_ns / 1e9;
+		if (r->peak_rss_kb / 1024.0 > sum->peak_mb)
+			sum->peak_mb = r->peak_rss_kb / 1024.0;
+		if (r->status == STATUS_OK) {
+			sum->images++;
+			sum->mp += (double)r->in_width * r->in_height / 1e6;
+		}
+	}
+	return busy;
+}
+
+/*
+ * One line per worker: what it did, how long it was busy, and what that came
+ * to per core. Then the makespan (the wall time of the whole batch) and the
+ * imbalance, the busiest worker's time over the mean: 1.00 is a perfect
+ * split, and a static cut of a skewed folder shows here.
+ */
+static void summary_workers(const struct batch *b, double wall)
+{
+	int n = max_worker(b);
+	double max = 0, sum = 0;
+
+	if (n < 0)
+		return;
+	fprintf(stderr, "  %6s %7s %9s %9s %9s %6s %8s\n", "worker", "images", "MP", "busy s",
+		"MP/s", "busy", "peak MB");
+	for (int w = 0; w <= n; w++) {
+		struct worker_sum did;
+		double busy = worker_busy(b, w, &did);
+
+		fprintf(stderr, "  %6d %7zu %9.1f %9.3f %9.1f %5.0f%% %8.0f\n", w, did.images,
+			did.mp, busy, busy > 0 ? did.mp / busy : 0.0,
+			wall > 0 ? 100 * busy / wall : 0.0, did.peak_mb);
+		max = busy > max ? busy : max;
+		sum += busy;
+	}
+	fprintf(stderr, "  makespan %.3f s, busiest worker %.3f s, mean %.3f s, "
+		"imbalance %.2f (max/mean busy)\n", wall, max, sum / (n + 1),
+		sum > 0 ? max / (sum / (n + 1)) : 1.0);
+}
+
+/* "(process, pipe, dynamic, 2 workers, 1 restarted)" */
+static void summary_engine(const struct batch *b)
+{
+	const struct job *job = b->job;
+
+	fprintf(stderr, "(%s", job->engine->name);
+	if (job->engine->processes)
+		fprintf(stderr, ", %s", channel_name(job->channel));
+	if (!job->engine->single)
+		fprintf(stderr, ", %s", schedule_name(job->schedule));
+	fprintf(stderr, ", %d worker%s", job->workers, job->workers == 1 ? "" : "s");
+	if (b->restarts)
+		fprintf(stderr, ", %d restarted", b->restarts);
+	fprintf(stderr, ")\n");
+}
+
+void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
+{
+	const struct batch *b = rep->b;
+	const struct job *job = b->job;
+	struct totals t;
+	double wall = wall_ns / 1e9;
+
+	progress_stop();
+	if (job->quiet)
+		return;
+	batch_totals(b, &t);
+	fprintf(stderr, "pixpool: %zu images: %zu ok, %zu failed", b->ntasks,
+		t.count[STATUS_OK], t.count[STATUS_FAILED]);
+	if (t.count[STATUS_CRASHED])
+		fprintf(stderr, ", %zu crashed", t.count[STATUS_CRASHED]);
+	if (t.count[STATUS_TIMEOUT])
+		fprintf(stderr, ", %zu timed out", t.count[STATUS_TIMEOUT]);
+	if (t.count[STATUS_SKIPPED])
+		fprintf(stderr, ", %zu skipped (interrupted)", t.count[STATUS_SKIPPED]);
+	if (t.count[STATUS_EXISTS])
+		fprintf(stderr, ", %zu skipped (exists)", t.count[STATUS_EXISTS]);
+	fprintf(stderr, "; skipped %zu other file%s, %zu hidden, %zu link%s, %zu not walked",
+		w->other, w->other == 1 ? "" : "s", w->hidden, w->links, w->links == 1 ? "" : "s",
+		w->errors);
+	if (job->nrules)
+		fprintf(stderr, ", %zu excluded", w->excluded);
+	fputc('\n', stderr);
+	if (job->shard.n)
+		fprintf(stderr, "  shard %u/%u: %zu of %zu images, %.1f%% of their pixels\n",
+			job->shard.k, job->shard.n, job->shard.images, job->shard.images_total,
+			job->shard.weight_total ?
+			100.0 * job->shard.weight / job->shard.weight_total : 0.0);
+	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written to %s\n",
+		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir);
+	fprintf(stderr, "  wall %.3f s, %.2f images/s, %.1f MP/s  ", wall,
+		wall > 0 ? t.count[STATUS_OK] / wall : 0.0, wall > 0 ? t.megapixels / wall : 0.0);
+	summary_engine(b);
+	summary_workers(b, wall);
+}
+
+/* Writes s as a JSON string that is always valid UTF-8 (escape.h); NULL is null. */
+static void json_string(FILE *f, const char *s)
+{
+	escape_json(f, s);
+}
+
+/*
+ * A name that is not UTF-8 shows with U+FFFD in its JSON string; the "_hex"
+ * field beside it keeps its exact bytes (null for every UTF-8 name), so a
+ * script can still find the file: bytes.fromhex(record["input_hex"]).
+ */
+static void json_hex_field(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, ", \"%s\": ", key);
+	if (s && !escape_utf8_valid(s))
+		escape_json_hex(f, s);
+	else
+		fputs("null", f);
+}
+
+/* Writes s as a CSV field, quoted when it holds a comma, quote or line break. */
+static void csv_string(FILE *f, const char *s)
+{
+	if (!s)
+		s = "";
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* The first image's start: the manifest's times count from it. */
+static uint64_t first_start(const struct batch *b)
+{
+	uint64_t first = UINT64_MAX;
+
+	for (size_t i = 0; i < b->ntasks; i++)
+		if (b->results[i].start_ns && b->results[i].start_ns < first)
+			first = b->results[i].start_ns;
+	return first;
+}
+
+/* Milliseconds from the first image's start to this one's; -1 for an image never started. */
+static double start_ms(const struct result *r, uint64_t first)
+{
+	return r->start_ns ? (r->start_ns - first) / 1e6 : -1.0;
+}
+
+/* The output an image has after the run: written now, or found done (--skip-existing). */
+static const char *output_of(const struct result *r, const struct task *t)
+{
+	return r->status == STATUS_OK || r->status == STATUS_EXISTS ? t->out : NULL;
+}
+
+/* What became of an image's metadata; "" for an image not written. */
+static const char *meta_name(const struct result *r)
+{
+	return r->status == STATUS_OK ? meta_fate_name((enum meta_fate)r->meta) : "";
+}
+
+/* "name": "value" from the environment, or null. */
+static void json_env(FILE *f, const char *key, const char *name)
+{
+	fprintf(f, "\"%s\": ", key);
+	json_string(f, getenv(name));
+}
+
+/* Which Slurm job ran this, when one did. */
+static void manifest_slurm(FILE *f)
+{
+	fputs(", \"slurm\": ", f);
+	if (!getenv("SLURM_JOB_ID")) {
+		fputs("null", f);
+		return;
+	}
+	fputc('{', f);
+	json_env(f, "job_id", "SLURM_JOB_ID");
+	fputs(", ", f);
+	json_env(f, "array_job_id", "SLURM_ARRAY_JOB_ID");
+	fputs(", ", f);
+	json_env(f, "array_task_id", "SLURM_ARRAY_TASK_ID");
+	fputc('}', f);
+}
+
+static void manifest_shard(FILE *f, const struct shard *s)
+{
+	fputs(", \"shard\": ", f);
+	if (!s->n) {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "{\"index\": %u, \"count\": %u, \"images\": %zu, \"images_total\": %zu, "
+		"\"weight\": %llu, \"weight_total\": %llu}", s->k, s->n, s->images,
+		s->images_total, (unsigned long long)s->weight, (unsigned long long)s->weight_total);
+}
+
+/* "2026-12-02T13:35:33.120Z" */
+static void json_date(FILE *f, const struct timespec *ts)
+{
+	struct tm tm;
+	char date[64];
+
+	if (!gmtime_r(&ts->tv_sec, &tm) ||
+	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm)) {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "\"%s.%03ldZ\"", date, ts->tv_nsec / 1000000);
+}
+
+/*
+ * The run as a whole: where and how it ran, and its totals, so that the
+ * manifests of a job's shards, run on several machines, add up to one
+ * report (pixpool report) without trusting anything but their records.
+ */
+static void manifest_run(FILE *f, const struct batch *b)
+{
+	const struct job *job = b->job;
+	struct totals t;
+	char host[256];
+
+	batch_totals(b, &t);
+	if (gethostname(host, sizeof(host)) < 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	fputs("\"run\": {\"host\": ", f);
+	json_string(f, host);
+	fputs(", \"started\": ", f);
+	json_date(f, &b->started);
+	fprintf(f, ", \"wall_s\": %.6f, \"engine\": \"%s\", \"channel\": ", b->wall_ns / 1e9,
+		job->engine->name);
+	json_string(f, job->engine->processes ? channel_name(job->channel) : NULL);
+	fputs(", \"schedule\": ", f);
+	json_string(f, job->engine->single ? NULL : schedule_name(job->schedule));
+	fprintf(f, ", \"workers\": %d, \"cpus_allowed\": %d", job->workers, cpus_available());
+	manifest_shard(f, &job->shard);
+	manifest_slurm(f);
+	fputs(",\n    \"inputs\": [", f);
+	for (int i = 0; i < job->ninputs; i++) {
+		fputs(i ? ", " : "", f);
+		json_string(f, job->inputs[i]);
+	}
+	fputs("], \"output\": ", f);
+	json_string(f, job->outdir);
+	fprintf(f, ",\n    \"images\": %zu, \"status\": {", b->ntasks);
+	for (size_t s = STATUS_OK; s < sizeof(t.count) / sizeof(t.count[0]); s++)
+		fprintf(f, "%s\"%s\": %zu", s > STATUS_OK ? ", " : "", status_name(s), t.count[s]);
+	fprintf(f, "}, \"megapixels\": %.6f, \"input_bytes\": %llu, \"output_bytes\": %llu},\n",
+		t.megapixels, (unsigned long long)t.in_bytes, (unsigned long long)t.out_bytes);
+}
+
+/*
+ * One object: what wrote it, the run, and a record per image.
+ *	{"schema": "pixpool-manifest/2", "pixpool": {"version": ...},
+ *	 "run": {...}, "images": [{...}, ...]}
+ */
+static void manifest_json(FILE *f, const struct batch *b)
+{
+	uint64_t first = first_start(b);
+
+	fprintf(f, "{\"schema\": \"%s\", \"pixpool\": {\"version\": \"%s\"},\n",
+		MANIFEST_SCHEMA, PIXPOOL_VERSION);
+	manifest_run(f, b);
+	fputs("\"images\": [\n", f);
+	for (size_t i = 0; i < b->ntasks; i++) {
+		const struct result *r = &b->results[i];
+		const struct task *t = &b->tasks[i];
+
+		fputs("  {\"input\": ", f);
+		json_string(f, t->path);
+		json_hex_field(f, "input_hex", t->path);
+		fputs(", \"output\": ", f);
+		json_string(f, output_of(r, t));
+		json_hex_field(f, "output_hex", output_of(r, t));
+		fprintf(f, ", \"status\": \"%s\", \"worker\": %d, \"cpu\": %d, "
+			"\"input_width\": %u, \"input_height\": %u, \"input_channels\": %u, "
+			"\"output_width\": %u, \"output_height\": %u, \"output_channels\": %u, "
+			"\"input_bytes\": %llu, \"output_bytes\": %llu, "
+			"\"read_ms\": %.3f, \"decode_ms\": %.3f, \"filter_ms\": %.3f, "
+			"\"encode_ms\": %.3f, \"write_ms\": %.3f, \"total_ms\": %.3f, "
+			"\"start_ms\": %.3f, \"peak_rss_mb\": %.1f, \"metadata\": \"%s\", \"error\": ",
+			status_name(r->status), r->worker, r->cpu, r->in_width, r->in_height,
+			r->in_channels, r->out_width, r->out_height, r->out_channels,
+			(unsigned long long)t->bytes, (unsigned long long)r->out_bytes,
+			r->read_ns / 1e6, r->decode_ns / 1e6, r->filter_ns / 1e6,
+			r->encode_ns / 1e6, r->write_ns / 1e6, r->total_ns / 1e6,
+			start_ms(r, first), r->peak_rss_kb / 1024.0, meta_name(r));
+		json_string(f, r->status != STATUS_OK && r->error[0] ? r->error : NULL);
+		fputs(", \"warning\": ", f);
+		json_string(f, r->status == STATUS_OK && r->error[0] ? r->error : NULL);
+		fprintf(f, "}%s\n", i + 1 < b->ntasks ? "," : "");
+	}
+	fputs("]}\n", f);
+}
+
+static void manifest_csv(FILE *f, const struct batch *b)
+{
+	uint64_t first = first_start(b);
+
+	fputs("input,output,status,worker,cpu,input_width,input_height,input_channels,"
+	      "output_width,output_height,output_channels,input_bytes,output_bytes,"
+	      "read_ms,decode_ms,filter_ms,encode_ms,write_ms,total_ms,start_ms,peak_rss_mb,error,"
+	      "metadata,warning\n", f);
+	for (size_t i = 0; i < b->ntasks; i++) {
+		const struct result *r = &b->results[i];
+		const struct task *t = &b->tasks[i];
+
+		csv_string(f, t->path);
+		fputc(',', f);
+		csv_string(f, output_of(r, t));
+		fprintf(f, ",%s,%d,%d,%u,%u,%u,%u,%u,%u,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,",
+			status_name(r->status), r->worker, r->cpu, r->in_width, r->in_height,
+			r->in_channels, r->out_width, r->out_height, r->out_channels,
+			(unsigned long long)t->bytes, (unsigned long long)r->out_bytes,
+			r->read_ns / 1e6, r->decode_ns / 1e6, r->filter_ns / 1e6,
+			r->encode_ns / 1e6, r->write_ns / 1e6, r->total_ns / 1e6,
+			start_ms(r, first), r->peak_rss_kb / 1024.0);
+		csv_string(f, r->status != STATUS_OK ? r->error : "");
+		fprintf(f, ",%s,", meta_name(r));
+		csv_string(f, r->status == STATUS_OK ? r->error : "");
+		fputc('\n', f);
+	}
+}
+
+int report_manifest(const struct batch *b, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int csv = strlen(path) > 4 && !strcmp(path + strlen(path) - 4, ".csv");
+
+	if (!f)
+		return error("%s: cannot create: %s", path, strerror(errno));
+	if (csv)
+		manifest_csv(f, b);
+	else
+		manifest_json(f, b);
+	/* fclose reports only the last write: ferror remembers any earlier one. */
+	if (ferror(f)) {
+		fclose(f);
+		return error("%s: cannot write", path);
+	}
+	if (fclose(f) != 0)
+		return error("%s: cannot write: %s", path, strerror(errno));
+	return 0;
+}
+
+void report_json_string(FILE *f, const char *s)
+{
+	json_string(f, s);
+}
+
+void report_csv_string(FILE *f, const char *s)
+{
+	csv_string(f, s);
+}
+
+void report_walk_skips(const struct walk *w)
+{
+	size_t n;
+	const struct walk_skip *s = walk_skips(w, &n);
+
+	char path[SHOWN_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		escape_terminal(s[i].path, path, sizeof(path));
+		fprintf(stderr, "pixpool: %s: %s\n", path, s[i].reason);
+	}
+}
