@@ -2,7 +2,8 @@
 #define PIXPOOL_IMAGE_H
 
 /*
- * An image in memory, and the codecs that turn file bytes into one and back.
+ * An image in memory, and the codecs that turn file bytes into one and back:
+ * the entry points, which dispatch to the format table's rows (format.h).
  *
  * Pixels are 8 bits per channel, interleaved, rows top to bottom with no
  * padding: the sample of channel k at (x, y) is pixels[(y * width + x) *
@@ -18,6 +19,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "codec/format.h"
 
 struct image {
 	int width;
@@ -37,27 +40,6 @@ struct image {
 };
 
 #define IMAGE_INIT { 0, 0, 0, NULL, 0, 0, 0 }
-
-enum format {
-	FORMAT_NONE = 0,	/* not an image pixpool reads */
-	FORMAT_JPEG,
-	FORMAT_PNG,
-	FORMAT_BMP,
-	FORMAT_TGA,
-	FORMAT_PNM,
-};
-
-/* Bytes image_sniff needs to recognise every format. */
-#define SNIFF_BYTES 18
-
-/* The format of a file from its first bytes (at most SNIFF_BYTES), never its name. */
-enum format image_sniff(const unsigned char *head, size_t n);
-
-/* "jpg", "png", "bmp", "tga", "pnm": the extension pixpool writes. */
-const char *format_extension(enum format format);
-
-/* "JPEG", "PNG", ...: the name a user reads. */
-const char *format_name(enum format format);
 
 /*
  * Allocates an uninitialised width x height x channels image; -1 if over
@@ -146,9 +128,18 @@ int image_encode(const struct image *img, enum format format, int quality, int p
 		 struct buffer *buf);
 
 /*
- * The EXIF Orientation (1..8) of a JPEG held in memory, 1 when it has none
- * or the tag cannot be read.
+ * The EXIF Orientation (1..8) that --autoorient obeys, of a file held in
+ * memory (its first bytes are enough for a JPEG, whose EXIF comes before
+ * its frame header): 1 when it has none, or when its format's pixels are
+ * never turned. It is the first Orientation tag of IFD0 (exif.h), read by
+ * the same code as the metadata's copy of it.
  */
 int image_exif_orientation(const unsigned char *data, size_t size);
+
+/*
+ * For a row's encode: refuses img as too large for format, saying why, in
+ * image_encode's words; returns -1.
+ */
+int image_refuse_encode(const struct image *img, enum format format, const char *why);
 
 #endif
