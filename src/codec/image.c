@@ -9,12 +9,6 @@
 #include "codec/exif.h"
 #include "codec/probe.h"
 
-/*
- * The longest side pixpool decodes: no camera makes a longer one (the JPEG
- * limit), and stb_image is configured with the same (STBI_MAX_DIMENSIONS).
- */
-#define IMAGE_MAX_SIDE 65535
-
 /* This thread's limit on image_alloc, in pixels. */
 static _Thread_local uint64_t alloc_limit = UINT64_MAX;
 

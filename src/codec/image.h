@@ -42,6 +42,12 @@ struct image {
 #define IMAGE_INIT { 0, 0, 0, NULL, 0, 0, 0 }
 
 /*
+ * The longest side pixpool decodes: no camera makes a longer one (the JPEG
+ * limit). stb_image is configured with the same (STBI_MAX_DIMENSIONS).
+ */
+#define IMAGE_MAX_SIDE 65535
+
+/*
  * Allocates an uninitialised width x height x channels image; -1 if over
  * this thread's pixel limit (image_limit_pixels) or out of memory.
  */

@@ -9,7 +9,7 @@
  *
  * stb_image only ever sees files the probe accepted. That keeps it away from
  * the inputs that reach its undefined behaviour or its shared static
- * buffer (see README.md), and lets every failure name a true cause
+ * buffer (see stb.md), and lets every failure name a true cause
  * ("truncated PNG") instead of whatever stb said last. Each format's
  * parser is its row of the format table (format.h); this is the dispatch.
  *

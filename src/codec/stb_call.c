@@ -13,6 +13,9 @@
 #include <stb/stb_image.h>
 #include <stb/stb_image_write.h>
 
+_Static_assert(STBI_MAX_DIMENSIONS == IMAGE_MAX_SIDE,
+	       "stb_image refuses what image_check_size lets through, or the reverse");
+
 enum reason_kind { CORRUPT, UNSUPPORTED, OTHER };
 
 /*
