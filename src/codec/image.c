@@ -105,28 +105,25 @@ void buffer_release(struct buffer *buf)
 	*buf = (struct buffer)BUFFER_INIT;
 }
 
-void buffer_put(struct buffer *buf, const void *data, size_t len)
+int buffer_grow(struct buffer *buf, size_t len)
 {
-	size_t need = buf->len + len;
+	size_t need = buf->len + len, alloc = buf->alloc ? buf->alloc : 65536;
+	unsigned char *p;
 
-	if (buf->failed || !len)
-		return;
-	if (need > buf->alloc) {
-		size_t alloc = buf->alloc ? buf->alloc : 65536;
-		unsigned char *p;
-
-		while (alloc < need)
-			alloc *= 2;
-		p = realloc(buf->data, alloc);
-		if (!p) {
-			buf->failed = 1;
-			return;
-		}
-		buf->data = p;
-		buf->alloc = alloc;
+	if (buf->failed)
+		return -1;
+	if (need <= buf->alloc)
+		return 0;
+	while (alloc < need)
+		alloc *= 2;
+	p = realloc(buf->data, alloc);
+	if (!p) {
+		buf->failed = 1;
+		return -1;
 	}
-	memcpy(buf->data + buf->len, data, len);
-	buf->len = need;
+	buf->data = p;
+	buf->alloc = alloc;
+	return 0;
 }
 
 int image_refuse_encode(const struct image *img, enum format format, const char *why)

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "codec/format.h"
 
@@ -116,8 +117,20 @@ struct buffer {
 
 void buffer_release(struct buffer *buf);
 
-/* Appends len bytes; when memory runs out, sets buf->failed and drops them. */
-void buffer_put(struct buffer *buf, const void *data, size_t len);
+/* Makes room for len more bytes: 0, or -1 with buf->failed set when memory runs out. */
+int buffer_grow(struct buffer *buf, size_t len);
+
+/*
+ * Appends len bytes; when memory runs out, sets buf->failed and drops them.
+ * Inline, since encoders hand their output over a few bytes at a time.
+ */
+static inline void buffer_put(struct buffer *buf, const void *data, size_t len)
+{
+	if (buf->failed || !len || (len > buf->alloc - buf->len && buffer_grow(buf, len) < 0))
+		return;
+	memcpy(buf->data + buf->len, data, len);
+	buf->len += len;
+}
 
 /* The libdeflate level of PNG output when --png-level does not say. */
 #define PNG_LEVEL_DEFAULT 1

@@ -54,11 +54,17 @@ struct segment {
 	size_t avail;
 };
 
+/*
+ * Where the walk is: the next marker is looked for from pos, through the
+ * entropy-coded data when the last segment was a start of scan. It is
+ * looked for only when asked, so that a reader of the segments before the
+ * image data never pays for a search through the scan.
+ */
 struct walk {
 	const unsigned char *d;
 	size_t n;
-	size_t pos;			/* the code byte of the next marker */
-	int marker;			/* that marker, -1 when the data ended first */
+	size_t pos;
+	int after_scan;
 };
 
 /* Markers without a length: TEM, RST0..7, SOI and EOI. */
@@ -117,7 +123,23 @@ static void walk_start(struct walk *w, const unsigned char *d, size_t n)
 	w->d = d;
 	w->n = n;
 	w->pos = 2;	/* after SOI */
-	w->marker = find_marker(d, n, &w->pos);
+	w->after_scan = 0;
+}
+
+/* The next marker, with w->pos left on its code byte; -1 when the data ends first. */
+static int next_marker(struct walk *w)
+{
+	int m;
+
+	if (w->pos >= w->n)
+		return -1;
+	m = w->after_scan ? skip_scan(w->d, w->n, &w->pos) : find_marker(w->d, w->n, &w->pos);
+	w->after_scan = 0;
+	while (m >= 0 && m != M_EOI && standalone(m)) {
+		w->pos++;
+		m = find_marker(w->d, w->n, &w->pos);
+	}
+	return m;
 }
 
 /* walk_next's answer when the data ends before the next segment's length field. */
@@ -132,26 +154,22 @@ static int walk_next(struct walk *w, struct segment *s)
 {
 	const unsigned char *d = w->d;
 	size_t n = w->n;
+	int m = next_marker(w);
 
-	while (w->marker >= 0 && w->marker != M_EOI && standalone(w->marker)) {
-		w->pos++;
-		w->marker = find_marker(d, n, &w->pos);
-	}
-	if (w->marker < 0)
+	if (m < 0)
 		return WALK_MORE;
-	if (w->marker == M_EOI)
+	if (m == M_EOI)
 		return 0;
 	if (n - w->pos < 3)
 		return WALK_MORE;
 	if (be16(d + w->pos + 1) < 2)
 		return error("corrupt JPEG: bad segment length");
-	s->marker = w->marker;
+	s->marker = m;
 	s->body = d + w->pos + 3;
 	s->len = be16(d + w->pos + 1) - 2;
 	s->avail = n - w->pos - 3;
 	w->pos += 3 + s->len;
-	w->marker = w->pos >= n ? -1 : s->marker == M_SOS ? skip_scan(d, n, &w->pos)
-						      : find_marker(d, n, &w->pos);
+	w->after_scan = m == M_SOS;
 	return 1;
 }
 
