@@ -7,6 +7,11 @@ set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 SAMPLES=$TOP/samples
 : "${PIXPOOL:=$TOP/build/pixpool}"
+# The test runs in its scratch folder: a path relative to here would be lost.
+case $PIXPOOL in
+/*) ;;
+*/*) PIXPOOL=$(pwd)/$PIXPOOL ;;
+esac
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/pixpool-test.XXXXXX")
 trap 'rm -rf "$SCRATCH"' EXIT
 cd "$SCRATCH" || exit 1
