@@ -63,14 +63,17 @@ backend_wanted() {
 	return 1
 }
 
-# A misspelt backend would quietly leave every test that loops over the
-# backends with nothing to check.
+# A misspelt backend, or blanks alone, would quietly leave every test that
+# loops over the backends with nothing to check.
+nb_i=0
 for nb_name in ${PIXPOOL_BACKENDS-}; do
 	case $nb_name in
-	serial | process | openmp) ;;
+	serial | process | openmp) nb_i=$((nb_i + 1)) ;;
 	*) fail "PIXPOOL_BACKENDS holds '$nb_name', not serial, process or openmp" ;;
 	esac
 done
+[ -z "${PIXPOOL_BACKENDS-}" ] || [ $nb_i -gt 0 ] ||
+	fail "PIXPOOL_BACKENDS names no backend; unset, it covers all three"
 
 # need_backend NAME...: skips the test unless this run covers at least one of
 # the backends NAME..., the ones the test checks.
@@ -83,7 +86,7 @@ need_backend() {
 	2) nb_what="the $1 and $2 engines" ;;
 	*) nb_what="the $1, $2 and $3 engines" ;;
 	esac
-	skip "covers $nb_what; PIXPOOL_BACKENDS leaves only $PIXPOOL_BACKENDS"
+	skip "covers $nb_what; PIXPOOL_BACKENDS leaves only $(echo $PIXPOOL_BACKENDS)"
 }
 
 # statuses MANIFEST.csv: "input,status" per image, in task order.
