@@ -86,7 +86,9 @@ need_backend() {
 	2) nb_what="the $1 and $2 engines" ;;
 	*) nb_what="the $1, $2 and $3 engines" ;;
 	esac
-	skip "covers $nb_what; PIXPOOL_BACKENDS leaves only $(echo $PIXPOOL_BACKENDS)"
+	# shellcheck disable=SC2086 # the names, one space apart
+	set -- $PIXPOOL_BACKENDS
+	skip "covers $nb_what; PIXPOOL_BACKENDS leaves only $*"
 }
 
 # statuses MANIFEST.csv: "input,status" per image, in task order.
