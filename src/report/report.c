@@ -229,7 +229,7 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 }
 
 /* Writes s as a JSON string that is always valid UTF-8 (escape.h); NULL is null. */
-static void json_string(FILE *f, const char *s)
+static void json_put_string(FILE *f, const char *s)
 {
 	escape_json(f, s);
 }
@@ -299,7 +299,7 @@ static const char *meta_name(const struct result *r)
 static void json_env(FILE *f, const char *key, const char *name)
 {
 	fprintf(f, "\"%s\": ", key);
-	json_string(f, getenv(name));
+	json_put_string(f, getenv(name));
 }
 
 /* Which Slurm job ran this, when one did. */
@@ -361,24 +361,24 @@ static void manifest_run(FILE *f, const struct batch *b)
 		host[0] = '\0';
 	host[sizeof(host) - 1] = '\0';
 	fputs("\"run\": {\"host\": ", f);
-	json_string(f, host);
+	json_put_string(f, host);
 	fputs(", \"started\": ", f);
 	json_date(f, &b->started);
 	fprintf(f, ", \"wall_s\": %.6f, \"engine\": \"%s\", \"channel\": ", b->wall_ns / 1e9,
 		job->engine->name);
-	json_string(f, job->engine->processes ? channel_name(job->channel) : NULL);
+	json_put_string(f, job->engine->processes ? channel_name(job->channel) : NULL);
 	fputs(", \"schedule\": ", f);
-	json_string(f, job->engine->single ? NULL : schedule_name(job->schedule));
+	json_put_string(f, job->engine->single ? NULL : schedule_name(job->schedule));
 	fprintf(f, ", \"workers\": %d, \"cpus_allowed\": %d", job->workers, cpus_available());
 	manifest_shard(f, &job->shard);
 	manifest_slurm(f);
 	fputs(",\n    \"inputs\": [", f);
 	for (int i = 0; i < job->ninputs; i++) {
 		fputs(i ? ", " : "", f);
-		json_string(f, job->inputs[i]);
+		json_put_string(f, job->inputs[i]);
 	}
 	fputs("], \"output\": ", f);
-	json_string(f, job->outdir);
+	json_put_string(f, job->outdir);
 	fprintf(f, ",\n    \"images\": %zu, \"status\": {", b->ntasks);
 	for (size_t s = STATUS_OK; s < sizeof(t.count) / sizeof(t.count[0]); s++)
 		fprintf(f, "%s\"%s\": %zu", s > STATUS_OK ? ", " : "", status_name(s), t.count[s]);
@@ -499,7 +499,7 @@ static void image_json(FILE *f, const struct result *r, const struct task *t, ui
 
 		fprintf(f, "%s\"%s\": ", c ? ", " : "{", columns[c].name);
 		if (columns[c].kind <= KIND_WORD)
-			json_string(f, v.text);
+			json_put_string(f, v.text);
 		else
 			put_number(f, columns[c].kind, &v);
 		if (columns[c].kind == KIND_NAME)
@@ -579,7 +579,7 @@ int report_manifest(const struct batch *b, const char *path)
 
 void report_json_string(FILE *f, const char *s)
 {
-	json_string(f, s);
+	json_put_string(f, s);
 }
 
 void report_csv_string(FILE *f, const char *s)
