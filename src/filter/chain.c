@@ -371,7 +371,13 @@ uint64_t chain_largest(const struct chain *chain, int width, int height)
 	/* The size hooks divide by the sides: a side of 0, no image's, stops here. */
 	for (int i = 0; i < chain->len && most; i++) {
 		const struct step *s = &chain->steps[i];
+		int w = width, h = height;
 
+		if (s->filter->peak) {
+			s->filter->peak(s->args, &w, &h);
+			if ((uint64_t)w * (uint64_t)h > most)
+				most = (uint64_t)w * (uint64_t)h;
+		}
 		if (!s->filter->size)
 			continue;
 		s->filter->size(s->args, &width, &height);

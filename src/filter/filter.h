@@ -97,6 +97,12 @@ struct filter {
 	 * is known from its header (chain_largest). NULL: the size is kept.
 	 */
 	void (*size)(const double *args, int *width, int *height);
+	/*
+	 * For a filter that holds a larger image on its way than the one it
+	 * makes (a cover before its crop): turns *width x *height into that
+	 * image's size, for chain_largest. NULL: none but its output.
+	 */
+	void (*peak)(const double *args, int *width, int *height);
 	struct filter_param params[FILTER_MAX_PARAMS];
 };
 

@@ -463,6 +463,12 @@ static void sized_out(const struct sizing *s, int *width, int *height)
 	cut_size(s, width, height);
 }
 
+/* The size s resamples *width x *height to, before its crop. */
+static void sized_peak(const struct sizing *s, int *width, int *height)
+{
+	geometry_size(s->g, *width, *height, width, height);
+}
+
 static int sized_load_shrink(const struct sizing *s, int fast, int width, int height)
 {
 	int w, h;
@@ -502,6 +508,13 @@ static void resize_out(const double *args, int *width, int *height)
 	sized_out(&s, width, height);
 }
 
+static void resize_peak(const double *args, int *width, int *height)
+{
+	struct sizing s = resize_sizing(args);
+
+	sized_peak(&s, width, height);
+}
+
 static int resize_load_shrink(const double *args, int width, int height)
 {
 	struct sizing s = resize_sizing(args);
@@ -527,6 +540,13 @@ static void thumbnail_out(const double *args, int *width, int *height)
 	struct sizing s = thumbnail_sizing(args);
 
 	sized_out(&s, width, height);
+}
+
+static void thumbnail_peak(const double *args, int *width, int *height)
+{
+	struct sizing s = thumbnail_sizing(args);
+
+	sized_peak(&s, width, height);
 }
 
 static int thumbnail_load_shrink(const double *args, int width, int height)
@@ -601,6 +621,7 @@ const struct filter filter_resize = {
 	.check = resize_check,
 	.load_shrink = resize_load_shrink,
 	.size = resize_out,
+	.peak = resize_peak,
 	.params = {
 		[RESIZE_SIZE] = { "size", 0, 0, 0, GEOMETRY_HELP "; sets width and height",
 				  NULL, &geometry_kind },
@@ -628,6 +649,7 @@ const struct filter filter_thumbnail = {
 	.check = thumbnail_check,
 	.load_shrink = thumbnail_load_shrink,
 	.size = thumbnail_out,
+	.peak = thumbnail_peak,
 	.params = {
 		[THUMBNAIL_SIZE] = { "size", GEOMETRY_INSIDE, 0, 0,
 				     "N: the longest side; else as resize's size, but never "

@@ -241,14 +241,12 @@ void geometry_size(const double *g, int width, int height, int *w, int *h)
 	int flags = (int)g[GEOMETRY_FLAGS];
 	long bw = lround(g[GEOMETRY_WIDTH]), bh = lround(g[GEOMETRY_HEIGHT]);
 
+	if ((flags & GEOMETRY_COVER) && (!bw || !bh))
+		bw = bh = bw + bh;
 	if (flags & GEOMETRY_PERCENT) {
 		*w = clamp_side(g[GEOMETRY_WIDTH] * width / 100.0);
 		*h = clamp_side(g[GEOMETRY_HEIGHT] * height / 100.0);
-		return;
-	}
-	if ((flags & GEOMETRY_COVER) && (!bw || !bh))
-		bw = bh = bw + bh;
-	if (bw && bh && !(flags & (GEOMETRY_INSIDE | GEOMETRY_COVER))) {
+	} else if (bw && bh && !(flags & (GEOMETRY_INSIDE | GEOMETRY_COVER))) {
 		*w = clamp_side((double)bw);
 		*h = clamp_side((double)bh);
 	} else if (width_decides(bw, bh, width, height, flags)) {
@@ -258,7 +256,11 @@ void geometry_size(const double *g, int width, int height, int *w, int *h)
 		*h = clamp_side((double)bh);
 		*w = keep_aspect(width, bh, height);
 	}
-	/* As mogrify: each side on its own, so an exact size keeps the side that fits. */
+	/*
+	 * As mogrify: each side on its own, so an exact size keeps the side
+	 * that fits. A percentage meets these only in thumbnail, which never
+	 * enlarges.
+	 */
 	if (flags & GEOMETRY_SHRINK) {
 		*w = *w < width ? *w : width;
 		*h = *h < height ? *h : height;
