@@ -196,30 +196,32 @@ const char *const cut_names[] = {
 };
 
 /*
- * The Shannon entropy, in bits, of the colour samples of the w x h
- * rectangle at (x, y), all channels in one histogram. A colour counts as
- * much as its alpha lets it show (premultiplied), so that what hides in
- * transparent parts draws no crop.
+ * The Shannon entropy, in bits, of the samples of the w x h rectangle at
+ * (x, y): one histogram a channel, side by side, over all the samples, as
+ * libvips measures it. Colour counts as much as its alpha lets it show
+ * (premultiplied, rounded down), so that what hides in transparent parts
+ * draws no crop.
  */
 static double entropy_of(const struct image *img, int x, int y, int w, int h)
 {
-	size_t hist[256] = { 0 }, n = (size_t)w * h * colour_channels(img);
-	int c = img->channels, cc = colour_channels(img), alpha = cc < c;
+	size_t hist[4][256] = { { 0 } }, n = (size_t)w * h * img->channels;
+	int c = img->channels, cc = colour_channels(img);
 	double e = 0;
 
 	for (int row = y; row < y + h; row++) {
 		const unsigned char *p = image_row(img, row) + (size_t)x * c;
 
 		for (int i = 0; i < w; i++, p += c)
-			for (int k = 0; k < cc; k++)
-				hist[alpha ? (p[k] * p[cc] + 127) / 255 : p[k]]++;
+			for (int k = 0; k < c; k++)
+				hist[k][k < cc && cc < c ? p[k] * p[cc] / 255 : p[k]]++;
 	}
-	for (int v = 0; v < 256; v++) {
-		double q = (double)hist[v] / n;
+	for (int k = 0; k < c; k++)
+		for (int v = 0; v < 256; v++) {
+			double q = (double)hist[k][v] / n;
 
-		if (hist[v])
-			e -= q * log2(q);
-	}
+			if (hist[k][v])
+				e -= q * log2(q);
+		}
 	return e;
 }
 
