@@ -573,6 +573,24 @@ static void test_entropy_crop_keeps_the_detailed_half(void **state)
 	}
 }
 
+/*
+ * On a photograph, crop=entropy keeps the rectangle `vips smartcrop
+ * --interesting entropy` (libvips 8.14) keeps of the same cover: chelsea.png
+ * covers 200x200 with 301x200, of which both keep x = 88.
+ */
+static void test_entropy_crop_of_a_photo_keeps_what_libvips_keeps(void **state)
+{
+	struct image photo = load_photo("chelsea.png");
+	struct image a = resized(&photo, "thumbnail:size=200x200^,crop=entropy");
+	struct image b = resized(&photo, "thumbnail:size=200x200^,crop:x=88,y=0,width=200,height=200");
+
+	(void)state;
+	assert_same_image(&a, &b);
+	image_release(&a);
+	image_release(&b);
+	image_release(&photo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -591,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_thumbnail_never_enlarges_whatever_the_geometry),
 		cmocka_unit_test(test_centre_crop_is_the_cover_cut_at_its_middle),
 		cmocka_unit_test(test_entropy_crop_keeps_the_detailed_half),
+		cmocka_unit_test(test_entropy_crop_of_a_photo_keeps_what_libvips_keeps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
