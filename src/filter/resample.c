@@ -409,11 +409,12 @@ struct sizing {
 	enum cut_at crop;
 };
 
-static struct sizing sizing_of(const double *args, int never_enlarge, int crop)
+/* The sizing of a filter whose geometry is args[size] on and whose crop is args[crop]. */
+static struct sizing sizing_of(const double *args, int size, int crop, int never_enlarge)
 {
 	struct sizing s;
 
-	memcpy(s.g, args, sizeof(s.g));
+	memcpy(s.g, args + size, sizeof(s.g));
 	if (never_enlarge)
 		s.g[GEOMETRY_FLAGS] = (int)s.g[GEOMETRY_FLAGS] | GEOMETRY_SHRINK;
 	s.crop = (enum cut_at)args[crop];
@@ -422,12 +423,12 @@ static struct sizing sizing_of(const double *args, int never_enlarge, int crop)
 
 static struct sizing resize_sizing(const double *args)
 {
-	return sizing_of(args + RESIZE_SIZE, 0, RESIZE_CROP - RESIZE_SIZE);
+	return sizing_of(args, RESIZE_SIZE, RESIZE_CROP, 0);
 }
 
 static struct sizing thumbnail_sizing(const double *args)
 {
-	return sizing_of(args + THUMBNAIL_SIZE, 1, THUMBNAIL_CROP - THUMBNAIL_SIZE);
+	return sizing_of(args, THUMBNAIL_SIZE, THUMBNAIL_CROP, 1);
 }
 
 /* The size a crop cuts a w x h result down to: the cover's box, where the result overflows it. */
@@ -461,12 +462,6 @@ static void sized_out(const struct sizing *s, int *width, int *height)
 {
 	geometry_size(s->g, *width, *height, width, height);
 	cut_size(s, width, height);
-}
-
-/* The size s resamples *width x *height to, before its crop. */
-static void sized_peak(const struct sizing *s, int *width, int *height)
-{
-	geometry_size(s->g, *width, *height, width, height);
 }
 
 static int sized_load_shrink(const struct sizing *s, int fast, int width, int height)
@@ -512,7 +507,8 @@ static void resize_peak(const double *args, int *width, int *height)
 {
 	struct sizing s = resize_sizing(args);
 
-	sized_peak(&s, width, height);
+	/* The cover, before its crop. */
+	geometry_size(s.g, *width, *height, width, height);
 }
 
 static int resize_load_shrink(const double *args, int width, int height)
@@ -546,7 +542,8 @@ static void thumbnail_peak(const double *args, int *width, int *height)
 {
 	struct sizing s = thumbnail_sizing(args);
 
-	sized_peak(&s, width, height);
+	/* The cover, before its crop. */
+	geometry_size(s.g, *width, *height, width, height);
 }
 
 static int thumbnail_load_shrink(const double *args, int width, int height)

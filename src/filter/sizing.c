@@ -35,7 +35,7 @@ static int read_number(const char **p, double *v)
 	if ((*p)[n] == '.')
 		n += 1 + strspn(*p + n + 1, "0123456789");
 	*v = 0;
-	if (n == 0 || n >= sizeof(digits))
+	if (n == 0 || n >= sizeof(digits) || (n == 1 && **p == '.'))
 		return n ? -1 : 0;
 	memcpy(digits, *p, n);
 	digits[n] = '\0';

@@ -292,6 +292,7 @@ static void test_what_is_no_geometry_is_refused_with_the_reason(void **state)
 	refused("resize:800y600", "filter resize: size: '800y600' is not a geometry");
 	refused("resize:size=", "is not a geometry");
 	refused("resize:x", "is not a geometry");
+	refused("resize:.x600", "is not a geometry");
 	refused("resize:-800", "is not a geometry");
 	refused("resize:800x600>>", "is not a geometry");
 	refused("resize:0x600", "'0x600': a side of 0 leaves no image");
