@@ -50,7 +50,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* Every kind of filter walk: point, strips, bands, stripes, resampling. */
 	if (chain_parse(&chain, "saturate:amount=1.5,blur:sigma=1.2,sharpen,median:radius=2,"
 			"edges,resize:width=37,height=29,rotate:angle=90") < 0 ||
-	    chain_parse(&thumb, "thumbnail:size=16,sharpen") < 0)
+	    chain_parse(&thumb, "thumbnail:size=16x12^,crop=entropy,sharpen") < 0)
 		abort();
 	return 0;
 }
@@ -132,14 +132,14 @@ static void run_one(const uint8_t *data, size_t size, enum format format)
 
 	run_meta(data, size, format, orientation != 1);
 	if (image_decode(&img, data, size, FUZZ_MAX_PIXELS, "fuzz") == 0 &&
-	    filter_orient(&img, orientation) == 0 && chain_apply(&chain, &img) == 0)
+	    filter_orient(&img, orientation) == 0 && chain_apply(&chain, &img, NULL) == 0)
 		image_encode(&img, FORMAT_PNG, 90, PNG_LEVEL_DEFAULT, &out);
 	buffer_release(&out);
 	image_release(&img);
 	/* The half-size decode, as a run does it for a chain that starts with a thumbnail. */
 	if (format == FORMAT_JPEG &&
 	    image_decode_shrunk(&img, data, size, FUZZ_MAX_PIXELS, "fuzz", 2) == 0 &&
-	    filter_orient(&img, orientation) == 0 && chain_apply(&thumb, &img) == 0)
+	    filter_orient(&img, orientation) == 0 && chain_apply(&thumb, &img, NULL) == 0)
 		image_encode(&img, FORMAT_JPEG, 90, PNG_LEVEL_DEFAULT, &out);
 	buffer_release(&out);
 	image_release(&img);
