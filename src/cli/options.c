@@ -40,7 +40,7 @@ static const char usage_text[] =
 "      --channel NAME       process results over: pipe | shm (default: pipe)\n"
 "      --schedule NAME      dynamic | static | lpt (default: dynamic)\n"
 "      --pin                pin worker i to the i-th allowed CPU\n"
-"      --format FMT         same | jpg | png | bmp | tga | pnm (default: same)\n"
+"      --format FMT         same | %s (default: same)\n"
 "      --quality N          JPEG quality, 1..100 (default: 90)\n"
 "      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
 "      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
@@ -96,9 +96,22 @@ static const char *engine_names(void)
 	return names;
 }
 
+/* The words of the formats pixpool writes, "a | b | c", from the format table. */
+static const char *format_words(void)
+{
+	static char words[128];
+
+	words[0] = '\0';
+	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++)
+		if (format_row((enum format)f)->encode)
+			snprintf(words + strlen(words), sizeof(words) - strlen(words), "%s%s",
+				 words[0] ? " | " : "", format_row((enum format)f)->words[0]);
+	return words;
+}
+
 static void usage(FILE *out)
 {
-	fprintf(out, usage_text, engine_names(), engine_default()->name);
+	fprintf(out, usage_text, engine_names(), engine_default()->name, format_words());
 }
 
 void options_usage(void)
