@@ -1,6 +1,7 @@
 /* EXIF: the TIFF structure of a photo's metadata, checked, then edited in place. */
 #include "codec/exif.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -19,18 +20,16 @@
 #define TYPE_SHORT 3
 #define TYPE_LONG 4
 
-/* No camera writes more IFDs than this, nor nests them deeper (IFD0 > Exif > Interop). */
-#define MAX_IFDS 16
+/* No camera nests IFDs deeper than this (IFD0 > Exif > Interop). */
 #define MAX_DEPTH 3
 
 enum ifd_kind { IFD_MAIN, IFD_THUMB, IFD_EXIF, IFD_GPS, IFD_INTEROP };
 
-/* The state of one check: which IFDs were seen, so a loop is caught. */
+/* The state of one check; the IFDs seen are kept in x->ifd_at, so a loop is caught. */
 struct walk {
 	struct exif *x;
-	size_t seen[MAX_IFDS];
-	int nseen;
 	int ifd0_only;		/* IFD0's entries alone, not the values nor IFDs they point at */
+	unsigned char *used;	/* for exif_scrub: one bit a byte, set where a linked part lies */
 };
 
 static unsigned rd16(const struct exif *x, size_t at)
@@ -71,8 +70,13 @@ static int fits(const struct exif *x, uint64_t at, uint64_t len)
 	return bytes_fit(x->n, at, len);
 }
 
-static void extend(struct exif *x, enum ifd_kind kind, size_t start, size_t end)
+/* Notes that the bytes from start to end are in use. */
+static void extend(struct walk *w, enum ifd_kind kind, size_t start, size_t end)
 {
+	struct exif *x = w->x;
+
+	for (size_t i = start; w->used && i < end && i < x->n; i++)
+		w->used[i / 8] |= (unsigned char)(1u << (i % 8));
 	if (kind != IFD_THUMB && end > x->kept_end)
 		x->kept_end = end;
 	if (kind == IFD_THUMB && (!x->thumb_start || start < x->thumb_start))
@@ -93,7 +97,7 @@ static int entry_value(struct walk *w, size_t e, enum ifd_kind kind)
 		return 0;
 	if (at < 8 || at > x->n || bytes > x->n - at)
 		return error("tag 0x%04x has its value outside the block", rd16(x, e));
-	extend(x, kind, at, at + (size_t)bytes);
+	extend(w, kind, at, at + (size_t)bytes);
 	return 0;
 }
 
@@ -109,6 +113,7 @@ static int note_entry(struct walk *w, size_t e, enum ifd_kind kind, int depth)
 	struct exif *x = w->x;
 	unsigned tag = rd16(x, e);
 
+	x->gps_pointers += tag == TAG_GPS_IFD;
 	if (kind == IFD_MAIN && (tag == TAG_EXIF_IFD || tag == TAG_GPS_IFD) && w->ifd0_only)
 		return 0;
 	if (kind == IFD_MAIN && (tag == TAG_EXIF_IFD || tag == TAG_GPS_IFD)) {
@@ -138,8 +143,9 @@ static int note_entry(struct walk *w, size_t e, enum ifd_kind kind, int depth)
 }
 
 /* The JPEG thumbnail of IFD1, whose offset and length are two separate tags. */
-static int note_thumbnail(struct exif *x, size_t ifd, unsigned count)
+static int note_thumbnail(struct walk *w, size_t ifd, unsigned count)
 {
+	struct exif *x = w->x;
 	uint32_t at = 0, len = 0;
 
 	for (unsigned i = 0; i < count; i++) {
@@ -155,18 +161,18 @@ static int note_thumbnail(struct exif *x, size_t ifd, unsigned count)
 	if (at < 8 || at > x->n || len > x->n - at)
 		return error("thumbnail outside the block");
 	x->thumb_bytes = len;
-	extend(x, IFD_THUMB, at, at + len);
+	extend(w, IFD_THUMB, at, at + len);
 	return 0;
 }
 
-static int seen_before(struct walk *w, size_t at)
+static int seen_before(struct exif *x, size_t at)
 {
-	for (int i = 0; i < w->nseen; i++)
-		if (w->seen[i] == at)
+	for (int i = 0; i < x->ifds; i++)
+		if (x->ifd_at[i] == at)
 			return error("IFD at %zu is reached twice (a loop)", at);
-	if (w->nseen == MAX_IFDS)
-		return error("more than %d IFDs", MAX_IFDS);
-	w->seen[w->nseen++] = at;
+	if (x->ifds == EXIF_MAX_IFDS)
+		return error("more than %d IFDs", EXIF_MAX_IFDS);
+	x->ifd_at[x->ifds++] = at;
 	return 0;
 }
 
@@ -180,7 +186,7 @@ static int walk_ifd(struct walk *w, size_t at, enum ifd_kind kind, int depth)
 		return error("IFDs nested deeper than %d", MAX_DEPTH);
 	if (at < 8 || at > x->n || x->n - at < 2)
 		return error("IFD offset %zu outside the block", at);
-	if (seen_before(w, at) < 0)
+	if (seen_before(x, at) < 0)
 		return -1;
 	count = rd16(x, at);
 	/* Reading IFD0 alone, the entries a cut block still holds are read. */
@@ -188,7 +194,7 @@ static int walk_ifd(struct walk *w, size_t at, enum ifd_kind kind, int depth)
 		count = (unsigned)((x->n - at - 2) / 12);
 	else if ((x->n - at - 2) / 12 < count || x->n - at - 2 - 12 * (size_t)count < 4)
 		return error("IFD at %zu runs past the block", at);
-	extend(x, kind, at, at + 2 + 12 * (size_t)count + 4);
+	extend(w, kind, at, at + 2 + 12 * (size_t)count + 4);
 	for (unsigned i = 0; i < count; i++) {
 		size_t e = at + 2 + 12 * (size_t)i;
 
@@ -196,7 +202,7 @@ static int walk_ifd(struct walk *w, size_t at, enum ifd_kind kind, int depth)
 		    note_entry(w, e, kind, depth) < 0)
 			return -1;
 	}
-	return kind == IFD_THUMB ? note_thumbnail(x, at, count) : 0;
+	return kind == IFD_THUMB ? note_thumbnail(w, at, count) : 0;
 }
 
 /* IFD0, IFD1 and any further IFDs of the main chain. */
@@ -233,7 +239,7 @@ static int start(struct exif *x, unsigned char *t, size_t n)
 
 int exif_parse(struct exif *x, unsigned char *t, size_t n)
 {
-	struct walk w = { .x = x, .nseen = 0 };
+	struct walk w = { .x = x, .ifd0_only = 0, .used = NULL };
 
 	return start(x, t, n) < 0 ? -1 : walk_chain(&w);
 }
@@ -245,7 +251,7 @@ int exif_parse(struct exif *x, unsigned char *t, size_t n)
 int exif_read_orientation(const unsigned char *t, size_t n)
 {
 	struct exif x;
-	struct walk w = { .x = &x, .nseen = 0, .ifd0_only = 1 };
+	struct walk w = { .x = &x, .ifd0_only = 1, .used = NULL };
 	int ret = start(&x, (unsigned char *)t, n);
 
 	if (ret == 0)
@@ -325,68 +331,112 @@ int exif_set_size(struct exif *x, uint32_t width, uint32_t height)
 	return changed;
 }
 
+/*
+ * Walks the block again, marking the bytes of every part still linked, and
+ * counts the bytes outside them that are not zero, zeroing them if asked.
+ * *x becomes the new walk: offsets are unchanged, links may be fewer.
+ */
+static long sweep(struct exif *x, int zero)
+{
+	struct exif y;
+	struct walk w = { .x = &y, .ifd0_only = 0, .used = NULL };
+	long loose = 0;
+
+	if (start(&y, x->t, x->n) < 0)
+		return -1;
+	w.used = calloc(y.n / 8 + 1, 1);
+	if (!w.used)
+		return error("out of memory");
+	if (walk_chain(&w) < 0) {
+		free(w.used);
+		return -1;
+	}
+	for (size_t i = 8; i < y.n; i++) {
+		if ((w.used[i / 8] >> (i % 8) & 1) || !y.t[i])
+			continue;
+		loose++;
+		if (zero)
+			y.t[i] = 0;
+	}
+	free(w.used);
+	*x = y;
+	return loose;
+}
+
+int exif_scrub(struct exif *x)
+{
+	long loose = sweep(x, 1);
+
+	return loose < 0 ? -1 : loose > 0;
+}
+
+long exif_loose_bytes(struct exif *x)
+{
+	return sweep(x, 0);
+}
+
 int exif_drop_thumbnail(struct exif *x)
 {
 	size_t next = x->ifd0 + 2 + 12 * (size_t)rd16(x, x->ifd0);
+	int had = x->ifd1 != 0, scrubbed;
 
-	if (!x->ifd1)
-		return 0;
-	if (fits(x, next, 4))
+	if (had && fits(x, next, 4))
 		wr32(x, next, 0);
-	if (x->kept_end <= x->thumb_start)
+	if (had && x->kept_end <= x->thumb_start)
 		x->n = x->kept_end;
-	x->ifd1 = 0;
-	x->thumb_bytes = 0;
-	return 1;
+	scrubbed = exif_scrub(x);
+	if (scrubbed < 0)
+		return -1;
+	/* In a forged block IFD0's link may lie where an edit cannot reach it. */
+	if (x->ifd1)
+		return error("the thumbnail's IFD is still linked after unlinking it");
+	return had || scrubbed;
 }
 
-/* Zeroes the GPS IFD and the values it points at: the position must not survive. */
-static void zero_gps_ifd(struct exif *x)
+/* Removes the entry at e from the IFD at ifd, moving the ones after it up; 0, or -1. */
+static int remove_entry(struct exif *x, size_t ifd, size_t e)
 {
-	size_t at = x->gps_ifd;
-	unsigned count = rd16(x, at);
+	unsigned count = rd16(x, ifd);
+	size_t end = ifd + 2 + 12 * (size_t)count + 4;
 
-	if (!fits(x, at, 2 + 12 * (uint64_t)count))
-		return;
-	for (unsigned i = 0; i < count; i++) {
-		size_t e = at + 2 + 12 * (size_t)i;
-		uint64_t bytes = (uint64_t)type_size(rd16(x, e + 2)) * rd32(x, e + 4);
+	if (!count || e < ifd + 2 || e + 12 > end || !fits(x, ifd, end - ifd))
+		return -1;
+	memmove(x->t + e, x->t + e + 12, end - e - 12);
+	memset(x->t + end - 12, 0, 12);
+	wr16(x, ifd, count - 1);
+	return 0;
+}
 
-		if (bytes > 4 && fits(x, rd32(x, e + 8), bytes))
-			memset(x->t + rd32(x, e + 8), 0, (size_t)bytes);
+/*
+ * Every GPS pointer of the IFD at ifd. Each removal lowers the count, so
+ * the loop ends even where a forged block makes IFDs overlap.
+ */
+static void remove_gps_pointers(struct exif *x, size_t ifd)
+{
+	unsigned i = 0;
+
+	while (fits(x, ifd, 2) && i < rd16(x, ifd)) {
+		size_t e = ifd + 2 + 12 * (size_t)i;
+
+		if (!fits(x, e, 12))
+			return;
+		if (rd16(x, e) != TAG_GPS_IFD || remove_entry(x, ifd, e) < 0)
+			i++;
 	}
-	memset(x->t + at, 0, 2 + 12 * (size_t)count);
-}
-
-/* The entries of IFD0 between from and to moved 12 bytes up. */
-static void moved_up(struct exif *x, size_t from, size_t to)
-{
-	size_t *entry[] = { &x->orientation, &x->make, &x->model, &x->datetime, &x->copyright };
-
-	for (size_t i = 0; i < sizeof(entry) / sizeof(entry[0]); i++)
-		if (*entry[i] > from && *entry[i] < to)
-			*entry[i] -= 12;
 }
 
 int exif_drop_gps(struct exif *x)
 {
-	size_t e = x->gps_entry, end;
-	unsigned count;
+	int had = x->gps_pointers > 0, scrubbed;
 
-	if (!e)
-		return 0;
-	zero_gps_ifd(x);
-	/* Zeroing may have hit IFD0 in a forged block: its count is read, and checked, again. */
-	count = rd16(x, x->ifd0);
-	end = x->ifd0 + 2 + 12 * (size_t)count + 4;
-	if (e + 12 <= end && end <= x->n) {
-		memmove(x->t + e, x->t + e + 12, end - e - 12);
-		memset(x->t + end - 12, 0, 12);
-		wr16(x, x->ifd0, count - 1);
-		moved_up(x, e, end);
-	}
-	x->gps_entry = x->gps_ifd = 0;
-	return 1;
+	for (int i = 0; i < x->ifds; i++)
+		remove_gps_pointers(x, x->ifd_at[i]);
+	scrubbed = exif_scrub(x);
+	if (scrubbed < 0)
+		return -1;
+	if (x->gps_pointers)
+		return error("a GPS pointer is still linked after removing them all");
+	return had || scrubbed;
 }
 
 void exif_string(const struct exif *x, size_t entry, char *buf, size_t size)

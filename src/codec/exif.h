@@ -21,6 +21,14 @@
  * exif_parse refuses a block whose IFDs or values lie outside it, whose IFD
  * chain loops or nests too deep, or that has more IFDs than a camera writes:
  * every later edit can then trust the offsets it recorded.
+ *
+ * What is dropped is gone from the bytes, not only unlinked: after
+ * unlinking, exif_drop_thumbnail and exif_drop_gps zero every byte of the
+ * block that no entry still linked uses (exif_scrub), so neither a
+ * thumbnail followed by other data, nor a GPS IFD reached by a second
+ * pointer, nor one whose pointer was already broken, survives as bytes. A
+ * maker note's value is kept whole; what it points at outside its own value
+ * is not known to pixpool, and is zeroed with the rest.
  */
 
 #include <stddef.h>
@@ -32,6 +40,9 @@
 #define EXIF_TAG_COPYRIGHT 0x8298
 #define EXIF_TAG_ORIGINAL 0x9003	/* DateTimeOriginal, in the Exif IFD */
 
+/* No camera writes more IFDs than this: a block with more is refused. */
+#define EXIF_MAX_IFDS 16
+
 struct exif {
 	unsigned char *t;	/* the block, edited in place */
 	size_t n;		/* its length; exif_drop_thumbnail may shrink it */
@@ -39,13 +50,16 @@ struct exif {
 	/* Offsets of the 12-byte entries found, 0 when a tag is absent. */
 	size_t orientation, xdim, ydim;
 	size_t make, model, datetime, original, copyright;
-	size_t gps_entry;	/* the entry of IFD0 that points at the GPS IFD */
-	size_t gps_ifd;		/* the GPS IFD itself */
+	size_t gps_entry;	/* the last entry of IFD0 that points at a GPS IFD */
+	size_t gps_ifd;		/* that GPS IFD */
+	int gps_pointers;	/* GPS IFD pointers in any IFD: exiftool follows each */
 	size_t ifd0;
 	size_t ifd1;		/* the thumbnail's IFD, 0 if none */
 	size_t kept_end;	/* end of all bytes that IFD1 and its thumbnail do not use */
 	size_t thumb_start;	/* lowest offset of IFD1 and its thumbnail */
 	uint32_t thumb_bytes;	/* the JPEG thumbnail's length, 0 if none */
+	size_t ifd_at[EXIF_MAX_IFDS];	/* every IFD walked, in the order walked */
+	int ifds;
 };
 
 /* Checks the block of n bytes at t and records where its tags are; -1 with error(). */
@@ -79,14 +93,36 @@ int exif_set_upright(struct exif *x);
 int exif_set_size(struct exif *x, uint32_t width, uint32_t height);
 
 /*
- * Unlinks IFD1 (the thumbnail's IFD) from IFD0 and cuts the block short
- * when IFD1 and the thumbnail lie after everything else, as cameras write
- * them. Returns 1 if there was a thumbnail IFD.
+ * Unlinks IFD1 (the thumbnail's IFD) from IFD0, cuts the block short when
+ * IFD1 and the thumbnail lie after everything else, as cameras write them,
+ * and scrubs the rest (exif_scrub): a thumbnail whose link was already
+ * broken goes too. Returns 1 if that changed the block, 0 if not, -1 with
+ * error() when the edited block cannot be walked again (a forged one whose
+ * IFDs overlap): the caller then drops it whole.
  */
 int exif_drop_thumbnail(struct exif *x);
 
-/* Removes the GPS IFD pointer from IFD0 and zeroes the GPS IFD and its values; 1 if any. */
+/*
+ * Removes every GPS IFD pointer of every IFD (a block may hold several),
+ * then scrubs: the GPS IFDs and their values, and GPS data no pointer
+ * reached, are zeroed. 1 if that changed the block, 0, or -1 as above.
+ */
 int exif_drop_gps(struct exif *x);
+
+/*
+ * Zeroes every byte of the block outside the TIFF header, the IFDs still
+ * linked, their values and the thumbnail IFD1 still points at; 1 if a byte
+ * changed, 0 if none, -1 with error() when the block cannot be walked again
+ * or memory runs out. *x is then the walk of the scrubbed block.
+ */
+int exif_scrub(struct exif *x);
+
+/*
+ * How many bytes of the block are not zero and lie outside everything it
+ * links (what exif_scrub would zero); -1 with error() as exif_scrub. A
+ * second look at an output block: 0 after a scrub.
+ */
+long exif_loose_bytes(struct exif *x);
 
 /*
  * Copies the ASCII value of the entry at offset entry (one of the recorded

@@ -56,27 +56,43 @@ static void drop(struct meta *m, struct buffer *b)
 	buffer_release(b);
 }
 
-/* The EXIF made true: upright, the output's size, no stale thumbnail, no GPS if asked. */
+/* Drops a part that cannot be read or edited, saying why (error_message()). */
+static void drop_malformed(struct meta *m, struct buffer *b, const char *what)
+{
+	char why[ERROR_MAX / 2];
+
+	snprintf(why, sizeof(why), "%s (%.80s)", what, error_message());
+	error_clear();
+	drop(m, b);
+	meta_warn(m, "malformed %s, dropped", why);
+}
+
+/*
+ * The EXIF made true: upright, the output's size, no stale thumbnail, no
+ * GPS if asked. Dropping a thumbnail or the GPS zeroes what is no longer
+ * linked (exif.h); a block where that cannot be done goes whole.
+ */
 static void prepare_exif(struct meta *m, const struct meta_edit *e)
 {
 	struct exif x;
+	int thumb = 0, gps = 0;
 
 	if (exif_parse(&x, m->exif.data, m->exif.len) < 0) {
-		char why[ERROR_MAX / 2];
-
-		snprintf(why, sizeof(why), "EXIF (%.80s)", error_message());
-		error_clear();
-		drop(m, &m->exif);
-		meta_warn(m, "malformed %s, dropped", why);
+		drop_malformed(m, &m->exif, "EXIF");
 		return;
 	}
 	if (e->oriented)
 		m->changed |= exif_set_upright(&x);
 	m->changed |= exif_set_size(&x, e->width, e->height);
 	if (e->pixels_changed)
-		m->changed |= exif_drop_thumbnail(&x);
-	if (e->strip & META_STRIP_GPS)
-		m->changed |= exif_drop_gps(&x);
+		thumb = exif_drop_thumbnail(&x);
+	if (thumb >= 0 && (e->strip & META_STRIP_GPS))
+		gps = exif_drop_gps(&x);
+	if (thumb < 0 || gps < 0) {
+		drop_malformed(m, &m->exif, "EXIF");
+		return;
+	}
+	m->changed |= thumb | gps;
 	m->exif.len = x.n;
 }
 
