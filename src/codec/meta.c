@@ -7,6 +7,7 @@
 
 #include "codec/bytes.h"
 #include "codec/exif.h"
+#include "codec/xmp.h"
 
 void meta_warn(struct meta *m, const char *fmt, const char *what)
 {
@@ -113,11 +114,6 @@ static void prepare_icc(struct meta *m, const struct meta_edit *e)
 		drop(m, &m->icc);
 }
 
-static int mentions(const struct buffer *b, const char *text)
-{
-	return b->len && memmem(b->data, b->len, text, strlen(text));
-}
-
 /* What the output's format carries (FORMAT_META_*). */
 static unsigned parts_out(const struct meta_edit *e)
 {
@@ -127,16 +123,50 @@ static unsigned parts_out(const struct meta_edit *e)
 }
 
 /*
- * XMP is XML that pixpool does not edit, and it may repeat the EXIF GPS
- * position (exif:GPSLatitude...): --strip=gps drops an XMP packet that
- * mentions GPS whole.
+ * The packet without the properties goes names: 1 if any went, 0, or -1
+ * when it is not XML pixpool can edit (then it goes whole, with a warning).
  */
+static int xmp_without(struct meta *m, xmp_name_fn *goes)
+{
+	struct buffer out = BUFFER_INIT;
+	int removed = xmp_remove(&out, m->xmp.data, m->xmp.len, goes);
+
+	if (removed < 0) {
+		drop_malformed(m, &m->xmp, "XMP");
+		return -1;
+	}
+	if (removed > 0) {
+		buffer_release(&m->xmp);
+		m->xmp = out;
+		m->changed = 1;
+	} else
+		buffer_release(&out);
+	return removed > 0;
+}
+
+/*
+ * --strip=gps takes every position out of the XMP, by element and by
+ * attribute, in any namespace (xmp_position), and keeps the rest. Extended
+ * XMP is one document cut into parts under its MD5 digest, which the main
+ * packet names: pixpool does not rewrite it, so it goes with its link.
+ */
+static void strip_xmp_positions(struct meta *m, const struct meta_edit *e)
+{
+	if (m->xmp_ext.len) {
+		drop(m, &m->xmp_ext);
+		if (parts_out(e) & FORMAT_META_XMP_EXT)
+			meta_warn(m, "%s: --strip=gps does not edit it, dropped", "extended XMP");
+		if (m->xmp.len && xmp_without(m, xmp_extended_link) < 0)
+			return;
+	}
+	if (m->xmp.len)
+		xmp_without(m, xmp_position);
+}
+
 static void prepare_xmp(struct meta *m, const struct meta_edit *e)
 {
-	static const char gps[] = "exif:GPS";
-
-	if ((e->strip & META_STRIP_GPS) && (mentions(&m->xmp, gps) || mentions(&m->xmp_ext, gps)))
-		drop(m, &m->xmp);
+	if (e->strip & META_STRIP_GPS)
+		strip_xmp_positions(m, e);
 	if (!m->xmp.len || !(parts_out(e) & FORMAT_META_XMP_EXT))
 		drop(m, &m->xmp_ext);
 }
