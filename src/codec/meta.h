@@ -34,6 +34,14 @@
 #define META_XMP_MAX (1u << 20)
 #define META_XMP_EXT_MAX (16u << 20)	/* extended XMP of a JPEG, all parts together */
 #define META_ICC_MAX (16u << 20)	/* 255 APP2 segments hold 16.7 MB */
+/*
+ * What one file may inflate (PNG's iCCP and compressed iTXt), every chunk
+ * together: a file of many chunks that each inflate to a bound would
+ * otherwise cost that bound each, minutes for a few megabytes. A chunk
+ * kind that failed is not tried again either; what the budget refuses is
+ * dropped with a warning, and the image is kept, as for any bad metadata.
+ */
+#define META_INFLATE_MAX ((size_t)META_ICC_MAX + META_XMP_MAX)
 
 /* --strip and --strip=PART: what the user asked to drop. */
 #define META_STRIP_EXIF 1
@@ -57,10 +65,11 @@ struct meta {
 	struct buffer icc;	/* the whole ICC profile */
 	int had;		/* the input carried some metadata, kept or not */
 	int changed;		/* some of it was edited or dropped */
+	size_t inflated;	/* bytes inflated from the file, all chunks together */
 	char warning[ERROR_MAX];	/* the first thing dropped against the user's wish */
 };
 
-#define META_INIT { BUFFER_INIT, BUFFER_INIT, BUFFER_INIT, BUFFER_INIT, 0, 0, "" }
+#define META_INIT { BUFFER_INIT, BUFFER_INIT, BUFFER_INIT, BUFFER_INIT, 0, 0, 0, "" }
 
 /* Copies the metadata out of a whole JPEG or PNG file held in memory. */
 void meta_collect(struct meta *m, const unsigned char *data, size_t size, enum format format);

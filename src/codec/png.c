@@ -248,9 +248,11 @@ static int png_encode(const struct image *img, const struct encode_options *o,
 
 /*
  * Inflates a zlib stream into out, refusing to grow it past max bytes:
- * a few bytes of deflate can claim gigabytes.
+ * a few bytes of deflate can claim gigabytes. *made counts what was
+ * inflated, kept or not.
  */
-static int inflate_bounded(const unsigned char *p, size_t n, size_t max, struct buffer *out)
+static int inflate_bounded(const unsigned char *p, size_t n, size_t max, struct buffer *out,
+			   size_t *made)
 {
 	z_stream z;
 	unsigned char chunk[16384];
@@ -267,6 +269,7 @@ static int inflate_bounded(const unsigned char *p, size_t n, size_t max, struct 
 		ret = inflate(&z, Z_NO_FLUSH);
 		if (ret != Z_OK && ret != Z_STREAM_END)
 			break;
+		*made += sizeof(chunk) - z.avail_out;
 		if (out->len + (sizeof(chunk) - z.avail_out) > max) {
 			ret = Z_MEM_ERROR;
 			break;
@@ -280,25 +283,42 @@ static int inflate_bounded(const unsigned char *p, size_t n, size_t max, struct 
 	return -1;
 }
 
+/* The chunk kinds one file has inflated: each is tried once, kept or not. */
+struct inflated {
+	int icc, xmp;
+};
+
+/* Inflates into out under both bounds: the part's own, and what is left of the file's budget. */
+static int inflate_meta(struct meta *m, const unsigned char *p, size_t n, size_t max,
+			struct buffer *out)
+{
+	size_t left = META_INFLATE_MAX - m->inflated;
+
+	return inflate_bounded(p, n, max < left ? max : left, out, &m->inflated);
+}
+
 /* iCCP: a name of 1..79 bytes, NUL, method 0, then the zlib stream. */
-static void collect_iccp(struct meta *m, const unsigned char *p, size_t n)
+static void collect_iccp(struct meta *m, struct inflated *tried, const unsigned char *p,
+			 size_t n)
 {
 	const unsigned char *nul = memchr(p, 0, n < 80 ? n : 80);
 
 	m->had = 1;
-	if (m->icc.len)
+	if (tried->icc)
 		return;
+	tried->icc = 1;
 	if (!nul || nul == p || (size_t)(nul - p) + 2 > n || nul[1] != 0) {
 		meta_warn(m, "%s: malformed iCCP chunk, dropped", "ICC profile");
 		return;
 	}
-	if (inflate_bounded(nul + 2, n - (size_t)(nul - p) - 2, META_ICC_MAX, &m->icc) < 0)
+	if (inflate_meta(m, nul + 2, n - (size_t)(nul - p) - 2, META_ICC_MAX, &m->icc) < 0)
 		meta_warn(m, "%s: cannot inflate the iCCP chunk, or over the size pixpool carries, "
 			  "dropped", "ICC profile");
 }
 
 /* iTXt: keyword NUL, flag, method, language NUL, translated keyword NUL, text. */
-static void collect_itxt(struct meta *m, const unsigned char *p, size_t n)
+static void collect_itxt(struct meta *m, struct inflated *tried, const unsigned char *p,
+			 size_t n)
 {
 	const unsigned char *end = p + n, *q;
 
@@ -318,23 +338,27 @@ static void collect_itxt(struct meta *m, const unsigned char *p, size_t n)
 		meta_keep(m, &m->xmp, q, (size_t)(end - q), META_XMP_MAX, "XMP");
 		return;
 	}
-	if (!m->xmp.len && inflate_bounded(q, (size_t)(end - q), META_XMP_MAX, &m->xmp) < 0)
+	if (m->xmp.len || tried->xmp)
+		return;
+	tried->xmp = 1;
+	if (inflate_meta(m, q, (size_t)(end - q), META_XMP_MAX, &m->xmp) < 0)
 		meta_warn(m, "%s: cannot inflate the iTXt chunk, or over the size pixpool carries, "
 			  "dropped", "XMP");
 }
 
 static void png_meta_collect(struct meta *m, const unsigned char *d, size_t n)
 {
+	struct inflated tried = { 0, 0 };
 	size_t pos = 8;
 	struct chunk c;
 
 	while (png_next(d, n, &pos, &c) == 1 && c.type != PNG_IEND) {
 		if (c.type == PNG_ICCP)
-			collect_iccp(m, c.body, c.len);
+			collect_iccp(m, &tried, c.body, c.len);
 		else if (c.type == PNG_EXIF)
 			meta_keep(m, &m->exif, c.body, c.len, META_EXIF_MAX, "EXIF");
 		else if (c.type == PNG_ITXT)
-			collect_itxt(m, c.body, c.len);
+			collect_itxt(m, &tried, c.body, c.len);
 	}
 }
 
