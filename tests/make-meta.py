@@ -6,6 +6,8 @@
 #
 #   make-meta.py IN OUT [--order II|MM] [--orientation N] [--icc-bytes N]
 #                [--no-thumbnail] [--break ifd-loop|offset|truncate|icc-parts]
+#                [--layout camera|thumbnail-first] [--gps one|twice|loose]
+#                [--xmp plain|positions]
 import argparse, struct, zlib
 
 SHORT, LONG, ASCII, RATIONAL = 3, 4, 2, 5
@@ -33,27 +35,45 @@ def ifd(bo, at, entries, next_ifd=0):
     return head + struct.pack(bo + "I", next_ifd) + data
 
 
-def exif(order, orientation, thumbnail, width, height):
+PARIS = [(48, 1), (51, 1), (2400, 100)]
+TOKYO = [(35, 1), (41, 1), (2213, 100)]
+# A thumbnail a test can find again in an output's bytes.
+THUMB = b"\xff\xd8" + b"".join(b"unpixelated face %03d " % i for i in range(24)) + b"\xff\xd9"
+
+
+def exif(order, orientation, thumbnail, width, height, layout="camera", gps="one"):
+    """layout camera: IFD0, Exif, GPS, IFD1 and thumbnail last; thumbnail-first: IFD1 and
+    the thumbnail after IFD0, other data after them. gps one, twice (two pointers in IFD0,
+    to Paris then Tokyo) or loose (the GPS IFD is there, no pointer leads to it)."""
     bo = "<" if order == "II" else ">"
-    sub = lambda at: [(0x9003, ASCII, b"2021:06:01 12:34:56"), (0xa002, SHORT, width),
-                      (0xa003, SHORT, height)]
-    gps = [(1, ASCII, b"N"), (2, RATIONAL, [(48, 1), (51, 1), (2400, 100)])]
-    # Sizes first, then offsets: IFD0 at 8, then the Exif IFD, GPS IFD, IFD1, thumbnail.
+    sub = [(0x9003, ASCII, b"2021:06:01 12:34:56"), (0xa002, SHORT, width), (0xa003, SHORT, height)]
+    positions = [PARIS, TOKYO] if gps == "twice" else [PARIS]
+    pointers = 0 if gps == "loose" else len(positions)
+
     def ifd0(exif_at, gps_at, ifd1_at):
         return ifd(bo, 8, [(0x010f, ASCII, b"PixCam"), (0x0110, ASCII, b"Model Seven"),
                            (0x0112, SHORT, orientation), (0x8298, ASCII, b"(c) A. Photographer"),
-                           (0x8769, LONG, exif_at), (0x8825, LONG, gps_at)], ifd1_at)
-    n0 = len(ifd0(0, 0, 0))
-    e_at = 8 + n0
-    e = ifd(bo, e_at, sub(e_at))
-    g_at = e_at + len(e)
-    g = ifd(bo, g_at, gps)
-    t_at = g_at + len(g)
-    thumb = b"\xff\xd8\xff\xd9" * 64
-    t = ifd(bo, t_at, [(0x0201, LONG, t_at + 2 + 24 + 4), (0x0202, LONG, len(thumb))]) + thumb
+                           (0x8769, LONG, exif_at)]
+                   + [(0x8825, LONG, g) for g in gps_at[:pointers]], ifd1_at)
+    parts = {"exif": lambda at: ifd(bo, at, sub),
+             "thumb": lambda at: ifd(bo, at, [(0x0201, LONG, at + 2 + 24 + 4),
+                                              (0x0202, LONG, len(THUMB))]) + THUMB}
+    for i, pos in enumerate(positions):
+        parts["gps%d" % i] = lambda at, pos=pos: ifd(bo, at, [(1, ASCII, b"N"), (2, RATIONAL, pos)])
+    gps_names = ["gps%d" % i for i in range(len(positions))]
+    names = ["exif"] + gps_names + ["thumb"]
+    if layout == "thumbnail-first":
+        names = ["thumb", "exif"] + gps_names
+    if not thumbnail:
+        names.remove("thumb")
+    # Sizes first, then offsets: no part's size depends on where it lies.
+    at, offsets = 8 + len(ifd0(0, [0] * pointers, 0)), {}
+    for name in names:
+        offsets[name] = at
+        at += len(parts[name](at))
     tiff = order.encode() + struct.pack(bo + "HI", 42, 8)
-    tiff += ifd0(e_at, g_at, t_at if thumbnail else 0) + e + g
-    return tiff + (t if thumbnail else b"")
+    tiff += ifd0(offsets["exif"], [offsets[g] for g in gps_names], offsets.get("thumb", 0))
+    return tiff + b"".join(parts[name](offsets[name]) for name in names)
 
 
 def icc(size):
@@ -72,12 +92,37 @@ XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="a
        b'</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>')
 
 
+# Positions in several namespaces and both of RDF's forms, around what must stay
+# (a rating, a label with an entity in its value, a subject).
+XMP_POSITIONS = (
+    b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+    b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<rdf:Description rdf:about=""\n'
+    b' xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"\n'
+    b' xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:drone-dji="http://www.dji.com/drone-dji/1.0/"\n'
+    b' xmlns:Camera="http://pix4d.com/camera/1.0/"\n'
+    b' xmp:Rating="4" drone-dji:GpsLatitude="+48.8584123"\n'
+    b" drone-dji:GpsLongitude='+2.2944813' xmp:Label=\"over &gt; under\"\n"
+    b' drone-dji:AbsoluteAltitude="+330.25" drone-dji:RelativeAltitude="+35.125"\n'
+    b' drone-dji:FlightYawDegree="+12.50">\n'
+    b' <dc:subject><rdf:Bag><rdf:li>harbour</rdf:li></rdf:Bag></dc:subject>\n'
+    b' <exif:GPSLatitude>48,51.5047N</exif:GPSLatitude>\n'
+    b' <exif:GPSLongitude>2,17.6689E</exif:GPSLongitude>\n'
+    b' <exif:GPSAltitude>33025/100</exif:GPSAltitude>\n'
+    b' <Camera:GPSXYZAccuracy><rdf:Seq><rdf:li>0.517</rdf:li><rdf:li>0.528</rdf:li>'
+    b'<rdf:li>1.539</rdf:li></rdf:Seq></Camera:GPSXYZAccuracy>\n'
+    b' <exif:GPSVersionID/>\n'
+    b'</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>')
+# The position values above, as text; none may be left in a --strip=gps output.
+XMP_POSITION_VALUES = [b"48.8584123", b"2.2944813", b"330.25", b"35.125", b"48,51.5047N",
+                       b"2,17.6689E", b"33025/100", b"0.517", b"0.528", b"1.539"]
+
+
 def segment(marker, body):
     return b"\xff" + bytes([marker]) + struct.pack(">H", len(body) + 2) + body
 
 
-def jpeg(data, tiff, prof, broken):
-    segs = segment(0xe1, b"Exif\0\0" + tiff) + segment(0xe1, b"http://ns.adobe.com/xap/1.0/\0" + XMP)
+def jpeg(data, tiff, prof, broken, xmp):
+    segs = segment(0xe1, b"Exif\0\0" + tiff) + segment(0xe1, b"http://ns.adobe.com/xap/1.0/\0" + xmp)
     parts = [prof[i:i + 65519] for i in range(0, len(prof), 65519)]
     for i, p in enumerate(parts):
         seq = i + 1 if broken != "icc-parts" else 7
@@ -89,9 +134,9 @@ def chunk(kind, body):
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
 
-def png(data, tiff, prof, broken):
+def png(data, tiff, prof, broken, xmp):
     chunks = chunk(b"iCCP", b"test\0\0" + zlib.compress(prof)) + chunk(b"eXIf", tiff) \
-        + chunk(b"iTXt", b"XML:com.adobe.xmp\0\0\0\0\0" + XMP)
+        + chunk(b"iTXt", b"XML:com.adobe.xmp\0\0\0\0\0" + xmp)
     return data[:33] + chunks + data[33:]
 
 
@@ -102,9 +147,13 @@ def main():
     a.add_argument("--icc-bytes", type=int, default=3000)
     a.add_argument("--no-thumbnail", action="store_true"); a.add_argument("--break", dest="broken")
     a.add_argument("--size", default="640x427")
+    a.add_argument("--layout", default="camera", choices=["camera", "thumbnail-first"])
+    a.add_argument("--gps", default="one", choices=["one", "twice", "loose"])
+    a.add_argument("--xmp", default="plain", choices=["plain", "positions"])
     o = a.parse_args()
     w, h = map(int, o.size.split("x"))
-    tiff = exif(o.order, o.orientation, not o.no_thumbnail, w, h)
+    tiff = exif(o.order, o.orientation, not o.no_thumbnail, w, h, o.layout, o.gps)
+    xmp = XMP_POSITIONS if o.xmp == "positions" else XMP
     bo = "<" if o.order == "II" else ">"
     if o.broken == "ifd-loop":      # IFD1's next pointer leads back to IFD0
         at = struct.unpack(bo + "I", tiff[8 + 2 + 6 * 12:8 + 2 + 6 * 12 + 4])[0]
@@ -115,10 +164,11 @@ def main():
         tiff = tiff[:130]
     prof = icc(o.icc_bytes)
     data = open(o.src, "rb").read()
-    out = jpeg(data, tiff, prof, o.broken) if data[:2] == b"\xff\xd8" else png(data, tiff, prof, o.broken)
+    out = (jpeg if data[:2] == b"\xff\xd8" else png)(data, tiff, prof, o.broken, xmp)
     open(o.out, "wb").write(out)
-    for ext, part in (("exif", tiff), ("xmp", XMP), ("icc", prof)):
+    for ext, part in (("exif", tiff), ("xmp", xmp), ("icc", prof)):
         open(o.out + "." + ext, "wb").write(part)
 
 
-main()
+if __name__ == "__main__":
+    main()
