@@ -6,10 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "base/error.h"
 #include "codec/exif.h"
 #include "codec/image.h"
 #include "codec/meta.h"
+#include "codec/xmp.h"
 
 /* A TIFF block written in either byte order, field by field. */
 struct tiff {
@@ -100,6 +103,162 @@ static void test_exif_edits_in_both_byte_orders(void **state)
 		exif_string(&x, x.make, s, sizeof(s));
 		assert_string_equal(s, "Cam");
 	}
+}
+
+/* Whether the bytes from `from` to `to` of t are all zero. */
+static int zeroed(const struct tiff *t, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (t->b[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * A pixelated output's thumbnail must not show the faces: unlinking IFD1
+ * is not enough when the block cannot be cut short because other data
+ * (here the Copyright's value) lies after the thumbnail.
+ */
+static void test_dropped_thumbnail_leaves_no_byte_when_data_follows(void **state)
+{
+	(void)state;
+	for (int big = 0; big <= 1; big++) {
+		struct tiff t = block(big);
+		struct exif x;
+		char s[32];
+
+		entry(&t, 34, 0x8298, 2, 10, 316);
+		memcpy(t.b + 316, "(c) Owner", 10);
+		t.n = 326;
+		assert_int_equal(exif_parse(&x, t.b, t.n), 0);
+		assert_int_equal(exif_drop_thumbnail(&x), 1);
+		assert_int_equal(x.n, 326);
+		assert_null(memchr(t.b, 0xee, t.n));	/* the thumbnail */
+		assert_true(zeroed(&t, 130, 316));	/* IFD1, the old Copyright */
+		assert_int_equal(exif_parse(&x, t.b, x.n), 0);
+		assert_int_equal(exif_loose_bytes(&x), 0);
+		assert_int_equal(x.ifd1, 0);
+		exif_string(&x, x.copyright, s, sizeof(s));
+		assert_string_equal(s, "(c) Owner");
+		assert_int_equal(exif_drop_thumbnail(&x), 0);	/* nothing left to drop */
+	}
+}
+
+/*
+ * IFD0 at 8: Make "Cam", the Exif IFD at 64, GPS IFDs at 100 and 200.
+ * The Exif IFD points at a third GPS IFD, at 160, as exiftool follows;
+ * GPS data that no pointer reaches lies at 260. Each GPS IFD holds one
+ * RATIONAL latitude, 20 bytes after it.
+ */
+static struct tiff gps_block(int big)
+{
+	static const size_t gps[] = { 100, 160, 200, 260 };
+	struct tiff t = { .n = 300, .big = big };
+
+	memcpy(t.b, big ? "MM\0*" : "II*\0", 4);
+	w32(&t, 4, 8);
+	w16(&t, 8, 4);
+	entry(&t, 10, 0x010f, 2, 4, 0);
+	memcpy(t.b + 18, "Cam", 4);
+	entry(&t, 22, 0x8769, 4, 1, 64);
+	entry(&t, 34, 0x8825, 4, 1, 100);
+	entry(&t, 46, 0x8825, 4, 1, 200);
+	w16(&t, 64, 1);
+	entry(&t, 66, 0x8825, 4, 1, 160);
+	for (size_t i = 0; i < 4; i++) {
+		w16(&t, gps[i], 1);
+		entry(&t, gps[i] + 2, 2, 5, 1, (uint32_t)gps[i] + 20);
+		w32(&t, gps[i] + 20, 48 + (uint32_t)i);
+		w32(&t, gps[i] + 24, 1);
+	}
+	return t;
+}
+
+static void test_every_gps_pointer_and_unreferenced_gps_data_go(void **state)
+{
+	(void)state;
+	for (int big = 0; big <= 1; big++) {
+		struct tiff t = gps_block(big);
+		struct exif x;
+		char s[8];
+
+		assert_int_equal(exif_parse(&x, t.b, t.n), 0);
+		assert_int_equal(x.gps_pointers, 3);
+		assert_int_equal(exif_drop_gps(&x), 1);
+		assert_true(zeroed(&t, 82, 300));	/* every GPS IFD and value, linked or not */
+		assert_int_equal(exif_parse(&x, t.b, t.n), 0);
+		assert_int_equal(x.gps_pointers, 0);
+		assert_int_equal(x.gps_entry, 0);
+		assert_int_equal(exif_loose_bytes(&x), 0);
+		exif_string(&x, x.make, s, sizeof(s));
+		assert_string_equal(s, "Cam");
+		assert_int_equal(exif_drop_gps(&x), 0);
+	}
+	/* Loose GPS data alone, no pointer left to it: still zeroed. */
+	{
+		struct tiff t = gps_block(1);
+		struct exif x;
+
+		w16(&t, 8, 1);
+		w32(&t, 22, 0);
+		assert_int_equal(exif_parse(&x, t.b, t.n), 0);
+		assert_int_equal(x.gps_pointers, 0);
+		assert_true(exif_loose_bytes(&x) > 0);
+		assert_int_equal(exif_drop_gps(&x), 1);
+		assert_true(zeroed(&t, 22, 300));
+	}
+}
+
+/* xmp_remove over a packet given as text, the result compared as text. */
+static void assert_xmp(const char *in, xmp_name_fn *goes, int removed, const char *want)
+{
+	struct buffer out = BUFFER_INIT;
+
+	assert_int_equal(xmp_remove(&out, (const unsigned char *)in, strlen(in), goes), removed);
+	if (removed < 0)
+		return;
+	assert_int_equal(out.len, strlen(want));
+	assert_memory_equal(out.data, want, out.len);
+	buffer_release(&out);
+}
+
+static void test_xmp_positions_go_by_element_and_attribute(void **state)
+{
+	static const char in[] =
+		"<?xpacket begin=\"\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF>"
+		"<rdf:Description xmlns:exif=\"e\" xmlns:gps=\"g\" exif:GPSLatitude=\"1\" "
+		"a:b='x > y' drone-dji:GpsLongitude = '2'\n Camera:RelativeAltitude=\"3\">"
+		"<exif:GPSLatitude>4</exif:GPSLatitude>"
+		"<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">t</rdf:li></rdf:Alt></dc:title>"
+		"<Camera:GPSXYZ><rdf:Seq><rdf:li>5</rdf:li><Camera:GPSXYZ/></rdf:Seq></Camera:GPSXYZ>"
+		"<!-- <exif:GPSAltitude> --><![CDATA[<exif:GPSAltitude>]]><exif:GPSVersionID />"
+		"<gps:Make>kept</gps:Make><drone-dji:AbsoluteAltitude rdf:resource=\"6\"/>"
+		"</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>";
+	static const char want[] =
+		"<?xpacket begin=\"\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF>"
+		"<rdf:Description xmlns:exif=\"e\" xmlns:gps=\"g\" a:b='x > y'>"
+		"<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">t</rdf:li></rdf:Alt></dc:title>"
+		"<!-- <exif:GPSAltitude> --><![CDATA[<exif:GPSAltitude>]]>"
+		"<gps:Make>kept</gps:Make>"
+		"</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>";
+
+	(void)state;
+	assert_xmp(in, xmp_position, 7, want);
+	assert_xmp(want, xmp_position, 0, want);
+	assert_xmp("<a xmpNote:HasExtendedXMP=\"F\" b=\"c\"/>", xmp_extended_link, 1,
+		   "<a b=\"c\"/>");
+}
+
+static void test_malformed_xmp_is_refused(void **state)
+{
+	static const char *const bad[] = {
+		"<a b=\"1>", "<a b>", "<a b=1>", "<!DOCTYPE a><a/>", "<a><exif:GPSLatitude>1",
+		"<a", "<", "<a><!-- x", "<?xpacket", "<a><![CDATA[x", "<a></a", "<a/ >",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_xmp(bad[i], xmp_position, -1, NULL);
 }
 
 static void test_malformed_exif_is_refused(void **state)
@@ -293,6 +452,70 @@ static void test_grey_image_takes_only_grey_profile(void **state)
 	}
 }
 
+/* A PNG chunk of type (4 letters) around body; its CRC is not what is under test. */
+static void png_chunk(struct buffer *out, const char *type, const void *a, size_t alen,
+		      const void *b, size_t blen)
+{
+	unsigned char h[8] = { (unsigned char)((alen + blen) >> 24),
+			       (unsigned char)((alen + blen) >> 16),
+			       (unsigned char)((alen + blen) >> 8), (unsigned char)(alen + blen) };
+
+	memcpy(h + 4, type, 4);
+	buffer_put(out, h, 8);
+	buffer_put(out, a, alen);
+	buffer_put(out, b, blen);
+	buffer_put(out, "\0\0\0\0", 4);
+}
+
+/* n zero bytes, deflated: a few kilobytes that claim megabytes. */
+static unsigned char *deflated_zeros(size_t n, uLongf *len)
+{
+	unsigned char *zeros = calloc(n, 1), *z;
+
+	*len = compressBound((uLong)n);
+	z = malloc(*len);
+	assert_non_null(zeros);
+	assert_non_null(z);
+	assert_int_equal(compress2(z, len, zeros, (uLong)n, 9), Z_OK);
+	free(zeros);
+	return z;
+}
+
+/*
+ * Many iCCP and compressed iTXt chunks that each inflate past their bound:
+ * the file's inflating is bounded by one budget, not a bound per chunk,
+ * so a small file cannot cost minutes. The metadata goes, the image stays.
+ */
+static void test_png_metadata_inflates_within_one_budget(void **state)
+{
+	uLongf icc_len, xmp_len;
+	unsigned char *icc = deflated_zeros(META_ICC_MAX + 1, &icc_len);
+	unsigned char *xmp = deflated_zeros(META_XMP_MAX + 1, &xmp_len);
+	struct buffer png = BUFFER_INIT, in = BUFFER_INIT;
+	struct meta m = META_INIT;
+
+	(void)state;
+	encoded(FORMAT_PNG, 3, &png);
+	buffer_put(&in, png.data, 33);
+	for (int i = 0; i < 40; i++) {
+		png_chunk(&in, "iCCP", "p\0\0", 3, icc, icc_len);
+		png_chunk(&in, "iTXt", "XML:com.adobe.xmp\0\1\0\0\0", 22, xmp, xmp_len);
+	}
+	buffer_put(&in, png.data + 33, png.len - 33);
+	meta_collect(&m, in.data, in.len, FORMAT_PNG);
+	assert_int_equal(m.icc.len, 0);
+	assert_int_equal(m.xmp.len, 0);
+	assert_non_null(strstr(m.warning, "dropped"));
+	/* One try of each kind, each stopped at most an inflate step past its bound. */
+	assert_true(m.inflated > META_ICC_MAX);
+	assert_true(m.inflated <= META_INFLATE_MAX + 2 * 16384);
+	meta_release(&m);
+	buffer_release(&in);
+	buffer_release(&png);
+	free(icc);
+	free(xmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +523,11 @@ int main(void)
 		cmocka_unit_test(test_upright_output_says_1_in_every_copy),
 		cmocka_unit_test(test_exif_edits_in_both_byte_orders),
 		cmocka_unit_test(test_malformed_exif_is_refused),
+		cmocka_unit_test(test_dropped_thumbnail_leaves_no_byte_when_data_follows),
+		cmocka_unit_test(test_every_gps_pointer_and_unreferenced_gps_data_go),
+		cmocka_unit_test(test_xmp_positions_go_by_element_and_attribute),
+		cmocka_unit_test(test_malformed_xmp_is_refused),
+		cmocka_unit_test(test_png_metadata_inflates_within_one_budget),
 		cmocka_unit_test(test_icc_profile_carried_whole),
 		cmocka_unit_test(test_grey_image_takes_only_grey_profile),
 	};
