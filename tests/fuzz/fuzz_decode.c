@@ -7,7 +7,9 @@
  * decode through stb (in full, and a JPEG at half size too), a filter
  * chain, and the encode back; and the metadata path (meta.h): collecting
  * EXIF, XMP and ICC from the same bytes, checking and editing the EXIF, and
- * writing it all into the encoded output of every row that carries it. Run by
+ * writing it all into the encoded output of every row that carries it,
+ * then reading each output back and aborting where a strip left something
+ * behind (check_output). Run by
  * `make fuzz` (and `make test`) for a bounded time under ASan and UBSan,
  * from the seeds in tests/fuzz/seeds.
  *
@@ -30,6 +32,7 @@
 #include "codec/image.h"
 #include "codec/meta.h"
 #include "codec/probe.h"
+#include "codec/xmp.h"
 #include "filter/chain.h"
 
 #define FUZZ_MAX_PIXELS (512u * 512)
@@ -56,35 +59,107 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /*
- * The metadata of the file, made true for an output of w x h x channels
- * and written into a small encoded JPEG and PNG, as work_run does; the
- * strip bits come from the data too, so every edit is reached.
+ * An output's EXIF block, read by a second walk of pixpool's reader on a
+ * copy: it must parse, link no thumbnail (the pixels changed), no GPS IFD
+ * from any IFD under --strip=gps, and hold no byte that nothing it links
+ * uses, which is where a dropped thumbnail's or GPS IFD's bytes would lie.
  */
-static void run_meta(const uint8_t *data, size_t size, enum format format, int oriented)
+static void check_exif(const unsigned char *t, size_t n, int strip)
+{
+	unsigned char *copy = n ? malloc(n) : NULL;
+	struct exif x;
+
+	if (!copy)
+		return;
+	memcpy(copy, t, n);
+	if (exif_parse(&x, copy, n) < 0 || x.ifd1 || x.thumb_bytes || exif_loose_bytes(&x) != 0 ||
+	    ((strip & META_STRIP_GPS) && x.gps_pointers))
+		abort();
+	free(copy);
+}
+
+/* Under --strip=gps an output's XMP holds no position, and still parses. */
+static void check_xmp(const struct buffer *xmp, int strip)
+{
+	struct buffer rest = { 0 };
+
+	if (!xmp->len || !(strip & META_STRIP_GPS))
+		return;
+	if (xmp_remove(&rest, xmp->data, xmp->len, xmp_position) != 0)
+		abort();
+	buffer_release(&rest);
+}
+
+/*
+ * The output read back through its own row, as the next reader would: a
+ * part stripped is absent, the EXIF written is the EXIF prepared, and both
+ * it and the XMP pass the checks above.
+ */
+static void check_output(const struct meta *m, const struct buffer *out, enum format format,
+			 int strip)
+{
+	struct meta back = META_INIT;
+
+	meta_collect(&back, out->data, out->len, format);
+	if (((strip & META_STRIP_EXIF) && back.exif.len) ||
+	    ((strip & META_STRIP_XMP) && back.xmp.len) || ((strip & META_STRIP_ICC) && back.icc.len))
+		abort();
+	if (back.exif.len && (back.exif.len != m->exif.len ||
+			      memcmp(back.exif.data, m->exif.data, back.exif.len)))
+		abort();
+	check_exif(back.exif.data, back.exif.len, strip);
+	check_xmp(&back.xmp, strip);
+	meta_release(&back);
+}
+
+/*
+ * The metadata of the file, made true for an output of 2 x 2 pixels in
+ * format f, as work_run does, with the pixels changed (so the thumbnail
+ * goes) and the parts in strip dropped, then written and read back.
+ */
+static void meta_output(const uint8_t *data, size_t size, enum format format, int oriented,
+			enum format f, int strip)
 {
 	static const unsigned char grey[4] = { 1, 2, 3, 4 };
 	struct image tiny = { .width = 2, .height = 2, .channels = 1, .pixels = (unsigned char *)grey };
+	struct meta m = META_INIT;
+	struct buffer out = { 0 };
+	struct meta_edit e = {
+		.strip = strip, .oriented = oriented, .pixels_changed = 1, .width = 2, .height = 2,
+		.channels = 1 + 2 * (f & 1), .format = f,
+	};
 	char line[1024];
 
+	meta_collect(&m, data, size, format);
+	/* One budget for the file: one inflate step past it at most, per kind. */
+	if (m.inflated > META_INFLATE_MAX + 2 * 16384)
+		abort();
+	meta_describe(&m, line, sizeof(line));
+	meta_prepare(&m, &e);
+	if (m.exif.len)
+		check_exif(m.exif.data, m.exif.len, strip);
+	check_xmp(&m.xmp, strip);
+	if (image_encode(&tiny, f, 90, PNG_LEVEL_DEFAULT, &out) == 0 &&
+	    meta_insert(&m, f, &out) == 0)
+		check_output(&m, &out, f, strip);
+	buffer_release(&out);
+	meta_release(&m);
+}
+
+/*
+ * Every row that writes metadata, twice: under --strip=gps, and with strip
+ * bits taken from the middle of the data (not its end, which a JPEG's EOI
+ * or a PNG's IEND would fix), so every edit is reached.
+ */
+static void run_meta(const uint8_t *data, size_t size, enum format format, int oriented)
+{
+	int strip = size ? data[size / 2] & (META_STRIP_ALL | META_STRIP_GPS) : 0;
+
 	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++) {
-		struct meta m = META_INIT;
-		struct buffer out = { 0 };
-		struct meta_edit e = {
-			.strip = size ? data[size - 1] & META_STRIP_GPS : 0,
-			.oriented = oriented, .pixels_changed = 1, .width = 2, .height = 2,
-			.channels = 1 + 2 * (f & 1), .format = (enum format)f,
-		};
-
-		if (!format_row(e.format)->meta_write)
+		if (!format_row((enum format)f)->meta_write)
 			continue;
-
-		meta_collect(&m, data, size, format);
-		meta_describe(&m, line, sizeof(line));
-		meta_prepare(&m, &e);
-		if (image_encode(&tiny, e.format, 90, PNG_LEVEL_DEFAULT, &out) == 0)
-			meta_insert(&m, e.format, &out);
-		buffer_release(&out);
-		meta_release(&m);
+		meta_output(data, size, format, oriented, (enum format)f, META_STRIP_GPS);
+		meta_output(data, size, format, oriented, (enum format)f, strip);
 	}
 }
 
