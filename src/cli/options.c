@@ -359,7 +359,10 @@ void options_set(struct job *job, int c, const char *arg)
 		if (chain_parse(&job->chain, arg) < 0)
 			usage_error("-f %s: %s", arg, error_message());
 		break;
-	case 'j': job->workers = options_integer("-j", arg, 1, 4096); break;
+	case 'j':
+		job->workers = options_integer("-j", arg, 1, 4096);
+		job->workers_given = 1;
+		break;
 	case 'b':
 	case 'e': job->engine = options_engine("--engine", arg); break;
 	case OPT_CHANNEL: job->channel = pick("--channel", arg, channel_names); break;

@@ -47,6 +47,7 @@ struct job {
 	enum channel_kind channel;	/* --channel: how process workers send results */
 	enum schedule schedule;
 	int workers;		/* pool size, >= 1 */
+	int workers_given;	/* -j set it; else it is the usable CPUs (engine/cpus.h) */
 	int pin;		/* pin worker i to the i-th allowed CPU */
 	enum format format;	/* FORMAT_NONE: same as the input */
 	int quality;		/* JPEG quality, 1..100 */
