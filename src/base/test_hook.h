@@ -24,6 +24,11 @@
  *	                             test can find it with pgrep) and sleeps
  *	                             until it is killed; under the serial and
  *	                             openmp engines, the thread that would run it.
+ *	PIXPOOL_TEST_CGROUP_ROOT=DIR the control groups are read from a fake tree
+ *	                             under DIR (DIR/proc/self/cgroup, mountinfo
+ *	                             and the mount points it names) instead of
+ *	                             the real one: engine/cgroup.h, read by
+ *	                             cpus_usable() in engine/cpus.c.
  */
 
 /* Whether PIXPOOL_TEST_DIE names this point and path. */
