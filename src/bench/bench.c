@@ -411,7 +411,7 @@ static void warn_oversubscribed(const struct bench *bn)
 		parallel |= bn->engines[i] != engine_baseline();
 	if (cpus > 0 && largest > cpus && parallel)
 		fprintf(stderr, "pixpool: warning: -j %d is more workers than the %d CPU%s pixpool "
-			"may use (%s):\n  larger pools measure contention, not scaling\n", largest,
+			"may use\n  (%s): larger pools measure contention, not scaling\n", largest,
 			cpus, cpus == 1 ? "" : "s", bn->machine.usable_why);
 }
 
