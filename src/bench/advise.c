@@ -243,5 +243,8 @@ void bench_advise(struct bench *bn)
 	a->next = next_row(bn, a->row);
 	a->from = a->next ? a->next : a->row;
 	a->reason = classify(bn, a->from);
+	/* The largest pool measured, scaling as well as it can: nothing holds it back. */
+	if (!a->next && a->reason == REASON_FLAT)
+		a->reason = REASON_NONE;
 	write_advice(a, bn);
 }
