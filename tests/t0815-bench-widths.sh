@@ -4,7 +4,8 @@
 # that is narrower; --wide shows every column on lines as long as they
 # need. A pseudo-terminal of each width comes from script(1) (bsdutils),
 # its size set with stty; the pools include one past the usable CPUs, so
-# the longest flags are drawn.
+# the longest flags are drawn, and the filter chain is a long word cut after
+# its commas.
 . "$(dirname "$0")/lib.sh"
 
 command -v script >/dev/null || fail "script(1) is missing (bsdutils)"
@@ -21,7 +22,8 @@ in_tty() {
 }
 
 for cols in 80 100 120; do
-	in_tty $cols w$cols.txt "'$SAMPLES'" -f grayscale -j "1,$over" --repeat 1 --no-warmup \
+	in_tty $cols w$cols.txt "'$SAMPLES'" -f resize:width=400,sharpen,saturate:amount=1.5 \
+		-j "1,$over" --repeat 1 --no-warmup \
 		--no-progress --explain
 	awk -v w=100 'length($0) > w { print "line " NR " is " length($0) " columns: " $0; bad = 1 }
 		END { exit bad }' w$cols.txt || fail "bench on $cols columns has lines over 100"

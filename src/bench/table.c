@@ -43,26 +43,48 @@ static size_t page_width(const struct bench *bn, FILE *out)
 }
 
 /*
- * Text as lines of at most pg->width columns, broken at spaces, every line
- * after the first indented by indent spaces. Spaces inside a line stay as
- * written ("cpus:    2"); a word longer than a line has one to itself.
+ * The length of the piece of a word that fits in room columns, cut after a
+ * comma: a filter chain is one long word. The whole word when it fits, or
+ * when no comma gives a piece that does.
+ */
+static size_t piece(const char *word, size_t len, size_t room)
+{
+	size_t cut = 0;
+
+	if (len <= room)
+		return len;
+	for (size_t i = 0; i < len && i < room; i++)
+		if (word[i] == ',')
+			cut = i + 1;
+	return cut ? cut : len;
+}
+
+/*
+ * Text as lines of at most pg->width columns, broken at spaces (and inside
+ * a word too long for a line, after a comma), every line after the first
+ * indented by indent spaces. Spaces inside a line stay as written
+ * ("cpus:    2").
  */
 static void para(const struct page *pg, size_t indent, const char *text)
 {
 	size_t col = 0;
 
 	while (*text) {
-		size_t gap = strspn(text, " "), word = strcspn(text + gap, " ");
+		size_t gap = strspn(text, " "), word = strcspn(text + gap, " "), room, len;
 
-		if (col > indent && col + gap + word > pg->width) {
+		room = pg->width > col + gap ? pg->width - col - gap : 0;
+		len = piece(text + gap, word, room);
+		if (col > indent && len > room) {
 			fprintf(pg->out, "\n%*s", (int)indent, "");
 			col = indent;
+			text += gap;
 			gap = 0;
-			text += strspn(text, " ");
+			room = pg->width > col ? pg->width - col : 0;
+			len = piece(text, word, room);
 		}
-		fprintf(pg->out, "%.*s", (int)(gap + word), text);
-		col += gap + word;
-		text += gap + word;
+		fprintf(pg->out, "%.*s", (int)(gap + len), text);
+		col += gap + len;
+		text += gap + len;
 	}
 	fputc('\n', pg->out);
 }
