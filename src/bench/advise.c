@@ -151,13 +151,26 @@ static void say_memory(const struct bench *bn, const struct bench_row *r, char *
 		 ", so shared caches or a lower clock more than memory bandwidth");
 }
 
+/* CPU-bound, and each worker slower than one alone: cores shared, or memory and caches. */
+static void say_falling(const struct bench *bn, const struct bench_row *r, enum bench_reason why,
+			char *buf, size_t size)
+{
+	const struct bench_row *one = one_worker(bn, r);
+	char more[160] = "";
+
+	if (why == REASON_MEMORY)
+		say_memory(bn, r, more, sizeof(more));
+	snprintf(buf, size, "CPU-bound (busy %.0f%%) with per-worker MP/s falling from %.1f to %.1f: "
+		 "%s%s", 100 * r->busy_util, one->mp_per_s_per_worker, r->mp_per_s_per_worker,
+		 why == REASON_SMT ? "SMT siblings share a physical core" :
+		 "the workers share memory bandwidth and caches", more);
+}
+
 /* The reason, as the end of the advice line. */
 static void say_reason(const struct bench *bn, const struct bench_row *r, enum bench_reason why,
 		       char *buf, size_t size)
 {
 	const struct bench_machine *m = &bn->machine;
-	const struct bench_row *one = one_worker(bn, r);
-	char more[160] = "";
 
 	switch (why) {
 	case REASON_OVERSUBSCRIBED:
@@ -178,13 +191,7 @@ static void say_reason(const struct bench *bn, const struct bench_row *r, enum b
 		break;
 	case REASON_SMT:
 	case REASON_MEMORY:
-		if (why == REASON_MEMORY)
-			say_memory(bn, r, more, sizeof(more));
-		snprintf(buf, size, "CPU-bound (busy %.0f%%) with per-worker MP/s falling from %.1f to "
-			 "%.1f: %s%s", 100 * r->busy_util, one->mp_per_s_per_worker,
-			 r->mp_per_s_per_worker, why == REASON_SMT ?
-			 "SMT siblings share a physical core" :
-			 "the workers share memory bandwidth and caches", more);
+		say_falling(bn, r, why, buf, size);
 		break;
 	case REASON_IMBALANCE:
 		snprintf(buf, size, "imbalance: workers idle (busy %.0f%%) while a few large images "
