@@ -178,8 +178,7 @@ static void say_reason(const struct bench *bn, const struct bench_row *r, enum b
 			 m->usable_cpus, m->usable_why);
 		break;
 	case REASON_QUOTA:
-		snprintf(buf, size, "the cgroup quota gives %.2f CPUs' time (%s)", m->quota_cpus,
-			 m->usable_why);
+		snprintf(buf, size, "the %s gives %.2f CPUs' time", m->quota, m->quota_cpus);
 		break;
 	case REASON_NOT_CACHED:
 		snprintf(buf, size, "input not cached (%.0f%% in the page cache), read at %.1f MB/s "

@@ -61,6 +61,7 @@ struct bench_machine {
 	int usable_cpus;	/* allowed, capped by a cgroup quota and Slurm (engine/cpus.h) */
 	char usable_why[96];	/* what set usable_cpus: "affinity", "cgroup quota 150000/100000" */
 	double quota_cpus;	/* the cgroup quota in CPUs, not rounded; 0: none */
+	char quota[64];		/* "cgroup quota 150000/100000"; "" when none */
 	int physical_cores;	/* online cores, SMT siblings counted once; 0: unknown */
 	int allowed_cores;	/* cores with a CPU in the affinity mask; 0: unknown */
 	int threads_per_core;	/* the most SMT siblings of a core; 0: unknown */

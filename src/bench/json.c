@@ -72,7 +72,10 @@ static void json_machine(FILE *f, const struct bench_machine *m)
 		"\"usable_source\": ", m->logical_cpus, m->allowed_cpus, m->usable_cpus);
 	report_json_string(f, m->usable_why);
 	fputs(", ", f);
-	json_number(f, "quota_cpus", m->quota_cpus > 0 ? m->quota_cpus : NAN, ",\n    ");
+	json_number(f, "quota_cpus", m->quota_cpus > 0 ? m->quota_cpus : NAN, ", ");
+	fputs("\"quota\": ", f);
+	report_json_string(f, m->quota[0] ? m->quota : NULL);
+	fputs(",\n    ", f);
 	json_topology(f, m);
 	fprintf(f, ",\n    \"memory_bytes\": %llu, \"compiler\": ",
 		(unsigned long long)m->memory_bytes);

@@ -72,8 +72,12 @@ void bench_read_machine(struct bench_machine *m)
 	m->logical_cpus = online > 0 ? (int)online : 1;
 	m->allowed_cpus = cpus_affinity();
 	m->usable_cpus = cpus_usable()->n;
-	if (cpus_usable()->cgroup.quota > 0)
-		m->quota_cpus = (double)cpus_usable()->cgroup.quota / cpus_usable()->cgroup.period;
+	if (cpus_usable()->cgroup.quota > 0) {
+		const struct cgroup_quota *q = &cpus_usable()->cgroup;
+
+		m->quota_cpus = (double)q->quota / q->period;
+		snprintf(m->quota, sizeof(m->quota), "cgroup quota %lld/%lld", q->quota, q->period);
+	}
 	snprintf(m->usable_why, sizeof(m->usable_why), "%s", cpus_usable()->why);
 	bench_read_topology(m, "");
 	m->memory_bytes = read_memory_bytes();

@@ -163,6 +163,8 @@ static void print_machine(const struct bench *bn, const struct page *pg)
 	snprintf(buf, sizeof(buf), "cpus:    %d allowed (%d physical core%s), %d usable (%s)",
 		 m->allowed_cpus, m->allowed_cores, plural(m->allowed_cores), m->usable_cpus,
 		 m->usable_why);
+	if (m->quota[0] && strcmp(m->quota, m->usable_why))
+		add(buf, sizeof(buf), "; %s, %.2f CPUs", m->quota, m->quota_cpus);
 	if (pg->smt)
 		add(buf, sizeof(buf), "; per-core figures are per physical core");
 	para(pg, 9, buf);

@@ -111,6 +111,21 @@ static void test_oversubscribed_pool_is_never_advised(void **state)
 	assert_non_null(strstr(bn.advice.text, "usable CPUs (affinity)"));
 }
 
+static void test_a_fractional_quota_is_named(void **state)
+{
+	(void)state;
+	bn.machine.quota_cpus = 1.5;
+	snprintf(bn.machine.quota, sizeof(bn.machine.quota), "cgroup quota 150000/100000");
+	bench_advise(&bn);
+	assert_int_equal(bn.advice.row->workers, 2);
+	row(1, 1, 10, 1, 1);
+	row(2, 2, 10.2, 0.99, 0.7);
+	bench_advise(&bn);
+	assert_int_equal(bn.advice.row->workers, 1);
+	assert_int_equal(bn.advice.reason, REASON_QUOTA);
+	assert_non_null(strstr(bn.advice.text, "the cgroup quota 150000/100000 gives 1.50 CPUs' time"));
+}
+
 static void test_uncached_input_is_said_first(void **state)
 {
 	(void)state;
@@ -142,6 +157,7 @@ int main(void)
 		cmocka_unit_test_setup(test_idle_workers_without_large_images_are_the_serial_part,
 				       setup),
 		cmocka_unit_test_setup(test_oversubscribed_pool_is_never_advised, setup),
+		cmocka_unit_test_setup(test_a_fractional_quota_is_named, setup),
 		cmocka_unit_test_setup(test_uncached_input_is_said_first, setup),
 		cmocka_unit_test_setup(test_scaling_to_the_largest_pool_says_more_may_help, setup),
 	};
