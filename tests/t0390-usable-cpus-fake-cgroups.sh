@@ -50,6 +50,22 @@ put "$V1/sys/fs/cgroup/cpu,cpuacct/batch/job7/cpu.cfs_period_us" "100000"
 run_under "$V1" v1
 check v1 1 "cgroup quota 50000/100000"
 
+# bench's default pools stop at the usable CPUs, and its header and JSON name the quota.
+PIXPOOL_TEST_CGROUP_ROOT=$V1 expect_exit 0 "$PIXPOOL" bench "$SAMPLES" -f grayscale --repeat 1 \
+	--no-warmup --no-progress --json bench.json >bench.txt
+grep -q "^cpus: .* 1 usable (cgroup quota 50000/100000)" bench.txt ||
+	fail "bench's header does not name the quota: $(cat bench.txt)"
+python3 - "$TOP/tests/data/bench.schema.json" bench.json <<'PY' || fail "bench.json does not follow the quota"
+import json, sys
+import jsonschema
+schema, doc = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+jsonschema.validate(doc, schema)
+m = doc["machine"]
+assert m["usable_cpus"] == 1 and m["usable_source"] == "cgroup quota 50000/100000", m
+assert m["quota_cpus"] == 0.5 and m["quota"] == "cgroup quota 50000/100000", m
+assert doc["job"]["workers"] == [1], doc["job"]["workers"]
+PY
+
 # cgroup v2, as in a Kubernetes pod: the pod's cpu.max caps the container's "max".
 V2=$SCRATCH/v2
 put "$V2/proc/self/mountinfo" "30 23 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate"
