@@ -383,7 +383,8 @@ static void warn_meta(const struct task *task, const struct meta *meta, struct r
 	error_clear();
 }
 
-void work_run(const struct job *job, const struct task *task, struct result *res)
+void work_run(const struct job *job, const struct task *task, struct result *res,
+	      const struct lender *lender)
 {
 	struct image img = IMAGE_INIT;
 	struct meta meta = META_INIT;
@@ -401,7 +402,7 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 		res->in_height = (uint32_t)(img.shrink ? img.full_height : img.height);
 		res->in_channels = (uint8_t)img.channels;
 		t = clock_ns();
-		ret = chain_apply(&job->chain, &img);
+		ret = chain_apply(&job->chain, &img, lender);
 		res->filter_ns = clock_ns() - t;
 		if (ret < 0)
 			error_prefix(task->path);

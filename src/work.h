@@ -13,6 +13,7 @@
 
 #include "base/error.h"
 #include "job/job.h"
+#include "filter/chain.h"
 #include "job/walk.h"
 
 
@@ -45,9 +46,11 @@ int work_read_orientation(const char *path, size_t cap, struct probe *p, int *or
 /*
  * Processes one image and fills *res (res->worker is left to the caller).
  * res->error is escaped for a terminal (escape_terminal): it holds the
- * file's name, and reasons built from the file.
+ * file's name, and reasons built from the file. Filters that split their
+ * rows run on the cores lender lends (NULL: none; filter/chain.h).
  */
-void work_run(const struct job *job, const struct task *task, struct result *res);
+void work_run(const struct job *job, const struct task *task, struct result *res,
+	      const struct lender *lender);
 
 /*
  * The temporary name work_run writes out under in process pid before renaming

@@ -8,7 +8,7 @@
  *
  * One job per file:
  *
- *	bench/bench.c    bench_main: walks the inputs once and runs the
+ *	bench/run.c      bench_main: walks the inputs once and runs the
  *	                 configurations (the 1-worker serial baseline first)
  *	                 repeat after repeat, timing each engine_run; with
  *	                 --repeat auto, until each one's median settles.
@@ -76,7 +76,7 @@ struct bench_machine {
 	const char *cflags;	/* the flags pixpool was built with */
 };
 
-/* One run of the whole job on one configuration (bench.c). Times in seconds. */
+/* One run of the whole job on one configuration (run.c). Times in seconds. */
 struct bench_run {
 	const struct engine *engine;
 	int workers;

@@ -3,7 +3,7 @@
 
 /*
  * What the files of `pixpool bench` hand each other, private to bench*.c.
- * bench.c calls them in this order:
+ * run.c calls them in this order:
  *
  *	bench_parse(&bn, argc, argv);		cli/bench.c, which calls
  *	    bench_read_machine(&bn.machine);	machine.c, and that

@@ -97,7 +97,7 @@ void pool_work(struct pool *p, int slot, int64_t i, struct result *res)
 
 	test_hook_forbidden(t->rel);
 	test_hook_stall(t->rel);
-	work_run(p->r->b->job, t, res);
+	work_run(p->r->b->job, t, res, &spare_lender);
 	res->worker = (int16_t)slot;
 	heap_after_image(&p->heap, res);
 }
