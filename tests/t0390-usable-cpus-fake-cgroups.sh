@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 cpus=$(nproc)
-[ "$cpus" -ge 2 ] || { echo "SKIP: a quota below the affinity set needs 2 CPUs or more"; exit 0; }
+[ "$cpus" -ge 2 ] || skip "a quota below the affinity set needs 2 CPUs or more"
 
 # put ROOT/PATH TEXT: one file of a fake tree.
 put() {

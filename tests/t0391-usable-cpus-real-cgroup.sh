@@ -5,8 +5,8 @@
 # cpu controller enabled (cpu.max). Needs root and a writable hierarchy.
 . "$(dirname "$0")/lib.sh"
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: making a cgroup needs root"; exit 0; }
-[ "$(nproc)" -ge 2 ] || { echo "SKIP: a quota below the affinity set needs 2 CPUs or more"; exit 0; }
+[ "$(id -u)" = 0 ] || skip "making a cgroup needs root"
+[ "$(nproc)" -ge 2 ] || skip "a quota below the affinity set needs 2 CPUs or more"
 
 # The mount point of the v1 cpu controller, or of v2 when it has the cpu controller.
 v1=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break;
@@ -23,7 +23,7 @@ if [ -z "$GROUP" ] && [ -n "$v2" ] && grep -qw cpu "$v2/cgroup.subtree_control" 
 	GROUP=$v2/pixpool-test-$$
 	mkdir "$GROUP" 2>/dev/null && echo "50000 100000" >"$GROUP/cpu.max" 2>/dev/null || GROUP=""
 fi
-[ -n "$GROUP" ] || { echo "SKIP: no writable cgroup hierarchy with the cpu controller"; exit 0; }
+[ -n "$GROUP" ] || skip "no writable cgroup hierarchy with the cpu controller"
 trap 'rmdir "$GROUP" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
 
 # The shell moves itself into the group, then becomes pixpool; the group is
