@@ -16,12 +16,20 @@ v2=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break;
 GROUP=""
 if [ -n "$v1" ] && [ -w "$v1" ]; then
 	GROUP=$v1/pixpool-test-$$
-	mkdir "$GROUP" 2>/dev/null && echo 50000 >"$GROUP/cpu.cfs_quota_us" 2>/dev/null &&
-		echo 100000 >"$GROUP/cpu.cfs_period_us" || GROUP=""
+	if mkdir "$GROUP" 2>/dev/null; then
+		echo 100000 >"$GROUP/cpu.cfs_period_us" 2>/dev/null &&
+			echo 50000 >"$GROUP/cpu.cfs_quota_us" 2>/dev/null || { rmdir "$GROUP"; GROUP=""; }
+	else
+		GROUP=""
+	fi
 fi
 if [ -z "$GROUP" ] && [ -n "$v2" ] && grep -qw cpu "$v2/cgroup.subtree_control" 2>/dev/null; then
 	GROUP=$v2/pixpool-test-$$
-	mkdir "$GROUP" 2>/dev/null && echo "50000 100000" >"$GROUP/cpu.max" 2>/dev/null || GROUP=""
+	if mkdir "$GROUP" 2>/dev/null; then
+		echo "50000 100000" >"$GROUP/cpu.max" 2>/dev/null || { rmdir "$GROUP"; GROUP=""; }
+	else
+		GROUP=""
+	fi
 fi
 [ -n "$GROUP" ] || skip "no writable cgroup hierarchy with the cpu controller"
 trap 'rmdir "$GROUP" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
