@@ -284,8 +284,6 @@ int work_open(const struct job *job, const struct task *task, struct work_files 
 	*f = (struct work_files)WORK_FILES_INIT;
 	if (task->refused)
 		return error("%s: %s", task->path, task->refused);
-	/* Only an image's own read stops here, never the parent's look at its header. */
-	test_hook_stop("opening", task->path);
 	f->in = open_input(task->path, &st);
 	if (f->in < 0)
 		return error_prefix(task->path);
@@ -497,6 +495,8 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 
 	memset(res, 0, sizeof(*res));
 	error_clear();
+	/* Only an image's own read stops here, never the parent's look at its header. */
+	test_hook_stop("opening", task->path);
 	if (work_open(job, task, &f) < 0) {
 		work_failed(task, res);
 		res->cpu = (int16_t)sched_getcpu();

@@ -44,8 +44,8 @@ struct work_files {
  * work_read_input) and, when it has an output, makes the output's folders
  * and creates its temporary file, which a second signal removes
  * (interrupt.h). Returns 0, or -1 with an error naming the file, with
- * nothing left open or created. The test hook PIXPOOL_TEST_STOP=opening:NAME
- * stops the calling process first.
+ * nothing left open or created. (work_run, and a process worker before it
+ * asks for its files, stop at the test hook PIXPOOL_TEST_STOP=opening:NAME.)
  */
 int work_open(const struct job *job, const struct task *task, struct work_files *f);
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Process workers run under a seccomp filter: /proc shows it (Seccomp: 2,
-# filter mode), and a worker that tries what the filter forbids (a socket,
-# then a program) is killed by SIGSYS. That costs the one image it held,
+# filter mode), and a worker that tries what the filter forbids outright
+# (starting a process) is killed by SIGSYS. That costs the one image it held,
 # reported crashed; the pool starts a new worker and every other image is
 # written as in a run without the attempt.
 . "$(dirname "$0")/lib.sh"
