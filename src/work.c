@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -308,8 +309,14 @@ void work_commit(const struct job *job, const struct task *task, struct work_fil
 {
 	int keep = res->status == STATUS_OK && f->out >= 0;
 
-	(void)job;
 	close_fd(&f->in);
+	/*
+	 * The settings go with the bytes, in one rename (select.h). A file
+	 * system that cannot hold them leaves the output unknown to a resume,
+	 * which makes it again: never wrong, so not an error here.
+	 */
+	if (keep && job->settings_id[0])
+		fsetxattr(f->out, SETTINGS_XATTR, job->settings_id, strlen(job->settings_id), 0);
 	if (f->out >= 0 && close(f->out) < 0 && keep) {
 		error("%s: cannot write: %s", task->out, strerror(errno));
 		work_failed(task, res);
