@@ -243,8 +243,9 @@ static int ask_files(struct pool *p, int fd, uint32_t i, struct work_files *f)
 	struct order o = { .kind = ORDER_OPEN, .index = i };
 	int fds[2];
 
-	/* The tests' hook stops here, before the input is opened. */
+	/* The tests' hooks stop or stall here, before the files are opened, as under serial. */
 	test_hook_stop("opening", pool_task(p, i)->path);
+	test_hook_stall(pool_task(p, i)->rel);
 	if (write(fd, &o, sizeof(o)) != (ssize_t)sizeof(o) ||
 	    receive_order(fd, ORDER_FILES, &o, fds) < 0 || o.index != i)
 		return -1;

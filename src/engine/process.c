@@ -156,7 +156,6 @@ void pool_work(struct pool *p, int slot, int64_t i, const struct work_files *f,
 	if (test_escape(p, t, res))
 		return;
 	test_hook_forbidden(t->rel);
-	test_hook_stall(t->rel);
 	work_process(p->r->b->job, t, f, res);
 	res->worker = (int16_t)slot;
 	heap_after_image(&p->heap, res);
