@@ -5,7 +5,8 @@
 #   make test         every test: unit and end to end, then again under ASan+UBSan, then
 #                     the unit tests of the SSE2-only build (SAN=noclones), then the
 #                     OpenMP ones under TSan; every build with WERROR=1
-#   make check        the tests of one build only (SAN= selects it), with WERROR=1
+#   make check        the tests of one build only (SAN= selects it), with WERROR=1,
+#                     built apart from build/ (build/check, or build/SAN)
 #   make check-units  the unit tests alone of one build, with WERROR=1
 #   make bench        filter throughput and engine scaling on a generated corpus
 #   make install      the binary, the manual and the bash completion under PREFIX
@@ -24,9 +25,13 @@ CPPFLAGS += -D_GNU_SOURCE -Isrc
 OMP     := -fopenmp
 LDLIBS  += -lseccomp -ldeflate -lz -lm
 
+# The tests build apart from the user's build/ (build/check for the plain
+# one, build/SAN for the others), with flags of their own (-Werror), so that
+# `make && make test && make install` compiles nothing at install time.
 SAN ?=
+CHECK ?=
 ifeq ($(SAN),)
-  B := build
+  B := $(if $(filter 1,$(CHECK)),build/check,build)
 else ifeq ($(SAN),asan)
   B := build/asan
   SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -71,6 +76,8 @@ else
   $(error SAN must be empty, asan, tsan, noclones or fuzz)
 endif
 CPPFLAGS += $(BUILD_DEFS)
+# Where the tests of this SAN build: build/check, or the sanitizer's folder.
+TB := $(if $(SAN),$(B),build/check)
 
 # The tests build with WERROR=1, so a warning fails them; a plain build only
 # warns, so that a newer compiler's new warnings never stop a user's build.
@@ -178,12 +185,12 @@ units: $(UNITS)
 
 # The tests of one build (SAN= picks which), built so that a warning fails them.
 check:
-	@$(MAKE) --no-print-directory WERROR=1 $(B)/pixpool units
-	@tests/run.sh $(B)
+	@$(MAKE) --no-print-directory WERROR=1 CHECK=1 $(TB)/pixpool units
+	@tests/run.sh $(TB)
 
 check-units:
-	@$(MAKE) --no-print-directory WERROR=1 units
-	@tests/run.sh $(B) units
+	@$(MAKE) --no-print-directory WERROR=1 CHECK=1 units
+	@tests/run.sh $(TB) units
 
 # The SSE2-only build differs from the plain one inside the filters alone,
 # and the unit tests compare every filter with its reference there; the

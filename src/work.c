@@ -452,7 +452,7 @@ static void warn_meta(const struct task *task, const struct meta *meta, struct r
 }
 
 void work_process(const struct job *job, const struct task *task, const struct work_files *f,
-		  struct result *res)
+		  struct result *res, const struct lender *lender)
 {
 	struct image img = IMAGE_INIT;
 	struct meta meta = META_INIT;
@@ -469,7 +469,7 @@ void work_process(const struct job *job, const struct task *task, const struct w
 		res->in_height = (uint32_t)(img.shrink ? img.full_height : img.height);
 		res->in_channels = (uint8_t)img.channels;
 		t = clock_ns();
-		ret = chain_apply(&job->chain, &img);
+		ret = chain_apply(&job->chain, &img, lender);
 		res->filter_ns = clock_ns() - t;
 		if (ret < 0)
 			error_prefix(task->path);
@@ -495,7 +495,8 @@ void work_process(const struct job *job, const struct task *task, const struct w
 	res->total_ns = clock_ns() - start;
 }
 
-void work_run(const struct job *job, const struct task *task, struct result *res)
+void work_run(const struct job *job, const struct task *task, struct result *res,
+	      const struct lender *lender)
 {
 	struct work_files f;
 	uint64_t start = clock_ns();
@@ -511,6 +512,6 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 		res->total_ns = clock_ns() - start;
 		return;
 	}
-	work_process(job, task, &f, res);
+	work_process(job, task, &f, res, lender);
 	work_commit(job, task, &f, res);
 }

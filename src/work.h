@@ -13,6 +13,7 @@
 
 #include "base/error.h"
 #include "job/job.h"
+#include "filter/chain.h"
 #include "job/walk.h"
 
 /*
@@ -51,11 +52,11 @@ int work_open(const struct job *job, const struct task *task, struct work_files 
 
 /*
  * Reads f->in, at most f->size bytes, decodes, filters, encodes and writes
- * to f->out, and fills *res (res->worker is left to the caller); opens no
- * path. Leaves the descriptors open: work_commit closes them.
+ * to f->out, and fills *res (res->worker is left to the caller), as
+ * work_run says; opens no path. Leaves the descriptors open: work_commit closes them.
  */
 void work_process(const struct job *job, const struct task *task, const struct work_files *f,
-		  struct result *res);
+		  struct result *res, const struct lender *lender);
 
 /*
  * Closes f's descriptors and, when res says ok, renames the temporary
@@ -96,9 +97,11 @@ int work_read_orientation(const char *path, size_t cap, struct probe *p, int *or
  * Processes one image in this process, the three steps above, and fills
  * *res (res->worker is left to the caller). res->error is escaped for a
  * terminal (escape_terminal): it holds the file's name, and reasons built
- * from the file.
+ * from the file. Filters that split their rows run on the cores lender
+ * lends (NULL: none; filter/chain.h).
  */
-void work_run(const struct job *job, const struct task *task, struct result *res);
+void work_run(const struct job *job, const struct task *task, struct result *res,
+	      const struct lender *lender);
 
 /*
  * The temporary name work_open creates in process pid for out:

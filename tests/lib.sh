@@ -7,6 +7,11 @@ set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 SAMPLES=$TOP/samples
 : "${PIXPOOL:=$TOP/build/pixpool}"
+# The test runs in its scratch folder: a path relative to here would be lost.
+case $PIXPOOL in
+/*) ;;
+*/*) PIXPOOL=$(pwd)/$PIXPOOL ;;
+esac
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/pixpool-test.XXXXXX")
 trap 'rm -rf "$SCRATCH"' EXIT
 cd "$SCRATCH" || exit 1
@@ -41,6 +46,14 @@ count_files() {
 	find "$1" -type f ! -path "$1/.pixpool-settings" | wc -l | tr -d ' '
 }
 
+# skip WHY: ends a test that does not apply here, passing, with the line
+# "SKIP: WHY", which tests/run.sh counts as skipped. Call it before anything
+# is asserted: a test that skips has checked nothing.
+skip() {
+	echo "SKIP: $*"
+	exit 0
+}
+
 # backend_wanted NAME: whether this run covers backend NAME. $PIXPOOL_BACKENDS,
 # a space-separated list, narrows it (the TSan build runs only openmp).
 backend_wanted() {
@@ -48,6 +61,34 @@ backend_wanted() {
 	*" $1 "*) return 0 ;;
 	esac
 	return 1
+}
+
+# A misspelt backend, or blanks alone, would quietly leave every test that
+# loops over the backends with nothing to check.
+nb_i=0
+for nb_name in ${PIXPOOL_BACKENDS-}; do
+	case $nb_name in
+	serial | process | openmp) nb_i=$((nb_i + 1)) ;;
+	*) fail "PIXPOOL_BACKENDS holds '$nb_name', not serial, process or openmp" ;;
+	esac
+done
+[ -z "${PIXPOOL_BACKENDS-}" ] || [ $nb_i -gt 0 ] ||
+	fail "PIXPOOL_BACKENDS names no backend; unset, it covers all three"
+
+# need_backend NAME...: skips the test unless this run covers at least one of
+# the backends NAME..., the ones the test checks.
+need_backend() {
+	for nb_name in "$@"; do
+		backend_wanted "$nb_name" && return 0
+	done
+	case $# in
+	1) nb_what="the $1 engine" ;;
+	2) nb_what="the $1 and $2 engines" ;;
+	*) nb_what="the $1, $2 and $3 engines" ;;
+	esac
+	# shellcheck disable=SC2086 # the names, one space apart
+	set -- $PIXPOOL_BACKENDS
+	skip "covers $nb_what; PIXPOOL_BACKENDS leaves only $*"
 }
 
 # statuses MANIFEST.csv: "input,status" per image, in task order.

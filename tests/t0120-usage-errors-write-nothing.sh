@@ -25,7 +25,7 @@ refused "pixpool: --frobnicate: unknown option" --frobnicate "$SAMPLES" -o out
 
 # --help is not an error, and lists every option.
 expect_exit 0 "$PIXPOOL" --help >help
-for opt in --output --filter --jobs --engine --backend --channel --ipc --schedule --pin --format --quality \
+for opt in --output --filter --jobs --engine --channel --schedule --pin --format --quality \
 	--no-autoorient --follow-symlinks --max-pixels --timeout --manifest --quiet --verbose \
 	--dry-run --version; do
 	grep -q -- "$opt" help || fail "--help does not mention $opt"

@@ -3,7 +3,7 @@
 # appears, and every other image is written. Under both channels.
 . "$(dirname "$0")/lib.sh"
 
-backend_wanted process || exit 0
+need_backend process
 for ipc in pipe shm; do
 	PIXPOOL_TEST_DIE=writing:chelsea "$PIXPOOL" -b process --ipc $ipc -j 2 \
 		-f grayscale "$SAMPLES" -o out-$ipc --manifest $ipc.csv 2>$ipc.err

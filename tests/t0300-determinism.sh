@@ -3,6 +3,7 @@
 # filter chain: never on the backend, -j, --schedule or --ipc. Every task
 # gets exactly one result, and the summary counts add up.
 . "$(dirname "$0")/lib.sh"
+need_backend process openmp
 
 make_mix mix
 images=$(count_files mix)

@@ -6,7 +6,7 @@
 # two cores spare; threads must also get through the workers' sandbox.
 . "$(dirname "$0")/lib.sh"
 
-backend_wanted process || exit 0
+need_backend process
 
 chain=median:radius=5,blur:sigma=4,edges,invert,boxblur:3,emboss,grayscale:channels=keep,median:1
 mkdir in && cp "$TOP/tests/data/chelsea.png" in/a.png && cp "$TOP/tests/data/chelsea.png" in/c.png &&

@@ -4,7 +4,7 @@
 # place and finishes the batch, and no temporary file is left behind.
 . "$(dirname "$0")/lib.sh"
 
-backend_wanted process || exit 0
+need_backend process
 "$PIXPOOL" -q -b serial -f grayscale "$SAMPLES" -o ref || fail "serial run failed"
 
 for ipc in pipe shm; do

@@ -8,7 +8,7 @@
 # Either way every image has one result and a new worker finishes the batch.
 . "$(dirname "$0")/lib.sh"
 
-backend_wanted process || exit 0
+need_backend process
 "$PIXPOOL" -q -b serial -f grayscale "$SAMPLES" -o ref || fail "serial run failed"
 
 for schedule in dynamic static; do

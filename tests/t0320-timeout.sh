@@ -3,7 +3,7 @@
 # timeout, the others are written, under both channels.
 . "$(dirname "$0")/lib.sh"
 
-backend_wanted process || exit 0
+need_backend process
 for ipc in pipe shm; do
 	PIXPOOL_TEST_STALL=chelsea expect_exit 1 "$PIXPOOL" -b process --ipc $ipc -j 2 \
 		--timeout 4 -f grayscale "$SAMPLES" -o out-$ipc --manifest $ipc.csv 2>$ipc.err

@@ -6,7 +6,7 @@
 # done and the one after it (horse.png) never starts.
 . "$(dirname "$0")/lib.sh"
 
-backend_wanted process || exit 0
+need_backend process
 "$PIXPOOL" -q -b serial -f grayscale "$SAMPLES" -o ref || fail "serial run failed"
 
 for ipc in pipe shm; do

@@ -5,6 +5,7 @@
 # left. Which images finish before the signal lands is up to the scheduler,
 # so the test asserts what holds for any of them.
 . "$(dirname "$0")/lib.sh"
+need_backend serial process openmp
 
 mkdir in
 for i in 01 02 03 04 05 06 07 08 09 10 11 12; do

@@ -7,6 +7,7 @@
 # SIGINT or a SIGTERM ends the run. It dies by that signal, no
 # .NAME.pixpool-PID.tmp is left, and every output there is complete.
 . "$(dirname "$0")/lib.sh"
+need_backend serial openmp
 
 mkdir in
 for i in 01 02 03 04 05 06 07 08; do

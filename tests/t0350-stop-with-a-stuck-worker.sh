@@ -8,7 +8,7 @@
 # an image cannot be stopped midway (serial, openmp).
 . "$(dirname "$0")/lib.sh"
 
-backend_wanted process || exit 0
+need_backend process
 
 # gone_within PID TENTHS: whether process PID ends within TENTHS tenths of a second.
 gone_within() {

@@ -6,7 +6,7 @@
 # written as in a run without the attempt.
 . "$(dirname "$0")/lib.sh"
 
-backend_wanted process || exit 0
+need_backend process
 "$PIXPOOL" -q -b serial -f grayscale "$SAMPLES" -o ref || fail "serial run failed"
 
 for ipc in pipe shm; do

@@ -8,6 +8,7 @@
 # estimate the run's parent printed for it. (Counted from the decoded image
 # alone, the estimate was 18 MB each: both ran at once, and each took more.)
 . "$(dirname "$0")/lib.sh"
+need_backend serial process openmp
 
 mkdir in
 for n in 1 2; do
@@ -73,6 +74,8 @@ run serial serial
 run pipe process --ipc pipe
 run shm process --ipc shm
 run openmp openmp
+# The rest runs one process worker, measured against idle-pipe's baseline;
+# without the process engine, the runs above are all this test checks.
 backend_wanted process || exit 0
 
 # PNG's encoder holds a fourth buffer: 16 x 13.5 MP.

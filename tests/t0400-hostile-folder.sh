@@ -4,6 +4,7 @@
 # and a link to /dev/zero named like photos are passed over; and whatever sizes
 # the files claim, the run ends in bounded time and memory. Exit 1.
 . "$(dirname "$0")/lib.sh"
+need_backend serial process openmp
 
 # make_sources DIR: chelsea in every format pixpool reads, and camera.png.
 make_sources() {

@@ -3,6 +3,7 @@
 # fresh worker or right after a large photo in the same worker, whose freed
 # buffers the allocator hands back.
 . "$(dirname "$0")/lib.sh"
+need_backend serial process openmp
 
 for ext in jpg png bmp tga pnm; do
 	"$PIXPOOL" -q --format $ext "$TOP/tests/data/chelsea.png" -o conv ||

@@ -4,6 +4,7 @@
 # blocking, and the other images are written. PIXPOOL_TEST_STOP stops the
 # process that is about to open the input, so the test can swap it then.
 . "$(dirname "$0")/lib.sh"
+need_backend serial process openmp
 
 # stopped_pid PID: PID or one of its children, whichever is stopped (state T).
 stopped_pid() {

@@ -8,10 +8,7 @@
 # whatever happened.
 . "$(dirname "$0")/lib.sh"
 
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: starting slurmctld, slurmd and munged needs root"
-	exit 0
-fi
+[ "$(id -u)" = 0 ] || skip "starting slurmctld, slurmd and munged needs root"
 for cmd in munged munge unmunge slurmctld slurmd sbatch sinfo scontrol scancel; do
 	command -v $cmd >/dev/null ||
 		fail "$cmd is missing: install the test dependencies (make test-deps)"

@@ -12,8 +12,10 @@ export LC_ALL=C.UTF-8 MANWIDTH=1000
 
 # The binary under test is installed as it is, never rebuilt: the make
 # that runs this test may be building it with other flags right now.
+check=
 case $PIXPOOL in
 "$TOP"/build/pixpool) san= ;;
+"$TOP"/build/check/pixpool) san= check=1 ;;
 "$TOP"/build/*/pixpool) san=${PIXPOOL#"$TOP"/build/} san=${san%/pixpool} ;;
 *) fail "PIXPOOL must be a build of this tree (build/pixpool or build/SAN/pixpool), not $PIXPOOL" ;;
 esac
@@ -22,7 +24,7 @@ stage=$SCRATCH/stage
 prefix=/opt/pixpool-test
 install_make() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$TOP" --no-print-directory -o "$bin" \
-		SAN="$san" DESTDIR="$stage" PREFIX="$prefix" "$@" >make.out 2>&1 ||
+		SAN="$san" CHECK="$check" DESTDIR="$stage" PREFIX="$prefix" "$@" >make.out 2>&1 ||
 		{ cat make.out; fail "make $* failed"; }
 }
 

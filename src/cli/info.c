@@ -1,6 +1,6 @@
 /* pixpool info and run --dry-run: what would be found and done, from headers alone (info.h). */
 #include "cli/options.h"
-#include "cli/info.h"
+#include "cli/commands.h"
 
 #include <errno.h>
 #include <stdio.h>

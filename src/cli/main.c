@@ -13,138 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "job/batch.h"
-#include "bench/bench.h"
-#include "base/clock.h"
-#include "engine/engine.h"
 #include "base/error.h"
-#include "filter/chain.h"
-#include "cli/info.h"
-#include "cli/report.h"
-#include "base/interrupt.h"
-#include "cli/options.h"
-#include "cli/preflight.h"
-#include "report/report.h"
-#include "job/select.h"
 #include "base/suggest.h"
-#include "job/shard.h"
-#include "job/walk.h"
-#include "work.h"
-
-static int exit_status(const struct batch *b, const struct walk *w, int walk_failed)
-{
-	struct totals t;
-
-	batch_totals(b, &t);
-	if (interrupted())
-		return EXIT_INTERRUPTED;
-	if (walk_failed || w->errors || t.count[STATUS_OK] + t.count[STATUS_EXISTS] != b->ntasks)
-		return 1;
-	return 0;
-}
-
-/*
- * Before any image is read: the output folder made and written to, the
- * manifest created, or one usage error. A dry run only checks that they
- * could be, and makes nothing.
- */
-static void check_outputs(const struct job *job, struct preflight *pf)
-{
-	preflight_init(pf);
-	preflight_folder(pf, "-o", job->outdir, !job->dry_run);
-	if (job->manifest)
-		preflight_file(pf, "--manifest", job->manifest, !job->dry_run);
-}
-
-static int cmd_run(int argc, char **argv)
-{
-	struct job job;
-	struct walk w;
-	struct report rep;
-	struct batch b = { .job = &job, .finished = report_result, .warning = report_warning,
-			   .data = &rep };
-	struct preflight pf;
-	uint64_t start;
-	int walk_failed, ret;
-	char why[ERROR_MAX * 8];
-
-	job_init(&job);
-	options_parse(&job, argc, argv);
-	if (select_settings_check(&job, why, sizeof(why)) < 0)
-		usage_error("%s", why);
-	check_outputs(&job, &pf);
-	walk_init(&w);
-	walk_failed = batch_walk(&job, &w) < 0;
-	report_walk_skips(&w);
-	if (walk_failed && error_message()[0])
-		fprintf(stderr, "pixpool: %s\n", error_message());
-	if (w.ntasks == 0) {
-		fprintf(stderr, "pixpool: no images found (%zu other files, %zu hidden, %zu links skipped, "
-			"%zu excluded)\n", w.other, w.hidden, w.links, w.excluded);
-		preflight_undo(&pf);
-		walk_release(&w);
-		job_release(&job);
-		return 1;
-	}
-	/*
-	 * A shard of a walk cut short would not be the shard the other machines
-	 * leave to it. Images done are marked only once the shard is cut, so a
-	 * resumed shard is the same shard.
-	 */
-	if (job.shard.n && (walk_failed || shard_apply(&job.shard, &w) < 0)) {
-		fprintf(stderr, "pixpool: --shard: %s\n", walk_failed ? "the walk stopped short" :
-			error_message());
-		preflight_undo(&pf);
-		walk_release(&w);
-		job_release(&job);
-		return 1;
-	}
-	if (job.shard.n)
-		select_existing(&job, &w);
-	if (job.dry_run) {
-		ret = info_dry_run(&job, &w);
-		walk_release(&w);
-		job_release(&job);
-		return walk_failed ? 1 : ret;
-	}
-	b.tasks = w.tasks;
-	b.ntasks = w.ntasks;
-	/* A shard may hold no image at all: it still runs, and says so. */
-	b.results = calloc(w.ntasks ? w.ntasks : 1, sizeof(*b.results));
-	if (!b.results) {
-		fprintf(stderr, "pixpool: out of memory for %zu results\n", w.ntasks);
-		preflight_undo(&pf);
-		walk_release(&w);
-		job_release(&job);
-		return 1;
-	}
-	/* Before the first output, so that every output a later --skip-existing finds is covered. */
-	if (select_settings_write(&job, &w) < 0) {
-		fprintf(stderr, "pixpool: %s\n", error_message());
-		walk_failed = 1;
-	}
-	interrupt_catch();
-	report_start(&rep, &b);
-	clock_gettime(CLOCK_REALTIME, &b.started);
-	start = clock_ns();
-	if (engine_run(&b) < 0) {
-		report_warning(error_message(), &rep);
-		walk_failed = 1;
-	}
-	b.wall_ns = clock_ns() - start;
-	report_summary(&rep, &w, b.wall_ns);
-	if (job.manifest && report_manifest(&b, job.manifest) < 0) {
-		fprintf(stderr, "pixpool: %s\n", error_message());
-		walk_failed = 1;
-	}
-	ret = exit_status(&b, &w, walk_failed);
-	/* A run that wrote nothing leaves no empty output folder of its making. */
-	preflight_undo(&pf);
-	free(b.results);
-	walk_release(&w);
-	job_release(&job);
-	return ret;
-}
+#include "bench/bench.h"
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "filter/filter.h"
 
 static void print_param(const struct filter_param *p)
 {
@@ -202,13 +76,13 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{ "run", cmd_run, "process the images (the default command)" },
+	{ "run", run_main, "process the images (the default command)" },
 	{ "bench", bench_main, "measure throughput and scaling over engines and pool sizes" },
 	{ "filters", cmd_filters, "list the filters and their parameters" },
 	{ "info", info_main, "tell what files and folders hold, from headers alone" },
 	{ "help", cmd_help, "show this help, or a command's: pixpool help COMMAND" },
 	{ "version", cmd_version, "print pixpool's version" },
-	{ "report", merge_main, "merge the manifests of a job's shards into one summary" },
+	{ "report", report_main, "merge the manifests of a job's shards into one summary" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -7,7 +7,7 @@
  * checked against each other: one count of shards, each index once, none
  * missing.
  */
-#include "cli/report.h"
+#include "cli/commands.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -627,16 +627,15 @@ static void usage_report(const char *why)
 	exit(2);
 }
 
-int merge_main(int argc, char **argv)
+/* The command line: whether --json was given; argv[optind..] are the manifests. */
+static int parse_options(int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct manifest *m;
-	struct total t;
-	int c, json = 0, n, ret = 0;
+	int c, json = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
@@ -650,37 +649,51 @@ int merge_main(int argc, char **argv)
 			usage_report(NULL);
 		}
 	}
-	n = argc - optind;
-	if (n < 1)
+	if (argc - optind < 1)
 		usage_report("no manifest");
-	m = calloc((size_t)n, sizeof(*m));
+	return json;
+}
+
+/* Reads the n manifests named in paths into m; -1 after saying which could not be. */
+static int load_all(struct manifest *m, int n, char **paths)
+{
+	for (int i = 0; i < n; i++) {
+		if (load(&m[i], paths[i]) < 0) {
+			char path[SHOWN_MAX], why[ERROR_MAX * 4];
+
+			shown(paths[i], path, sizeof(path));
+			shown(error_message(), why, sizeof(why));
+			fprintf(stderr, "pixpool report: %s: %s\n", path, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int report_main(int argc, char **argv)
+{
+	int json = parse_options(argc, argv), n = argc - optind, ret = 1;
+	struct manifest *m = calloc((size_t)n, sizeof(*m));
+	struct total t;
+
 	if (!m) {
 		fputs("pixpool report: out of memory\n", stderr);
 		return 1;
 	}
-	for (int i = 0; i < n && ret == 0; i++) {
-		if (load(&m[i], argv[optind + i]) < 0) {
-			char path[SHOWN_MAX], why[ERROR_MAX * 4];
-
-			shown(argv[optind + i], path, sizeof(path));
-			shown(error_message(), why, sizeof(why));
-			fprintf(stderr, "pixpool report: %s: %s\n", path, why);
-			ret = 1;
-		}
-	}
 	memset(&t, 0, sizeof(t));
-	if (ret == 0 && check_shards(m, n, &t) < 0) {
+	if (load_all(m, n, argv + optind) < 0)
+		goto out;
+	if (check_shards(m, n, &t) < 0) {
 		fprintf(stderr, "pixpool report: %s\n", error_message());
-		ret = 1;
+		goto out;
 	}
-	if (ret == 0) {
-		add_up(m, n, &t);
-		if (json)
-			print_json(m, n, &t);
-		else
-			print_text(m, n, &t);
-		ret = t.problems ? 1 : 0;
-	}
+	add_up(m, n, &t);
+	if (json)
+		print_json(m, n, &t);
+	else
+		print_text(m, n, &t);
+	ret = t.problems ? 1 : 0;
+out:
 	free(m);
 	return ret;
 }

@@ -49,7 +49,7 @@ static void run_one(struct run *r, struct admit *a, long i)
 		return;
 	}
 	test_hook_stall(b->tasks[t].rel);
-	work_run(b->job, &b->tasks[t], &b->results[t]);
+	work_run(b->job, &b->tasks[t], &b->results[t], NULL);
 	admit_release(a, me);
 	b->results[t].worker = (int16_t)omp_get_thread_num();
 	/* Threads share one heap: its peak is the process's, and nobody trims it under the others. */

@@ -156,7 +156,7 @@ void pool_work(struct pool *p, int slot, int64_t i, const struct work_files *f,
 	if (test_escape(p, t, res))
 		return;
 	test_hook_forbidden(t->rel);
-	work_process(p->r->b->job, t, f, res);
+	work_process(p->r->b->job, t, f, res, &spare_lender);
 	res->worker = (int16_t)slot;
 	heap_after_image(&p->heap, res);
 	test_forge(p, t, res);

@@ -15,7 +15,7 @@ int engine_serial(struct run *r)
 		struct result *res = &b->results[r->order[i]];
 
 		test_hook_stall(b->tasks[r->order[i]].rel);
-		work_run(b->job, &b->tasks[r->order[i]], res);
+		work_run(b->job, &b->tasks[r->order[i]], res, NULL);
 		res->worker = 0;
 		heap_after_image(&heap, res);
 		run_finished(r, res);

@@ -76,3 +76,5 @@ void spare_give(int n)
 	if (spare && n > 0)
 		atomic_fetch_add(&spare->free, n);
 }
+
+const struct lender spare_lender = { spare_claim, spare_give };

@@ -30,8 +30,11 @@
  *	spare_close()		in the parent, once every worker left
  *
  * Without spare_open (the serial and OpenMP engines, bench, the tests)
- * spare_claim always returns 0.
+ * spare_claim always returns 0. A worker hands the filters spare_lender,
+ * which claims and gives back through these calls.
  */
+
+#include "filter/chain.h"
 
 /*
  * Maps the counters for a pool of workers, with no core lent. -1 with
@@ -50,5 +53,8 @@ int spare_claim(int most);
 
 /* Gives back n cores taken with spare_claim. */
 void spare_give(int n);
+
+/* spare_claim and spare_give, as a chain's lender of cores. */
+extern const struct lender spare_lender;
 
 #endif

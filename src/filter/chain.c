@@ -9,57 +9,7 @@
 
 #include "base/error.h"
 #include "filter/kernel.h"
-#include "engine/spare.h"
 #include "base/suggest.h"
-
-/* The table: `pixpool filters` lists the filters in this order. */
-static const struct filter *const filters[] = {
-	&filter_grayscale,
-	&filter_invert,
-	&filter_brightness,
-	&filter_contrast,
-	&filter_gamma,
-	&filter_saturate,
-	&filter_sepia,
-	&filter_threshold,
-	&filter_levels,
-	&filter_equalize,
-	&filter_blur,
-	&filter_boxblur,
-	&filter_sharpen,
-	&filter_edges,
-	&filter_emboss,
-	&filter_median,
-	&filter_pixelate,
-	&filter_resize,
-	&filter_thumbnail,
-	&filter_crop,
-	&filter_rotate,
-	&filter_flip,
-	NULL,
-};
-
-const struct filter *const *filter_list(void)
-{
-	return filters;
-}
-
-const struct filter *filter_find(const char *name)
-{
-	for (const struct filter *const *f = filters; *f; f++)
-		if (!strcmp((*f)->name, name))
-			return *f;
-	return NULL;
-}
-
-int filter_nparams(const struct filter *f)
-{
-	int n = 0;
-
-	while (n < FILTER_MAX_PARAMS && f->params[n].name)
-		n++;
-	return n;
-}
 
 static int param_index(const struct filter *f, const char *key, size_t keylen)
 {
@@ -118,7 +68,7 @@ static int no_such_filter(const char *name)
 	struct suggest s;
 
 	suggest_init(&s, name);
-	for (const struct filter *const *f = filters; *f; f++)
+	for (const struct filter *const *f = filter_list(); *f; f++)
 		suggest_add(&s, (*f)->name);
 	if (suggest_best(&s))
 		return error("unknown filter '%s'; did you mean '%s'? ('pixpool filters' lists them)",
@@ -443,14 +393,15 @@ int chain_load_shrink(const struct chain *chain, int width, int height, int orie
 	return shrink;
 }
 
-int chain_apply(const struct chain *chain, struct image *img)
+int chain_apply(const struct chain *chain, struct image *img, const struct lender *lender)
 {
 	for (int i = 0; i < chain->len; i++) {
 		const struct step *s = &chain->steps[i];
-		int more = step_splits(s) ? spare_claim(FILTER_THREADS_MAX - 1) : 0;
+		int more = lender && step_splits(s) ? lender->claim(FILTER_THREADS_MAX - 1) : 0;
 		int ret = step_apply(s, img, 1 + more);
 
-		spare_give(more);
+		if (more)
+			lender->give(more);
 		if (ret < 0)
 			return -1;
 	}

@@ -1,14 +1,9 @@
-#ifndef PIXPOOL_FILTER_H
-#define PIXPOOL_FILTER_H
+#ifndef PIXPOOL_CHAIN_H
+#define PIXPOOL_CHAIN_H
 
 /*
- * Filters and filter chains.
- *
- * Every filter is a row in one static table (filter.c): its name, a line of
- * help, its parameters with defaults and ranges, and the function that applies
- * it. The chain parser, `pixpool filters` and --help all read that table.
- *
- * A chain is written as the user types it:
+ * Filter chains: the filters of the table (filter/filter.h) in the order
+ * the user gave them, with their parameters. A chain is written as the user types it:
  *
  *	grayscale,blur:sigma=2,resize:width=800,height=600
  *
@@ -20,72 +15,16 @@
  *	struct chain chain = CHAIN_INIT;
  *	if (chain_parse(&chain, "blur:sigma=2") < 0)
  *		... error_message() names the bad item ...
- *	if (chain_apply(&chain, &img) < 0)
+ *	if (chain_apply(&chain, &img, NULL) < 0)	// or a lender of spare cores
  *		... out of memory, or a filter refused the image ...
  */
 
-#include "codec/image.h"
+#include <stddef.h>
+#include <stdint.h>
 
-#define FILTER_MAX_PARAMS 6
+#include "filter/filter.h"
+
 #define CHAIN_MAX 32
-/* The most threads one filter runs on. */
-#define FILTER_THREADS_MAX 64
-
-/*
- * One parameter. Values are doubles. A parameter with choices takes one of
- * the listed words and stores its index; min and max are then ignored.
- */
-struct filter_param {
-	const char *name;
-	double def;
-	double min;
-	double max;
-	const char *help;
-	const char *const *choices;	/* NULL-terminated, or NULL */
-};
-
-struct filter {
-	const char *name;
-	const char *help;
-	/*
-	 * Applies the filter to img in place; a filter that changes the size
-	 * allocates a new image and image_move()s it into img. Returns -1 with
-	 * error() on failure (out of memory, image too small for the filter).
-	 */
-	int (*apply)(struct image *img, const double *args);
-	/*
-	 * Checks the parameters as a whole (e.g. resize needs a width or a
-	 * height); NULL when every value in range is fine. Returns -1 with error().
-	 */
-	int (*check)(const double *args);
-	/*
-	 * For a filter whose output row y depends on input rows y - reach ..
-	 * y + reach only, in the same way wherever y is: that reach (0 for
-	 * a point filter that keeps the size and channels). The filter then
-	 * runs on several threads, each on a band of rows with reach more
-	 * on each side, with the same bytes out. -1, or NULL, when it cannot.
-	 */
-	int (*reach)(const double *args);
-	/*
-	 * For a filter that splits itself over threads: apply with that
-	 * many (more than 1), with the same bytes out as apply. NULL if none.
-	 */
-	int (*apply_threads)(struct image *img, const double *args, int threads);
-	/*
-	 * For a filter that shrinks: 2 when a width x height image can be
-	 * decoded at half size (image_decode_shrunk) with the result still
-	 * within what apply makes of the full image, which apply then reads
-	 * as standing for it (struct image's shrink); 1 when not. NULL: never.
-	 */
-	int (*load_shrink)(const double *args, int width, int height);
-	/*
-	 * For a filter that changes the size: turns *width x *height into the
-	 * size it makes of such an image, so that the memory an image will need
-	 * is known from its header (chain_largest). NULL: the size is kept.
-	 */
-	void (*size)(const double *args, int *width, int *height);
-	struct filter_param params[FILTER_MAX_PARAMS];
-};
 
 /* One filter of a chain, with all its parameter values. */
 struct step {
@@ -100,24 +39,25 @@ struct chain {
 
 #define CHAIN_INIT { 0 }
 
-/* The filter called name, or NULL. */
-const struct filter *filter_find(const char *name);
-
-/* Every filter, in the order `pixpool filters` lists them; ends with NULL. */
-const struct filter *const *filter_list(void);
-
-/* Number of parameters of a filter. */
-int filter_nparams(const struct filter *f);
-
 /* Appends the filters of spec to chain. -1 with error() naming the bad item. */
 int chain_parse(struct chain *chain, const char *spec);
 
 /*
- * Applies every step in order. A step that can split its rows over threads
- * (reach or apply_threads above) runs on one more thread for each core it
- * can take from the spare ones (spare.h); the bytes out are the same.
+ * Cores a step may borrow beyond its own thread, given back when it is done:
+ * the process engine lends those of the workers that found no image left
+ * (engine/spare.h). claim returns how many it took, up to most.
  */
-int chain_apply(const struct chain *chain, struct image *img);
+struct lender {
+	int (*claim)(int most);
+	void (*give)(int n);
+};
+
+/*
+ * Applies every step in order. A step that can split its rows over threads
+ * (reach or apply_threads in struct filter) runs on one more thread for each
+ * core lender lends it (NULL: none); the bytes out are the same.
+ */
+int chain_apply(const struct chain *chain, struct image *img, const struct lender *lender);
 
 /*
  * The factor (1 or 2) by which a width x height image, turned

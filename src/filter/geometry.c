@@ -3,6 +3,7 @@
  * orientations, which rotate and flip are named cases of. Pixels move
  * whole, alpha with them.
  */
+#include "filter/chain.h"
 #include "filter/kernel.h"
 
 #include <math.h>

@@ -1,9 +1,9 @@
-#ifndef PIXPOOL_FILTERS_H
-#define PIXPOOL_FILTERS_H
+#ifndef PIXPOOL_KERNEL_H
+#define PIXPOOL_KERNEL_H
 
 /*
  * The filters, one family per file. Each file holds its family's pixel loops
- * and table entries; filter.c lists the entries in the order `pixpool
+ * and table rows; filter/table.c lists the rows in the order `pixpool
  * filters` shows them.
  *
  * A filter gets the whole image, not a row at a time, and walks it in the
@@ -13,8 +13,8 @@
  * stripes (from radius 3) or row by row; a quarter turn over square tiles;
  * the others row by row. A filter runs on the thread that calls it and
  * says why it failed through error(); files are the caller's business.
- * Threads too, with two exceptions: a filter with a reach (filter.h) is run
- * by filter.c on bands of rows, one thread each, and the blurs split their
+ * Threads too, with two exceptions: a filter with a reach (filter/filter.h) is run
+ * by filter/chain.c on bands of rows, one thread each, and the blurs split their
  * strips of rows, then of columns, over threads (apply_threads); either way
  * every byte is computed exactly as on one thread.
  *
@@ -35,7 +35,7 @@
 
 #include <stddef.h>
 
-#include "filter/chain.h"
+#include "filter/filter.h"
 
 /* point.c */
 extern const struct filter filter_grayscale;

@@ -27,7 +27,6 @@
 
 #include "job/job.h"
 #include "job/walk.h"
-#include "work.h"
 
 /*
  * Told of each result as it lands, with the batch's data. Engines call it

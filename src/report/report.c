@@ -229,7 +229,7 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 }
 
 /* Writes s as a JSON string that is always valid UTF-8 (escape.h); NULL is null. */
-static void json_string(FILE *f, const char *s)
+static void json_put_string(FILE *f, const char *s)
 {
 	escape_json(f, s);
 }
@@ -241,7 +241,7 @@ static void json_string(FILE *f, const char *s)
  */
 static void json_hex_field(FILE *f, const char *key, const char *s)
 {
-	fprintf(f, ", \"%s\": ", key);
+	fprintf(f, ", \"%s_hex\": ", key);
 	if (s && !escape_utf8_valid(s))
 		escape_json_hex(f, s);
 	else
@@ -299,7 +299,7 @@ static const char *meta_name(const struct result *r)
 static void json_env(FILE *f, const char *key, const char *name)
 {
 	fprintf(f, "\"%s\": ", key);
-	json_string(f, getenv(name));
+	json_put_string(f, getenv(name));
 }
 
 /* Which Slurm job ran this, when one did. */
@@ -361,29 +361,166 @@ static void manifest_run(FILE *f, const struct batch *b)
 		host[0] = '\0';
 	host[sizeof(host) - 1] = '\0';
 	fputs("\"run\": {\"host\": ", f);
-	json_string(f, host);
+	json_put_string(f, host);
 	fputs(", \"started\": ", f);
 	json_date(f, &b->started);
 	fprintf(f, ", \"wall_s\": %.6f, \"engine\": \"%s\", \"channel\": ", b->wall_ns / 1e9,
 		job->engine->name);
-	json_string(f, job->engine->processes ? channel_name(job->channel) : NULL);
+	json_put_string(f, job->engine->processes ? channel_name(job->channel) : NULL);
 	fputs(", \"schedule\": ", f);
-	json_string(f, job->engine->single ? NULL : schedule_name(job->schedule));
+	json_put_string(f, job->engine->single ? NULL : schedule_name(job->schedule));
 	fprintf(f, ", \"workers\": %d, \"cpus_allowed\": %d", job->workers, cpus_available());
 	manifest_shard(f, &job->shard);
 	manifest_slurm(f);
 	fputs(",\n    \"inputs\": [", f);
 	for (int i = 0; i < job->ninputs; i++) {
 		fputs(i ? ", " : "", f);
-		json_string(f, job->inputs[i]);
+		json_put_string(f, job->inputs[i]);
 	}
 	fputs("], \"output\": ", f);
-	json_string(f, job->outdir);
+	json_put_string(f, job->outdir);
 	fprintf(f, ",\n    \"images\": %zu, \"status\": {", b->ntasks);
 	for (size_t s = STATUS_OK; s < sizeof(t.count) / sizeof(t.count[0]); s++)
 		fprintf(f, "%s\"%s\": %zu", s > STATUS_OK ? ", " : "", status_name(s), t.count[s]);
 	fprintf(f, "}, \"megapixels\": %.6f, \"input_bytes\": %llu, \"output_bytes\": %llu},\n",
 		t.megapixels, (unsigned long long)t.in_bytes, (unsigned long long)t.out_bytes);
+}
+
+/*
+ * The columns of an image's record, in one list for the JSON manifest and
+ * the CSV one, so that the two never disagree. A text column that may hold
+ * a name's raw bytes gets a "_hex" field beside it in JSON.
+ */
+enum column {
+	COL_INPUT, COL_OUTPUT, COL_STATUS, COL_WORKER, COL_CPU,
+	COL_IN_WIDTH, COL_IN_HEIGHT, COL_IN_CHANNELS, COL_OUT_WIDTH, COL_OUT_HEIGHT,
+	COL_OUT_CHANNELS, COL_IN_BYTES, COL_OUT_BYTES,
+	COL_READ, COL_DECODE, COL_FILTER, COL_ENCODE, COL_WRITE, COL_TOTAL, COL_START,
+	COL_PEAK, COL_ERROR, COL_METADATA, COL_WARNING, NCOLUMNS
+};
+
+enum kind { KIND_NAME, KIND_TEXT, KIND_WORD, KIND_INT, KIND_MS, KIND_MB };
+
+static const struct {
+	const char *name;
+	enum kind kind;
+} columns[NCOLUMNS] = {
+	[COL_INPUT] = { "input", KIND_NAME },
+	[COL_OUTPUT] = { "output", KIND_NAME },
+	[COL_STATUS] = { "status", KIND_WORD },
+	[COL_WORKER] = { "worker", KIND_INT },
+	[COL_CPU] = { "cpu", KIND_INT },
+	[COL_IN_WIDTH] = { "input_width", KIND_INT },
+	[COL_IN_HEIGHT] = { "input_height", KIND_INT },
+	[COL_IN_CHANNELS] = { "input_channels", KIND_INT },
+	[COL_OUT_WIDTH] = { "output_width", KIND_INT },
+	[COL_OUT_HEIGHT] = { "output_height", KIND_INT },
+	[COL_OUT_CHANNELS] = { "output_channels", KIND_INT },
+	[COL_IN_BYTES] = { "input_bytes", KIND_INT },
+	[COL_OUT_BYTES] = { "output_bytes", KIND_INT },
+	[COL_READ] = { "read_ms", KIND_MS },
+	[COL_DECODE] = { "decode_ms", KIND_MS },
+	[COL_FILTER] = { "filter_ms", KIND_MS },
+	[COL_ENCODE] = { "encode_ms", KIND_MS },
+	[COL_WRITE] = { "write_ms", KIND_MS },
+	[COL_TOTAL] = { "total_ms", KIND_MS },
+	[COL_START] = { "start_ms", KIND_MS },
+	[COL_PEAK] = { "peak_rss_mb", KIND_MB },
+	[COL_ERROR] = { "error", KIND_TEXT },
+	[COL_METADATA] = { "metadata", KIND_WORD },
+	[COL_WARNING] = { "warning", KIND_TEXT },
+};
+
+/* One column's value for an image: text (NULL: none), or a number. */
+struct value {
+	const char *text;
+	long long n;
+	double x;
+};
+
+static struct value text_value(int c, const struct result *r, const struct task *t)
+{
+	struct value v = { NULL, 0, 0 };
+
+	switch (c) {
+	case COL_INPUT: v.text = t->path; break;
+	case COL_OUTPUT: v.text = output_of(r, t); break;
+	case COL_STATUS: v.text = status_name(r->status); break;
+	case COL_METADATA: v.text = meta_name(r); break;
+	case COL_ERROR: v.text = r->status != STATUS_OK && r->error[0] ? r->error : NULL; break;
+	case COL_WARNING: v.text = r->status == STATUS_OK && r->error[0] ? r->error : NULL; break;
+	}
+	return v;
+}
+
+static struct value column_value(int c, const struct result *r, const struct task *t,
+				 uint64_t first)
+{
+	const uint64_t ns[] = {
+		[COL_READ] = r->read_ns, [COL_DECODE] = r->decode_ns, [COL_FILTER] = r->filter_ns,
+		[COL_ENCODE] = r->encode_ns, [COL_WRITE] = r->write_ns, [COL_TOTAL] = r->total_ns,
+	};
+	struct value v = text_value(c, r, t);
+
+	switch (c) {
+	case COL_WORKER: v.n = r->worker; break;
+	case COL_CPU: v.n = r->cpu; break;
+	case COL_IN_WIDTH: v.n = r->in_width; break;
+	case COL_IN_HEIGHT: v.n = r->in_height; break;
+	case COL_IN_CHANNELS: v.n = r->in_channels; break;
+	case COL_OUT_WIDTH: v.n = r->out_width; break;
+	case COL_OUT_HEIGHT: v.n = r->out_height; break;
+	case COL_OUT_CHANNELS: v.n = r->out_channels; break;
+	case COL_IN_BYTES: v.n = (long long)t->bytes; break;
+	case COL_OUT_BYTES: v.n = (long long)r->out_bytes; break;
+	case COL_START: v.x = start_ms(r, first); break;
+	case COL_PEAK: v.x = r->peak_rss_kb / 1024.0; break;
+	default:
+		if (columns[c].kind == KIND_MS)
+			v.x = ns[c] / 1e6;
+		break;
+	}
+	return v;
+}
+
+/* A number column as both manifests write it. */
+static void put_number(FILE *f, enum kind kind, const struct value *v)
+{
+	if (kind == KIND_INT)
+		fprintf(f, "%lld", v->n);
+	else
+		fprintf(f, kind == KIND_MS ? "%.3f" : "%.1f", v->x);
+}
+
+static void image_json(FILE *f, const struct result *r, const struct task *t, uint64_t first)
+{
+	for (int c = 0; c < NCOLUMNS; c++) {
+		struct value v = column_value(c, r, t, first);
+
+		fprintf(f, "%s\"%s\": ", c ? ", " : "{", columns[c].name);
+		if (columns[c].kind <= KIND_WORD)
+			json_put_string(f, v.text);
+		else
+			put_number(f, columns[c].kind, &v);
+		if (columns[c].kind == KIND_NAME)
+			json_hex_field(f, columns[c].name, v.text);
+	}
+	fputc('}', f);
+}
+
+static void image_csv(FILE *f, const struct result *r, const struct task *t, uint64_t first)
+{
+	for (int c = 0; c < NCOLUMNS; c++) {
+		struct value v = column_value(c, r, t, first);
+
+		if (c)
+			fputc(',', f);
+		if (columns[c].kind <= KIND_WORD)
+			csv_string(f, v.text);
+		else
+			put_number(f, columns[c].kind, &v);
+	}
+	fputc('\n', f);
 }
 
 /*
@@ -400,63 +537,23 @@ static void manifest_json(FILE *f, const struct batch *b)
 	manifest_run(f, b);
 	fputs("\"images\": [\n", f);
 	for (size_t i = 0; i < b->ntasks; i++) {
-		const struct result *r = &b->results[i];
-		const struct task *t = &b->tasks[i];
-
-		fputs("  {\"input\": ", f);
-		json_string(f, t->path);
-		json_hex_field(f, "input_hex", t->path);
-		fputs(", \"output\": ", f);
-		json_string(f, output_of(r, t));
-		json_hex_field(f, "output_hex", output_of(r, t));
-		fprintf(f, ", \"status\": \"%s\", \"worker\": %d, \"cpu\": %d, "
-			"\"input_width\": %u, \"input_height\": %u, \"input_channels\": %u, "
-			"\"output_width\": %u, \"output_height\": %u, \"output_channels\": %u, "
-			"\"input_bytes\": %llu, \"output_bytes\": %llu, "
-			"\"read_ms\": %.3f, \"decode_ms\": %.3f, \"filter_ms\": %.3f, "
-			"\"encode_ms\": %.3f, \"write_ms\": %.3f, \"total_ms\": %.3f, "
-			"\"start_ms\": %.3f, \"peak_rss_mb\": %.1f, \"metadata\": \"%s\", \"error\": ",
-			status_name(r->status), r->worker, r->cpu, r->in_width, r->in_height,
-			r->in_channels, r->out_width, r->out_height, r->out_channels,
-			(unsigned long long)t->bytes, (unsigned long long)r->out_bytes,
-			r->read_ns / 1e6, r->decode_ns / 1e6, r->filter_ns / 1e6,
-			r->encode_ns / 1e6, r->write_ns / 1e6, r->total_ns / 1e6,
-			start_ms(r, first), r->peak_rss_kb / 1024.0, meta_name(r));
-		json_string(f, r->status != STATUS_OK && r->error[0] ? r->error : NULL);
-		fputs(", \"warning\": ", f);
-		json_string(f, r->status == STATUS_OK && r->error[0] ? r->error : NULL);
-		fprintf(f, "}%s\n", i + 1 < b->ntasks ? "," : "");
+		fputs("  ", f);
+		image_json(f, &b->results[i], &b->tasks[i], first);
+		fputs(i + 1 < b->ntasks ? ",\n" : "\n", f);
 	}
 	fputs("]}\n", f);
 }
 
+/* A header line of the column names, then a line per image. */
 static void manifest_csv(FILE *f, const struct batch *b)
 {
 	uint64_t first = first_start(b);
 
-	fputs("input,output,status,worker,cpu,input_width,input_height,input_channels,"
-	      "output_width,output_height,output_channels,input_bytes,output_bytes,"
-	      "read_ms,decode_ms,filter_ms,encode_ms,write_ms,total_ms,start_ms,peak_rss_mb,error,"
-	      "metadata,warning\n", f);
-	for (size_t i = 0; i < b->ntasks; i++) {
-		const struct result *r = &b->results[i];
-		const struct task *t = &b->tasks[i];
-
-		csv_string(f, t->path);
-		fputc(',', f);
-		csv_string(f, output_of(r, t));
-		fprintf(f, ",%s,%d,%d,%u,%u,%u,%u,%u,%u,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,",
-			status_name(r->status), r->worker, r->cpu, r->in_width, r->in_height,
-			r->in_channels, r->out_width, r->out_height, r->out_channels,
-			(unsigned long long)t->bytes, (unsigned long long)r->out_bytes,
-			r->read_ns / 1e6, r->decode_ns / 1e6, r->filter_ns / 1e6,
-			r->encode_ns / 1e6, r->write_ns / 1e6, r->total_ns / 1e6,
-			start_ms(r, first), r->peak_rss_kb / 1024.0);
-		csv_string(f, r->status != STATUS_OK ? r->error : "");
-		fprintf(f, ",%s,", meta_name(r));
-		csv_string(f, r->status == STATUS_OK ? r->error : "");
-		fputc('\n', f);
-	}
+	for (int c = 0; c < NCOLUMNS; c++)
+		fprintf(f, "%s%s", c ? "," : "", columns[c].name);
+	fputc('\n', f);
+	for (size_t i = 0; i < b->ntasks; i++)
+		image_csv(f, &b->results[i], &b->tasks[i], first);
 }
 
 int report_manifest(const struct batch *b, const char *path)
@@ -482,7 +579,7 @@ int report_manifest(const struct batch *b, const char *path)
 
 void report_json_string(FILE *f, const char *s)
 {
-	json_string(f, s);
+	json_put_string(f, s);
 }
 
 void report_csv_string(FILE *f, const char *s)

@@ -87,14 +87,14 @@ static void run_one(const uint8_t *data, size_t size, enum format format)
 
 	run_meta(data, size, format, orientation != 1);
 	if (image_decode(&img, data, size, FUZZ_MAX_PIXELS, "fuzz") == 0 &&
-	    filter_orient(&img, orientation) == 0 && chain_apply(&chain, &img) == 0)
+	    filter_orient(&img, orientation) == 0 && chain_apply(&chain, &img, NULL) == 0)
 		image_encode(&img, FORMAT_PNG, 90, PNG_LEVEL_DEFAULT, &out);
 	buffer_release(&out);
 	image_release(&img);
 	/* The half-size decode, as a run does it for a chain that starts with a thumbnail. */
 	if (format == FORMAT_JPEG &&
 	    image_decode_shrunk(&img, data, size, FUZZ_MAX_PIXELS, "fuzz", 2) == 0 &&
-	    filter_orient(&img, orientation) == 0 && chain_apply(&thumb, &img) == 0)
+	    filter_orient(&img, orientation) == 0 && chain_apply(&thumb, &img, NULL) == 0)
 		image_encode(&img, FORMAT_JPEG, 90, PNG_LEVEL_DEFAULT, &out);
 	buffer_release(&out);
 	image_release(&img);

@@ -87,7 +87,7 @@ static inline void apply(const char *spec, struct image *img)
 {
 	struct chain chain = CHAIN_INIT;
 
-	if (chain_parse(&chain, spec) < 0 || chain_apply(&chain, img) < 0)
+	if (chain_parse(&chain, spec) < 0 || chain_apply(&chain, img, NULL) < 0)
 		fail_msg("%s: %s", spec, error_message());
 }
 
@@ -99,7 +99,7 @@ static inline const char *apply_fails(const char *spec, struct image *img)
 	error_clear();
 	if (chain_parse(&chain, spec) < 0)
 		fail_msg("%s: refused at parse time: %s", spec, error_message());
-	if (chain_apply(&chain, img) == 0)
+	if (chain_apply(&chain, img, NULL) == 0)
 		fail_msg("%s: accepted", spec);
 	return error_message();
 }

@@ -313,8 +313,8 @@ static void test_a_thumbnail_from_a_shrunk_decode_matches_one_from_the_full_deco
 				fast = decoded(&file, s);
 				assert_int_equal(filter_orient(&full, o), 0);
 				assert_int_equal(filter_orient(&fast, o), 0);
-				assert_int_equal(chain_apply(&chain, &full), 0);
-				assert_int_equal(chain_apply(&chain, &fast), 0);
+				assert_int_equal(chain_apply(&chain, &full, NULL), 0);
+				assert_int_equal(chain_apply(&chain, &fast, NULL), 0);
 				assert_int_equal(fast.shrink, 0);
 				if (psnr(&fast, &full) < 40)
 					fail_msg("%s, %dx%d, orientation %d, 1/%d: %.1f dB", specs[i],

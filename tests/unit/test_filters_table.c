@@ -124,7 +124,7 @@ static void apply_step(const struct step *step, int w, int h, int c)
 	chain.steps[0] = *step;
 	chain.len = 1;
 	error_clear();
-	refused = chain_apply(&chain, &img) < 0;
+	refused = chain_apply(&chain, &img, NULL) < 0;
 	assert_outcome(step, AT_APPLY, refused, w, h, c);
 	if (!refused)
 		assert_well_formed(&img, channels_after(step, c));

@@ -1,7 +1,7 @@
 /*
  * pixpool bench: the same job on every engine and pool size, repeat after
  * repeat, each run timed from outside engine_run. bench_main ties the files
- * of bench together; see bench.h and bench_internal.h.
+ * of bench together; see bench/bench.h and bench/internal.h.
  */
 #include "bench/internal.h"
 
