@@ -72,22 +72,6 @@ int queue_left(struct queue *q)
 	return atomic_load(&q->next) < q->end;
 }
 
-int read_full(int fd, void *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = read(fd, (char *)buf + got, len - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
 const struct task *pool_task(const struct pool *p, int64_t i)
 {
 	return &p->r->b->tasks[p->r->order[i]];

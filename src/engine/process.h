@@ -230,7 +230,4 @@ void order_work(struct pool *p, int slot, int fd);
 /* Sets up a freshly forked worker: signals, single thread, --pin, limits, sandbox. */
 void pool_worker_init(struct pool *p, int slot);
 
-/* Reads exactly len bytes, through EINTR; -1 at end of file or on an error. */
-int read_full(int fd, void *buf, size_t len);
-
 #endif
