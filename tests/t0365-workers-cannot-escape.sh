@@ -13,7 +13,7 @@
 # parent goes on unharmed, under both channels.
 . "$(dirname "$0")/lib.sh"
 
-backend_wanted process || exit 0
+need_backend process
 "$PIXPOOL" -q -b serial -f grayscale "$SAMPLES" -o ref || fail "serial run failed"
 rm -f ref/png/chelsea.png ref/.pixpool-settings
 
