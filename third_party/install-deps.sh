@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the command and fails.
 set -eu
 need="gcc make libc6-dev libgomp1 libstb-dev libdeflate-dev libseccomp-dev zlib1g-dev"
-[ "${1-}" = "--test" ] && need="$need libcmocka-dev man-db groff-base bsdutils clang libomp-14-dev libclang-rt-14-dev librsvg2-bin python3 python3-jsonschema libxml2-utils time libimage-exiftool-perl python3-pil slurmctld slurmd slurm-client munge"
+[ "${1-}" = "--test" ] && need="$need libcmocka-dev man-db groff-base bsdutils clang libomp-14-dev libclang-rt-14-dev librsvg2-bin python3 python3-jsonschema libxml2-utils time libimage-exiftool-perl python3-pil imagemagick slurmctld slurmd slurm-client munge"
 [ "${1-}" = "--bench" ] && need="$need imagemagick"
 [ "${1-}" = "--compare" ] && need="$need imagemagick graphicsmagick libvips-tools parallel python3-pil"
 missing=""

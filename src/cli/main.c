@@ -20,17 +20,23 @@
 #include "cli/options.h"
 #include "filter/filter.h"
 
-static void print_param(const struct filter_param *p)
+/* One parameter's line: its range (or choices, or kind) and default, from defaults[]. */
+static void print_param(const struct filter *f, int i, const double *defaults)
 {
+	const struct filter_param *p = &f->params[i];
+	char def[64];
+
+	filter_param_text(f, i, defaults, def, sizeof(def));
 	printf("    %-10s ", p->name);
-	if (p->choices) {
-		for (int i = 0; p->choices[i]; i++)
-			printf("%s%s", i ? "|" : "", p->choices[i]);
-		printf(" (default %s)", p->choices[(int)p->def]);
+	if (p->kind) {
+		printf("%s", p->kind->name);
+	} else if (p->choices) {
+		for (int k = 0; p->choices[k]; k++)
+			printf("%s%s", k ? "|" : "", p->choices[k]);
 	} else {
-		printf("%g..%g (default %g)", p->min, p->max, p->def);
+		printf("%g..%g", p->min, p->max);
 	}
-	printf("  %s\n", p->help);
+	printf(" (default %s)  %s\n", def, p->help);
 }
 
 /*
@@ -54,9 +60,12 @@ static int cmd_filters(int argc, char **argv)
 		     "Lists every filter with its parameters, their ranges or choices, and their\n"
 		     "defaults. A chain is written as -f grayscale,blur:sigma=2,resize:width=800.\n");
 	for (const struct filter *const *f = filter_list(); *f; f++) {
+		double defaults[FILTER_MAX_PARAMS];
+
+		filter_defaults(*f, defaults);
 		printf("%-10s %s\n", (*f)->name, (*f)->help);
 		for (int i = 0; i < filter_nparams(*f); i++)
-			print_param(&(*f)->params[i]);
+			print_param(*f, i, defaults);
 	}
 	return 0;
 }

@@ -84,6 +84,12 @@ static int parse_value(const struct filter *f, const struct filter_param *p,
 
 	if (p->choices)
 		return parse_choice(f, p, value, out);
+	if (p->kind) {
+		char where[64];
+
+		snprintf(where, sizeof(where), "filter %s: %s", f->name, p->name);
+		return p->kind->parse(value, out) < 0 ? error_prefix(where) : 0;
+	}
 	errno = 0;
 	v = strtod(value, &end);
 	if (end == value || *end || errno || !isfinite(v))
@@ -135,8 +141,7 @@ static int start_step(struct chain *chain, const char *item)
 	step->filter = filter_find(name);
 	if (!step->filter)
 		return no_such_filter(name);
-	for (int i = 0; i < FILTER_MAX_PARAMS; i++)
-		step->args[i] = step->filter->params[i].def;
+	filter_defaults(step->filter, step->args);
 	chain->len++;
 	return colon ? parse_param(step, colon + 1, 1) : 0;
 }
@@ -366,7 +371,13 @@ uint64_t chain_largest(const struct chain *chain, int width, int height)
 	/* The size hooks divide by the sides: a side of 0, no image's, stops here. */
 	for (int i = 0; i < chain->len && most; i++) {
 		const struct step *s = &chain->steps[i];
+		int w = width, h = height;
 
+		if (s->filter->peak) {
+			s->filter->peak(s->args, &w, &h);
+			if ((uint64_t)w * (uint64_t)h > most)
+				most = (uint64_t)w * (uint64_t)h;
+		}
 		if (!s->filter->size)
 			continue;
 		s->filter->size(s->args, &width, &height);
@@ -408,14 +419,10 @@ int chain_apply(const struct chain *chain, struct image *img, const struct lende
 	return 0;
 }
 
-static void format_value(const struct filter_param *p, double v, char *buf, size_t size)
-{
-	if (p->choices)
-		snprintf(buf, size, "%s", p->choices[(int)v]);
-	else
-		snprintf(buf, size, "%g", v);
-}
-
+/*
+ * A parameter of a kind is written once for all the values it fills, so
+ * the parameters after it that it covers are not written again.
+ */
 void chain_format(const struct chain *chain, char *buf, size_t size)
 {
 	size_t n = 0;
@@ -423,14 +430,18 @@ void chain_format(const struct chain *chain, char *buf, size_t size)
 	buf[0] = '\0';
 	for (int i = 0; i < chain->len && n < size; i++) {
 		const struct step *s = &chain->steps[i];
+		const struct filter *f = s->filter;
+		char sep = ':';
 
-		n += snprintf(buf + n, size - n, "%s%s", i ? "," : "", s->filter->name);
-		for (int k = 0; k < filter_nparams(s->filter) && n < size; k++) {
+		n += snprintf(buf + n, size - n, "%s%s", i ? "," : "", f->name);
+		for (int k = 0; k < filter_nparams(f) && n < size; k++) {
 			char v[64];
 
-			format_value(&s->filter->params[k], s->args[k], v, sizeof(v));
-			n += snprintf(buf + n, size - n, "%c%s=%s", k ? ',' : ':',
-				      s->filter->params[k].name, v);
+			filter_param_text(f, k, s->args, v, sizeof(v));
+			n += snprintf(buf + n, size - n, "%c%s=%s", sep, f->params[k].name, v);
+			sep = ',';
+			if (f->params[k].kind)
+				k += f->params[k].kind->values - 1;
 		}
 	}
 }

@@ -15,6 +15,7 @@
  *		... every filter, in the order `pixpool filters` lists them ...
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "codec/image.h"
@@ -24,8 +25,27 @@
 #define FILTER_THREADS_MAX 64
 
 /*
+ * A kind of parameter written as text of its own syntax, such as a
+ * geometry ("800x600>", filter/sizing.h), which stands for several
+ * numbers. It fills `values` values: its own and those of the
+ * parameters after it in the row (resize's size fills width and
+ * height too), which a user may still set one by one. `pixpool
+ * filters` shows name as its range, and chain_format writes the
+ * values back as one text, so that two spellings of one value read
+ * the same. parse returns -1 with error() saying what is wrong with
+ * the text.
+ */
+struct param_kind {
+	const char *name;
+	int values;
+	int (*parse)(const char *text, double *values);
+	void (*format)(const double *values, char *buf, size_t size);
+};
+
+/*
  * One parameter. Values are doubles. A parameter with choices takes one of
- * the listed words and stores its index; min and max are then ignored.
+ * the listed words and stores its index; one of a kind is parsed by it;
+ * min and max are then ignored.
  */
 struct filter_param {
 	const char *name;
@@ -34,6 +54,7 @@ struct filter_param {
 	double max;
 	const char *help;
 	const char *const *choices;	/* NULL-terminated, or NULL */
+	const struct param_kind *kind;	/* NULL: a number or a choice */
 };
 
 struct filter {
@@ -76,6 +97,12 @@ struct filter {
 	 * is known from its header (chain_largest). NULL: the size is kept.
 	 */
 	void (*size)(const double *args, int *width, int *height);
+	/*
+	 * For a filter that holds a larger image on its way than the one it
+	 * makes (a cover before its crop): turns *width x *height into that
+	 * image's size, for chain_largest. NULL: none but its output.
+	 */
+	void (*peak)(const double *args, int *width, int *height);
 	struct filter_param params[FILTER_MAX_PARAMS];
 };
 
@@ -87,5 +114,15 @@ const struct filter *const *filter_list(void);
 
 /* Number of parameters of a filter. */
 int filter_nparams(const struct filter *f);
+
+/* Sets args[] to the defaults of f's parameters. */
+void filter_defaults(const struct filter *f, double *args);
+
+/*
+ * The value of parameter i as a user writes it, from all of f's args:
+ * a number, a choice's word, or a kind's text.
+ */
+void filter_param_text(const struct filter *f, int i, const double *args, char *buf,
+		       size_t size);
 
 #endif

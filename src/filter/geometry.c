@@ -136,7 +136,6 @@ enum { CROP_X, CROP_Y, CROP_WIDTH, CROP_HEIGHT };
 enum { ROTATE_ANGLE };
 enum { FLIP_AXIS };
 
-/* Cuts out a rectangle; a width or height of 0 reaches the image's edge. */
 /*
  * The rectangle crop cuts from a width x height image, a width or height
  * of 0 reaching the edge: 1 when it lies inside the image, 0 when not.
@@ -153,17 +152,12 @@ static int crop_rect(const double *args, int width, int height, long *w, long *h
 	       y + *h <= height;
 }
 
-static int crop(struct image *img, const double *args)
+/* Keeps the w x h rectangle at (x, y), which lies inside img. */
+static int keep_rect(struct image *img, long x, long y, long w, long h)
 {
-	long x = lround(args[CROP_X]), y = lround(args[CROP_Y]), w, h;
 	struct image out = IMAGE_INIT;
 	size_t c = (size_t)img->channels;
 
-	if (!crop_rect(args, img->width, img->height, &w, &h))
-		return error("crop %ldx%ld+%ld+%ld falls outside the %dx%d image",
-			     w > 0 ? w : lround(args[CROP_WIDTH]),
-			     h > 0 ? h : lround(args[CROP_HEIGHT]),
-			     x, y, img->width, img->height);
 	if (w == img->width && h == img->height)
 		return 0;
 	if (image_alloc(&out, (int)w, (int)h, img->channels) < 0)
@@ -172,6 +166,18 @@ static int crop(struct image *img, const double *args)
 		memcpy(image_row(&out, row), image_row(img, (int)y + row) + x * c, (size_t)w * c);
 	image_move(img, &out);
 	return 0;
+}
+
+static int crop(struct image *img, const double *args)
+{
+	long x = lround(args[CROP_X]), y = lround(args[CROP_Y]), w, h;
+
+	if (!crop_rect(args, img->width, img->height, &w, &h))
+		return error("crop %ldx%ld+%ld+%ld falls outside the %dx%d image",
+			     w > 0 ? w : lround(args[CROP_WIDTH]),
+			     h > 0 ? h : lround(args[CROP_HEIGHT]),
+			     x, y, img->width, img->height);
+	return keep_rect(img, x, y, w, h);
 }
 
 /* The size crop makes: the rectangle, or the image's own when it falls outside (crop fails). */
@@ -183,6 +189,92 @@ static void crop_out(const double *args, int *width, int *height)
 		*width = (int)w;
 		*height = (int)h;
 	}
+}
+
+const char *const cut_names[] = {
+	[CUT_NONE] = "none", [CUT_CENTRE] = "centre", [CUT_ENTROPY] = "entropy", NULL,
+};
+
+/*
+ * The Shannon entropy, in bits, of the samples of the w x h rectangle at
+ * (x, y): one histogram a channel, side by side, over all the samples, as
+ * libvips measures it. Colour counts as much as its alpha lets it show
+ * (premultiplied, rounded down), so that what hides in transparent parts
+ * draws no crop.
+ */
+static double entropy_of(const struct image *img, int x, int y, int w, int h)
+{
+	size_t hist[4][256] = { { 0 } }, n = (size_t)w * h * img->channels;
+	int c = img->channels, cc = colour_channels(img);
+	double e = 0;
+
+	for (int row = y; row < y + h; row++) {
+		const unsigned char *p = image_row(img, row) + (size_t)x * c;
+
+		for (int i = 0; i < w; i++, p += c)
+			for (int k = 0; k < c; k++)
+				hist[k][k < cc && cc < c ? p[k] * p[cc] / 255 : p[k]]++;
+	}
+	for (int k = 0; k < c; k++)
+		for (int v = 0; v < 256; v++) {
+			double q = (double)hist[k][v] / n;
+
+			if (hist[k][v])
+				e -= q * log2(q);
+		}
+	return e;
+}
+
+/*
+ * The corner of the width x height rectangle with the most detail: slices
+ * come off the sides, left or right and then top or bottom, whichever of
+ * the two has less entropy (the right or the bottom when they tie), until
+ * the rectangle is left; a slice is an eighth of the larger overflow, so
+ * that it takes about eight rounds.
+ */
+static void entropy_corner(const struct image *img, int width, int height, int *x, int *y)
+{
+	int w = img->width, h = img->height;
+	int dx = (w - width + 7) / 8, dy = (h - height + 7) / 8;
+	int slice = dx > dy ? dx : dy;
+
+	*x = *y = 0;
+	while (w > width || h > height) {
+		int sw = w - width < slice ? w - width : slice;
+		int sh = h - height < slice ? h - height : slice;
+
+		if (sw > 0) {
+			double left = entropy_of(img, *x, *y, sw, h);
+			double right = entropy_of(img, *x + w - sw, *y, sw, h);
+
+			w -= sw;
+			*x += left < right ? sw : 0;
+		}
+		if (sh > 0) {
+			double top = entropy_of(img, *x, *y, w, sh);
+			double bottom = entropy_of(img, *x, *y + h - sh, w, sh);
+
+			h -= sh;
+			*y += top < bottom ? sh : 0;
+		}
+	}
+}
+
+int cut_to(struct image *img, int width, int height, enum cut_at at)
+{
+	int x, y;
+
+	width = width < img->width ? width : img->width;
+	height = height < img->height ? height : img->height;
+	if (at == CUT_NONE || (width == img->width && height == img->height))
+		return 0;
+	if (at == CUT_ENTROPY) {
+		entropy_corner(img, width, height, &x, &y);
+	} else {
+		x = (img->width - width) / 2;
+		y = (img->height - height) / 2;
+	}
+	return keep_rect(img, x, y, width, height);
 }
 
 static const char *const angles[] = { "90", "180", "270", NULL };

@@ -180,6 +180,19 @@ void copy_alpha(unsigned char *dst, const unsigned char *src, size_t n, int chan
  */
 void filter_parallel(int n, void (*fn)(void *arg, int i, int n), void *arg);
 
+/*
+ * geometry.c: where a cut down to a smaller size keeps its rectangle: none
+ * (no cut), the centre, or the part with the most detail, found by
+ * repeatedly dropping whichever of two opposite slices has less entropy
+ * (libvips's smartcrop, interesting=entropy). cut_names[] holds their
+ * words, for a filter's choices.
+ */
+enum cut_at { CUT_NONE, CUT_CENTRE, CUT_ENTROPY };
+extern const char *const cut_names[];
+
+/* Cuts img down to width x height (each no larger than img's), placed by at. */
+int cut_to(struct image *img, int width, int height, enum cut_at at);
+
 /* blur.c: Gaussian blur of img in place, for sharpen and whoever needs it. */
 int blur_gaussian(struct image *img, double sigma);
 

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "filter/sizing.h"
 
 enum kernel { KERNEL_LANCZOS3, KERNEL_BILINEAR, KERNEL_BOX };
 
@@ -378,20 +379,13 @@ fail:
 	return ret;
 }
 
-/* The other side from one, keeping the aspect ratio; never 0. */
-static int keep_aspect(int side, int from, int to)
-{
-	long v = lround((double)side * to / from);
-
-	return v < 1 ? 1 : v > 65535 ? 65535 : (int)v;
-}
-
 /*
  * Each filter's parameters, by their place in its table row below, whose
- * entries are initialised at these indices.
+ * entries are initialised at these indices. A geometry fills its own
+ * value and the width and height after it (filter/sizing.h).
  */
-enum { RESIZE_WIDTH, RESIZE_HEIGHT, RESIZE_KERNEL, RESIZE_FAST };
-enum { THUMBNAIL_SIZE, THUMBNAIL_FAST };
+enum { RESIZE_SIZE, RESIZE_WIDTH, RESIZE_HEIGHT, RESIZE_KERNEL, RESIZE_FAST, RESIZE_CROP };
+enum { THUMBNAIL_SIZE, THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT, THUMBNAIL_FAST, THUMBNAIL_CROP };
 
 static const char *const fast_names[] = { "0", "1", NULL };
 enum { PIXELATE_SIZE };
@@ -406,84 +400,165 @@ static int load_shrink_to(int in_w, int in_h, int out_w, int out_h)
 	return box_factor(in_w, out_w) >= 2 && box_factor(in_h, out_h) >= 2 ? 2 : 1;
 }
 
-/* The size resize makes of a width x height image. */
-static void resize_size(const double *args, int width, int height, int *w, int *h)
+/*
+ * A geometry with what its filter adds: thumbnail never enlarges, as if
+ * every geometry it takes ended in ">".
+ */
+struct sizing {
+	double g[GEOMETRY_VALUES];
+	enum cut_at crop;
+};
+
+/* The sizing of a filter whose geometry is args[size] on and whose crop is args[crop]. */
+static struct sizing sizing_of(const double *args, int size, int crop, int never_enlarge)
 {
-	*w = (int)lround(args[RESIZE_WIDTH]);
-	*h = (int)lround(args[RESIZE_HEIGHT]);
-	if (!*w)
-		*w = keep_aspect(width, height, *h);
-	if (!*h)
-		*h = keep_aspect(height, width, *w);
+	struct sizing s;
+
+	memcpy(s.g, args + size, sizeof(s.g));
+	if (never_enlarge)
+		s.g[GEOMETRY_FLAGS] = (int)s.g[GEOMETRY_FLAGS] | GEOMETRY_SHRINK;
+	s.crop = (enum cut_at)args[crop];
+	return s;
+}
+
+static struct sizing resize_sizing(const double *args)
+{
+	return sizing_of(args, RESIZE_SIZE, RESIZE_CROP, 0);
+}
+
+static struct sizing thumbnail_sizing(const double *args)
+{
+	return sizing_of(args, THUMBNAIL_SIZE, THUMBNAIL_CROP, 1);
+}
+
+/* The size a crop cuts a w x h result down to: the cover's box, where the result overflows it. */
+static void cut_size(const struct sizing *s, int *w, int *h)
+{
+	int bw, bh;
+
+	if (s->crop == CUT_NONE)
+		return;
+	geometry_box(s->g, &bw, &bh);
+	*w = *w < bw ? *w : bw;
+	*h = *h < bh ? *h : bh;
+}
+
+/* Resamples img to its geometry's size, then cuts the overflow off a cover. */
+static int sized(struct image *img, const struct sizing *s, enum kernel k, int fast)
+{
+	int w, h, cw, ch;
+
+	geometry_size(s->g, full_width(img), full_height(img), &w, &h);
+	cw = w;
+	ch = h;
+	cut_size(s, &cw, &ch);
+	if (resample(img, w, h, k, fast) < 0)
+		return -1;
+	return s->crop == CUT_NONE ? 0 : cut_to(img, cw, ch, s->crop);
+}
+
+/* The size s makes of *width x *height, crop included. */
+static void sized_out(const struct sizing *s, int *width, int *height)
+{
+	geometry_size(s->g, *width, *height, width, height);
+	cut_size(s, width, height);
+}
+
+static int sized_load_shrink(const struct sizing *s, int fast, int width, int height)
+{
+	int w, h;
+
+	if (!fast)
+		return 1;
+	geometry_size(s->g, width, height, &w, &h);
+	return load_shrink_to(width, height, w, h);
+}
+
+/* What resize and thumbnail both refuse in a geometry, for filter name. */
+static int sizing_check(const char *name, const double *g, int crop)
+{
+	int flags = (int)g[GEOMETRY_FLAGS];
+
+	if (lround(g[GEOMETRY_WIDTH]) == 0 && lround(g[GEOMETRY_HEIGHT]) == 0)
+		return error("filter %s: give a size, a width or a height", name);
+	if ((flags & GEOMETRY_PERCENT) && (!g[GEOMETRY_WIDTH] || !g[GEOMETRY_HEIGHT]))
+		return error("filter %s: a percentage of 0 leaves no image", name);
+	if (crop != CUT_NONE && !(flags & GEOMETRY_COVER))
+		return error("filter %s: crop cuts what a cover overflows; give a size that "
+			     "ends in ^, such as 400x400^", name);
+	return 0;
 }
 
 static int resize(struct image *img, const double *args)
 {
-	int w, h;
+	struct sizing s = resize_sizing(args);
 
-	resize_size(args, full_width(img), full_height(img), &w, &h);
-	return resample(img, w, h, (enum kernel)args[RESIZE_KERNEL], (int)args[RESIZE_FAST]);
+	return sized(img, &s, (enum kernel)args[RESIZE_KERNEL], (int)args[RESIZE_FAST]);
 }
 
 static void resize_out(const double *args, int *width, int *height)
 {
-	resize_size(args, *width, *height, width, height);
+	struct sizing s = resize_sizing(args);
+
+	sized_out(&s, width, height);
+}
+
+static void resize_peak(const double *args, int *width, int *height)
+{
+	struct sizing s = resize_sizing(args);
+
+	/* The cover, before its crop. */
+	geometry_size(s.g, *width, *height, width, height);
 }
 
 static int resize_load_shrink(const double *args, int width, int height)
 {
-	int w, h;
+	struct sizing s = resize_sizing(args);
 
-	if (!(int)args[RESIZE_FAST])
-		return 1;
-	resize_size(args, width, height, &w, &h);
-	return load_shrink_to(width, height, w, h);
+	return sized_load_shrink(&s, (int)args[RESIZE_FAST], width, height);
 }
 
 static int resize_check(const double *args)
 {
-	if (lround(args[RESIZE_WIDTH]) == 0 && lround(args[RESIZE_HEIGHT]) == 0)
-		return error("filter resize: give a width, a height or both");
-	return 0;
+	return sizing_check("resize", args + RESIZE_SIZE, (int)args[RESIZE_CROP]);
 }
 
-/*
- * The size a thumbnail of a width x height image has: inside size x size,
- * with the aspect ratio kept; 0 when the image already fits.
- */
-static int thumbnail_size(const double *args, int width, int height, int *w, int *h)
-{
-	int n = (int)lround(args[THUMBNAIL_SIZE]);
-
-	if (width <= n && height <= n)
-		return 0;
-	*w = width >= height ? n : keep_aspect(width, height, n);
-	*h = width >= height ? keep_aspect(height, width, n) : n;
-	return 1;
-}
-
-/* Fits the image inside size x size, keeping its aspect ratio; never enlarges. */
+/* Fits the image to its geometry, keeping its aspect ratio; never enlarges. */
 static int thumbnail(struct image *img, const double *args)
 {
-	int w, h;
+	struct sizing s = thumbnail_sizing(args);
 
-	if (!thumbnail_size(args, full_width(img), full_height(img), &w, &h))
-		return 0;
-	return resample(img, w, h, KERNEL_LANCZOS3, (int)args[THUMBNAIL_FAST]);
+	return sized(img, &s, KERNEL_LANCZOS3, (int)args[THUMBNAIL_FAST]);
 }
 
 static void thumbnail_out(const double *args, int *width, int *height)
 {
-	thumbnail_size(args, *width, *height, width, height);
+	struct sizing s = thumbnail_sizing(args);
+
+	sized_out(&s, width, height);
+}
+
+static void thumbnail_peak(const double *args, int *width, int *height)
+{
+	struct sizing s = thumbnail_sizing(args);
+
+	/* The cover, before its crop. */
+	geometry_size(s.g, *width, *height, width, height);
 }
 
 static int thumbnail_load_shrink(const double *args, int width, int height)
 {
-	int w, h;
+	struct sizing s = thumbnail_sizing(args);
 
-	if (!(int)args[THUMBNAIL_FAST] || !thumbnail_size(args, width, height, &w, &h))
-		return 1;
-	return load_shrink_to(width, height, w, h);
+	return sized_load_shrink(&s, (int)args[THUMBNAIL_FAST], width, height);
+}
+
+static int thumbnail_check(const double *args)
+{
+	if ((int)args[THUMBNAIL_SIZE] & GEOMETRY_ENLARGE)
+		return error("filter thumbnail: never enlarges, so '<' would leave every "
+			     "image as it is");
+	return sizing_check("thumbnail", args + THUMBNAIL_SIZE, (int)args[THUMBNAIL_CROP]);
 }
 
 /*
@@ -531,14 +606,22 @@ static int pixelate(struct image *img, const double *args)
 	return 0;
 }
 
+#define GEOMETRY_HELP							\
+	"WxH fits inside, W or xH sets one side, WxH^ covers, WxH! is exact; "	\
+	"> only shrinks, < only enlarges; N% scales"
+
 const struct filter filter_resize = {
 	.name = "resize",
-	.help = "scales to width x height; give one side alone to keep the aspect ratio",
+	.help = "scales to a geometry (mogrify's) or to width x height; one side alone "
+		"keeps the aspect ratio",
 	.apply = resize,
 	.check = resize_check,
 	.load_shrink = resize_load_shrink,
 	.size = resize_out,
+	.peak = resize_peak,
 	.params = {
+		[RESIZE_SIZE] = { "size", 0, 0, 0, GEOMETRY_HELP "; sets width and height",
+				  NULL, &geometry_kind },
 		[RESIZE_WIDTH] = { "width", 0, 0, 65535,
 				   "output width (0: from height and the aspect ratio)", NULL },
 		[RESIZE_HEIGHT] = { "height", 0, 0, 65535,
@@ -550,21 +633,35 @@ const struct filter filter_resize = {
 				  "1: box-average by an integer factor first when shrinking over 4x, "
 				  "then the kernel (faster, within a level or two); as the first "
 				  "filter, decode a JPEG at half size for that", fast_names },
+		[RESIZE_CROP] = { "crop", CUT_NONE, 0, 0,
+				  "after a cover (WxH^), cut the overflow to WxH: keep the centre, "
+				  "or the part with the most detail (entropy)", cut_names },
 	},
 };
 
 const struct filter filter_thumbnail = {
 	.name = "thumbnail",
-	.help = "shrinks to fit inside size x size, keeping the aspect ratio; never enlarges",
+	.help = "shrinks to a geometry, keeping the aspect ratio; never enlarges",
 	.apply = thumbnail,
+	.check = thumbnail_check,
 	.load_shrink = thumbnail_load_shrink,
 	.size = thumbnail_out,
+	.peak = thumbnail_peak,
 	.params = {
-		[THUMBNAIL_SIZE] = { "size", 256, 1, 65535, "longest side of the result", NULL },
+		[THUMBNAIL_SIZE] = { "size", GEOMETRY_INSIDE, 0, 0,
+				     "N: the longest side; else as resize's size, but never "
+				     "enlarging", NULL, &geometry_box_kind },
+		[THUMBNAIL_WIDTH] = { "width", 256, 0, 65535,
+				      "width of the box (0: from height)", NULL },
+		[THUMBNAIL_HEIGHT] = { "height", 256, 0, 65535,
+				       "height of the box (0: from width)", NULL },
 		[THUMBNAIL_FAST] = { "fast", 1, 0, 0,
 				     "0: no box stage nor half-size decode before Lanczos "
 				     "(see resize's fast)",
 				     fast_names },
+		[THUMBNAIL_CROP] = { "crop", CUT_NONE, 0, 0,
+				     "after a cover (WxH^), cut the overflow to WxH (see "
+				     "resize's crop)", cut_names },
 	},
 };
 

@@ -4,6 +4,7 @@
  */
 #include "filter/filter.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "filter/kernel.h"
@@ -55,4 +56,23 @@ int filter_nparams(const struct filter *f)
 	while (n < FILTER_MAX_PARAMS && f->params[n].name)
 		n++;
 	return n;
+}
+
+void filter_defaults(const struct filter *f, double *args)
+{
+	for (int i = 0; i < FILTER_MAX_PARAMS; i++)
+		args[i] = f->params[i].def;
+}
+
+void filter_param_text(const struct filter *f, int i, const double *args, char *buf,
+		       size_t size)
+{
+	const struct filter_param *p = &f->params[i];
+
+	if (p->kind)
+		p->kind->format(args + i, buf, size);
+	else if (p->choices)
+		snprintf(buf, size, "%s", p->choices[(int)args[i]]);
+	else
+		snprintf(buf, size, "%g", args[i]);
 }

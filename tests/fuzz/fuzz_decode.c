@@ -43,7 +43,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* Every kind of filter walk: point, strips, bands, stripes, resampling. */
 	if (chain_parse(&chain, "saturate:amount=1.5,blur:sigma=1.2,sharpen,median:radius=2,"
 			"edges,resize:width=37,height=29,rotate:angle=90") < 0 ||
-	    chain_parse(&thumb, "thumbnail:size=16,sharpen") < 0)
+	    chain_parse(&thumb, "thumbnail:size=16x12^,crop=entropy,sharpen") < 0)
 		abort();
 	return 0;
 }

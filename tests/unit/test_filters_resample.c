@@ -442,6 +442,155 @@ static void test_thumbnail_fits_the_box_and_never_enlarges(void **state)
 	}
 }
 
+/*
+ * A geometry only decides the size: resize:size=G makes the very pixels
+ * of resize:width=W,height=H for the W x H it computes, with any kernel,
+ * fast or not, on a photograph.
+ */
+static void test_resize_by_geometry_gives_the_pixels_of_its_width_and_height(void **state)
+{
+	static const char *const geometries[] = {
+		"200x200", "200x200^", "200x150!", "x120", "1000x1000>", "1000x1000<", "35%",
+		"60x40%", "100",
+	};
+	struct image photo = load_photo("chelsea.png");
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(geometries) / sizeof(*geometries); i++)
+		for (int k = 0; k < 3; k++)
+			for (int fast = 0; fast <= 1; fast++) {
+				char spec[128], plain[128];
+				struct image a, b;
+
+				snprintf(spec, sizeof(spec), "resize:size=%s,kernel=%s,fast=%d",
+					 geometries[i], kernel_names[k], fast);
+				a = resized(&photo, spec);
+				snprintf(plain, sizeof(plain), "resize:width=%d,height=%d,kernel=%s,fast=%d",
+					 a.width, a.height, kernel_names[k], fast);
+				b = resized(&photo, plain);
+				assert_same_image(&a, &b);
+				image_release(&a);
+				image_release(&b);
+			}
+	image_release(&photo);
+}
+
+/* Whatever the geometry, no side of a thumbnail is larger than the image's. */
+static void test_thumbnail_never_enlarges_whatever_the_geometry(void **state)
+{
+	static const char *const geometries[] = {
+		"100", "100x100^", "100x30!", "200%", "100x", "x10", "60x60^,crop=centre",
+		"30x60^,crop=entropy", "45x1000!",
+	};
+	struct image in = image_noise(50, 40, 3, 5);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(geometries) / sizeof(*geometries); i++) {
+		char spec[128];
+		struct image out;
+
+		snprintf(spec, sizeof(spec), "thumbnail:size=%s", geometries[i]);
+		out = resized(&in, spec);
+		if (out.width > in.width || out.height > in.height)
+			fail_msg("%s enlarged 50x40 to %dx%d", spec, out.width, out.height);
+		image_release(&out);
+	}
+	assert_size("thumbnail:size=100x30!", 50, 40, 50, 30);
+	assert_size("thumbnail:size=30x60^,crop=entropy", 50, 40, 30, 40);
+	assert_size("thumbnail:size=20x20^,crop=centre", 50, 40, 20, 20);
+	image_release(&in);
+}
+
+/* crop=centre keeps the box at the middle of the cover, rounded to the left and top. */
+static void test_centre_crop_is_the_cover_cut_at_its_middle(void **state)
+{
+	static const struct {
+		const char *cover, *cut;
+	} cases[] = {
+		/* chelsea.png is 451x300: covers of 301x200, 300x200 and 149x99. */
+		{ "resize:size=200x200^,crop=centre", "resize:size=200x200^,crop:x=50,y=0,width=200,height=200" },
+		{ "resize:size=300x100^,crop=centre", "resize:size=300x100^,crop:x=0,y=50,width=300,height=100" },
+		{ "thumbnail:size=99x99^,crop=centre", "thumbnail:size=99x99^,crop:x=25,y=0,width=99,height=99" },
+	};
+	struct image photo = load_photo("chelsea.png");
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct image a = resized(&photo, cases[i].cover), b = resized(&photo, cases[i].cut);
+
+		assert_same_image(&a, &b);
+		image_release(&a);
+		image_release(&b);
+	}
+	image_release(&photo);
+}
+
+/*
+ * Flat grey with noise in one half: the right (or left) one when right is
+ * 1 (or 0), else the bottom (or top) one as bottom says.
+ */
+static struct image half_noise(int w, int h, int right, int bottom)
+{
+	struct image img = image_noise(w, h, 3, 9);
+
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			int noisy = right >= 0 ? (x >= w / 2) == right : (y >= h / 2) == bottom;
+
+			if (!noisy)
+				memset(px(&img, x, y, 0), 128, 3);
+		}
+	return img;
+}
+
+/*
+ * crop=entropy keeps the detailed part: on an image that is half flat and
+ * half noise, covered at its own size (nothing resampled), it keeps the
+ * noise, whichever side it is on.
+ */
+static void test_entropy_crop_keeps_the_detailed_half(void **state)
+{
+	static const struct {
+		int w, h, right, bottom;
+		const char *noise;
+	} cases[] = {
+		{ 200, 100, 1, -1, "crop:x=100,y=0,width=100,height=100" },
+		{ 200, 100, 0, -1, "crop:x=0,y=0,width=100,height=100" },
+		{ 100, 200, -1, 1, "crop:x=0,y=100,width=100,height=100" },
+		{ 100, 200, -1, 0, "crop:x=0,y=0,width=100,height=100" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct image in = half_noise(cases[i].w, cases[i].h, cases[i].right, cases[i].bottom);
+		struct image a = resized(&in, "resize:size=100x100^,crop=entropy");
+		struct image b = resized(&in, cases[i].noise);
+
+		assert_same_image(&a, &b);
+		image_release(&a);
+		image_release(&b);
+		image_release(&in);
+	}
+}
+
+/*
+ * On a photograph, crop=entropy keeps the rectangle `vips smartcrop
+ * --interesting entropy` (libvips 8.14) keeps of the same cover: chelsea.png
+ * covers 200x200 with 301x200, of which both keep x = 88.
+ */
+static void test_entropy_crop_of_a_photo_keeps_what_libvips_keeps(void **state)
+{
+	struct image photo = load_photo("chelsea.png");
+	struct image a = resized(&photo, "thumbnail:size=200x200^,crop=entropy");
+	struct image b = resized(&photo, "thumbnail:size=200x200^,crop:x=88,y=0,width=200,height=200");
+
+	(void)state;
+	assert_same_image(&a, &b);
+	image_release(&a);
+	image_release(&b);
+	image_release(&photo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,6 +605,11 @@ int main(void)
 		cmocka_unit_test(test_fast_resize_keeps_flat_flat_and_stripes_grey),
 		cmocka_unit_test(test_fast_thumbnail_of_a_photo_is_within_40_db_of_full_lanczos),
 		cmocka_unit_test(test_thumbnail_fits_the_box_and_never_enlarges),
+		cmocka_unit_test(test_resize_by_geometry_gives_the_pixels_of_its_width_and_height),
+		cmocka_unit_test(test_thumbnail_never_enlarges_whatever_the_geometry),
+		cmocka_unit_test(test_centre_crop_is_the_cover_cut_at_its_middle),
+		cmocka_unit_test(test_entropy_crop_keeps_the_detailed_half),
+		cmocka_unit_test(test_entropy_crop_of_a_photo_keeps_what_libvips_keeps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

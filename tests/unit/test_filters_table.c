@@ -6,6 +6,7 @@
  * show.
  */
 #include "filter_test.h"
+#include "filter/sizing.h"
 
 static const int sizes[][2] = { { 1, 1 }, { 1, 2 }, { 2, 1 }, { 3, 3 }, { 5, 2 } };
 
@@ -39,6 +40,14 @@ static int resize_has_no_size(const struct step *step, int w, int h)
 	return arg(step, "width") == 0 && arg(step, "height") == 0;
 }
 
+/* A crop to a cover's box, without the cover (a size ending in ^) that overflows it. */
+static int crop_without_cover(const struct step *step, int w, int h)
+{
+	(void)w;
+	(void)h;
+	return arg(step, "crop") != 0 && !((int)arg(step, "size") & GEOMETRY_COVER);
+}
+
 /* When a filter may refuse: when its parameters are checked, or when it meets an image. */
 enum stage { AT_CHECK, AT_APPLY };
 
@@ -54,6 +63,8 @@ static const struct refusal {
 } refusals[] = {
 	{ "crop", AT_APPLY, crop_falls_outside, "there is no rectangle to keep" },
 	{ "resize", AT_CHECK, resize_has_no_size, "neither a width nor a height to go by" },
+	{ "resize", AT_CHECK, crop_without_cover, "nothing overflows the box to cut" },
+	{ "thumbnail", AT_CHECK, crop_without_cover, "nothing overflows the box to cut" },
 };
 
 /* The reason step is expected to be refused at stage on a w x h image, or NULL. */
@@ -171,6 +182,9 @@ static void test_every_filter_handles_tiny_images_at_every_extreme(void **state)
 			step.args[i] = (*f)->params[i].def;
 		try_everywhere(&step);
 		for (int i = 0; i < n; i++) {
+			/* A geometry's values are the width and height after it, tried there. */
+			if ((*f)->params[i].kind)
+				continue;
 			for (int high = 0; high <= 1; high++) {
 				double keep = step.args[i];
 
@@ -220,12 +234,33 @@ static void test_a_single_pixel_stays_itself_under_any_neighbourhood(void **stat
 		}
 }
 
+/* A cover cut down to its box, on the smallest images, by both ways of placing the cut. */
+static void test_cover_and_crop_handle_tiny_images(void **state)
+{
+	static const char *const specs[] = {
+		"resize:3x3^,crop=entropy", "resize:1x1^,crop=centre", "thumbnail:2x1^,crop=entropy",
+		"resize:1x40^,crop=entropy", "resize:40x1^,crop=centre", "resize:7^,crop=entropy",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(specs) / sizeof(*specs); i++)
+		for (size_t s = 0; s < sizeof(sizes) / sizeof(*sizes); s++)
+			for (int c = 1; c <= 4; c++) {
+				struct image img = image_noise(sizes[s][0], sizes[s][1], c, (unsigned)s);
+
+				apply(specs[i], &img);
+				assert_well_formed(&img, c);
+				image_release(&img);
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_filter_handles_tiny_images_at_every_extreme),
 		cmocka_unit_test(test_every_table_row_lists_its_parameters_without_a_gap),
 		cmocka_unit_test(test_a_single_pixel_stays_itself_under_any_neighbourhood),
+		cmocka_unit_test(test_cover_and_crop_handle_tiny_images),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

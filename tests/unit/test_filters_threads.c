@@ -89,7 +89,7 @@ static void test_filters_that_need_the_whole_image_do_not_split(void **state)
 {
 	static const char *const whole[] = {
 		"grayscale", "levels", "equalize", "sharpen", "pixelate:8", "resize:width=10",
-		"thumbnail:10", "crop:width=1", "rotate:90", "flip",
+		"thumbnail:10", "crop:width=1", "rotate:90", "flip", "thumbnail:8x8^,crop=entropy",
 	};
 
 	(void)state;
