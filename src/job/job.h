@@ -20,6 +20,13 @@
 
 struct engine;
 
+/*
+ * An output's record of the settings it was made with (select.h): "v1 "
+ * and 16 hex digits, and the NUL, in the extended attribute SETTINGS_XATTR.
+ */
+#define SETTINGS_ID_SIZE 20
+#define SETTINGS_XATTR "user.pixpool.settings"
+
 enum channel_kind { CHANNEL_PIPE, CHANNEL_SHM };
 enum schedule { SCHEDULE_DYNAMIC, SCHEDULE_STATIC, SCHEDULE_LPT };
 
@@ -69,6 +76,11 @@ struct job {
 	struct rule *rules;	/* --include and --exclude, in order */
 	int nrules;
 	int skip_existing;	/* an image whose output is done is not decoded */
+	/*
+	 * What the settings that make an output's bytes hash to (select.h),
+	 * recorded on each output written; "" records nothing.
+	 */
+	char settings_id[SETTINGS_ID_SIZE];
 	struct shard shard;	/* --shard K/N; shard.n == 0: every image */
 };
 
