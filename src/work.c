@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -147,34 +148,41 @@ int work_read_header(const char *path, size_t cap, struct probe *p)
 	return work_read_orientation(path, cap, p, &orientation);
 }
 
-int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf,
-		    struct probe *header)
+/*
+ * Reads the file open on fd, size bytes long when it was opened, bounded
+ * as work_read_input says. Errors do not name the file.
+ */
+static int read_input(int fd, uint64_t size, uint64_t max_pixels, struct buffer *buf,
+		      struct probe *header)
 {
-	struct stat st;
 	struct probe p;
-	int fd, ret;
-
-	/* Only an image's own read stops here, never the parent's look at its header. */
-	test_hook_stop("opening", path);
-	fd = open_input(path, &st);
-	ret = fd < 0 ? -1 : read_header(fd, (uint64_t)st.st_size, META_BYTES, max_pixels, &p,
-					     buf);
+	int ret = read_header(fd, size, META_BYTES, max_pixels, &p, buf);
 
 	if (ret == PROBE_MORE)
 		ret = error("cannot decode: no %s header in the first %u MiB",
 			    format_name(p.format), META_BYTES >> 20);
-	if (ret == 0 && (uint64_t)st.st_size > file_limit(&p))
-		ret = error("%s of %ux%u in a file of %lld bytes, more than such an image needs",
-			    format_name(p.format), p.width, p.height, (long long)st.st_size);
-	else if (ret == 0 && st.st_size > INT_MAX)
-		ret = error("%s file of %lld bytes, more than the decoder reads (2 GiB)",
-			    format_name(p.format), (long long)st.st_size);
+	if (ret == 0 && size > file_limit(&p))
+		ret = error("%s of %ux%u in a file of %llu bytes, more than such an image needs",
+			    format_name(p.format), p.width, p.height, (unsigned long long)size);
+	else if (ret == 0 && size > INT_MAX)
+		ret = error("%s file of %llu bytes, more than the decoder reads (2 GiB)",
+			    format_name(p.format), (unsigned long long)size);
 	if (ret == 0)
-		ret = read_upto(fd, buf, (size_t)st.st_size);
-	if (fd >= 0)
-		close(fd);
+		ret = read_upto(fd, buf, (size_t)size);
 	if (ret == 0 && header)
 		*header = p;
+	return ret;
+}
+
+int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf,
+		    struct probe *header)
+{
+	struct stat st;
+	int fd = open_input(path, &st);
+	int ret = fd < 0 ? -1 : read_input(fd, (uint64_t)st.st_size, max_pixels, buf, header);
+
+	if (fd >= 0)
+		close(fd);
 	return ret < 0 ? error_prefix(path) : 0;
 }
 
@@ -233,46 +241,104 @@ static void test_die_writing(const char *out, int fd, const struct buffer *buf)
 }
 
 /*
- * Writes to a hidden temporary name in the output folder, then renames it,
- * so an output file is always complete or absent, even if the worker dies.
- * The walk skips hidden names, so a leftover is never taken for a photo.
+ * The output goes to a hidden temporary name in the output folder, renamed
+ * by work_commit, so an output file is always complete or absent, even if
+ * the process writing it dies. The walk skips hidden names, so a leftover is
+ * never taken for a photo.
  */
-static int write_renamed(const char *out, const char *tmp, int fd, const struct buffer *buf)
+static int write_output(const char *out, int fd, const struct buffer *buf)
 {
-	if (fd < 0)
-		return error("%s: cannot create: %s", tmp, strerror(errno));
 	test_die_writing(out, fd, buf);
-	if (write_all(fd, buf->data, buf->len) < 0) {
-		int e = errno;
-		close(fd);
-		unlink(tmp);
-		return error("%s: cannot write: %s", out, strerror(e));
-	}
-	if (close(fd) < 0 || rename(tmp, out) < 0) {
-		int e = errno;
-		unlink(tmp);
-		return error("%s: cannot write: %s", out, strerror(e));
-	}
+	if (write_all(fd, buf->data, buf->len) < 0)
+		return error("%s: cannot write: %s", out, strerror(errno));
 	return 0;
 }
 
 /*
  * A second Ctrl-C removes the temporary file before it kills pixpool
- * (interrupt_open_owned), so tmp stays on this stack until it is disowned.
+ * (interrupt_open_owned), so f->tmp stays unchanged until work_commit
+ * disowns it.
  */
-static int write_output(const char *out, const struct buffer *buf)
+static int create_output(const char *out, struct work_files *f)
 {
-	char tmp[4096];
-	int fd, slot, ret;
-
-	if (work_temp_path(out, getpid(), tmp, sizeof(tmp)) < 0)
+	if (work_temp_path(out, getpid(), f->tmp, sizeof(f->tmp)) < 0)
 		return error("%s: output path too long", out);
-	if (work_make_parents(tmp) < 0)
+	if (work_make_parents(f->tmp) < 0)
 		return -1;
-	fd = interrupt_open_owned(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666, &slot);
-	ret = write_renamed(out, tmp, fd, buf);
-	interrupt_disown(slot);
-	return ret;
+	f->out = interrupt_open_owned(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+				      O_NOFOLLOW, 0666, &f->slot);
+	if (f->out < 0) {
+		int e = errno;
+
+		interrupt_disown(f->slot);
+		f->slot = -1;
+		return error("%s: cannot create: %s", f->tmp, strerror(e));
+	}
+	return 0;
+}
+
+int work_open(const struct job *job, const struct task *task, struct work_files *f)
+{
+	struct stat st;
+
+	(void)job;
+	*f = (struct work_files)WORK_FILES_INIT;
+	if (task->refused)
+		return error("%s: %s", task->path, task->refused);
+	f->in = open_input(task->path, &st);
+	if (f->in < 0)
+		return error_prefix(task->path);
+	f->size = (uint64_t)st.st_size;
+	if (task->out && create_output(task->out, f) < 0) {
+		close(f->in);
+		f->in = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void work_commit(const struct job *job, const struct task *task, struct work_files *f,
+		 struct result *res)
+{
+	int keep = res->status == STATUS_OK && f->out >= 0;
+
+	close_fd(&f->in);
+	/*
+	 * The settings go with the bytes, in one rename (select.h). A file
+	 * system that cannot hold them leaves the output unknown to a resume,
+	 * which makes it again: never wrong, so not an error here.
+	 */
+	if (keep && job->settings_id[0])
+		fsetxattr(f->out, SETTINGS_XATTR, job->settings_id, strlen(job->settings_id), 0);
+	if (f->out >= 0 && close(f->out) < 0 && keep) {
+		error("%s: cannot write: %s", task->out, strerror(errno));
+		work_failed(task, res);
+		keep = 0;
+	}
+	if (keep && rename(f->tmp, task->out) < 0) {
+		error("%s: cannot write: %s", task->out, strerror(errno));
+		work_failed(task, res);
+		keep = 0;
+	}
+	if (f->out >= 0 && !keep)
+		unlink(f->tmp);
+	f->out = -1;
+	interrupt_disown(f->slot);
+	f->slot = -1;
+}
+
+void work_failed(const struct task *task, struct result *res)
+{
+	res->task = task->id;
+	res->status = STATUS_FAILED;
+	escape_terminal(error_message(), res->error, sizeof(res->error));
 }
 
 /*
@@ -292,14 +358,16 @@ static int load_shrink(const struct job *job, const struct task *task, const str
  * The metadata is copied out of the file while it is in memory, so it costs
  * no second read; *oriented says whether the pixels were turned upright.
  */
-static int load(const struct job *job, const struct task *task, struct image *img,
-		struct meta *meta, int *oriented, struct result *res)
+static int load(const struct job *job, const struct task *task, const struct work_files *f,
+		struct image *img, struct meta *meta, int *oriented, struct result *res)
 {
 	struct buffer file = BUFFER_INIT;
 	struct probe header;
 	uint64_t t0 = clock_ns(), t1;
-	int ret = work_read_input(task->path, job->max_pixels, &file, &header), orientation = 1;
+	int ret = read_input(f->in, f->size, job->max_pixels, &file, &header), orientation = 1;
 
+	if (ret < 0)
+		error_prefix(task->path);
 	t1 = clock_ns();
 	res->read_ns = t1 - t0;
 	if (ret == 0 && job->autoorient && task->format == FORMAT_JPEG)
@@ -350,8 +418,8 @@ static void prepare_meta(const struct job *job, const struct image *img, int ori
 	res->meta = (uint8_t)meta_prepare(meta, &e);
 }
 
-static int save(const struct job *job, const struct task *task, const struct image *img,
-		struct meta *meta, int oriented, struct result *res)
+static int save(const struct job *job, const struct task *task, int fd,
+		const struct image *img, struct meta *meta, int oriented, struct result *res)
 {
 	struct buffer out = BUFFER_INIT;
 	enum format format = job->format ? job->format : task->format;
@@ -367,7 +435,7 @@ static int save(const struct job *job, const struct task *task, const struct ima
 	if (ret < 0)
 		error_prefix(task->path);
 	else
-		ret = write_output(task->out, &out);
+		ret = write_output(task->out, fd, &out);
 	res->write_ns = clock_ns() - t1;
 	res->out_bytes = out.len;
 	buffer_release(&out);
@@ -383,8 +451,8 @@ static void warn_meta(const struct task *task, const struct meta *meta, struct r
 	error_clear();
 }
 
-void work_run(const struct job *job, const struct task *task, struct result *res,
-	      const struct lender *lender)
+void work_process(const struct job *job, const struct task *task, const struct work_files *f,
+		  struct result *res, const struct lender *lender)
 {
 	struct image img = IMAGE_INIT;
 	struct meta meta = META_INIT;
@@ -395,8 +463,7 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 	res->task = task->id;
 	error_clear();
 	image_limit_pixels(job->max_pixels);
-	ret = task->refused ? error("%s: %s", task->path, task->refused)
-			    : load(job, task, &img, &meta, &oriented, res);
+	ret = load(job, task, f, &img, &meta, &oriented, res);
 	if (ret == 0) {
 		res->in_width = (uint32_t)(img.shrink ? img.full_width : img.width);
 		res->in_height = (uint32_t)(img.shrink ? img.full_height : img.height);
@@ -414,7 +481,7 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 		ret = check_output(job, task, &img);
 	}
 	if (ret == 0 && task->out)
-		ret = save(job, task, &img, &meta, oriented, res);
+		ret = save(job, task, f->out, &img, &meta, oriented, res);
 	image_release(&img);
 	res->status = ret == 0 ? STATUS_OK : STATUS_FAILED;
 	/* Names and reasons come from outside: escaped once, here, for every reader. */
@@ -426,4 +493,25 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 	res->cpu = (int16_t)sched_getcpu();
 	res->start_ns = start;
 	res->total_ns = clock_ns() - start;
+}
+
+void work_run(const struct job *job, const struct task *task, struct result *res,
+	      const struct lender *lender)
+{
+	struct work_files f;
+	uint64_t start = clock_ns();
+
+	memset(res, 0, sizeof(*res));
+	error_clear();
+	/* Only an image's own read stops here, never the parent's look at its header. */
+	test_hook_stop("opening", task->path);
+	if (work_open(job, task, &f) < 0) {
+		work_failed(task, res);
+		res->cpu = (int16_t)sched_getcpu();
+		res->start_ns = start;
+		res->total_ns = clock_ns() - start;
+		return;
+	}
+	work_process(job, task, &f, res, lender);
+	work_commit(job, task, &f, res);
 }
