@@ -142,10 +142,20 @@ $(B)/obj/src/filter/edge.o: ALL_CFLAGS += -fno-math-errno
 # whole) build with our flags but without our warning set; a static pattern
 # rule, which make prefers to the general one above.
 STB_OBJ := $(B)/obj/src/codec/stb.o $(B)/obj/src/codec/stb_jpeg.o
-$(STB_OBJ): $(B)/obj/%.o: %.c src/codec/stb.h Makefile $(FLAGS_FILE)
+$(STB_OBJ): $(B)/obj/%.o: %.c src/codec/stb.h Makefile $(FLAGS_FILE) $(B)/obj/stb-checked
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(OMP) $(SANFLAGS) $(STB_SANFLAGS) -std=c11 -MMD -MP -c -o $@ $<
+
+# stb.c uses stb_image's internals by name: the build stops, saying so,
+# when the installed headers are not the version it was written against.
+# STB_INCLUDE points the check elsewhere (the compiler still reads
+# <stb/...>), which is how the check itself is tried on a doctored copy.
+STB_INCLUDE ?= /usr/include/stb
+$(B)/obj/stb-checked: third_party/check-stb.sh $(wildcard $(STB_INCLUDE)/stb_image.h $(STB_INCLUDE)/stb_image_write.h)
+	@mkdir -p $(dir $@)
+	$(Q)third_party/check-stb.sh $(STB_INCLUDE)
+	@touch $@
 
 $(B)/tests/%: tests/unit/%.c $(LIB_OBJ) $(FLAGS_FILE)
 	$(call say,CC,$<)

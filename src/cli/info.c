@@ -17,9 +17,6 @@
 #include "report/report.h"
 #include "work.h"
 
-#include "codec/stb.h"
-#include <stb/stb_image.h>
-
 /* A header that is not whole in its first MiB is looked at no further, as cost.c does. */
 #define HEADER_BYTES (1u << 20)
 
@@ -76,23 +73,22 @@ static void info_meta(const struct buffer *buf, enum format format)
 
 /*
  * What a file is, without decoding its pixels: read as a run reads it
- * (bounded, never blocking), its header and structure checked by pixpool's
- * own parser (probe.h), and only then the channel count asked of stb.
+ * (bounded, never blocking), its header and structure, channels included,
+ * read by pixpool's own parser (probe.h), never a decoder's.
  */
 static int info_file(const char *path)
 {
 	struct buffer buf = { 0 };
 	struct probe p;
 	char shown[4096];
-	int w, h, c, ret = work_read_input(path, UINT64_MAX, &buf, NULL);
+	int c, ret = work_read_input(path, UINT64_MAX, &buf, NULL);
 
 	escape_terminal(path, shown, sizeof(shown));
 	if (ret == 0 && (probe_header(&p, buf.data, buf.len) != 0 ||
 			 probe_complete(&p, buf.data, buf.len) < 0))
 		ret = error_prefix(path);
-	if (ret == 0 && !stbi_info_from_memory(buf.data, (int)buf.len, &w, &h, &c))
-		ret = error("%s: %s header that the decoder cannot read", path, format_name(p.format));
 	if (ret == 0) {
+		c = p.channels;
 		printf("%s: %s %ux%u, %d channel%s, %.1f MP, EXIF orientation %d\n", shown,
 		       format_name(p.format), p.width, p.height, c, c == 1 ? "" : "s",
 		       (double)p.width * p.height / 1e6, image_exif_orientation(buf.data, buf.len));
@@ -104,8 +100,8 @@ static int info_file(const char *path)
 
 /* What a folder holds, as run would see it. */
 struct census {
-	size_t images[FORMAT_PNM + 1];		/* by format */
-	uint64_t pixels[FORMAT_PNM + 1];
+	size_t images[FORMAT_COUNT];		/* by format */
+	uint64_t pixels[FORMAT_COUNT];
 	size_t count, refused, unsized;
 	uint64_t total;				/* pixels of the images run would take */
 	const struct task *largest;
@@ -157,7 +153,7 @@ static void print_census(const char *input, const struct census *c, const struct
 	escape_terminal(input, shown, sizeof(shown));
 	printf("%s: %zu image%s, %.1f MP (%llu pixels)\n", shown, c->count,
 	       c->count == 1 ? "" : "s", (double)c->total / 1e6, (unsigned long long)c->total);
-	for (int f = FORMAT_JPEG; f <= FORMAT_PNM; f++)
+	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++)
 		if (c->images[f])
 			printf("  %s: %zu image%s, %.1f MP\n", format_name((enum format)f), c->images[f],
 			       c->images[f] == 1 ? "" : "s", (double)c->pixels[f] / 1e6);

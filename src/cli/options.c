@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "base/error.h"
 #include "base/escape.h"
+#include "codec/format.h"
 #include "codec/meta.h"
 #include "base/suggest.h"
 #include "base/version.h"
@@ -39,7 +40,7 @@ static const char usage_text[] =
 "      --channel NAME       process results over: pipe | shm (default: pipe)\n"
 "      --schedule NAME      dynamic | static | lpt (default: dynamic)\n"
 "      --pin                pin worker i to the i-th allowed CPU\n"
-"      --format FMT         same | jpg | png | bmp | tga | pnm (default: same)\n"
+"      --format FMT         same | %s (default: same)\n"
 "      --quality N          JPEG quality, 1..100 (default: 90)\n"
 "      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
 "      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
@@ -97,9 +98,22 @@ static const char *engine_names(void)
 	return names;
 }
 
+/* The words of the formats pixpool writes, "a | b | c", from the format table. */
+static const char *format_words(void)
+{
+	static char words[128];
+
+	words[0] = '\0';
+	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++)
+		if (format_row((enum format)f)->encode)
+			snprintf(words + strlen(words), sizeof(words) - strlen(words), "%s%s",
+				 words[0] ? " | " : "", format_row((enum format)f)->words[0]);
+	return words;
+}
+
 static void usage(FILE *out)
 {
-	fprintf(out, usage_text, engine_names(), engine_default()->name);
+	fprintf(out, usage_text, engine_names(), engine_default()->name, format_words());
 }
 
 void options_usage(void)
@@ -155,15 +169,30 @@ void options_not_one_of(const char *option, const char *value, const char *const
 	usage_error("%s %s: must be one of %s%s", option, value, list, did_you_mean(value, names));
 }
 
-static const char *const format_names[] = { "same", "jpg", "png", "bmp", "tga", "pnm", NULL };
-
-
 static int pick(const char *option, const char *value, const char *const *names)
 {
 	for (int i = 0; names[i]; i++)
-		if (!strcmp(names[i], value) || (!strcmp(value, "jpeg") && !strcmp(names[i], "jpg")))
+		if (!strcmp(names[i], value))
 			return i;
 	options_not_one_of(option, value, names);
+}
+
+/* --format: "same", or a word of a format that pixpool writes (codec/format.h). */
+static enum format pick_format(const char *value)
+{
+	const char *names[FORMAT_COUNT + 1] = { "same" };
+	enum format format = format_find(value);
+	int n = 1;
+
+	if (!strcmp(value, "same"))
+		return FORMAT_NONE;
+	if (format != FORMAT_NONE && format_row(format)->encode)
+		return format;
+	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++)
+		if (format_row((enum format)f)->encode)
+			names[n++] = format_row((enum format)f)->words[0];
+	names[n] = NULL;
+	options_not_one_of("--format", value, names);
 }
 
 static void strip_part(char *item, void *data)
@@ -370,7 +399,7 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_CHANNEL: job->channel = pick("--channel", arg, channel_names); break;
 	case OPT_SCHEDULE: job->schedule = pick("--schedule", arg, schedule_names); break;
 	case OPT_PIN: job->pin = 1; break;
-	case OPT_FORMAT: job->format = pick("--format", arg, format_names); break;
+	case OPT_FORMAT: job->format = pick_format(arg); break;
 	case OPT_QUALITY: job->quality = options_integer("--quality", arg, 1, 100); break;
 	case OPT_PNG_LEVEL: job->png_level = options_integer("--png-level", arg, 0, 12); break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "codec/bytes.h"
 
 #define TAG_ORIENTATION 0x0112
 #define TAG_EXIF_IFD 0x8769
@@ -29,31 +30,27 @@ struct walk {
 	struct exif *x;
 	size_t seen[MAX_IFDS];
 	int nseen;
+	int ifd0_only;		/* IFD0's entries alone, not the values nor IFDs they point at */
 };
 
-static unsigned get16(const struct exif *x, size_t at)
+static unsigned rd16(const struct exif *x, size_t at)
 {
-	const unsigned char *p = x->t + at;
-
-	return x->big ? (unsigned)(p[0] << 8 | p[1]) : (unsigned)(p[1] << 8 | p[0]);
+	return (unsigned)get16(x->t + at, x->big);
 }
 
-static uint32_t get32(const struct exif *x, size_t at)
+static uint32_t rd32(const struct exif *x, size_t at)
 {
-	return x->big ? (uint32_t)get16(x, at) << 16 | get16(x, at + 2)
-		      : get16(x, at) | (uint32_t)get16(x, at + 2) << 16;
+	return get32(x->t + at, x->big);
 }
 
-static void put16(struct exif *x, size_t at, unsigned v)
+static void wr16(struct exif *x, size_t at, unsigned v)
 {
-	x->t[at + !x->big] = (unsigned char)(v >> 8);
-	x->t[at + x->big] = (unsigned char)v;
+	put16(x->t + at, v, x->big);
 }
 
-static void put32(struct exif *x, size_t at, uint32_t v)
+static void wr32(struct exif *x, size_t at, uint32_t v)
 {
-	put16(x, at + (x->big ? 0 : 2), v >> 16);
-	put16(x, at + (x->big ? 2 : 0), v & 0xffff);
+	put32(x->t + at, v, x->big);
 }
 
 /* Bytes of one value of a TIFF type; 0 for a type TIFF does not define. */
@@ -71,7 +68,7 @@ static unsigned type_size(unsigned type)
  */
 static int fits(const struct exif *x, uint64_t at, uint64_t len)
 {
-	return at <= x->n && len <= x->n - at;
+	return bytes_fit(x->n, at, len);
 }
 
 static void extend(struct exif *x, enum ifd_kind kind, size_t start, size_t end)
@@ -89,44 +86,54 @@ static void extend(struct exif *x, enum ifd_kind kind, size_t start, size_t end)
 static int entry_value(struct walk *w, size_t e, enum ifd_kind kind)
 {
 	struct exif *x = w->x;
-	uint64_t bytes = (uint64_t)type_size(get16(x, e + 2)) * get32(x, e + 4);
-	uint32_t at = get32(x, e + 8);
+	uint64_t bytes = (uint64_t)type_size(rd16(x, e + 2)) * rd32(x, e + 4);
+	uint32_t at = rd32(x, e + 8);
 
 	if (bytes <= 4)
 		return 0;
 	if (at < 8 || at > x->n || bytes > x->n - at)
-		return error("tag 0x%04x has its value outside the block", get16(x, e));
+		return error("tag 0x%04x has its value outside the block", rd16(x, e));
 	extend(x, kind, at, at + (size_t)bytes);
 	return 0;
 }
 
 static int walk_ifd(struct walk *w, size_t at, enum ifd_kind kind, int depth);
 
-/* Records the tags pixpool reads or edits, and follows the pointers to sub-IFDs. */
+/*
+ * Records the tags pixpool reads or edits, and follows the pointers to
+ * sub-IFDs. Where a tag is there twice, the first is the one read, as
+ * exiftool reads it.
+ */
 static int note_entry(struct walk *w, size_t e, enum ifd_kind kind, int depth)
 {
 	struct exif *x = w->x;
-	unsigned tag = get16(x, e);
+	unsigned tag = rd16(x, e);
 
+	if (kind == IFD_MAIN && (tag == TAG_EXIF_IFD || tag == TAG_GPS_IFD) && w->ifd0_only)
+		return 0;
 	if (kind == IFD_MAIN && (tag == TAG_EXIF_IFD || tag == TAG_GPS_IFD)) {
 		if (tag == TAG_GPS_IFD) {
 			x->gps_entry = e;
-			x->gps_ifd = get32(x, e + 8);
+			x->gps_ifd = rd32(x, e + 8);
 		}
-		return walk_ifd(w, get32(x, e + 8), tag == TAG_GPS_IFD ? IFD_GPS : IFD_EXIF,
+		return walk_ifd(w, rd32(x, e + 8), tag == TAG_GPS_IFD ? IFD_GPS : IFD_EXIF,
 				depth + 1);
 	}
 	if (kind == IFD_EXIF && tag == TAG_INTEROP_IFD)
-		return walk_ifd(w, get32(x, e + 8), IFD_INTEROP, depth + 1);
+		return walk_ifd(w, rd32(x, e + 8), IFD_INTEROP, depth + 1);
 	if (kind == IFD_MAIN) {
 		size_t *slot = tag == TAG_ORIENTATION ? &x->orientation : tag == EXIF_TAG_MAKE ? &x->make
 			: tag == EXIF_TAG_MODEL ? &x->model : tag == EXIF_TAG_DATETIME ? &x->datetime
 			: tag == EXIF_TAG_COPYRIGHT ? &x->copyright : NULL;
-		if (slot)
+		if (slot && !*slot)
 			*slot = e;
 	}
-	if (kind == IFD_EXIF && (tag == TAG_XDIM || tag == TAG_YDIM || tag == EXIF_TAG_ORIGINAL))
-		*(tag == TAG_XDIM ? &x->xdim : tag == TAG_YDIM ? &x->ydim : &x->original) = e;
+	if (kind == IFD_EXIF && (tag == TAG_XDIM || tag == TAG_YDIM || tag == EXIF_TAG_ORIGINAL)) {
+		size_t *slot = tag == TAG_XDIM ? &x->xdim : tag == TAG_YDIM ? &x->ydim : &x->original;
+
+		if (!*slot)
+			*slot = e;
+	}
 	return 0;
 }
 
@@ -138,10 +145,10 @@ static int note_thumbnail(struct exif *x, size_t ifd, unsigned count)
 	for (unsigned i = 0; i < count; i++) {
 		size_t e = ifd + 2 + 12 * (size_t)i;
 
-		if (get16(x, e) == TAG_THUMB_OFFSET)
-			at = get32(x, e + 8);
-		if (get16(x, e) == TAG_THUMB_LENGTH)
-			len = get32(x, e + 8);
+		if (rd16(x, e) == TAG_THUMB_OFFSET)
+			at = rd32(x, e + 8);
+		if (rd16(x, e) == TAG_THUMB_LENGTH)
+			len = rd32(x, e + 8);
 	}
 	if (!len)
 		return 0;
@@ -175,14 +182,18 @@ static int walk_ifd(struct walk *w, size_t at, enum ifd_kind kind, int depth)
 		return error("IFD offset %zu outside the block", at);
 	if (seen_before(w, at) < 0)
 		return -1;
-	count = get16(x, at);
-	if ((x->n - at - 2) / 12 < count || x->n - at - 2 - 12 * (size_t)count < 4)
+	count = rd16(x, at);
+	/* Reading IFD0 alone, the entries a cut block still holds are read. */
+	if (w->ifd0_only && (x->n - at - 2) / 12 < count)
+		count = (unsigned)((x->n - at - 2) / 12);
+	else if ((x->n - at - 2) / 12 < count || x->n - at - 2 - 12 * (size_t)count < 4)
 		return error("IFD at %zu runs past the block", at);
 	extend(x, kind, at, at + 2 + 12 * (size_t)count + 4);
 	for (unsigned i = 0; i < count; i++) {
 		size_t e = at + 2 + 12 * (size_t)i;
 
-		if (entry_value(w, e, kind) < 0 || note_entry(w, e, kind, depth) < 0)
+		if ((!w->ifd0_only && entry_value(w, e, kind) < 0) ||
+		    note_entry(w, e, kind, depth) < 0)
 			return -1;
 	}
 	return kind == IFD_THUMB ? note_thumbnail(x, at, count) : 0;
@@ -192,7 +203,7 @@ static int walk_ifd(struct walk *w, size_t at, enum ifd_kind kind, int depth)
 static int walk_chain(struct walk *w)
 {
 	struct exif *x = w->x;
-	size_t at = get32(x, 4);
+	size_t at = rd32(x, 4);
 	enum ifd_kind kind = IFD_MAIN;
 
 	x->ifd0 = at;
@@ -201,16 +212,15 @@ static int walk_chain(struct walk *w)
 			return -1;
 		if (kind == IFD_THUMB)
 			x->ifd1 = at;
-		at = get32(x, at + 2 + 12 * (size_t)get16(x, at));
+		at = rd32(x, at + 2 + 12 * (size_t)rd16(x, at));
 		kind = IFD_THUMB;
 	}
 	return 0;
 }
 
-int exif_parse(struct exif *x, unsigned char *t, size_t n)
+/* The TIFF header: its byte order, and where IFD0 is. */
+static int start(struct exif *x, unsigned char *t, size_t n)
 {
-	struct walk w = { .x = x, .nseen = 0 };
-
 	memset(x, 0, sizeof(*x));
 	x->t = t;
 	x->n = n;
@@ -218,44 +228,88 @@ int exif_parse(struct exif *x, unsigned char *t, size_t n)
 		return error("no TIFF header");
 	x->big = t[0] == 'M';
 	x->kept_end = 8;
-	return walk_chain(&w);
+	return 0;
 }
 
+int exif_parse(struct exif *x, unsigned char *t, size_t n)
+{
+	struct walk w = { .x = x, .nseen = 0 };
+
+	return start(x, t, n) < 0 ? -1 : walk_chain(&w);
+}
+
+/*
+ * The walk of IFD0 alone only reads the block: the cast drops a const
+ * that nothing here needs, since no edit follows.
+ */
+int exif_read_orientation(const unsigned char *t, size_t n)
+{
+	struct exif x;
+	struct walk w = { .x = &x, .nseen = 0, .ifd0_only = 1 };
+	int ret = start(&x, (unsigned char *)t, n);
+
+	if (ret == 0)
+		ret = walk_ifd(&w, rd32(&x, 4), IFD_MAIN, 0);
+	if (ret < 0) {
+		error_clear();
+		return 1;
+	}
+	return exif_orientation(&x);
+}
+
+/* A single SHORT, as TIFF defines the tag. */
 int exif_orientation(const struct exif *x)
 {
 	unsigned v;
 
-	if (!x->orientation || get16(x, x->orientation + 2) != TYPE_SHORT)
+	if (!x->orientation || rd16(x, x->orientation + 2) != TYPE_SHORT ||
+	    rd32(x, x->orientation + 4) != 1)
 		return 1;
-	v = get16(x, x->orientation + 8);
+	v = rd16(x, x->orientation + 8);
 	return v >= 1 && v <= 8 ? (int)v : 1;
 }
 
 /* Makes the entry at e hold one inline value of type: a SHORT or LONG fits in place. */
 static int set_value(struct exif *x, size_t e, unsigned type, uint32_t v)
 {
-	int same = get16(x, e + 2) == type && get32(x, e + 4) == 1 &&
-		   (type == TYPE_SHORT ? get16(x, e + 8) == v : get32(x, e + 8) == v);
+	int same = rd16(x, e + 2) == type && rd32(x, e + 4) == 1 &&
+		   (type == TYPE_SHORT ? rd16(x, e + 8) == v : rd32(x, e + 8) == v);
 
-	put16(x, e + 2, type);
-	put32(x, e + 4, 1);
-	put32(x, e + 8, 0);
+	wr16(x, e + 2, type);
+	wr32(x, e + 4, 1);
+	wr32(x, e + 8, 0);
 	if (type == TYPE_SHORT)
-		put16(x, e + 8, v);
+		wr16(x, e + 8, v);
 	else
-		put32(x, e + 8, v);
+		wr32(x, e + 8, v);
 	return !same;
 }
 
+/*
+ * Every Orientation tag of IFD0, not only the one read: a viewer that read
+ * another copy would turn the upright pixels again.
+ */
 int exif_set_upright(struct exif *x)
 {
-	return x->orientation ? set_value(x, x->orientation, TYPE_SHORT, 1) : 0;
+	unsigned count;
+	int changed = 0;
+
+	if (!x->orientation || !fits(x, x->ifd0, 2))
+		return 0;
+	count = rd16(x, x->ifd0);
+	for (unsigned i = 0; i < count && fits(x, x->ifd0 + 2 + 12 * (uint64_t)i, 12); i++) {
+		size_t e = x->ifd0 + 2 + 12 * (size_t)i;
+
+		if (rd16(x, e) == TAG_ORIENTATION)
+			changed |= set_value(x, e, TYPE_SHORT, 1);
+	}
+	return changed;
 }
 
 /* A SHORT stays a SHORT while the value fits, so a size that did not change leaves the bytes alone. */
 static int set_dimension(struct exif *x, size_t e, uint32_t v)
 {
-	unsigned type = get16(x, e + 2) == TYPE_SHORT && v <= 0xffff ? TYPE_SHORT : TYPE_LONG;
+	unsigned type = rd16(x, e + 2) == TYPE_SHORT && v <= 0xffff ? TYPE_SHORT : TYPE_LONG;
 
 	return set_value(x, e, type, v);
 }
@@ -273,12 +327,12 @@ int exif_set_size(struct exif *x, uint32_t width, uint32_t height)
 
 int exif_drop_thumbnail(struct exif *x)
 {
-	size_t next = x->ifd0 + 2 + 12 * (size_t)get16(x, x->ifd0);
+	size_t next = x->ifd0 + 2 + 12 * (size_t)rd16(x, x->ifd0);
 
 	if (!x->ifd1)
 		return 0;
 	if (fits(x, next, 4))
-		put32(x, next, 0);
+		wr32(x, next, 0);
 	if (x->kept_end <= x->thumb_start)
 		x->n = x->kept_end;
 	x->ifd1 = 0;
@@ -290,16 +344,16 @@ int exif_drop_thumbnail(struct exif *x)
 static void zero_gps_ifd(struct exif *x)
 {
 	size_t at = x->gps_ifd;
-	unsigned count = get16(x, at);
+	unsigned count = rd16(x, at);
 
 	if (!fits(x, at, 2 + 12 * (uint64_t)count))
 		return;
 	for (unsigned i = 0; i < count; i++) {
 		size_t e = at + 2 + 12 * (size_t)i;
-		uint64_t bytes = (uint64_t)type_size(get16(x, e + 2)) * get32(x, e + 4);
+		uint64_t bytes = (uint64_t)type_size(rd16(x, e + 2)) * rd32(x, e + 4);
 
-		if (bytes > 4 && fits(x, get32(x, e + 8), bytes))
-			memset(x->t + get32(x, e + 8), 0, (size_t)bytes);
+		if (bytes > 4 && fits(x, rd32(x, e + 8), bytes))
+			memset(x->t + rd32(x, e + 8), 0, (size_t)bytes);
 	}
 	memset(x->t + at, 0, 2 + 12 * (size_t)count);
 }
@@ -323,12 +377,12 @@ int exif_drop_gps(struct exif *x)
 		return 0;
 	zero_gps_ifd(x);
 	/* Zeroing may have hit IFD0 in a forged block: its count is read, and checked, again. */
-	count = get16(x, x->ifd0);
+	count = rd16(x, x->ifd0);
 	end = x->ifd0 + 2 + 12 * (size_t)count + 4;
 	if (e + 12 <= end && end <= x->n) {
 		memmove(x->t + e, x->t + e + 12, end - e - 12);
 		memset(x->t + end - 12, 0, 12);
-		put16(x, x->ifd0, count - 1);
+		wr16(x, x->ifd0, count - 1);
 		moved_up(x, e, end);
 	}
 	x->gps_entry = x->gps_ifd = 0;
@@ -341,10 +395,10 @@ void exif_string(const struct exif *x, size_t entry, char *buf, size_t size)
 	size_t len;
 
 	buf[0] = '\0';
-	if (!entry || get16(x, entry + 2) != TYPE_ASCII || size == 0)
+	if (!entry || rd16(x, entry + 2) != TYPE_ASCII || size == 0)
 		return;
-	count = get32(x, entry + 4);
-	at = count <= 4 ? (uint32_t)entry + 8 : get32(x, entry + 8);
+	count = rd32(x, entry + 4);
+	at = count <= 4 ? (uint32_t)entry + 8 : rd32(x, entry + 8);
 	len = count < size - 1 ? count : size - 1;
 	memcpy(buf, x->t + at, len);
 	buf[len] = '\0';

@@ -9,6 +9,8 @@
  * not understand (maker notes above all, with offsets of their own) keep
  * their bytes. Both byte orders.
  *
+ *	int o = exif_read_orientation(block, n);	// what the pixels obey
+ *
  *	struct exif x;
  *	if (exif_parse(&x, block, n) < 0)
  *		... malformed: error_message() says why; drop the block ...
@@ -49,10 +51,24 @@ struct exif {
 /* Checks the block of n bytes at t and records where its tags are; -1 with error(). */
 int exif_parse(struct exif *x, unsigned char *t, size_t n);
 
-/* The Orientation tag, 1..8; 1 when absent or out of range. */
+/*
+ * The Orientation, 1..8: the first Orientation tag of IFD0 decides, as
+ * exiftool reads it; 1 when there is none, or when that first tag is not a
+ * single SHORT of 1 to 8 (then the pixels are shown as stored).
+ */
 int exif_orientation(const struct exif *x);
 
-/* Sets Orientation to 1 (upright); returns 1 if that changed the block. */
+/*
+ * exif_orientation of the block of n bytes at t, read from IFD0 alone (not
+ * checked whole, as exif_parse checks it, and never edited): what
+ * --autoorient obeys. 1 when IFD0 itself is malformed.
+ */
+int exif_read_orientation(const unsigned char *t, size_t n);
+
+/*
+ * Sets every Orientation tag of IFD0 to 1 (upright), the copies after the
+ * first too; returns 1 if that changed the block.
+ */
 int exif_set_upright(struct exif *x);
 
 /*

@@ -2,7 +2,8 @@
 #define PIXPOOL_IMAGE_H
 
 /*
- * An image in memory, and the codecs that turn file bytes into one and back.
+ * An image in memory, and the codecs that turn file bytes into one and back:
+ * the entry points, which dispatch to the format table's rows (format.h).
  *
  * Pixels are 8 bits per channel, interleaved, rows top to bottom with no
  * padding: the sample of channel k at (x, y) is pixels[(y * width + x) *
@@ -18,6 +19,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "codec/format.h"
 
 struct image {
 	int width;
@@ -38,26 +42,11 @@ struct image {
 
 #define IMAGE_INIT { 0, 0, 0, NULL, 0, 0, 0 }
 
-enum format {
-	FORMAT_NONE = 0,	/* not an image pixpool reads */
-	FORMAT_JPEG,
-	FORMAT_PNG,
-	FORMAT_BMP,
-	FORMAT_TGA,
-	FORMAT_PNM,
-};
-
-/* Bytes image_sniff needs to recognise every format. */
-#define SNIFF_BYTES 18
-
-/* The format of a file from its first bytes (at most SNIFF_BYTES), never its name. */
-enum format image_sniff(const unsigned char *head, size_t n);
-
-/* "jpg", "png", "bmp", "tga", "pnm": the extension pixpool writes. */
-const char *format_extension(enum format format);
-
-/* "JPEG", "PNG", ...: the name a user reads. */
-const char *format_name(enum format format);
+/*
+ * The longest side pixpool decodes: no camera makes a longer one (the JPEG
+ * limit). stb_image is configured with the same (STBI_MAX_DIMENSIONS).
+ */
+#define IMAGE_MAX_SIDE 65535
 
 /*
  * Allocates an uninitialised width x height x channels image; -1 if over
@@ -128,8 +117,20 @@ struct buffer {
 
 void buffer_release(struct buffer *buf);
 
-/* Appends len bytes; when memory runs out, sets buf->failed and drops them. */
-void buffer_put(struct buffer *buf, const void *data, size_t len);
+/* Makes room for len more bytes: 0, or -1 with buf->failed set when memory runs out. */
+int buffer_grow(struct buffer *buf, size_t len);
+
+/*
+ * Appends len bytes; when memory runs out, sets buf->failed and drops them.
+ * Inline, since encoders hand their output over a few bytes at a time.
+ */
+static inline void buffer_put(struct buffer *buf, const void *data, size_t len)
+{
+	if (buf->failed || !len || (len > buf->alloc - buf->len && buffer_grow(buf, len) < 0))
+		return;
+	memcpy(buf->data + buf->len, data, len);
+	buf->len += len;
+}
 
 /* The libdeflate level of PNG output when --png-level does not say. */
 #define PNG_LEVEL_DEFAULT 1
@@ -146,9 +147,18 @@ int image_encode(const struct image *img, enum format format, int quality, int p
 		 struct buffer *buf);
 
 /*
- * The EXIF Orientation (1..8) of a JPEG held in memory, 1 when it has none
- * or the tag cannot be read.
+ * The EXIF Orientation (1..8) that --autoorient obeys, of a file held in
+ * memory (its first bytes are enough for a JPEG, whose EXIF comes before
+ * its frame header): 1 when it has none, or when its format's pixels are
+ * never turned. It is the first Orientation tag of IFD0 (exif.h), read by
+ * the same code as the metadata's copy of it.
  */
 int image_exif_orientation(const unsigned char *data, size_t size);
+
+/*
+ * For a row's encode: refuses img as too large for format, saying why, in
+ * image_encode's words; returns -1.
+ */
+int image_refuse_encode(const struct image *img, enum format format, const char *why);
 
 #endif

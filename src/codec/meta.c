@@ -1,276 +1,43 @@
-/* Metadata carried from input to output around stb: collect, make true, write. */
+/* Metadata carried from input to output around stb: collect, make true, write (meta.h). */
 #include "codec/meta.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
-
+#include "codec/bytes.h"
 #include "codec/exif.h"
 
-static const char exif_id[] = "Exif\0";		/* 6 bytes with the final NUL */
-static const char xmp_id[] = "http://ns.adobe.com/xap/1.0/";	/* 29 with NUL */
-static const char xmp_ext_id[] = "http://ns.adobe.com/xmp/extension/";	/* 35 with NUL */
-static const char icc_id[] = "ICC_PROFILE";	/* 12 with NUL */
-static const char xmp_keyword[] = "XML:com.adobe.xmp";
-
-/* A JPEG segment holds 65535 bytes with its length: what is left after each header. */
-#define JPEG_SEGMENT 65533u
-#define ICC_PART (JPEG_SEGMENT - sizeof(icc_id) - 2)
-
-static unsigned be16(const unsigned char *p)
-{
-	return (unsigned)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)be16(p) << 16 | be16(p + 2);
-}
-
-
-static void warn(struct meta *m, const char *fmt, const char *what)
+void meta_warn(struct meta *m, const char *fmt, const char *what)
 {
 	m->changed = 1;
 	if (!m->warning[0])
 		snprintf(m->warning, sizeof(m->warning), fmt, what);
 }
 
-/* Keeps the first block of a kind, if it is within its bound. */
-static void keep(struct meta *m, struct buffer *to, const unsigned char *p, size_t n,
-		 size_t max, const char *what)
+void meta_keep(struct meta *m, struct buffer *to, const unsigned char *p, size_t n,
+	       size_t max, const char *what)
 {
 	m->had = 1;
 	if (to->len)
 		return;
 	if (n > max) {
-		warn(m, "%s over the size pixpool carries, dropped", what);
+		meta_warn(m, "%s over the size pixpool carries, dropped", what);
 		return;
 	}
 	buffer_put(to, p, n);
 }
 
-/*
- * ICC parts of a JPEG, in file order: each says its number and how many
- * there are. They are put together once every part has been seen.
- */
-struct icc_parts {
-	const unsigned char *part[256];
-	size_t len[256];
-	unsigned count;
-	int bad;
-};
-
-static void icc_part(struct icc_parts *ip, const unsigned char *p, size_t n)
-{
-	unsigned seq, count;
-
-	if (n < 2) {
-		ip->bad = 1;
-		return;
-	}
-	seq = p[0];
-	count = p[1];
-	if (!seq || seq > count || (ip->count && count != ip->count) || ip->part[seq])
-		ip->bad = 1;
-	else {
-		ip->count = count;
-		ip->part[seq] = p + 2;
-		ip->len[seq] = n - 2;
-	}
-}
-
-static void icc_join(struct meta *m, const struct icc_parts *ip)
-{
-	size_t total = 0;
-
-	if (!ip->count && !ip->bad)
-		return;
-	m->had = 1;
-	for (unsigned i = 1; i <= ip->count && !ip->bad; i++) {
-		if (!ip->part[i]) {
-			warn(m, "%s: a part is missing, dropped", "ICC profile");
-			return;
-		}
-		total += ip->len[i];
-	}
-	if (ip->bad) {
-		warn(m, "%s: parts numbered wrongly, dropped", "ICC profile");
-		return;
-	}
-	if (total > META_ICC_MAX) {
-		warn(m, "%s over the size pixpool carries, dropped", "ICC profile");
-		return;
-	}
-	for (unsigned i = 1; i <= ip->count; i++)
-		buffer_put(&m->icc, ip->part[i], ip->len[i]);
-}
-
-static int starts(const unsigned char *p, size_t n, const char *id, size_t idlen)
-{
-	return n >= idlen && !memcmp(p, id, idlen);
-}
-
-/* One APP1 or APP2 segment's body (p, n), the marker and length at seg. */
-static void jpeg_segment(struct meta *m, struct icc_parts *ip, unsigned marker,
-			 const unsigned char *seg, const unsigned char *p, size_t n)
-{
-	if (marker == 0xe1 && starts(p, n, exif_id, 6))
-		keep(m, &m->exif, p + 6, n - 6, META_EXIF_MAX, "EXIF");
-	else if (marker == 0xe1 && starts(p, n, xmp_id, sizeof(xmp_id)))
-		keep(m, &m->xmp, p + sizeof(xmp_id), n - sizeof(xmp_id), META_XMP_MAX, "XMP");
-	else if (marker == 0xe1 && starts(p, n, xmp_ext_id, sizeof(xmp_ext_id))) {
-		m->had = 1;
-		if (m->xmp_ext.len + n + 4 > META_XMP_EXT_MAX)
-			warn(m, "%s over the size pixpool carries, dropped", "extended XMP");
-		else
-			buffer_put(&m->xmp_ext, seg, n + 4);
-	} else if (marker == 0xe2 && starts(p, n, icc_id, sizeof(icc_id)))
-		icc_part(ip, p + sizeof(icc_id), n - sizeof(icc_id));
-}
-
-/* Markers without a length: TEM, RST0..7 and SOI. */
-static int standalone(unsigned marker)
-{
-	return marker == 0x01 || (marker >= 0xd0 && marker <= 0xd8);
-}
-
-/* Walks the segments before the first scan, as image_exif_orientation does. */
-static void collect_jpeg(struct meta *m, const unsigned char *d, size_t size)
-{
-	static struct icc_parts zero;
-	struct icc_parts ip = zero;
-	size_t pos = 2;
-
-	while (size >= 4 && size - pos >= 4 && d[pos] == 0xff) {
-		unsigned marker = d[pos + 1];
-		size_t len;
-
-		if (marker == 0xff || standalone(marker)) {
-			pos += marker == 0xff ? 1 : 2;
-			continue;
-		}
-		len = be16(d + pos + 2);
-		if (marker == 0xda || marker == 0xd9 || len < 2 || len > size - pos - 2)
-			break;
-		jpeg_segment(m, &ip, marker, d + pos, d + pos + 4, len - 2);
-		pos += 2 + len;
-	}
-	icc_join(m, &ip);
-}
-
-/*
- * Inflates a zlib stream into out, refusing to grow it past max bytes:
- * a few bytes of deflate can claim gigabytes.
- */
-static int inflate_bounded(const unsigned char *p, size_t n, size_t max, struct buffer *out)
-{
-	z_stream z;
-	unsigned char chunk[16384];
-	int ret;
-
-	memset(&z, 0, sizeof(z));
-	if (inflateInit(&z) != Z_OK)
-		return -1;
-	z.next_in = (unsigned char *)p;
-	z.avail_in = (uInt)n;
-	do {
-		z.next_out = chunk;
-		z.avail_out = sizeof(chunk);
-		ret = inflate(&z, Z_NO_FLUSH);
-		if (ret != Z_OK && ret != Z_STREAM_END)
-			break;
-		if (out->len + (sizeof(chunk) - z.avail_out) > max) {
-			ret = Z_MEM_ERROR;
-			break;
-		}
-		buffer_put(out, chunk, sizeof(chunk) - z.avail_out);
-	} while (ret == Z_OK && z.avail_in + (sizeof(chunk) - z.avail_out) > 0);
-	inflateEnd(&z);
-	if (ret == Z_STREAM_END && !out->failed)
-		return 0;
-	buffer_release(out);
-	return -1;
-}
-
-/* iCCP: a name of 1..79 bytes, NUL, method 0, then the zlib stream. */
-static void png_iccp(struct meta *m, const unsigned char *p, size_t n)
-{
-	const unsigned char *nul = memchr(p, 0, n < 80 ? n : 80);
-
-	m->had = 1;
-	if (m->icc.len)
-		return;
-	if (!nul || nul == p || (size_t)(nul - p) + 2 > n || nul[1] != 0) {
-		warn(m, "%s: malformed iCCP chunk, dropped", "ICC profile");
-		return;
-	}
-	if (inflate_bounded(nul + 2, n - (size_t)(nul - p) - 2, META_ICC_MAX, &m->icc) < 0)
-		warn(m, "%s: cannot inflate the iCCP chunk, or over the size pixpool carries, dropped",
-		     "ICC profile");
-}
-
-/* iTXt: keyword NUL, flag, method, language NUL, translated keyword NUL, text. */
-static void png_itxt(struct meta *m, const unsigned char *p, size_t n)
-{
-	const unsigned char *end = p + n, *q;
-
-	if (!starts(p, n, xmp_keyword, sizeof(xmp_keyword)))
-		return;
-	m->had = 1;
-	q = p + sizeof(xmp_keyword) + 2;
-	for (int i = 0; i < 2 && q && q < end; i++) {
-		q = memchr(q, 0, (size_t)(end - q));
-		q = q ? q + 1 : NULL;
-	}
-	if (!q || q > end || n < sizeof(xmp_keyword) + 2) {
-		warn(m, "%s: malformed iTXt chunk, dropped", "XMP");
-		return;
-	}
-	if (p[sizeof(xmp_keyword)] == 0) {
-		keep(m, &m->xmp, q, (size_t)(end - q), META_XMP_MAX, "XMP");
-		return;
-	}
-	if (!m->xmp.len &&
-	    inflate_bounded(q, (size_t)(end - q), META_XMP_MAX, &m->xmp) < 0)
-		warn(m, "%s: cannot inflate the iTXt chunk, or over the size pixpool carries, "
-		     "dropped", "XMP");
-}
-
-/* The chunks of a PNG that probe_complete already walked: lengths are within the file. */
-static void collect_png(struct meta *m, const unsigned char *d, size_t size)
-{
-	size_t pos = 8;
-
-	while (size >= 8 && size - pos >= 12) {
-		uint32_t len = be32(d + pos);
-		const unsigned char *type = d + pos + 4, *body = d + pos + 8;
-
-		if (len > size - pos - 12)
-			break;
-		if (!memcmp(type, "iCCP", 4))
-			png_iccp(m, body, len);
-		else if (!memcmp(type, "eXIf", 4))
-			keep(m, &m->exif, body, len, META_EXIF_MAX, "EXIF");
-		else if (!memcmp(type, "iTXt", 4))
-			png_itxt(m, body, len);
-		else if (!memcmp(type, "IEND", 4))
-			break;
-		pos += 12 + (size_t)len;
-	}
-}
-
 void meta_collect(struct meta *m, const unsigned char *data, size_t size, enum format format)
 {
-	if (format == FORMAT_JPEG && size >= 2 && data[0] == 0xff && data[1] == 0xd8)
-		collect_jpeg(m, data, size);
-	else if (format == FORMAT_PNG)
-		collect_png(m, data, size);
+	const struct format_row *row = format_row(format);
+
+	if (row && row->meta_collect)
+		row->meta_collect(m, data, size);
 	if (m->exif.failed || m->xmp.failed || m->xmp_ext.failed || m->icc.failed) {
 		meta_release(m);
 		m->had = 1;
-		warn(m, "%s: out of memory, dropped", "metadata");
+		meta_warn(m, "%s: out of memory, dropped", "metadata");
 	}
 }
 
@@ -300,7 +67,7 @@ static void prepare_exif(struct meta *m, const struct meta_edit *e)
 		snprintf(why, sizeof(why), "EXIF (%.80s)", error_message());
 		error_clear();
 		drop(m, &m->exif);
-		warn(m, "malformed %s, dropped", why);
+		meta_warn(m, "malformed %s, dropped", why);
 		return;
 	}
 	if (e->oriented)
@@ -335,6 +102,14 @@ static int mentions(const struct buffer *b, const char *text)
 	return b->len && memmem(b->data, b->len, text, strlen(text));
 }
 
+/* What the output's format carries (FORMAT_META_*). */
+static unsigned parts_out(const struct meta_edit *e)
+{
+	const struct format_row *row = format_row(e->format);
+
+	return row ? row->meta_parts : 0;
+}
+
 /*
  * XMP is XML that pixpool does not edit, and it may repeat the EXIF GPS
  * position (exif:GPSLatitude...): --strip=gps drops an XMP packet that
@@ -346,19 +121,22 @@ static void prepare_xmp(struct meta *m, const struct meta_edit *e)
 
 	if ((e->strip & META_STRIP_GPS) && (mentions(&m->xmp, gps) || mentions(&m->xmp_ext, gps)))
 		drop(m, &m->xmp);
-	if (!m->xmp.len || e->format != FORMAT_JPEG)
+	if (!m->xmp.len || !(parts_out(e) & FORMAT_META_XMP_EXT))
 		drop(m, &m->xmp_ext);
 }
 
 enum meta_fate meta_prepare(struct meta *m, const struct meta_edit *e)
 {
-	if (e->format != FORMAT_JPEG && e->format != FORMAT_PNG)
+	unsigned parts = parts_out(e);
+
+	/* An output that carries no metadata at all did not drop it against anyone's wish. */
+	if (!parts)
 		meta_release(m);
-	if (e->strip & META_STRIP_EXIF)
+	if ((e->strip & META_STRIP_EXIF) || !(parts & FORMAT_META_EXIF))
 		drop(m, &m->exif);
-	if (e->strip & META_STRIP_XMP)
+	if ((e->strip & META_STRIP_XMP) || !(parts & FORMAT_META_XMP))
 		drop(m, &m->xmp);
-	if (e->strip & META_STRIP_ICC)
+	if ((e->strip & META_STRIP_ICC) || !(parts & FORMAT_META_ICC))
 		drop(m, &m->icc);
 	if (m->exif.len)
 		prepare_exif(m, e);
@@ -378,143 +156,19 @@ const char *meta_fate_name(enum meta_fate fate)
 	return names[fate];
 }
 
-/* JPEG output. */
-
-static void jpeg_header(struct buffer *out, unsigned marker, size_t body, const char *id,
-			size_t idlen)
-{
-	unsigned char h[4] = { 0xff, (unsigned char)marker, 0, 0 };
-	size_t len = 2 + idlen + body;
-
-	h[2] = (unsigned char)(len >> 8);
-	h[3] = (unsigned char)len;
-	buffer_put(out, h, 4);
-	buffer_put(out, id, idlen);
-}
-
-/* The profile in numbered APP2 parts of at most ICC_PART bytes. */
-static void jpeg_icc(struct meta *m, struct buffer *out)
-{
-	size_t parts = (m->icc.len + ICC_PART - 1) / ICC_PART;
-
-	if (parts > 255) {
-		warn(m, "%s too large for a JPEG, dropped", "ICC profile");
-		return;
-	}
-	for (size_t i = 0; i < parts; i++) {
-		size_t at = i * ICC_PART, len = m->icc.len - at < ICC_PART ? m->icc.len - at : ICC_PART;
-		unsigned char seq[2] = { (unsigned char)(i + 1), (unsigned char)parts };
-
-		jpeg_header(out, 0xe2, len + 2, icc_id, sizeof(icc_id));
-		buffer_put(out, seq, 2);
-		buffer_put(out, m->icc.data + at, len);
-	}
-}
-
-static void jpeg_segments(struct meta *m, struct buffer *out)
-{
-	if (m->exif.len > JPEG_SEGMENT - 6)
-		warn(m, "%s too large for a JPEG segment, dropped", "EXIF");
-	else if (m->exif.len) {
-		jpeg_header(out, 0xe1, m->exif.len, exif_id, 6);
-		buffer_put(out, m->exif.data, m->exif.len);
-	}
-	if (m->xmp.len > JPEG_SEGMENT - sizeof(xmp_id))
-		warn(m, "%s too large for a JPEG segment, dropped", "XMP");
-	else if (m->xmp.len) {
-		jpeg_header(out, 0xe1, m->xmp.len, xmp_id, sizeof(xmp_id));
-		buffer_put(out, m->xmp.data, m->xmp.len);
-		buffer_put(out, m->xmp_ext.data, m->xmp_ext.len);
-	}
-	if (m->icc.len)
-		jpeg_icc(m, out);
-}
-
-/*
- * After SOI, and after the JFIF APP0 segment that stb_image_write puts
- * there: JFIF asks to come first, and readers look for it there.
- */
-static size_t jpeg_insert_at(const struct buffer *buf)
-{
-	const unsigned char *d = buf->data;
-
-	if (buf->len >= 6 && d[2] == 0xff && d[3] == 0xe0 && be16(d + 4) + 4u <= buf->len)
-		return 4 + be16(d + 4);
-	return 2;
-}
-
-/* PNG output. */
-
-static void png_chunk(struct buffer *out, const char *type, const void *a, size_t alen,
-		      const void *b, size_t blen)
-{
-	unsigned char h[8], c[4];
-	uint32_t len = (uint32_t)(alen + blen), crc;
-
-	h[0] = (unsigned char)(len >> 24), h[1] = (unsigned char)(len >> 16);
-	h[2] = (unsigned char)(len >> 8), h[3] = (unsigned char)len;
-	memcpy(h + 4, type, 4);
-	crc = (uint32_t)crc32(0, h + 4, 4);
-	if (alen)
-		crc = (uint32_t)crc32(crc, a, (uInt)alen);
-	if (blen)
-		crc = (uint32_t)crc32(crc, b, (uInt)blen);
-	c[0] = (unsigned char)(crc >> 24), c[1] = (unsigned char)(crc >> 16);
-	c[2] = (unsigned char)(crc >> 8), c[3] = (unsigned char)crc;
-	buffer_put(out, h, 8);
-	buffer_put(out, a, alen);
-	buffer_put(out, b, blen);
-	buffer_put(out, c, 4);
-}
-
-/* iCCP holds the profile deflated, under a name of our choosing. */
-static void png_icc(struct meta *m, struct buffer *out)
-{
-	static const char head[] = "ICC profile\0";	/* name, NUL, method 0 */
-	uLongf len = compressBound((uLong)m->icc.len);
-	unsigned char *z = malloc(len);
-
-	if (!z || compress2(z, &len, m->icc.data, (uLong)m->icc.len, 9) != Z_OK) {
-		free(z);
-		out->failed = 1;
-		return;
-	}
-	png_chunk(out, "iCCP", head, sizeof(head), z, len);
-	free(z);
-}
-
-static void png_chunks(struct meta *m, struct buffer *out)
-{
-	/* keyword NUL, not compressed, method 0, no language NUL, no translation NUL */
-	static const char head[] = "XML:com.adobe.xmp\0\0\0\0";
-
-	if (m->icc.len)
-		png_icc(m, out);
-	if (m->exif.len)
-		png_chunk(out, "eXIf", m->exif.data, m->exif.len, NULL, 0);
-	if (m->xmp.len)
-		png_chunk(out, "iTXt", head, sizeof(head), m->xmp.data, m->xmp.len);
-}
-
-/* After the signature and IHDR, the first chunk stb_image_write writes. */
-#define PNG_INSERT_AT 33
-
 int meta_insert(struct meta *m, enum format format, struct buffer *buf)
 {
+	const struct format_row *row = format_row(format);
 	struct buffer out = BUFFER_INIT;
 	size_t at;
 
-	if ((format != FORMAT_JPEG && format != FORMAT_PNG) ||
-	    (!m->exif.len && !m->xmp.len && !m->icc.len))
+	if (!row || !row->meta_write || (!m->exif.len && !m->xmp.len && !m->icc.len))
 		return 0;
-	at = format == FORMAT_JPEG ? jpeg_insert_at(buf) : PNG_INSERT_AT;
+	at = row->meta_at(buf);
 	if (buf->len < at)
 		return error("encoded %s too short for metadata", format_name(format));
 	buffer_put(&out, buf->data, at);
-	if (format == FORMAT_JPEG)
-		jpeg_segments(m, &out);
-	else
-		png_chunks(m, &out);
+	row->meta_write(m, &out);
 	buffer_put(&out, buf->data + at, buf->len - at);
 	if (out.failed) {
 		buffer_release(&out);

@@ -100,4 +100,18 @@ void meta_describe(const struct meta *m, char *buf, size_t size);
 /* The ICC profile's description (its 'desc' tag, v2 or v4), "" if none. */
 void meta_icc_description(const unsigned char *icc, size_t n, char *buf, size_t size);
 
+/*
+ * For the format table's rows, as they collect and write (format.h):
+ *
+ *	meta_keep(m, &m->exif, block, n, META_EXIF_MAX, "EXIF");
+ *	meta_warn(m, "%s: malformed iCCP chunk, dropped", "ICC profile");
+ */
+
+/* Keeps the first block of a kind in *to, if it is within max bytes; notes that there was one. */
+void meta_keep(struct meta *m, struct buffer *to, const unsigned char *p, size_t n,
+	       size_t max, const char *what);
+
+/* Notes that something was dropped: fmt has one %s, for what; the first warning stays. */
+void meta_warn(struct meta *m, const char *fmt, const char *what);
+
 #endif

@@ -9,8 +9,9 @@
  *
  * stb_image only ever sees files the probe accepted. That keeps it away from
  * the inputs that reach its undefined behaviour or its shared static
- * buffer (see third_party/README.md), and lets every failure name a true
- * cause ("truncated PNG") instead of whatever stb said last.
+ * buffer (see stb.md), and lets every failure name a true cause
+ * ("truncated PNG") instead of whatever stb said last. Each format's
+ * parser is its row of the format table (format.h); this is the dispatch.
  *
  *	struct probe p;
  *	int r = probe_header(&p, data, n);	// n: the first bytes of the file
@@ -26,12 +27,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "codec/image.h"
+#include "codec/format.h"
 
 struct probe {
 	enum format format;	/* from the first bytes */
 	uint32_t width;		/* as the header says (a top-down BMP's height is */
 	uint32_t height;	/*   positive here) */
+	/*
+	 * The channels the decoder will give (1 grey, 2 grey and alpha, 3 RGB,
+	 * 4 RGBA), from the header; a BMP's alpha mask and a PNG palette's
+	 * transparency are known only once probe_complete has seen them.
+	 */
+	int channels;
 	int empty_idat;		/* PNG: an empty IDAT chunk before any image data */
 	int short_palette;	/* PNG: an indexed image with fewer than 256 colours */
 };

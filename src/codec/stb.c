@@ -109,7 +109,7 @@ __attribute__((constructor)) static void png_filter_average(void)
 /*
  * The OpenMP engine decodes on several threads at once: stb's failure
  * reason must then be thread-local, or one thread would report another's
- * error (see src/engine_omp.c).
+ * error (see src/engine/openmp.c).
  */
 #ifndef STBI_THREAD_LOCAL
 #error "stb_image has no thread-local failure reason with this compiler"

@@ -1,10 +1,21 @@
 /*
- * pixpool's configuration of stb_image and stb_image_write. Every file that
- * includes an stb header includes this one first, so the declarations always
- * match the implementation compiled in third_party/stb.c.
+ * pixpool's configuration of stb_image and stb_image_write, and the calls
+ * the format table's rows make into them. Every file that includes an stb
+ * header includes this one first, so the declarations always match the
+ * implementation compiled in stb.c. Only codec/ includes it.
+ *
+ *	stb_decode(&img, &probe, data, size);	// a file the probe accepted
+ *	stb_decode_jpeg(&img, &probe, data, size, shrink);
+ *	stb_encode_png(&img, png_level, &buf);	// or _jpeg, _bmp, _tga
+ *
+ * Each returns 0, or -1 with an error() in pixpool's words: stb's own
+ * failure text is never shown, since one of its messages is built from a
+ * file's bytes.
  */
 #ifndef PIXPOOL_STB_CONFIG_H
 #define PIXPOOL_STB_CONFIG_H
+
+#include <stddef.h>
 
 /* Only the formats pixpool reads: no GIF, PSD, PIC or HDR decoders to attack. */
 #define STBI_ONLY_JPEG
@@ -25,6 +36,26 @@
  * allocates; the pixel budget (--max-pixels) is checked before decoding too.
  */
 #define STBI_MAX_DIMENSIONS 65535
+
+struct image;
+struct probe;
+struct buffer;
+
+/*
+ * Decodes with stb_image a whole file that the probe accepted, keeping its
+ * channels; refuses one whose size reads otherwise to stb than to the probe.
+ */
+int stb_decode(struct image *img, const struct probe *p, const unsigned char *data, size_t size);
+
+/* stb_decode for a JPEG, at half size when shrink is 2 (stb_jpeg_load). */
+int stb_decode_jpeg(struct image *img, const struct probe *p, const unsigned char *data,
+		    size_t size, int shrink);
+
+/* Appends img encoded to buf; the row has checked that the format holds its size. */
+int stb_encode_jpeg(const struct image *img, int quality, struct buffer *buf);
+int stb_encode_png(const struct image *img, int level, struct buffer *buf);
+int stb_encode_bmp(const struct image *img, struct buffer *buf);
+int stb_encode_tga(const struct image *img, struct buffer *buf);
 
 /*
  * Forgets this thread's stbi_failure_reason(). Some of stb's failure paths
@@ -49,7 +80,7 @@ int stb_write_jpg(void (*func)(void *ctx, void *data, int size), void *ctx, int 
 
 /*
  * Decodes a JPEG held in memory, as stbi_load_from_memory does with the
- * same bytes out, but for a faster colour conversion (third_party/stb.c);
+ * same bytes out, but for a faster colour conversion (stb.c);
  * at half its size (sides rounded up) when *shrink is 2, each pixel
  * standing for a 2x2 square of the full decode, at a fraction of its cost.
  * A four-component (CMYK) JPEG, or any other *shrink, is decoded at full
@@ -61,7 +92,7 @@ unsigned char *stb_jpeg_load(const unsigned char *data, int len, int *shrink, in
 
 /*
  * The AVX2 copy itself, for the tests; built by GCC on x86-64 unless
- * -DPIXPOOL_NO_CLONES, as the filters' clones are (src/filters/filters.h).
+ * -DPIXPOOL_NO_CLONES, as the filters' clones are (src/filter/kernel.h).
  */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
 	!defined(PIXPOOL_NO_CLONES)

@@ -9,7 +9,7 @@
  *
  * The implementation is static here, so its names do not clash with
  * stb.c's. Only GCC on x86-64 builds the copy, as with the filters'
- * target_clones (src/filters/filters.h); -DPIXPOOL_NO_CLONES leaves it out.
+ * target_clones (src/filter/kernel.h); -DPIXPOOL_NO_CLONES leaves it out.
  */
 #include "codec/stb.h"
 

@@ -6,7 +6,7 @@
  *
  * stb from threads: stb_image keeps its failure reason (stbi_failure_reason)
  * in a thread-local variable when the compiler has them, which C11 does, and
- * third_party/stb.c refuses to build otherwise, so one thread's error never
+ * codec/stb.c refuses to build otherwise, so one thread's error never
  * shows up in another's result. Its settings (flip on load, unpremultiply,
  * iPhone PNG) are process-wide globals, but pixpool never sets them, so they
  * are only ever read. stb_image_write's settings (PNG compression level and

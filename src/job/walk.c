@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -173,17 +172,9 @@ static ssize_t read_head(const char *path, unsigned char *head, size_t size)
 /* Whether the name ends in an extension of a format pixpool reads. */
 static int named_as_image(const char *path)
 {
-	static const char *const exts[] = {
-		"jpg", "jpeg", "jpe", "png", "bmp", "tga", "pnm", "ppm", "pgm", NULL,
-	};
 	const char *dot = strrchr(path, '.');
 
-	if (!dot || strchr(dot, '/'))
-		return 0;
-	for (int i = 0; exts[i]; i++)
-		if (!strcasecmp(dot + 1, exts[i]))
-			return 1;
-	return 0;
+	return dot && !strchr(dot, '/') && format_of_extension(dot + 1) != FORMAT_NONE;
 }
 
 static int add_task(struct walk *w, const char *path, const char *rel,
@@ -227,7 +218,7 @@ static int visit_file(struct walk *w, const char *path, const char *rel, const s
 	if ((n = read_head(path, head, sizeof(head))) < 0)
 		return not_walked(w, path, "%s", strerror(errno));
 	if (n > 0)
-		format = image_sniff(head, (size_t)n);
+		format = format_of(head, (size_t)n);
 	if (format != FORMAT_NONE)
 		return add_task(w, path, rel, st, format);
 	if (!named_as_image(path)) {
@@ -241,8 +232,7 @@ static int visit_file(struct walk *w, const char *path, const char *rel, const s
 	 */
 	if (add_task(w, path, rel, st, FORMAT_NONE) < 0)
 		return -1;
-	w->tasks[w->ntasks - 1].refused = st->st_size == 0 ? "empty file" :
-		"not an image: the content is not JPEG, PNG, BMP, TGA or PNM";
+	w->tasks[w->ntasks - 1].refused = st->st_size == 0 ? "empty file" : format_not_an_image();
 	return 0;
 }
 

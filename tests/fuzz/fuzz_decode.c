@@ -1,10 +1,13 @@
 /*
- * libFuzzer harness over pixpool's own path from file bytes to pixels: the
- * format sniff, the header and structure checks (probe.h), the pixel limit,
- * the EXIF orientation, the decode through stb (in full, and a JPEG at half
- * size too), a filter chain, and the encode back; and the metadata path
- * (meta.h): collecting EXIF, XMP and ICC from the same bytes, checking and
- * editing the EXIF, and writing it all into the encoded output. Run by
+ * libFuzzer harness over pixpool's own path from file bytes to pixels,
+ * through the format table's rows (format.h): every row's sniff, EXIF
+ * locator and metadata copy on every input, whatever it sniffs as (each
+ * must be safe on any bytes); then for the sniffed row the header and
+ * structure checks (probe.h), the pixel limit, the EXIF orientation, the
+ * decode through stb (in full, and a JPEG at half size too), a filter
+ * chain, and the encode back; and the metadata path (meta.h): collecting
+ * EXIF, XMP and ICC from the same bytes, checking and editing the EXIF, and
+ * writing it all into the encoded output of every row that carries it. Run by
  * `make fuzz` (and `make test`) for a bounded time under ASan and UBSan,
  * from the seeds in tests/fuzz/seeds.
  *
@@ -20,10 +23,14 @@
 
 #include <omp.h>
 
-#include "filter/chain.h"
+#include <string.h>
+
+#include "codec/exif.h"
+#include "codec/format.h"
 #include "codec/image.h"
 #include "codec/meta.h"
 #include "codec/probe.h"
+#include "filter/chain.h"
 
 #define FUZZ_MAX_PIXELS (512u * 512)
 
@@ -59,14 +66,17 @@ static void run_meta(const uint8_t *data, size_t size, enum format format, int o
 	struct image tiny = { .width = 2, .height = 2, .channels = 1, .pixels = (unsigned char *)grey };
 	char line[1024];
 
-	for (int i = 0; i < 2; i++) {
+	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++) {
 		struct meta m = META_INIT;
 		struct buffer out = { 0 };
 		struct meta_edit e = {
 			.strip = size ? data[size - 1] & META_STRIP_GPS : 0,
 			.oriented = oriented, .pixels_changed = 1, .width = 2, .height = 2,
-			.channels = 1 + 2 * i, .format = i ? FORMAT_PNG : FORMAT_JPEG,
+			.channels = 1 + 2 * (f & 1), .format = (enum format)f,
 		};
+
+		if (!format_row(e.format)->meta_write)
+			continue;
 
 		meta_collect(&m, data, size, format);
 		meta_describe(&m, line, sizeof(line));
@@ -75,6 +85,41 @@ static void run_meta(const uint8_t *data, size_t size, enum format format, int o
 			meta_insert(&m, e.format, &out);
 		buffer_release(&out);
 		meta_release(&m);
+	}
+}
+
+/*
+ * What every row reads of any bytes, before anything has checked that they
+ * are of its format: the sniff, the EXIF block --autoorient obeys (read
+ * from IFD0, then checked whole and edited in a copy, as the metadata is),
+ * and the metadata copy.
+ */
+static void run_rows(const uint8_t *data, size_t size)
+{
+	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++) {
+		const struct format_row *row = format_row((enum format)f);
+		const unsigned char *block;
+		size_t len;
+
+		(void)row->sniff(data, size < SNIFF_BYTES ? size : SNIFF_BYTES);
+		if (row->exif && row->exif(data, size, &block, &len)) {
+			unsigned char *copy = malloc(len ? len : 1);
+			struct exif x;
+
+			(void)exif_read_orientation(block, len);
+			if (!copy)
+				continue;
+			memcpy(copy, block, len);
+			if (exif_parse(&x, copy, len) == 0 && exif_set_upright(&x) >= 0)
+				(void)exif_orientation(&x);
+			free(copy);
+		}
+		if (row->meta_collect) {
+			struct meta m = META_INIT;
+
+			row->meta_collect(&m, data, size);
+			meta_release(&m);
+		}
 	}
 }
 
@@ -103,12 +148,17 @@ static void run_one(const uint8_t *data, size_t size, enum format format)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct probe p;
-	enum format format = image_sniff(data, size);
+	enum format format = format_of(data, size);
 
+	run_rows(data, size);
 	if (format == FORMAT_NONE)
 		return 0;
 	/* What the parent does before handing an image out, on the first bytes alone. */
 	image_header(&p, data, size < 4096 ? size : 4096, FUZZ_MAX_PIXELS);
+	/* What pixpool info reads: the header and the structure, channels and all. */
+	if (probe_header(&p, data, size) == 0 && probe_complete(&p, data, size) == 0 &&
+	    (p.channels < 1 || p.channels > 4))
+		abort();
 	run_one(data, size, format);
 	return 0;
 }

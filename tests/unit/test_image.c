@@ -26,7 +26,7 @@ static struct image round_trip(const struct image *img, enum format format)
 	struct image back = IMAGE_INIT;
 
 	assert_int_equal(image_encode(img, format, 90, PNG_LEVEL_DEFAULT, &buf), 0);
-	assert_int_equal(image_sniff(buf.data, buf.len), format);
+	assert_int_equal(format_of(buf.data, buf.len), format);
 	if (image_decode(&back, buf.data, buf.len, 1u << 30, "mem") < 0)
 		fail_msg("%s", error_message());
 	buffer_release(&buf);
@@ -163,14 +163,14 @@ static void test_sniff_knows_each_format_and_nothing_else(void **state)
 	static const unsigned char tga[18] = { 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 4, 0, 24, 0 };
 
 	(void)state;
-	assert_int_equal(image_sniff((const unsigned char *)"\xff\xd8\xff\xe1", 4), FORMAT_JPEG);
-	assert_int_equal(image_sniff((const unsigned char *)"BM\0\0\0\0\0\0\0\0\0\0\0\0", 14), FORMAT_BMP);
-	assert_int_equal(image_sniff((const unsigned char *)"P5\n", 3), FORMAT_PNM);
-	assert_int_equal(image_sniff(tga, sizeof(tga)), FORMAT_TGA);
-	assert_int_equal(image_sniff((const unsigned char *)"P3\n", 3), FORMAT_NONE);	/* ASCII PNM: stb can't */
-	assert_int_equal(image_sniff((const unsigned char *)"hello, world, hello", 18), FORMAT_NONE);
-	assert_int_equal(image_sniff((const unsigned char *)"GIF89a", 6), FORMAT_NONE);
-	assert_int_equal(image_sniff((const unsigned char *)"", 0), FORMAT_NONE);
+	assert_int_equal(format_of((const unsigned char *)"\xff\xd8\xff\xe1", 4), FORMAT_JPEG);
+	assert_int_equal(format_of((const unsigned char *)"BM\0\0\0\0\0\0\0\0\0\0\0\0", 14), FORMAT_BMP);
+	assert_int_equal(format_of((const unsigned char *)"P5\n", 3), FORMAT_PNM);
+	assert_int_equal(format_of(tga, sizeof(tga)), FORMAT_TGA);
+	assert_int_equal(format_of((const unsigned char *)"P3\n", 3), FORMAT_NONE);	/* ASCII PNM: stb can't */
+	assert_int_equal(format_of((const unsigned char *)"hello, world, hello", 18), FORMAT_NONE);
+	assert_int_equal(format_of((const unsigned char *)"GIF89a", 6), FORMAT_NONE);
+	assert_int_equal(format_of((const unsigned char *)"", 0), FORMAT_NONE);
 }
 
 int main(void)

@@ -1,5 +1,5 @@
 /*
- * The JPEG encoder's two builds, baseline and AVX2 (third_party/stb_jpeg.c),
+ * The JPEG encoder's two builds, baseline and AVX2 (src/codec/stb_jpeg.c),
  * write the same bytes: a folder encoded on a cluster of mixed machines
  * gives the same files on each. Photos and noise, every channel count,
  * sizes that cut the 8x8 and 16x16 blocks, qualities from 1 to 100.

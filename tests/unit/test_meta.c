@@ -145,6 +145,102 @@ static void encoded(enum format format, int channels, struct buffer *out)
 }
 
 /* A profile goes out and comes back byte for byte, split over APP2 parts past 64 KB. */
+/* IFD0 holding Orientation twice: first, then second. */
+static struct tiff two_orientations(int big, unsigned first, unsigned second)
+{
+	struct tiff t = { .n = 8 + 2 + 2 * 12 + 4, .big = big };
+
+	memcpy(t.b, big ? "MM\0*" : "II*\0", 4);
+	w32(&t, 4, 8);
+	w16(&t, 8, 2);
+	entry(&t, 10, 0x0112, 3, 1, first);
+	entry(&t, 22, 0x0112, 3, 1, second);
+	w32(&t, 34, 0);
+	return t;
+}
+
+/* The value of the Orientation entry at e (a SHORT), in t's byte order. */
+static unsigned value_at(const struct tiff *t, size_t e)
+{
+	const unsigned char *p = t->b + e + 8;
+
+	return t->big ? (unsigned)(p[0] << 8 | p[1]) : (unsigned)(p[1] << 8 | p[0]);
+}
+
+/*
+ * The pixels and the metadata read one orientation, the first tag's, as
+ * exiftool reads it; turning them upright sets every copy to 1, so that
+ * no viewer turns them again.
+ */
+static void test_two_orientation_tags_the_first_decides_and_both_reset(void **state)
+{
+	(void)state;
+	for (int big = 0; big <= 1; big++) {
+		struct tiff t = two_orientations(big, 6, 1);
+		struct exif x;
+
+		assert_int_equal(exif_read_orientation(t.b, t.n), 6);
+		assert_int_equal(exif_parse(&x, t.b, t.n), 0);
+		assert_int_equal(exif_orientation(&x), 6);
+		assert_int_equal(exif_set_upright(&x), 1);
+		assert_int_equal(value_at(&t, 10), 1);
+		assert_int_equal(value_at(&t, 22), 1);
+		assert_int_equal(exif_read_orientation(t.b, t.n), 1);
+		t = two_orientations(big, 1, 6);
+		assert_int_equal(exif_read_orientation(t.b, t.n), 1);
+		t = two_orientations(big, 9, 6);	/* the first decides, even when it is no orientation */
+		assert_int_equal(exif_read_orientation(t.b, t.n), 1);
+		assert_int_equal(exif_parse(&x, t.b, t.n), 0);
+		assert_int_equal(exif_orientation(&x), 1);
+	}
+}
+
+/* A JPEG whose EXIF is t, after SOI. */
+static void jpeg_with_exif(const struct tiff *t, struct buffer *out)
+{
+	struct buffer jpg = BUFFER_INIT;
+	unsigned char seg[4] = { 0xff, 0xe1, (unsigned char)((t->n + 8) >> 8),
+				 (unsigned char)(t->n + 8) };
+
+	encoded(FORMAT_JPEG, 3, &jpg);
+	buffer_put(out, jpg.data, 2);
+	buffer_put(out, seg, 4);
+	buffer_put(out, "Exif\0\0", 6);
+	buffer_put(out, t->b, t->n);
+	buffer_put(out, jpg.data + 2, jpg.len - 2);
+	buffer_release(&jpg);
+}
+
+static void test_upright_output_says_1_in_every_copy(void **state)
+{
+	struct tiff t = two_orientations(1, 6, 1);
+	struct buffer in = BUFFER_INIT, out = BUFFER_INIT;
+	struct meta m = META_INIT;
+	struct meta_edit e = { .oriented = 1, .pixels_changed = 1, .width = 8, .height = 8,
+			       .channels = 3, .format = FORMAT_JPEG };
+	struct exif x;
+
+	(void)state;
+	jpeg_with_exif(&t, &in);
+	assert_int_equal(image_exif_orientation(in.data, in.len), 6);
+	meta_collect(&m, in.data, in.len, FORMAT_JPEG);
+	assert_int_equal(meta_prepare(&m, &e), META_CHANGED);
+	encoded(FORMAT_JPEG, 3, &out);
+	assert_int_equal(meta_insert(&m, FORMAT_JPEG, &out), 0);
+	assert_int_equal(image_exif_orientation(out.data, out.len), 1);
+	meta_release(&m);
+	/* Both tags of the output's IFD0 say 1. */
+	meta_collect(&m, out.data, out.len, FORMAT_JPEG);
+	assert_int_equal(m.exif.len, t.n);
+	memcpy(t.b, m.exif.data, t.n);
+	assert_int_equal(value_at(&t, 10), 1);
+	assert_int_equal(value_at(&t, 22), 1);
+	assert_int_equal(exif_parse(&x, t.b, t.n), 0);
+	meta_release(&m);
+	buffer_release(&in);
+	buffer_release(&out);
+}
+
 static void test_icc_profile_carried_whole(void **state)
 {
 	static const size_t sizes[] = { 200, 65519, 65520, 300000 };
@@ -200,6 +296,8 @@ static void test_grey_image_takes_only_grey_profile(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_orientation_tags_the_first_decides_and_both_reset),
+		cmocka_unit_test(test_upright_output_says_1_in_every_copy),
 		cmocka_unit_test(test_exif_edits_in_both_byte_orders),
 		cmocka_unit_test(test_malformed_exif_is_refused),
 		cmocka_unit_test(test_icc_profile_carried_whole),

@@ -1,0 +1,139 @@
+#ifndef PIXPOOL_FORMAT_H
+#define PIXPOOL_FORMAT_H
+
+/*
+ * The image formats pixpool reads and writes, as a table: one row a format,
+ * each row in its own file (jpeg.c, png.c, bmp.c, tga.c, pnm.c). A row says
+ * how to recognise the format from its first bytes, how to read its header
+ * and check its structure (pixpool's own bounded parsers, never a
+ * decoder's), how to decode and encode it, and how to carry its metadata.
+ * image.c, probe.c and meta.c dispatch through the table; nothing else
+ * names a format's code.
+ *
+ *	enum format f = format_of(head, n);		// n: up to SNIFF_BYTES
+ *	const struct format_row *row = format_row(f);	// NULL for FORMAT_NONE
+ *	printf("%s\n", row->name);			// or format_name(f)
+ *	f = format_find("jpeg");			// --format's words
+ *	f = format_of_extension("JPG");		// a file's name
+ *	for (f = FORMAT_FIRST; f < FORMAT_COUNT; f++)	// every row
+ *		...
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct image;
+struct buffer;
+struct probe;
+struct meta;
+
+enum format {
+	FORMAT_NONE = 0,	/* not an image pixpool reads */
+	FORMAT_JPEG,
+	FORMAT_PNG,
+	FORMAT_BMP,
+	FORMAT_TGA,
+	FORMAT_PNM,
+	FORMAT_COUNT		/* one past the last row */
+};
+
+#define FORMAT_FIRST FORMAT_JPEG
+
+/* Bytes format_of needs to recognise every format. */
+#define SNIFF_BYTES 18
+
+/* What image_encode hands a row's encode: the user's settings. */
+struct encode_options {
+	int quality;		/* JPEG, 1..100 */
+	int png_level;		/* PNG, 0..12 (PNG_LEVEL_DEFAULT in image.h) */
+};
+
+/* The parts of metadata (meta.h) a format's files can carry. */
+#define FORMAT_META_EXIF 1
+#define FORMAT_META_XMP 2
+#define FORMAT_META_XMP_EXT 4	/* extended XMP, in more segments than one */
+#define FORMAT_META_ICC 8
+
+struct format_row {
+	const char *name;	/* "JPEG": what a user reads */
+	const char *ext;	/* "jpg": the extension pixpool writes */
+	/* The words --format takes for it, the first the one help shows; NULL-ended. */
+	const char *const *words;
+	/* The extensions its files are named with, in any case; NULL-ended. */
+	const char *const *extensions;
+
+	/* Whether the first n bytes (n <= SNIFF_BYTES) start a file of this format. */
+	int (*sniff)(const unsigned char *head, size_t n);
+	/*
+	 * The size and channels from the first n bytes (probe.h): 0, PROBE_MORE
+	 * when the header goes on past n, or -1 with an error() naming no file.
+	 */
+	int (*header)(struct probe *p, const unsigned char *d, size_t n);
+	/* Whether a whole file of n bytes holds what its header promises (probe.h). */
+	int (*complete)(struct probe *p, const unsigned char *d, size_t n);
+	/*
+	 * Decodes a whole file whose header and structure the probe accepted,
+	 * at 1 / shrink of its size where the row can (the JPEG row, shrink 2),
+	 * at full size otherwise. -1 with an error() naming no file.
+	 */
+	int (*decode)(struct image *img, const struct probe *p, const unsigned char *d, size_t n,
+		      int shrink);
+	/*
+	 * Appends img, encoded, to buf; NULL where pixpool does not write the
+	 * format. image_encode has already refused an image over 2 GiB of
+	 * samples or with a side over max_side.
+	 */
+	int (*encode)(const struct image *img, const struct encode_options *o, struct buffer *buf);
+	uint32_t max_side;	/* the longest side the format stores; 0: no limit of its own */
+
+	/* FORMAT_META_*: what the format's files carry; 0 for none. */
+	unsigned meta_parts;
+	/*
+	 * Copies the metadata out of a whole file held in memory (meta.h); NULL
+	 * for none, and then meta_at and meta_write are NULL too.
+	 */
+	void (*meta_collect)(struct meta *m, const unsigned char *d, size_t n);
+	/* Where the metadata goes in a file this row encoded: a byte offset into it. */
+	size_t (*meta_at)(const struct buffer *encoded);
+	/* Appends m's metadata to out, in the format's own segments or chunks. */
+	void (*meta_write)(struct meta *m, struct buffer *out);
+	/*
+	 * Where the EXIF block that --autoorient obeys lies in the first n bytes
+	 * (*block, *len), or 0 when there is none; NULL where pixpool never
+	 * turns the format's pixels.
+	 */
+	int (*exif)(const unsigned char *d, size_t n, const unsigned char **block, size_t *len);
+};
+
+/* The rows, each defined in the file named after its format. */
+extern const struct format_row format_jpeg;
+extern const struct format_row format_png;
+extern const struct format_row format_bmp;
+extern const struct format_row format_tga;
+extern const struct format_row format_pnm;
+
+/* The row of a format; NULL for FORMAT_NONE or a value outside the table. */
+const struct format_row *format_row(enum format format);
+
+/* The format of a file from its first bytes (at most SNIFF_BYTES are read), never its name. */
+enum format format_of(const unsigned char *head, size_t n);
+
+/* The format --format names by word ("jpg", "jpeg", "png", ...); FORMAT_NONE if none. */
+enum format format_find(const char *word);
+
+/* "JPEG", "PNG", ...: the name a user reads; "none" for FORMAT_NONE. */
+const char *format_name(enum format format);
+
+/* "jpg", "png", ...: the extension pixpool writes; "" for FORMAT_NONE. */
+const char *format_extension(enum format format);
+
+/* The format whose files are named with extension ext ("JPG", "ppm"); FORMAT_NONE if none. */
+enum format format_of_extension(const char *ext);
+
+/* "JPEG, PNG, BMP, TGA or PNM": every row's name, for messages. */
+const char *format_list(void);
+
+/* "not an image: the content is not JPEG, ... or PNM": why a file named like one is refused. */
+const char *format_not_an_image(void);
+
+#endif
