@@ -42,7 +42,7 @@ struct work_files {
 
 /*
  * Opens task's input (a regular file, not empty, without blocking: see
- * work_read_input) and, when it has an output, makes the output's folders
+ * input_read_file, codec/input.h) and, when it has an output, makes the output's folders
  * and creates its temporary file, which a second signal removes
  * (interrupt.h). Returns 0, or -1 with an error naming the file, with
  * nothing left open or created. (work_run, and a process worker before it
@@ -70,30 +70,6 @@ void work_commit(const struct job *job, const struct task *task, struct work_fil
 void work_failed(const struct task *task, struct result *res);
 
 /*
- * Reads an input file into buf, bounded: refuses, without blocking, what is
- * not a regular file (a FIFO, a device); reads the header first and refuses
- * an image over max_pixels (image_header) before reading the rest; refuses
- * a file larger than an image of that size can need (16 bytes a pixel and
- * 64 MiB more); never reads past the size the file had when opened. The
- * header it parsed goes to *header, unless that is NULL.
- */
-int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf,
-		    struct probe *header);
-
-/*
- * Reads only the header of path, opened and checked as work_read_input
- * does, looking at its first cap bytes at most. Returns 0, PROBE_MORE when
- * no whole header lies in them, or -1 with an error.
- */
-int work_read_header(const char *path, size_t cap, struct probe *p);
-
-/*
- * work_read_header, and the EXIF orientation (1..8) of a JPEG from the same
- * bytes: 1 when they hold none, or for any other format.
- */
-int work_read_orientation(const char *path, size_t cap, struct probe *p, int *orientation);
-
-/*
  * Processes one image in this process, the three steps above, and fills
  * *res (res->worker is left to the caller). res->error is escaped for a
  * terminal (escape_terminal): it holds the file's name, and reasons built
@@ -109,11 +85,5 @@ void work_run(const struct job *job, const struct task *task, struct result *res
  * fit in size.
  */
 int work_temp_path(const char *out, pid_t pid, char *buf, size_t size);
-
-/*
- * mkdir -p of the folder holding path (path is changed while it runs, and
- * given back as it was); other processes may create it at the same time.
- */
-int work_make_parents(char *path);
 
 #endif

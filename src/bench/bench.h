@@ -8,7 +8,8 @@
  *
  * One job per file:
  *
- *	bench/run.c      bench_main: walks the inputs once and runs the
+ *	cli/bench.c      the command line, then bench_execute.
+ *	bench/run.c      bench_execute: walks the inputs once and runs the
  *	                 configurations (the 1-worker serial baseline first)
  *	                 repeat after repeat, timing each engine_run; with
  *	                 --repeat auto, until each one's median settles.
@@ -198,8 +199,21 @@ struct bench {
 	size_t probe_bytes;	/* copied by each thread of the probe */
 };
 
-/* The `bench` subcommand: argv[0] is "bench". Returns the exit status. */
-int bench_main(int argc, char **argv);
+/*
+ * Fills a bench's defaults before its options are applied: every field 0
+ * but those that say "not measured".
+ */
+void bench_init(struct bench *bench);
+
+/* The machine this process runs on; never fails, "unknown" where it cannot tell. */
+void bench_read_machine(struct bench_machine *m);
+
+/*
+ * Runs the bench that the command line set up (cli/bench.c): walks its
+ * inputs, measures every configuration, prints the table and writes the
+ * files asked for; the scratch outputs are removed. Returns the exit status.
+ */
+int bench_execute(struct bench *bench);
 
 /* Room for the warnings of bench_warnings, and for each one. */
 #define BENCH_WARNINGS 2

@@ -5,8 +5,8 @@
  * What the files of `pixpool bench` hand each other, private to bench*.c.
  * run.c calls them in this order:
  *
- *	bench_parse(&bn, argc, argv);		cli/bench.c, which calls
- *	    bench_read_machine(&bn.machine);	machine.c, and that
+ *	bench_read_machine(&bn.machine);	machine.c, from the command
+ *						line (cli/bench.c), and that
  *	    bench_read_topology(&bn.machine, "");	topology.c
  *	... walk; bn.cached_before = bench_cached_fraction(&w); ...
  *	bench_probe_memory(&bn);		memory.c, with --explain
@@ -18,18 +18,6 @@
 
 #include "bench/bench.h"
 #include "job/walk.h"
-
-/*
- * Fills bn with bench's defaults, then with argv (argv[0] is "bench"), and
- * reads the machine (bench_read_machine), whose CPUs and cores set the
- * default pool sizes.
- * Prints the error and exits with 2 on a usage error, among them a report
- * file that cannot be created; prints help and exits 0 on -h.
- */
-void bench_parse(struct bench *bn, int argc, char **argv);
-
-/* The machine this process runs on; never fails, "unknown" where it cannot tell. */
-void bench_read_machine(struct bench_machine *m);
 
 /*
  * Its cores, SMT siblings, caches, NUMA nodes and clock, from /sys and

@@ -415,33 +415,35 @@ static void warn_oversubscribed(const struct bench *bn)
 			cpus, cpus == 1 ? "" : "s", bn->machine.usable_why);
 }
 
-int bench_main(int argc, char **argv)
+int bench_execute(struct bench *bn)
 {
-	static struct bench bn;
 	char scratch[4096] = "";
 	struct walk w;
 	int ret;
 
-	memset(&bn, 0, sizeof(bn));
-	bn.cached_after = NAN;
-	bench_parse(&bn, argc, argv);
-	warn_oversubscribed(&bn);
-	if (!bn.keep_outputs) {
+	warn_oversubscribed(bn);
+	if (!bn->keep_outputs) {
 		if (make_scratch(scratch, sizeof(scratch)) < 0) {
 			fprintf(stderr, "pixpool: %s\n", error_message());
 			return 1;
 		}
-		bn.job.outdir = scratch;
+		bn->job.outdir = scratch;
 	}
 	interrupt_catch();
 	walk_init(&w);
-	ret = finish(&bn, bench_run(&bn, &w));
+	ret = finish(bn, bench_run(bn, &w));
 	walk_release(&w);
 	if (scratch[0] && nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
 		fprintf(stderr, "pixpool: %s: cannot remove scratch folder: %s\n", scratch,
 			strerror(errno));
-	free(bn.rows);
-	free(bn.runs);
-	free(bn.probes);
+	free(bn->rows);
+	free(bn->runs);
+	free(bn->probes);
 	return ret;
+}
+
+void bench_init(struct bench *bn)
+{
+	memset(bn, 0, sizeof(*bn));
+	bn->cached_after = NAN;
 }

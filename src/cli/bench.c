@@ -3,7 +3,8 @@
  * shares with run, which options.c parses and checks. See bench_internal.h.
  */
 #include "cli/options.h"
-#include "bench/internal.h"
+#include "bench/bench.h"
+#include "cli/commands.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -244,7 +245,14 @@ static void set_defaults(struct bench *bn)
 	bn->progress = -1;
 }
 
-void bench_parse(struct bench *bn, int argc, char **argv)
+/*
+ * Fills bn with bench's defaults, then with argv (argv[0] is "bench"), and
+ * reads the machine (bench_read_machine), whose CPUs and cores set the
+ * default pool sizes. Prints the error and exits with 2 on a usage error,
+ * among them a report file that cannot be created; prints help and exits
+ * 0 on -h.
+ */
+static void bench_parse(struct bench *bn, int argc, char **argv)
 {
 	struct option table[NOPTIONS + 1];
 	struct preflight pf;
@@ -280,4 +288,13 @@ void bench_parse(struct bench *bn, int argc, char **argv)
 		preflight_file(&pf, "--svg", bn->svg, 1);
 	preflight_release(&pf);
 	chain_format(&bn->job.chain, bn->chain, sizeof(bn->chain));
+}
+
+int bench_main(int argc, char **argv)
+{
+	static struct bench bn;
+
+	bench_init(&bn);
+	bench_parse(&bn, argc, argv);
+	return bench_execute(&bn);
 }

@@ -14,7 +14,7 @@
 
 #include "base/error.h"
 #include "codec/meta.h"
-#include "work.h"
+#include "base/folder.h"
 
 /* --files-from: the list, read one name at a time. */
 struct list {
@@ -562,7 +562,7 @@ int select_settings_write(const struct job *job, const struct walk *w)
 
 	if (!writes_some(w))
 		return 0;
-	if (settings_path(job, path, sizeof(path)) < 0 || work_make_parents(path) < 0)
+	if (settings_path(job, path, sizeof(path)) < 0 || folder_make_parents(path) < 0)
 		return -1;
 	settings_text(job, now, sizeof(now));
 	ret = settings_read(path, old, sizeof(old));
