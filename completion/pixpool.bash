@@ -201,7 +201,12 @@ _pixpool_value()
 	--schedule) _pixpool_list "$cur" dynamic static lpt ;;
 	--format) _pixpool_list "$cur" same jpg png bmp tga pnm ;;
 	--strip) _pixpool_list "$cur" exif xmp icc gps ;;
-	--shard) _pixpool_list "$cur" slurm ;;
+	--shard)
+		# k8s/ wants its N next, with no space after the slash.
+		_pixpool_list "$cur" slurm k8s/
+		[[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null
+		;;
+	--repeat) [[ $verb == bench ]] && _pixpool_list "$cur" auto ;;
 	--mem-limit) _pixpool_list "$cur" none ;;
 	*)
 		case ${_pixpool_arg[$opt]} in

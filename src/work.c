@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,178 +20,10 @@
 #include "base/interrupt.h"
 #include "codec/meta.h"
 #include "codec/probe.h"
+#include "codec/input.h"
+#include "base/folder.h"
 #include "base/test_hook.h"
 
-/*
- * A file is read in two steps: its first HEAD_BYTES, which hold the header
- * of nearly every image, and the rest only once the header's width and
- * height are within the limits. A JPEG may put megabytes of metadata before
- * its frame header (a depth map, say): its header is looked for in up to
- * META_BYTES.
- */
-#define HEAD_BYTES (64u << 10)
-#define META_BYTES (64u << 20)
-
-/*
- * No file of the formats pixpool reads needs more than 16 bytes a pixel,
- * twice the 8 of a 16-bit RGBA PNG (the largest raw pixel), which leaves
- * room for a JPEG of noise at quality 100 or a PNG stored uncompressed, plus
- * META_BYTES of metadata, thumbnails and trailing data. A larger file is
- * refused before it is read, so a forged header never makes pixpool read
- * more than 16 x max_pixels + 64 MiB (2.9 GB at the default limit).
- */
-static uint64_t file_limit(const struct probe *p)
-{
-	return 16 * (uint64_t)p->width * p->height + META_BYTES;
-}
-
-/*
- * Opens an input without trusting what the walk saw: the name may now be a
- * FIFO, whose open() would wait for a writer (O_NONBLOCK returns at once),
- * or a device such as /dev/zero, which never ends. Only a regular file is
- * read.
- */
-static int open_input(const char *path, struct stat *st)
-{
-	int fd, e;
-
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return error("cannot open: %s", strerror(errno));
-	if (fstat(fd, st) < 0) {
-		e = errno;
-		close(fd);
-		return error("cannot read: %s", strerror(e));
-	}
-	if (!S_ISREG(st->st_mode) || st->st_size == 0) {
-		close(fd);
-		return error(S_ISREG(st->st_mode) ? "empty file" : "not a regular file");
-	}
-	return fd;
-}
-
-/* Reads until buf holds want bytes or the file ends. */
-static int read_upto(int fd, struct buffer *buf, size_t want)
-{
-	if (want > buf->alloc) {
-		unsigned char *p = realloc(buf->data, want);
-
-		if (!p)
-			return error("out of memory for %zu bytes", want);
-		buf->data = p;
-		buf->alloc = want;
-	}
-	while (buf->len < want) {
-		ssize_t n = read(fd, buf->data + buf->len, want - buf->len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return error("cannot read: %s", strerror(errno));
-		if (n == 0)
-			break;
-		buf->len += (size_t)n;
-	}
-	return 0;
-}
-
-static size_t min_size(uint64_t a, uint64_t b)
-{
-	return (size_t)(a < b ? a : b);
-}
-
-/*
- * Reads the start of the file, up to cap bytes, until the header is whole,
- * and checks it against the limits. PROBE_MORE: no whole header in cap bytes.
- */
-static int read_header(int fd, uint64_t size, size_t cap, uint64_t max_pixels,
-		       struct probe *p, struct buffer *buf)
-{
-	size_t most = min_size(size, cap), want = min_size(most, HEAD_BYTES);
-	int ret;
-
-	for (;;) {
-		if (read_upto(fd, buf, want) < 0)
-			return -1;
-		ret = image_header(p, buf->data, buf->len, max_pixels);
-		if (ret != PROBE_MORE)
-			return ret;
-		if (buf->len < want || want == most)
-			break;
-		want = min_size(2 * (uint64_t)want, most);
-	}
-	if (buf->len == cap)
-		return PROBE_MORE;
-	return error("cannot decode: truncated %s", format_name(p->format));
-}
-
-int work_read_orientation(const char *path, size_t cap, struct probe *p, int *orientation)
-{
-	struct buffer buf = BUFFER_INIT;
-	struct stat st;
-	int fd = open_input(path, &st);
-	int ret = fd < 0 ? -1 : read_header(fd, (uint64_t)st.st_size, cap, UINT64_MAX, p, &buf);
-
-	if (fd >= 0)
-		close(fd);
-	/* A JPEG's EXIF comes before its frame header: it was read with it. */
-	*orientation = ret == 0 && p->format == FORMAT_JPEG ?
-		       image_exif_orientation(buf.data, buf.len) : 1;
-	buffer_release(&buf);
-	return ret;
-}
-
-int work_read_header(const char *path, size_t cap, struct probe *p)
-{
-	int orientation;
-
-	return work_read_orientation(path, cap, p, &orientation);
-}
-
-int work_read_input(const char *path, uint64_t max_pixels, struct buffer *buf,
-		    struct probe *header)
-{
-	struct stat st;
-	struct probe p;
-	int fd, ret;
-
-	/* Only an image's own read stops here, never the parent's look at its header. */
-	test_hook_stop("opening", path);
-	fd = open_input(path, &st);
-	ret = fd < 0 ? -1 : read_header(fd, (uint64_t)st.st_size, META_BYTES, max_pixels, &p,
-					     buf);
-
-	if (ret == PROBE_MORE)
-		ret = error("cannot decode: no %s header in the first %u MiB",
-			    format_name(p.format), META_BYTES >> 20);
-	if (ret == 0 && (uint64_t)st.st_size > file_limit(&p))
-		ret = error("%s of %ux%u in a file of %lld bytes, more than such an image needs",
-			    format_name(p.format), p.width, p.height, (long long)st.st_size);
-	else if (ret == 0 && st.st_size > INT_MAX)
-		ret = error("%s file of %lld bytes, more than the decoder reads (2 GiB)",
-			    format_name(p.format), (long long)st.st_size);
-	if (ret == 0)
-		ret = read_upto(fd, buf, (size_t)st.st_size);
-	if (fd >= 0)
-		close(fd);
-	if (ret == 0 && header)
-		*header = p;
-	return ret < 0 ? error_prefix(path) : 0;
-}
-
-int work_make_parents(char *path)
-{
-	for (char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		int r = mkdir(path, 0777);
-		int e = errno;
-		*s = '/';
-		if (r < 0 && e != EEXIST)
-			return error("%.*s: cannot create folder: %s", (int)(s - path), path,
-				     strerror(e));
-	}
-	return 0;
-}
 
 static int write_all(int fd, const unsigned char *p, size_t len)
 {
@@ -233,46 +66,104 @@ static void test_die_writing(const char *out, int fd, const struct buffer *buf)
 }
 
 /*
- * Writes to a hidden temporary name in the output folder, then renames it,
- * so an output file is always complete or absent, even if the worker dies.
- * The walk skips hidden names, so a leftover is never taken for a photo.
+ * The output goes to a hidden temporary name in the output folder, renamed
+ * by work_commit, so an output file is always complete or absent, even if
+ * the process writing it dies. The walk skips hidden names, so a leftover is
+ * never taken for a photo.
  */
-static int write_renamed(const char *out, const char *tmp, int fd, const struct buffer *buf)
+static int write_output(const char *out, int fd, const struct buffer *buf)
 {
-	if (fd < 0)
-		return error("%s: cannot create: %s", tmp, strerror(errno));
 	test_die_writing(out, fd, buf);
-	if (write_all(fd, buf->data, buf->len) < 0) {
-		int e = errno;
-		close(fd);
-		unlink(tmp);
-		return error("%s: cannot write: %s", out, strerror(e));
-	}
-	if (close(fd) < 0 || rename(tmp, out) < 0) {
-		int e = errno;
-		unlink(tmp);
-		return error("%s: cannot write: %s", out, strerror(e));
-	}
+	if (write_all(fd, buf->data, buf->len) < 0)
+		return error("%s: cannot write: %s", out, strerror(errno));
 	return 0;
 }
 
 /*
  * A second Ctrl-C removes the temporary file before it kills pixpool
- * (interrupt_open_owned), so tmp stays on this stack until it is disowned.
+ * (interrupt_open_owned), so f->tmp stays unchanged until work_commit
+ * disowns it.
  */
-static int write_output(const char *out, const struct buffer *buf)
+static int create_output(const char *out, struct work_files *f)
 {
-	char tmp[4096];
-	int fd, slot, ret;
-
-	if (work_temp_path(out, getpid(), tmp, sizeof(tmp)) < 0)
+	if (work_temp_path(out, getpid(), f->tmp, sizeof(f->tmp)) < 0)
 		return error("%s: output path too long", out);
-	if (work_make_parents(tmp) < 0)
+	if (folder_make_parents(f->tmp) < 0)
 		return -1;
-	fd = interrupt_open_owned(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666, &slot);
-	ret = write_renamed(out, tmp, fd, buf);
-	interrupt_disown(slot);
-	return ret;
+	f->out = interrupt_open_owned(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+				      O_NOFOLLOW, 0666, &f->slot);
+	if (f->out < 0) {
+		int e = errno;
+
+		interrupt_disown(f->slot);
+		f->slot = -1;
+		return error("%s: cannot create: %s", f->tmp, strerror(e));
+	}
+	return 0;
+}
+
+int work_open(const struct job *job, const struct task *task, struct work_files *f)
+{
+	struct stat st;
+
+	(void)job;
+	*f = (struct work_files)WORK_FILES_INIT;
+	if (task->refused)
+		return error("%s: %s", task->path, task->refused);
+	f->in = input_open(task->path, &st);
+	if (f->in < 0)
+		return error_prefix(task->path);
+	f->size = (uint64_t)st.st_size;
+	if (task->out && create_output(task->out, f) < 0) {
+		close(f->in);
+		f->in = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void work_commit(const struct job *job, const struct task *task, struct work_files *f,
+		 struct result *res)
+{
+	int keep = res->status == STATUS_OK && f->out >= 0;
+
+	close_fd(&f->in);
+	/*
+	 * The settings go with the bytes, in one rename (select.h). A file
+	 * system that cannot hold them leaves the output unknown to a resume,
+	 * which makes it again: never wrong, so not an error here.
+	 */
+	if (keep && job->settings_id[0])
+		fsetxattr(f->out, SETTINGS_XATTR, job->settings_id, strlen(job->settings_id), 0);
+	if (f->out >= 0 && close(f->out) < 0 && keep) {
+		error("%s: cannot write: %s", task->out, strerror(errno));
+		work_failed(task, res);
+		keep = 0;
+	}
+	if (keep && rename(f->tmp, task->out) < 0) {
+		error("%s: cannot write: %s", task->out, strerror(errno));
+		work_failed(task, res);
+		keep = 0;
+	}
+	if (f->out >= 0 && !keep)
+		unlink(f->tmp);
+	f->out = -1;
+	interrupt_disown(f->slot);
+	f->slot = -1;
+}
+
+void work_failed(const struct task *task, struct result *res)
+{
+	res->task = task->id;
+	res->status = STATUS_FAILED;
+	escape_terminal(error_message(), res->error, sizeof(res->error));
 }
 
 /*
@@ -292,14 +183,16 @@ static int load_shrink(const struct job *job, const struct task *task, const str
  * The metadata is copied out of the file while it is in memory, so it costs
  * no second read; *oriented says whether the pixels were turned upright.
  */
-static int load(const struct job *job, const struct task *task, struct image *img,
-		struct meta *meta, int *oriented, struct result *res)
+static int load(const struct job *job, const struct task *task, const struct work_files *f,
+		struct image *img, struct meta *meta, int *oriented, struct result *res)
 {
 	struct buffer file = BUFFER_INIT;
 	struct probe header;
 	uint64_t t0 = clock_ns(), t1;
-	int ret = work_read_input(task->path, job->max_pixels, &file, &header), orientation = 1;
+	int ret = input_read(f->in, f->size, job->max_pixels, &file, &header), orientation = 1;
 
+	if (ret < 0)
+		error_prefix(task->path);
 	t1 = clock_ns();
 	res->read_ns = t1 - t0;
 	if (ret == 0 && job->autoorient && task->format == FORMAT_JPEG)
@@ -350,8 +243,8 @@ static void prepare_meta(const struct job *job, const struct image *img, int ori
 	res->meta = (uint8_t)meta_prepare(meta, &e);
 }
 
-static int save(const struct job *job, const struct task *task, const struct image *img,
-		struct meta *meta, int oriented, struct result *res)
+static int save(const struct job *job, const struct task *task, int fd,
+		const struct image *img, struct meta *meta, int oriented, struct result *res)
 {
 	struct buffer out = BUFFER_INIT;
 	enum format format = job->format ? job->format : task->format;
@@ -367,7 +260,7 @@ static int save(const struct job *job, const struct task *task, const struct ima
 	if (ret < 0)
 		error_prefix(task->path);
 	else
-		ret = write_output(task->out, &out);
+		ret = write_output(task->out, fd, &out);
 	res->write_ns = clock_ns() - t1;
 	res->out_bytes = out.len;
 	buffer_release(&out);
@@ -383,8 +276,8 @@ static void warn_meta(const struct task *task, const struct meta *meta, struct r
 	error_clear();
 }
 
-void work_run(const struct job *job, const struct task *task, struct result *res,
-	      const struct lender *lender)
+void work_process(const struct job *job, const struct task *task, const struct work_files *f,
+		  struct result *res, const struct lender *lender)
 {
 	struct image img = IMAGE_INIT;
 	struct meta meta = META_INIT;
@@ -395,8 +288,7 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 	res->task = task->id;
 	error_clear();
 	image_limit_pixels(job->max_pixels);
-	ret = task->refused ? error("%s: %s", task->path, task->refused)
-			    : load(job, task, &img, &meta, &oriented, res);
+	ret = load(job, task, f, &img, &meta, &oriented, res);
 	if (ret == 0) {
 		res->in_width = (uint32_t)(img.shrink ? img.full_width : img.width);
 		res->in_height = (uint32_t)(img.shrink ? img.full_height : img.height);
@@ -414,7 +306,7 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 		ret = check_output(job, task, &img);
 	}
 	if (ret == 0 && task->out)
-		ret = save(job, task, &img, &meta, oriented, res);
+		ret = save(job, task, f->out, &img, &meta, oriented, res);
 	image_release(&img);
 	res->status = ret == 0 ? STATUS_OK : STATUS_FAILED;
 	/* Names and reasons come from outside: escaped once, here, for every reader. */
@@ -426,4 +318,25 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 	res->cpu = (int16_t)sched_getcpu();
 	res->start_ns = start;
 	res->total_ns = clock_ns() - start;
+}
+
+void work_run(const struct job *job, const struct task *task, struct result *res,
+	      const struct lender *lender)
+{
+	struct work_files f;
+	uint64_t start = clock_ns();
+
+	memset(res, 0, sizeof(*res));
+	error_clear();
+	/* Only an image's own read stops here, never the parent's look at its header. */
+	test_hook_stop("opening", task->path);
+	if (work_open(job, task, &f) < 0) {
+		work_failed(task, res);
+		res->cpu = (int16_t)sched_getcpu();
+		res->start_ns = start;
+		res->total_ns = clock_ns() - start;
+		return;
+	}
+	work_process(job, task, &f, res, lender);
+	work_commit(job, task, &f, res);
 }

@@ -90,7 +90,7 @@ grep -q '6 images: 0 ok, 0 failed, 6 skipped (exists)' done.err || fail "summary
 # Every engine and channel runs only the images left, and tells every result.
 for how in "serial" "openmp -j 2" "process --ipc pipe -j 3" "process --ipc shm -j 3"; do
 	backend_wanted ${how%% *} || continue
-	rm -rf part && cp -R ref part || fail "cannot copy ref"
+	rm -rf part && cp -a ref part || fail "cannot copy ref"
 	rm part/png/camera.png part/jpeg/hubble_deep_field.jpg
 	"$PIXPOOL" -b $how -f grayscale --skip-existing in -o part --manifest part.csv 2>part.err ||
 		fail "$how: resume failed: $(cat part.err)"
@@ -101,7 +101,7 @@ for how in "serial" "openmp -j 2" "process --ipc pipe -j 3" "process --ipc shm -
 done
 
 # An output older than its input is made again; the others are left.
-cp -R ref stale || fail "cannot copy ref"
+cp -a ref stale || fail "cannot copy ref"
 touch -d '2001-01-01 00:00' stale/png/horse.png || fail "cannot age horse.png"
 "$PIXPOOL" -f grayscale --skip-existing in -o stale --manifest stale.csv 2>stale.err ||
 	fail "stale run failed: $(cat stale.err)"
@@ -110,7 +110,7 @@ touch -d '2001-01-01 00:00' stale/png/horse.png || fail "cannot age horse.png"
 same_tree ref stale
 
 # Other settings: refused before anything is read or written, naming the setting.
-cp -R ref other || fail "cannot copy ref"
+cp -a ref other || fail "cannot copy ref"
 expect_exit 2 "$PIXPOOL" -f invert --skip-existing in -o other 2>other.err
 grep -q "^pixpool: --skip-existing: the images in other were made with filter 'grayscale:channels=1', not 'invert'" other.err ||
 	fail "changed filter: $(cat other.err)"
@@ -127,7 +127,7 @@ grep -q '^filter invert$' other/.pixpool-settings || fail "settings not rewritte
 [ "$(grep -c ',exists,' other.csv)" = 6 ] || fail "new settings: not all found done"
 
 # Settings files from elsewhere are input too: escaped, and anything unknown differs.
-cp -R ref odd || fail "cannot copy ref"
+cp -a ref odd || fail "cannot copy ref"
 printf 'filter \033[31mred\nformat same\n' >odd/.pixpool-settings
 expect_exit 2 "$PIXPOOL" -f grayscale --skip-existing in -o odd 2>odd.err
 grep -q "filter '\\\\x1b\[31mred', not 'grayscale:channels=1'" odd.err || fail "odd settings: $(cat odd.err)"

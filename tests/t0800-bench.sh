@@ -11,12 +11,16 @@ nimages=$(find in -name '*.jpg' -o -name '*.png' | wc -l | tr -d ' ')
 mkdir tmp
 
 TMPDIR=$SCRATCH/tmp expect_exit 0 "$PIXPOOL" bench in -f grayscale -j 1,2 \
-	--engine process,serial --repeat 2 --json b.json --svg b.svg --csv b.csv >table.txt
-grep -q "Karp-Flatt" table.txt || fail "the table has no Karp-Flatt column"
-grep -q "^Amdahl: serial fraction" table.txt || fail "no Amdahl fit under the table"
+	--engine process,serial --repeat 2 --wide --json b.json --svg b.svg --csv b.csv >table.txt
+grep -q "Karp-Flatt" table.txt || fail "the wide table has no Karp-Flatt column"
+grep -q "^Amdahl: serial fraction .* projected, not measured" table.txt ||
+	fail "no Amdahl fit under the table, or its projections not said to be projections"
 grep -q "^1-worker serial time .* walk .* decode .* filter .* encode .* write .* overhead" \
 	table.txt || fail "no breakdown of the 1-worker time"
 grep -q "^machine: .* logical CPUs" table.txt || fail "no machine in the header"
+grep -q "^cpus: .* usable (affinity\|cgroup quota\|SLURM_CPUS_PER_TASK)" table.txt ||
+	fail "the header does not say how many CPUs are usable and why"
+tail -n 1 table.txt | grep -q "^advice: use -j [12]: " || fail "the last line is not the advice"
 [ "$(count_files tmp)" = 0 ] && [ -z "$(ls -A tmp)" ] || fail "the scratch outputs were left behind"
 
 # Serial runs at 1 worker only: (serial 1, process 1, process 2) x 2 repeats.
@@ -39,6 +43,9 @@ assert rows[0]["speedup"] == 1 and rows[0]["karp_flatt"] is None
 assert all(r["runs"] == 2 for r in rows)
 assert doc["job"]["output"] is None and doc["job"]["images"] == n
 assert [p["workers"] for p in doc["amdahl"]["predictions"]] == [4, 8]
+assert all(p["measured"] is False for p in doc["amdahl"]["predictions"])
+assert doc["machine"]["usable_cpus"] <= doc["machine"]["allowed_cpus"]
+assert doc["memory"] is None and doc["job"]["explain"] is False
 PY
 
 xmllint --noout b.svg || fail "b.svg is not well-formed XML"

@@ -2,7 +2,7 @@
 # bench's chart spans the pools measured (its x axis starts at the smallest,
 # not at 0), shifts each backend's series so bars at the same pool size do
 # not hide each other, and names the Amdahl fit on the chart. Pools larger
-# than the CPUs allowed are warned about before the runs, flagged in the
+# than the usable CPUs are warned about before the runs, flagged in the
 # table, the JSON and the CSV, and shaded and written under the chart. The
 # figures are timings: no test asserts their values, and whether runs
 # spread over 1.2x is left to the machine; only its flag is checked to

@@ -1,4 +1,4 @@
-/* Ctrl-C and SIGTERM: handlers that set a flag, or remove temporary files and kill. */
+/* Ctrl-C, SIGTERM, SIGHUP and SIGQUIT: handlers that set a flag, or remove temporary files and kill. */
 #include "base/interrupt.h"
 
 #include <errno.h>
@@ -101,10 +101,16 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
+/*
+ * A closed terminal or ssh session (SIGHUP) and SIGQUIT stop a run as
+ * SIGTERM does: the images in flight finish rather than die half-written.
+ */
 void interrupt_catch(void)
 {
 	interrupt_handle(SIGINT, on_signal);
 	interrupt_handle(SIGTERM, on_signal);
+	interrupt_handle(SIGHUP, on_signal);
+	interrupt_handle(SIGQUIT, on_signal);
 }
 
 int interrupted(void)
@@ -142,6 +148,8 @@ int interrupt_open_owned(const char *tmp, int flags, mode_t mode, int *slot)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
 	pthread_sigmask(SIG_BLOCK, &block, &saved);
 	atomic_fetch_add(&creating, 1);
 	if (!atomic_load(&killing)) {

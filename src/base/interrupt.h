@@ -4,7 +4,8 @@
 #include <sys/types.h>
 
 /*
- * Ctrl-C and SIGTERM. The first one lets the images in flight finish: every
+ * Ctrl-C, SIGTERM, SIGHUP (the terminal or ssh session closed) and SIGQUIT,
+ * all alike. The first one lets the images in flight finish: every
  * engine stops handing out new ones once interrupted() says so, and records
  * those never started as skipped. A second one removes the temporary files
  * being written (interrupt_own) and kills pixpool at once, unless
@@ -26,7 +27,7 @@
  */
 void interrupt_handle(int sig, void (*handler)(int));
 
-/* Installs the handlers that set the flag. */
+/* Installs the handlers that set the flag, for the four signals. */
 void interrupt_catch(void);
 
 /*

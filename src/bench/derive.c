@@ -2,7 +2,7 @@
  * What bench's runs come to: one row per configuration (the median wall time
  * with its spread, throughput, utilisation, speedup, efficiency, Karp-Flatt),
  * the Amdahl fit over the rows, and the 1-worker serial time stage by stage.
- * The arithmetic itself is stats.h's. See bench_internal.h.
+ * The arithmetic itself is stats.h's. See internal.h.
  */
 #include "bench/internal.h"
 
@@ -27,6 +27,36 @@ static const struct bench_run *median_run(const struct bench *bn, const struct b
 			best = run;
 	}
 	return best;
+}
+
+/* The wall times of a row's runs, in the order they ran, into v[bn->repeat]; returns how many. */
+static int row_walls(const struct bench *bn, const struct bench_row *row, double *v)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < bn->nruns && n < bn->repeat; i++)
+		if (same_config(&bn->runs[i], row))
+			v[n++] = bn->runs[i].wall;
+	return n;
+}
+
+/*
+ * Settled: at least BENCH_AUTO_MIN runs, and the median of them all within
+ * BENCH_SETTLED of the median without the last. A median that one more run
+ * barely moves is one that more runs would not change much either.
+ */
+int bench_row_settled(const struct bench *bn, const struct bench_row *row)
+{
+	double v[bn->repeat > 0 ? bn->repeat : 1];
+	struct spread all, before;
+	int n = row_walls(bn, row, v);
+
+	if (n < BENCH_AUTO_MIN)
+		return 0;
+	stats_spread(v, (size_t)n - 1, &before);
+	row_walls(bn, row, v);
+	stats_spread(v, (size_t)n, &all);
+	return all.median > 0 && fabs(all.median - before.median) <= BENCH_SETTLED * all.median;
 }
 
 /* The wall times and utilisations of one row's runs, each summarised. */
@@ -63,11 +93,23 @@ static void summarise_row(const struct bench *bn, struct bench_row *row)
  */
 static void flag_row(const struct bench *bn, struct bench_row *row)
 {
-	int cpus = bn->machine.allowed_cpus;
+	int cpus = bn->machine.usable_cpus;
 
 	row->spread = row->wall.min > 0 ? row->wall.max / row->wall.min : 1;
 	row->noisy = row->spread > BENCH_NOISY;
 	row->oversubscribed = cpus > 0 && row->workers > cpus;
+}
+
+/*
+ * The physical cores a pool keeps busy: one per worker up to the cores it
+ * may run on. Under SMT the workers past that share cores, and a figure per
+ * worker would understate what each core delivers.
+ */
+static int cores_busy(const struct bench *bn, int workers)
+{
+	int cores = bn->machine.allowed_cores ? bn->machine.allowed_cores : bn->machine.usable_cpus;
+
+	return cores > 0 && cores < workers ? cores : workers;
 }
 
 static void derive_row(const struct bench *bn, struct bench_row *row, double t1)
@@ -81,6 +123,10 @@ static void derive_row(const struct bench *bn, struct bench_row *row, double t1)
 	row->images_per_s = mid->ok / row->wall.median;
 	row->mp_per_s = mid->megapixels / row->wall.median;
 	row->mp_per_s_per_worker = row->mp_per_s / row->workers;
+	row->mp_per_s_per_core = row->mp_per_s / cores_busy(bn, row->workers);
+	row->read_mb_per_s = mid->read > 0 ? bn->input_bytes / 1e6 / mid->read : NAN;
+	row->pixel_gb_per_s = mid->pixel_bytes / row->wall.median / 1e9;
+	row->settled = bench_row_settled(bn, row);
 	row->speedup = stats_speedup(t1, row->wall.median);
 	row->efficiency = stats_efficiency(row->speedup, row->workers);
 	row->karp_flatt = stats_karp_flatt(row->speedup, row->workers);
@@ -134,4 +180,5 @@ void bench_derive(struct bench *bn)
 		derive_row(bn, &bn->rows[i], bn->rows[0].wall.median);
 	fit_amdahl(bn);
 	break_down(bn);
+	bench_advise(bn);
 }

@@ -3,28 +3,50 @@
 
 /*
  * What the files of `pixpool bench` hand each other, private to bench*.c.
- * bench.c calls them in this order:
+ * run.c calls them in this order:
  *
- *	bench_parse(&bn, argc, argv);		bench_options.c
- *	bench_read_machine(&bn.machine);	bench_machine.c
+ *	bench_read_machine(&bn.machine);	machine.c, from the command
+ *						line (cli/bench.c), and that
+ *	    bench_read_topology(&bn.machine, "");	topology.c
  *	... walk; bn.cached_before = bench_cached_fraction(&w); ...
+ *	bench_probe_memory(&bn);		memory.c, with --explain
  *	... the warm-up and the runs, filling bn.runs ...
- *	bench_derive(&bn);			bench_derive.c
- *	bench_print(&bn, stdout);		bench_report.c
+ *	bench_derive(&bn);			derive.c, which calls
+ *	    bench_advise(&bn);			advise.c
+ *	bench_print(&bn, stdout);		table.c
  */
 
 #include "bench/bench.h"
 #include "job/walk.h"
 
 /*
- * Fills bn with bench's defaults, then with argv (argv[0] is "bench").
- * Prints the error and exits with 2 on a usage error, among them a report
- * file that cannot be created; prints help and exits 0 on -h.
+ * Its cores, SMT siblings, caches, NUMA nodes and clock, from /sys and
+ * /proc/cpuinfo under root ("" for the real ones; a test's fake tree
+ * otherwise). What cannot be read stays 0.
  */
-void bench_parse(struct bench *bn, int argc, char **argv);
+void bench_read_topology(struct bench_machine *m, const char *root);
 
-/* The machine this process runs on; never fails, "unknown" where it cannot tell. */
-void bench_read_machine(struct bench_machine *m);
+/*
+ * --explain: a streaming copy at each pool size of bn->sizes (and 1), into
+ * bn->probes. Returns 0, or -1 with an error when out of memory.
+ */
+int bench_probe_memory(struct bench *bn);
+
+/*
+ * Whether a configuration's median has settled (BENCH_SETTLED) over the
+ * runs in bn->runs so far: --repeat auto runs it again until it has.
+ */
+int bench_row_settled(const struct bench *bn, const struct bench_row *row);
+
+/*
+ * bn->advice from bn->rows (derived): the smallest pool within
+ * BENCH_ENOUGH of the fastest measured row, and why the next pool adds so
+ * little. Never projects beyond the rows measured.
+ */
+void bench_advise(struct bench *bn);
+
+/* Closes f, written to path: 0, or -1 with an error naming path if any write failed. */
+int bench_close_file(FILE *f, const char *path);
 
 /* The fraction of the bytes of w's input files in the page cache, 0 .. 1. */
 double bench_cached_fraction(const struct walk *w);

@@ -1,7 +1,7 @@
 /*
  * What bench says about where its figures were taken: the machine (CPU
- * model, CPUs, memory, kernel, compiler and flags) and how much of the input
- * the page cache held. See bench_internal.h.
+ * model, CPUs, memory, kernel, compiler and flags; topology.c adds its
+ * shape) and how much of the input the page cache held. See internal.h.
  */
 #include "bench/internal.h"
 
@@ -70,7 +70,16 @@ void bench_read_machine(struct bench_machine *m)
 	else
 		snprintf(m->kernel, sizeof(m->kernel), "unknown");
 	m->logical_cpus = online > 0 ? (int)online : 1;
-	m->allowed_cpus = cpus_available();
+	m->allowed_cpus = cpus_affinity();
+	m->usable_cpus = cpus_usable()->n;
+	if (cpus_usable()->cgroup.quota > 0) {
+		const struct cgroup_quota *q = &cpus_usable()->cgroup;
+
+		m->quota_cpus = (double)q->quota / q->period;
+		snprintf(m->quota, sizeof(m->quota), "cgroup quota %lld/%lld", q->quota, q->period);
+	}
+	snprintf(m->usable_why, sizeof(m->usable_why), "%s", cpus_usable()->why);
+	bench_read_topology(m, "");
 	m->memory_bytes = read_memory_bytes();
 #ifdef __clang__
 	m->compiler = "clang " __clang_version__;

@@ -4,7 +4,7 @@
  * curve. The x axis spans the pools measured, no more; each engine's
  * series is shifted a few pixels sideways, so that bars at the same pool
  * size stand side by side instead of hiding each other. Doubtful points
- * (runs that spread over BENCH_NOISY, pools larger than the CPUs allowed)
+ * (runs that spread over BENCH_NOISY, pools larger than the usable CPUs)
  * carry a "!", the oversubscribed range is shaded, and the warnings are
  * written under the chart, as under bench's table. Plain SVG with generic font names and no scripts, so it opens in
  * any browser and converts with rsvg-convert. Each series is a group with
@@ -201,9 +201,12 @@ static void draw_title(FILE *f, const struct bench *bn)
 	fprintf(f, "<text class=\"subtitle\" x=\"20\" y=\"48\" font-size=\"12\" fill=\"#555\">"
 		"%zu images, %.1f MP, -f ", bn->images, bn->megapixels);
 	xml_text(f, bn->chain[0] ? bn->chain : "(none)");
-	fprintf(f, "; median of %d run%s; ", bn->repeat, bn->repeat == 1 ? "" : "s");
+	if (bn->until_stable)
+		fputs("; median of runs until it settled; ", f);
+	else
+		fprintf(f, "; median of %d run%s; ", bn->repeat, bn->repeat == 1 ? "" : "s");
 	xml_text(f, bn->machine.cpu_model);
-	fprintf(f, ", %d CPUs allowed</text>\n", bn->machine.allowed_cpus);
+	fprintf(f, ", %d CPUs usable</text>\n", bn->machine.usable_cpus);
 }
 
 /* Ideal speedup is the pool size: from the smallest pool to where it leaves the chart. */
@@ -234,10 +237,10 @@ static void draw_reference(FILE *f, const struct bench *bn, const struct axes *a
 		py(a, s) - 8, bn->amdahl_f);
 }
 
-/* Pools past the CPUs allowed, shaded: their points measure contention. */
+/* Pools past the usable CPUs, shaded: their points measure contention. */
 static void draw_oversubscribed(FILE *f, const struct bench *bn, const struct axes *a)
 {
-	int cpus = bn->machine.allowed_cpus;
+	int cpus = bn->machine.usable_cpus;
 	double x;
 
 	if (cpus <= 0 || a->xmax <= cpus)

@@ -34,6 +34,21 @@ static double cpu_seconds(void)
 	       children.ru_utime.tv_usec + children.ru_stime.tv_usec) / 1e6;
 }
 
+/*
+ * The bytes of pixels a run streams, estimated: the decoder writes the
+ * image, each filter reads one image and writes the next, the encoder reads
+ * the last; an image read and written once per stage, (filters + 1) x (in +
+ * out), where in and out are the decoded input and output. Caches that hold
+ * a whole image make the real traffic less, filters of several passes more.
+ */
+static double pixel_bytes(const struct result *r, int filters)
+{
+	double in = (double)r->in_width * r->in_height * r->in_channels;
+	double out = (double)r->out_width * r->out_height * r->out_channels;
+
+	return (filters + 1) * (in + out);
+}
+
 static void sum_results(const struct batch *b, struct bench_run *run)
 {
 	for (size_t i = 0; i < b->ntasks; i++) {
@@ -48,6 +63,7 @@ static void sum_results(const struct batch *b, struct bench_run *run)
 		if (r->status == STATUS_OK) {
 			run->ok++;
 			run->megapixels += (double)r->in_width * r->in_height / 1e6;
+			run->pixel_bytes += pixel_bytes(r, b->job->chain.len);
 		} else {
 			run->failed++;
 		}
@@ -178,32 +194,50 @@ static void warmup_config(const struct bench *bn, struct bench_run *run)
 	run->repeat = -1;
 }
 
+/* One run of configuration c, the r-th of it, appended to bn->runs. */
+static int run_config(struct runner *rn, int c, int r)
+{
+	struct bench *bn = rn->bn;
+	struct bench_run *run = &bn->runs[bn->nruns];
+
+	memset(run, 0, sizeof(*run));
+	run->engine = bn->rows[c].engine;
+	run->workers = bn->rows[c].workers;
+	run->repeat = r;
+	if (measure(rn, run) < 0)
+		return -1;
+	/* A run cut short by Ctrl-C did not do the whole job: leave it out. */
+	if (!interrupted())
+		bn->nruns++;
+	return 0;
+}
+
 /*
  * Repeats are the outer loop: each repeat runs every configuration once, so
  * a slow drift of the machine (heat, other load) spreads over all of them
- * instead of landing on the ones measured last.
+ * instead of landing on the ones measured last. With --repeat auto, a
+ * configuration whose median has settled sits out the later repeats.
  */
 static int run_all(struct runner *rn)
 {
 	struct bench *bn = rn->bn;
+	unsigned char *settled = calloc((size_t)bn->nrows, 1);
 
+	if (!settled)
+		return error("out of memory");
 	bn->nruns = 0;
-	for (int r = 0; r < bn->repeat; r++) {
-		for (int c = 0; c < bn->nrows; c++) {
-			struct bench_run *run = &bn->runs[bn->nruns];
-
-			memset(run, 0, sizeof(*run));
-			run->engine = bn->rows[c].engine;
-			run->workers = bn->rows[c].workers;
-			run->repeat = r;
-			if (measure(rn, run) < 0)
+	for (int r = 0; r < bn->repeat && !interrupted(); r++) {
+		for (int c = 0; c < bn->nrows && !interrupted(); c++) {
+			if (settled[c])
+				continue;
+			if (run_config(rn, c, r) < 0) {
+				free(settled);
 				return -1;
-			/* A run cut short by Ctrl-C did not do the whole job: leave it out. */
-			if (interrupted())
-				return 0;
-			bn->nruns++;
+			}
+			settled[c] = bn->until_stable && bench_row_settled(bn, &bn->rows[c]);
 		}
 	}
+	free(settled);
 	return 0;
 }
 
@@ -266,8 +300,12 @@ static int walk_inputs(struct bench *bn, struct walk *w)
 		return error("no images found (%zu other files, %zu hidden, %zu links skipped)",
 			     w->other, w->hidden, w->links);
 	bn->images = w->ntasks;
-	for (size_t i = 0; i < w->ntasks; i++)
+	for (size_t i = 0; i < w->ntasks; i++) {
 		bn->input_bytes += w->tasks[i].bytes;
+		bn->pixels += w->tasks[i].pixels;
+		if (w->tasks[i].pixels > bn->largest_pixels)
+			bn->largest_pixels = w->tasks[i].pixels;
+	}
 	bn->cached_before = bench_cached_fraction(w);
 	return 0;
 }
@@ -301,6 +339,20 @@ static void start_progress(struct runner *rn)
 	progress_start(wanted, runs * rn->w->ntasks, (double)runs * total);
 }
 
+/*
+ * The memory probe first (--explain), before the page cache and the heap
+ * hold the job; then the warm-up and the runs. 0, or -1 with an error.
+ */
+static int measure_all(struct runner *rn)
+{
+	if (rn->bn->explain && bench_probe_memory(rn->bn) < 0)
+		return -1;
+	start_progress(rn);
+	if (warm_up(rn) < 0)
+		return -1;
+	return run_all(rn);
+}
+
 /* Everything between the walk and the report; 0, or -1 with an error. */
 static int bench_run(struct bench *bn, struct walk *w)
 {
@@ -317,8 +369,8 @@ static int bench_run(struct bench *bn, struct walk *w)
 	bn->runs = calloc((size_t)bn->nrows * (size_t)bn->repeat, sizeof(*bn->runs));
 	if (!rn.results || !rn.told || !bn->runs)
 		error("out of memory");
-	else if (start_progress(&rn), warm_up(&rn) == 0 && run_all(&rn) == 0)
-		ret = 0;
+	else
+		ret = measure_all(&rn);
 	progress_stop();
 	free(rn.results);
 	free(rn.told);
@@ -353,43 +405,45 @@ static int finish(struct bench *bn, int ret)
  */
 static void warn_oversubscribed(const struct bench *bn)
 {
-	int largest = bn->sizes[bn->nsizes - 1], cpus = bn->machine.allowed_cpus, parallel = 0;
+	int largest = bn->sizes[bn->nsizes - 1], cpus = bn->machine.usable_cpus, parallel = 0;
 
 	for (int i = 0; i < bn->nengines; i++)
 		parallel |= bn->engines[i] != engine_baseline();
 	if (cpus > 0 && largest > cpus && parallel)
-		fprintf(stderr, "pixpool: warning: -j %d is more workers than the %d CPU%s this "
-			"process may use: larger pools oversubscribe them, and their figures "
-			"measure contention, not scaling\n", largest, cpus, cpus == 1 ? "" : "s");
+		fprintf(stderr, "pixpool: warning: -j %d is more workers than the %d CPU%s pixpool "
+			"may use\n  (%s): larger pools measure contention, not scaling\n", largest,
+			cpus, cpus == 1 ? "" : "s", bn->machine.usable_why);
 }
 
-int bench_main(int argc, char **argv)
+int bench_execute(struct bench *bn)
 {
-	static struct bench bn;
 	char scratch[4096] = "";
 	struct walk w;
 	int ret;
 
-	memset(&bn, 0, sizeof(bn));
-	bn.cached_after = NAN;
-	bench_parse(&bn, argc, argv);
-	bench_read_machine(&bn.machine);
-	warn_oversubscribed(&bn);
-	if (!bn.keep_outputs) {
+	warn_oversubscribed(bn);
+	if (!bn->keep_outputs) {
 		if (make_scratch(scratch, sizeof(scratch)) < 0) {
 			fprintf(stderr, "pixpool: %s\n", error_message());
 			return 1;
 		}
-		bn.job.outdir = scratch;
+		bn->job.outdir = scratch;
 	}
 	interrupt_catch();
 	walk_init(&w);
-	ret = finish(&bn, bench_run(&bn, &w));
+	ret = finish(bn, bench_run(bn, &w));
 	walk_release(&w);
 	if (scratch[0] && nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
 		fprintf(stderr, "pixpool: %s: cannot remove scratch folder: %s\n", scratch,
 			strerror(errno));
-	free(bn.rows);
-	free(bn.runs);
+	free(bn->rows);
+	free(bn->runs);
+	free(bn->probes);
 	return ret;
+}
+
+void bench_init(struct bench *bn)
+{
+	memset(bn, 0, sizeof(*bn));
+	bn->cached_after = NAN;
 }

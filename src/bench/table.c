@@ -1,44 +1,202 @@
 /*
- * What `pixpool bench` measured, as text for a terminal, JSON with every run
- * (tests/data/bench.schema.json), and CSV with one line per configuration.
+ * What `pixpool bench` measured, as text for a terminal: the machine and
+ * the job, the table, the warnings, the advice, the Amdahl fit and the
+ * breakdown, within 100 columns (or a narrower terminal's width) unless
+ * --wide asks for every column; and the CSV, one line per configuration.
+ * See bench.h.
  */
-#include "bench/bench.h"
+#include "bench/internal.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "base/error.h"
 #include "report/report.h"
-#include "base/version.h"
 
-static void print_machine(const struct bench *bn, FILE *out)
+/* The widest the text gets by default: a terminal narrower than this wraps it at its own width. */
+#define PAGE_WIDTH 100
+#define PAGE_MIN 60
+
+/* Where the text goes, and the column its lines end at (SIZE_MAX: never wrapped). */
+struct page {
+	FILE *out;
+	size_t width;
+	int smt;	/* per-core figures are per physical core */
+};
+
+static size_t page_width(const struct bench *bn, FILE *out)
 {
-	const struct bench_machine *m = &bn->machine;
+	struct winsize ws;
+	size_t width = PAGE_WIDTH;
 
-	fprintf(out, "machine: %s; %d logical CPUs, %d allowed; %.1f GiB memory; %s\n",
-		m->cpu_model, m->logical_cpus, m->allowed_cpus,
-		m->memory_bytes / (1024.0 * 1024 * 1024), m->kernel);
-	fprintf(out, "build:   %s; %s\n", m->compiler, m->cflags);
+	if (bn->wide)
+		return SIZE_MAX;
+	if (isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= PAGE_MIN && ws.ws_col < width)
+		width = ws.ws_col;
+	return width;
 }
 
-static void print_job(const struct bench *bn, FILE *out)
+/*
+ * The length of the piece of a word that fits in room columns, cut after a
+ * comma: a filter chain is one long word. The whole word when it fits, or
+ * when no comma gives a piece that does.
+ */
+static size_t piece(const char *word, size_t len, size_t room)
+{
+	size_t cut = 0;
+
+	if (len <= room)
+		return len;
+	for (size_t i = 0; i < len && i < room; i++)
+		if (word[i] == ',')
+			cut = i + 1;
+	return cut ? cut : len;
+}
+
+/*
+ * Text as lines of at most pg->width columns, broken at spaces (and inside
+ * a word too long for a line, after a comma), every line after the first
+ * indented by indent spaces. Spaces inside a line stay as written
+ * ("cpus:    2").
+ */
+static void para(const struct page *pg, size_t indent, const char *text)
+{
+	size_t col = 0;
+
+	while (*text) {
+		size_t gap = strspn(text, " "), word = strcspn(text + gap, " "), room, len;
+
+		room = pg->width > col + gap ? pg->width - col - gap : 0;
+		len = piece(text + gap, word, room);
+		if (col > indent && len > room) {
+			fprintf(pg->out, "\n%*s", (int)indent, "");
+			col = indent;
+			text += gap;
+			gap = 0;
+			room = pg->width > col ? pg->width - col : 0;
+			len = piece(text, word, room);
+		}
+		fprintf(pg->out, "%.*s", (int)(gap + len), text);
+		col += gap + len;
+		text += gap + len;
+	}
+	fputc('\n', pg->out);
+}
+
+/* Appends printf-style text to buf, which holds a string, within size. */
+static void add(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void add(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n >= size - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, size - n, fmt, ap);
+	va_end(ap);
+}
+
+static const char *plural(int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* "32K", "1M": a cache's size as the kernel writes it. */
+static void add_size(char *buf, size_t size, uint64_t bytes)
+{
+	if (bytes >= (1u << 20) && bytes % (1u << 20) == 0)
+		add(buf, size, "%lluM", (unsigned long long)(bytes >> 20));
+	else
+		add(buf, size, "%lluK", (unsigned long long)(bytes >> 10));
+}
+
+/* "L1d 32K, L1i 32K, L2 1M, L3 32M shared by 2" */
+static void add_caches(char *buf, size_t size, const struct bench_machine *m)
+{
+	for (int i = 0; i < m->ncaches; i++) {
+		const struct bench_cache *c = &m->caches[i];
+
+		add(buf, size, "%sL%d%s ", i ? ", " : "; caches ", c->level,
+		    !strcmp(c->type, "Data") ? "d" : !strcmp(c->type, "Instruction") ? "i" : "");
+		add_size(buf, size, c->bytes);
+		if (c->shared_by > 1)
+			add(buf, size, " shared by %d", c->shared_by);
+	}
+}
+
+/* Cores and SMT: "on 2 physical cores (no SMT), 1 socket, 1 NUMA node" */
+static void add_cores(char *buf, size_t size, const struct bench_machine *m)
+{
+	if (m->physical_cores)
+		add(buf, size, " on %d physical core%s (%s)", m->physical_cores,
+		    plural(m->physical_cores), m->threads_per_core > 1 ? "SMT on" : "no SMT");
+	if (m->packages)
+		add(buf, size, ", %d socket%s", m->packages, plural(m->packages));
+	if (m->numa_nodes)
+		add(buf, size, ", %d NUMA node%s", m->numa_nodes, plural(m->numa_nodes));
+}
+
+static void print_machine(const struct bench *bn, const struct page *pg)
+{
+	const struct bench_machine *m = &bn->machine;
+	char buf[2048];
+
+	snprintf(buf, sizeof(buf), "machine: %s; %d logical CPUs", m->cpu_model, m->logical_cpus);
+	add_cores(buf, sizeof(buf), m);
+	if (m->mhz_max)
+		add(buf, sizeof(buf), "; %.0f MHz max, %.0f now (%s)", m->mhz_max, m->mhz_cur,
+		    m->mhz_source);
+	else if (m->mhz_cur)
+		add(buf, sizeof(buf), "; %.0f MHz (%s)", m->mhz_cur, m->mhz_source);
+	add_caches(buf, sizeof(buf), m);
+	add(buf, sizeof(buf), "; %.1f GiB memory; %s", m->memory_bytes / (1024.0 * 1024 * 1024),
+	    m->kernel);
+	para(pg, 9, buf);
+	snprintf(buf, sizeof(buf), "cpus:    %d allowed (%d physical core%s), %d usable (%s)",
+		 m->allowed_cpus, m->allowed_cores, plural(m->allowed_cores), m->usable_cpus,
+		 m->usable_why);
+	if (m->quota[0] && strcmp(m->quota, m->usable_why))
+		add(buf, sizeof(buf), "; %s, %.2f CPUs", m->quota, m->quota_cpus);
+	if (pg->smt)
+		add(buf, sizeof(buf), "; per-core figures are per physical core");
+	para(pg, 9, buf);
+	snprintf(buf, sizeof(buf), "build:   %s; %s", m->compiler, m->cflags);
+	para(pg, 9, buf);
+}
+
+static void print_job(const struct bench *bn, const struct page *pg)
 {
 	const struct job *job = &bn->job;
+	char buf[1024];
 
-	fprintf(out, "job:     %zu images, %.1f MP, %.1f MB; -f %s; schedule %s, channel %s; "
-		"workers %spinned; %d run%s each, median (min..max)\n",
-		bn->images, bn->megapixels, bn->input_bytes / 1e6,
-		bn->chain[0] ? bn->chain : "(none)", schedule_name(job->schedule),
-		channel_name(job->channel), job->pin ? "" : "not ", bn->repeat,
-		bn->repeat == 1 ? "" : "s");
-	fprintf(out, "cache:   %.0f%% of the input in the page cache before", 100 * bn->cached_before);
-	if (bn->warmup)
-		fprintf(out, " the warm-up (%s, %d worker%s, %.3f s), %.0f%% after\n",
-			bn->warm.engine->name, bn->warm.workers,
-			bn->warm.workers == 1 ? "" : "s", bn->warm.wall, 100 * bn->cached_after);
+	snprintf(buf, sizeof(buf), "job:     %zu images, %.1f MP, %.1f MB; -f %s; schedule %s, "
+		 "channel %s; workers %spinned; ", bn->images, bn->megapixels,
+		 bn->input_bytes / 1e6, bn->chain[0] ? bn->chain : "(none)",
+		 schedule_name(job->schedule), channel_name(job->channel), job->pin ? "" : "not ");
+	if (bn->until_stable)
+		add(buf, sizeof(buf), "each run until its median settles (%d to %d runs), median "
+		    "(spread max/min)", BENCH_AUTO_MIN, bn->repeat);
 	else
-		fputs(" measuring (no warm-up)\n", out);
+		add(buf, sizeof(buf), "%d run%s each, median (spread max/min)", bn->repeat,
+		    plural(bn->repeat));
+	para(pg, 9, buf);
+	snprintf(buf, sizeof(buf), "cache:   %.0f%% of the input in the page cache before",
+		 100 * bn->cached_before);
+	if (bn->warmup)
+		add(buf, sizeof(buf), " the warm-up (%s, %d worker%s, %.3f s), %.0f%% after",
+		    bn->warm.engine->name, bn->warm.workers, plural(bn->warm.workers),
+		    bn->warm.wall, 100 * bn->cached_after);
+	else
+		add(buf, sizeof(buf), " measuring (no warm-up)");
+	para(pg, 9, buf);
 }
 
 /* Appends "name N" for each row that flag picks, "" when none does. */
@@ -80,7 +238,8 @@ int bench_warnings(const struct bench *bn, char lines[BENCH_WARNINGS][BENCH_WARN
 	l = lines[n];
 	snprintf(l, BENCH_WARNING_BYTES, "runs spread over %.1fx (max/min wall) in ", BENCH_NOISY);
 	if (list_rows(bn, is_noisy, 1, l, BENCH_WARNING_BYTES) > 0) {
-		strncat(l, ": their medians may mislead; rerun on a quieter machine",
+		strncat(l, bn->until_stable ? ": their medians may mislead; rerun on a quieter machine" :
+			": their medians may mislead; rerun with --repeat auto, or on a quieter machine",
 			BENCH_WARNING_BYTES - strlen(l) - 1);
 		n++;
 	}
@@ -89,288 +248,184 @@ int bench_warnings(const struct bench *bn, char lines[BENCH_WARNINGS][BENCH_WARN
 	if (list_rows(bn, is_oversubscribed, 0, l, BENCH_WARNING_BYTES) > 0) {
 		size_t len = strlen(l);
 
-		snprintf(l + len, BENCH_WARNING_BYTES - len, ": more workers than the %d CPU%s "
-			 "allowed, so they measure contention, not scaling",
-			 bn->machine.allowed_cpus, bn->machine.allowed_cpus == 1 ? "" : "s");
+		snprintf(l + len, BENCH_WARNING_BYTES - len, ": more workers than the %d CPU%s pixpool "
+			 "may use (%s), so they measure contention, not scaling",
+			 bn->machine.usable_cpus, plural(bn->machine.usable_cpus),
+			 bn->machine.usable_why);
 		n++;
 	}
 	return n;
 }
 
-/* After a doubtful row: "! spread 1.35x", "! oversubscribed", or both. */
+/* After a doubtful row: "! noisy", "! oversubscribed", or both. */
 static void print_flags(const struct bench_row *r, FILE *out)
 {
 	if (r->noisy || r->oversubscribed)
 		fputs("  !", out);
 	if (r->noisy)
-		fprintf(out, " spread %.2fx", r->spread);
+		fputs(" noisy", out);
 	if (r->oversubscribed)
 		fprintf(out, "%s oversubscribed", r->noisy ? "," : "");
 }
 
-static void print_row(const struct bench_row *r, FILE *out)
+/*
+ * The table within PAGE_WIDTH: 75 columns, and 25 for the flags. Per core
+ * is per physical core under SMT, else the same as per worker.
+ */
+static void print_header(const struct page *pg)
 {
-	fprintf(out, "%-8s %7d %8.3f %8.3f %8.3f %9.2f %8.1f %9.1f %5.0f%% %5.0f%% %7.2fx %5.0f%%",
-		r->engine->name, r->workers, r->wall.median, r->wall.min, r->wall.max,
-		r->images_per_s, r->mp_per_s, r->mp_per_s_per_worker, 100 * r->busy_util,
-		100 * r->cpu_util, r->speedup, 100 * r->efficiency);
-	if (isnan(r->karp_flatt))
-		fprintf(out, " %10s", "-");
-	else
-		fprintf(out, " %10.4f", r->karp_flatt);
-	print_flags(r, out);
-	fputc('\n', out);
+	fprintf(pg->out, "%-8s %3s %7s %6s %8s %7s %9s %5s %7s %5s\n", "engine", "-j", "wall s",
+		"spread", "images/s", "MP/s", pg->smt ? "MP/s/core" : "MP/s/wkr", "busy",
+		"speedup", "effic");
 }
 
-static void print_amdahl(const struct bench *bn, FILE *out)
+static void print_row(const struct page *pg, const struct bench_row *r)
 {
+	fprintf(pg->out, "%-8s %3d %7.3f %5.2fx %8.2f %7.1f %9.1f %4.0f%% %6.2fx %4.0f%%",
+		r->engine->name, r->workers, r->wall.median, r->spread, r->images_per_s,
+		r->mp_per_s, pg->smt ? r->mp_per_s_per_core : r->mp_per_s_per_worker,
+		100 * r->busy_util, r->speedup, 100 * r->efficiency);
+	print_flags(r, pg->out);
+	fputc('\n', pg->out);
+}
+
+/* --wide: every figure of a row, and whether its median settled. */
+static void print_wide_header(const struct page *pg)
+{
+	fprintf(pg->out, "%-8s %7s %8s %8s %8s %6s %9s %8s %9s %9s %6s %6s %8s %6s %10s %10s "
+		"%7s\n", "engine", "workers", "wall s", "min", "max", "spread", "images/s", "MP/s",
+		"MP/s/wkr", "MP/s/core", "busy", "cpu", "speedup", "effic", "Karp-Flatt",
+		"pixel GB/s", "settled");
+}
+
+static void print_wide_row(const struct page *pg, const struct bench_row *r)
+{
+	fprintf(pg->out, "%-8s %7d %8.3f %8.3f %8.3f %5.2fx %9.2f %8.1f %9.1f %9.1f %5.0f%% "
+		"%5.0f%% %7.2fx %5.0f%%", r->engine->name, r->workers, r->wall.median, r->wall.min,
+		r->wall.max, r->spread, r->images_per_s, r->mp_per_s, r->mp_per_s_per_worker,
+		r->mp_per_s_per_core, 100 * r->busy_util, 100 * r->cpu_util, r->speedup,
+		100 * r->efficiency);
+	if (isnan(r->karp_flatt))
+		fprintf(pg->out, " %10s", "-");
+	else
+		fprintf(pg->out, " %10.4f", r->karp_flatt);
+	fprintf(pg->out, " %10.2f %7s", r->pixel_gb_per_s, r->settled ? "yes" : "no");
+	print_flags(r, pg->out);
+	fputc('\n', pg->out);
+}
+
+static void print_table(const struct bench *bn, const struct page *pg)
+{
+	if (bn->wide)
+		print_wide_header(pg);
+	else
+		print_header(pg);
+	for (int i = 0; i < bn->nrows; i++) {
+		if (!bn->rows[i].runs)
+			continue;
+		if (bn->wide)
+			print_wide_row(pg, &bn->rows[i]);
+		else
+			print_row(pg, &bn->rows[i]);
+	}
+}
+
+/* The probe at p workers, or NULL. */
+static const struct bench_probe *probe_at(const struct bench *bn, int p)
+{
+	for (int i = 0; i < bn->nprobes; i++)
+		if (bn->probes[i].workers == p)
+			return &bn->probes[i];
+	return NULL;
+}
+
+/* --explain: each row's pixel traffic against a streaming copy by as many threads. */
+static void print_memory(const struct bench *bn, const struct page *pg)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "memory:  a streaming copy (memcpy of %zu MiB per thread, best "
+		 "of 5) at each pool size, against the pixels each pool streams (the decoded "
+		 "image read and written once per stage: an estimate)", bn->probe_bytes >> 20);
+	para(pg, 9, buf);
+	fprintf(pg->out, "%-8s %3s %10s %11s %8s\n", "engine", "-j", "copy GB/s", "pixels GB/s",
+		"of copy");
+	for (int i = 0; i < bn->nrows; i++) {
+		const struct bench_row *r = &bn->rows[i];
+		const struct bench_probe *p = probe_at(bn, r->workers);
+
+		if (!r->runs || !p)
+			continue;
+		fprintf(pg->out, "%-8s %3d %10.1f %11.2f %7.0f%%\n", r->engine->name, r->workers,
+			p->gb_per_s, r->pixel_gb_per_s,
+			p->gb_per_s > 0 ? 100 * r->pixel_gb_per_s / p->gb_per_s : 0.0);
+	}
+}
+
+/* The fit, and what it projects past the rows, said to be a projection. */
+static void print_amdahl(const struct bench *bn, const struct page *pg)
+{
+	char buf[512];
+
 	if (!bn->amdahl_ok) {
-		fputs("Amdahl: no pool larger than 1 worker, so no serial fraction to fit\n", out);
+		para(pg, 8, "Amdahl: no pool larger than 1 worker, so no serial fraction to fit");
 		return;
 	}
-	fprintf(out, "Amdahl: serial fraction f = %.4f (least squares of 1/S = f + (1-f)/p "
-		"over all rows); predicts %.2fx at %d workers, %.2fx at %d\n", bn->amdahl_f,
-		bn->predicted[0], bn->predict_at[0], bn->predicted[1], bn->predict_at[1]);
+	snprintf(buf, sizeof(buf), "Amdahl: serial fraction f = %.4f (least squares of 1/S = f + "
+		 "(1-f)/p over the rows measured); projected, not measured: %.2fx at %d workers, "
+		 "%.2fx at %d", bn->amdahl_f, bn->predicted[0], bn->predict_at[0], bn->predicted[1],
+		 bn->predict_at[1]);
+	if (bn->predict_at[0] > bn->machine.usable_cpus)
+		add(buf, sizeof(buf), " (on a machine with that many CPUs)");
+	para(pg, 8, buf);
 }
 
-static void print_part(FILE *out, const char *name, double s, double total)
+static void add_part(char *buf, size_t size, const char *name, double s, double total)
 {
-	fprintf(out, "%s %s %.3f s (%.1f%%)", name[0] == 'w' && name[1] == 'a' ? "" : ",",
-		name, s, total > 0 ? 100 * s / total : 0.0);
+	add(buf, size, "%s %s %.3f s (%.1f%%)", strcmp(name, "walk") ? "," : "", name, s,
+	    total > 0 ? 100 * s / total : 0.0);
 }
 
-static void print_breakdown(const struct bench *bn, FILE *out)
+static void print_breakdown(const struct bench *bn, const struct page *pg)
 {
 	const struct bench_breakdown *d = &bn->breakdown;
 	double total = d->walk + d->wall;
+	char buf[512];
 
-	fprintf(out, "1-worker serial time %.3f s:", total);
-	print_part(out, "walk", d->walk, total);
-	print_part(out, "read", d->read, total);
-	print_part(out, "decode", d->decode, total);
-	print_part(out, "filter", d->filter, total);
-	print_part(out, "encode", d->encode, total);
-	print_part(out, "write", d->write, total);
-	print_part(out, "overhead", d->overhead, total);
-	fputc('\n', out);
+	snprintf(buf, sizeof(buf), "1-worker serial time %.3f s:", total);
+	add_part(buf, sizeof(buf), "walk", d->walk, total);
+	add_part(buf, sizeof(buf), "read", d->read, total);
+	add_part(buf, sizeof(buf), "decode", d->decode, total);
+	add_part(buf, sizeof(buf), "filter", d->filter, total);
+	add_part(buf, sizeof(buf), "encode", d->encode, total);
+	add_part(buf, sizeof(buf), "write", d->write, total);
+	add_part(buf, sizeof(buf), "overhead", d->overhead, total);
+	para(pg, 2, buf);
 }
 
 void bench_print(const struct bench *bn, FILE *out)
 {
-	char warnings[BENCH_WARNINGS][BENCH_WARNING_BYTES];
+	char warnings[BENCH_WARNINGS][BENCH_WARNING_BYTES], line[1024];
 	int nwarnings = bench_warnings(bn, warnings);
+	struct page pg = { out, page_width(bn, out), bn->machine.threads_per_core > 1 };
 
-	print_machine(bn, out);
-	print_job(bn, out);
+	print_machine(bn, &pg);
+	print_job(bn, &pg);
 	fputc('\n', out);
-	fprintf(out, "%-8s %7s %8s %8s %8s %9s %8s %9s %6s %6s %8s %6s %10s\n", "engine",
-		"workers", "wall s", "min", "max", "images/s", "MP/s", "MP/s/wkr", "busy",
-		"cpu", "speedup", "effic", "Karp-Flatt");
-	for (int i = 0; i < bn->nrows; i++)
-		if (bn->rows[i].runs)
-			print_row(&bn->rows[i], out);
+	print_table(bn, &pg);
 	fputc('\n', out);
-	for (int i = 0; i < nwarnings; i++)
-		fprintf(out, "warning: %s\n", warnings[i]);
-	print_amdahl(bn, out);
-	print_breakdown(bn, out);
-}
-
-/* A JSON number, or null for what cannot be one (Karp-Flatt at 1 worker). */
-static void json_number(FILE *f, const char *key, double v, const char *after)
-{
-	if (isfinite(v))
-		fprintf(f, "\"%s\": %.9g%s", key, v, after);
-	else
-		fprintf(f, "\"%s\": null%s", key, after);
-}
-
-static void json_machine(FILE *f, const struct bench_machine *m)
-{
-	fputs("  \"machine\": {\"cpu_model\": ", f);
-	report_json_string(f, m->cpu_model);
-	fputs(", \"kernel\": ", f);
-	report_json_string(f, m->kernel);
-	fprintf(f, ", \"logical_cpus\": %d, \"allowed_cpus\": %d, \"memory_bytes\": %llu, "
-		"\"compiler\": ", m->logical_cpus, m->allowed_cpus,
-		(unsigned long long)m->memory_bytes);
-	report_json_string(f, m->compiler);
-	fputs(", \"cflags\": ", f);
-	report_json_string(f, m->cflags);
-	fputs("},\n", f);
-}
-
-static void json_list(FILE *f, const struct bench *bn)
-{
-	fputs("\"workers\": [", f);
-	for (int i = 0; i < bn->nsizes; i++)
-		fprintf(f, "%s%d", i ? ", " : "", bn->sizes[i]);
-	fputs("], \"engines\": [", f);
-	for (int i = 0; i < bn->nengines; i++)
-		fprintf(f, "%s\"%s\"", i ? ", " : "", bn->engines[i]->name);
-	fputs("]", f);
-}
-
-static void json_job(FILE *f, const struct bench *bn)
-{
-	const struct job *job = &bn->job;
-
-	fputs("  \"job\": {\"inputs\": [", f);
-	for (int i = 0; i < job->ninputs; i++) {
-		fputs(i ? ", " : "", f);
-		report_json_string(f, job->inputs[i]);
+	if (bn->nprobes) {
+		print_memory(bn, &pg);
+		fputc('\n', out);
 	}
-	fputs("], \"filter\": ", f);
-	report_json_string(f, bn->chain);
-	fprintf(f, ", \"format\": \"%s\", \"quality\": %d, \"schedule\": \"%s\", \"channel\": \"%s\", "
-		"\"pinned\": %s, \"repeat\": %d, \"warmup\": %s, ",
-		job->format ? format_extension(job->format) : "same", job->quality,
-		schedule_name(job->schedule), channel_name(job->channel), job->pin ? "true" : "false",
-		bn->repeat, bn->warmup ? "true" : "false");
-	json_list(f, bn);
-	fputs(", \"output\": ", f);
-	if (bn->keep_outputs)
-		report_json_string(f, job->outdir);
-	else
-		fputs("null", f);
-	fprintf(f, ", \"images\": %zu, \"input_bytes\": %llu, ", bn->images,
-		(unsigned long long)bn->input_bytes);
-	json_number(f, "megapixels", bn->megapixels, "");
-	fputs("},\n", f);
-}
-
-static void json_run(FILE *f, const struct bench_run *r)
-{
-	fprintf(f, "{\"engine\": \"%s\", \"workers\": %d, \"repeat\": %d, ",
-		r->engine->name, r->workers, r->repeat);
-	json_number(f, "wall_s", r->wall, ", ");
-	json_number(f, "cpu_s", r->cpu, ", ");
-	json_number(f, "busy_s", r->busy, ", ");
-	json_number(f, "read_s", r->read, ", ");
-	json_number(f, "decode_s", r->decode, ", ");
-	json_number(f, "filter_s", r->filter, ", ");
-	json_number(f, "encode_s", r->encode, ", ");
-	json_number(f, "write_s", r->write, ", ");
-	fprintf(f, "\"images_ok\": %zu, \"images_failed\": %zu, ", r->ok, r->failed);
-	json_number(f, "megapixels", r->megapixels, "}");
-}
-
-static void json_cache(FILE *f, const struct bench *bn)
-{
-	fputs("  \"cache\": {", f);
-	json_number(f, "before_warmup", bn->cached_before, ", ");
-	json_number(f, "after_warmup", bn->cached_after, "},\n");
-	fputs("  \"warmup\": ", f);
-	if (bn->warmup)
-		json_run(f, &bn->warm);
-	else
-		fputs("null", f);
-	fputs(",\n", f);
-}
-
-static void json_runs(FILE *f, const struct bench *bn)
-{
-	fputs("  \"runs\": [\n", f);
-	for (size_t i = 0; i < bn->nruns; i++) {
-		fputs("    ", f);
-		json_run(f, &bn->runs[i]);
-		fputs(i + 1 < bn->nruns ? ",\n" : "\n", f);
+	for (int i = 0; i < nwarnings; i++) {
+		snprintf(line, sizeof(line), "warning: %s", warnings[i]);
+		para(&pg, 9, line);
 	}
-	fputs("  ],\n", f);
-}
-
-static void json_row(FILE *f, const struct bench_row *r)
-{
-	fprintf(f, "{\"engine\": \"%s\", \"workers\": %d, \"runs\": %d, ",
-		r->engine->name, r->workers, r->runs);
-	json_number(f, "wall_s_median", r->wall.median, ", ");
-	json_number(f, "wall_s_min", r->wall.min, ", ");
-	json_number(f, "wall_s_max", r->wall.max, ", ");
-	json_number(f, "images_per_s", r->images_per_s, ", ");
-	json_number(f, "megapixels_per_s", r->mp_per_s, ", ");
-	json_number(f, "megapixels_per_s_per_worker", r->mp_per_s_per_worker, ", ");
-	json_number(f, "busy_utilisation", r->busy_util, ", ");
-	json_number(f, "cpu_utilisation", r->cpu_util, ", ");
-	json_number(f, "speedup", r->speedup, ", ");
-	json_number(f, "efficiency", r->efficiency, ", ");
-	json_number(f, "karp_flatt", r->karp_flatt, ", ");
-	json_number(f, "spread", r->spread, ", ");
-	fprintf(f, "\"warnings\": [%s%s%s]}", r->noisy ? "\"noisy\"" : "",
-		r->noisy && r->oversubscribed ? ", " : "",
-		r->oversubscribed ? "\"oversubscribed\"" : "");
-}
-
-static void json_rows(FILE *f, const struct bench *bn)
-{
-	int first = 1;
-
-	fputs("  \"rows\": [\n", f);
-	for (int i = 0; i < bn->nrows; i++) {
-		if (!bn->rows[i].runs)
-			continue;
-		fputs(first ? "    " : ",\n    ", f);
-		json_row(f, &bn->rows[i]);
-		first = 0;
-	}
-	fputs("\n  ],\n", f);
-}
-
-static void json_amdahl(FILE *f, const struct bench *bn)
-{
-	fputs("  \"amdahl\": {", f);
-	json_number(f, "serial_fraction", bn->amdahl_ok ? bn->amdahl_f : NAN, ", ");
-	fputs("\"method\": \"least squares of 1/S - 1/p = f (1 - 1/p) over every row\", "
-	      "\"predictions\": [", f);
-	for (int k = 0; k < 2; k++) {
-		fprintf(f, "%s{\"workers\": %d, ", k ? ", " : "", bn->predict_at[k]);
-		json_number(f, "speedup", bn->predicted[k], "}");
-	}
-	fputs("]},\n", f);
-}
-
-static void json_breakdown(FILE *f, const struct bench_breakdown *d)
-{
-	fputs("  \"breakdown\": {", f);
-	json_number(f, "walk_s", d->walk, ", ");
-	json_number(f, "read_s", d->read, ", ");
-	json_number(f, "decode_s", d->decode, ", ");
-	json_number(f, "filter_s", d->filter, ", ");
-	json_number(f, "encode_s", d->encode, ", ");
-	json_number(f, "write_s", d->write, ", ");
-	json_number(f, "overhead_s", d->overhead, ", ");
-	json_number(f, "wall_s", d->wall, "}\n");
-}
-
-static int close_file(FILE *f, const char *path)
-{
-	int bad = ferror(f);
-
-	if (fclose(f) != 0 || bad)
-		return error("%s: cannot write: %s", path, strerror(errno));
-	return 0;
-}
-
-int bench_write_json(const struct bench *bn, const char *path)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return error("%s: cannot create: %s", path, strerror(errno));
-	fputs("{\n  \"schema\": \"pixpool-bench/2\",\n", f);
-	fputs("  \"version\": \"" PIXPOOL_VERSION "\",\n", f);
-	json_machine(f, &bn->machine);
-	json_job(f, bn);
-	fputs("  ", f);
-	json_number(f, "walk_s", bn->walk_s, ",\n");
-	json_cache(f, bn);
-	json_runs(f, bn);
-	json_rows(f, bn);
-	fprintf(f, "  \"baseline\": {\"engine\": \"serial\", \"workers\": 1, ");
-	json_number(f, "wall_s", bn->rows[0].wall.median, "},\n");
-	json_amdahl(f, bn);
-	json_breakdown(f, &bn->breakdown);
-	fputs("}\n", f);
-	return close_file(f, path);
+	print_amdahl(bn, &pg);
+	print_breakdown(bn, &pg);
+	if (bn->advice.valid)
+		para(&pg, 8, bn->advice.text);
 }
 
 static void csv_number(FILE *f, double v, const char *after)
@@ -389,7 +444,8 @@ int bench_write_csv(const struct bench *bn, const char *path)
 		return error("%s: cannot create: %s", path, strerror(errno));
 	fputs("engine,workers,runs,wall_s_median,wall_s_min,wall_s_max,images_per_s,"
 	      "megapixels_per_s,megapixels_per_s_per_worker,busy_utilisation,cpu_utilisation,"
-	      "speedup,efficiency,karp_flatt,spread,warnings\n", f);
+	      "speedup,efficiency,karp_flatt,megapixels_per_s_per_core,pixel_gb_per_s,settled,spread,"
+	      "warnings\n", f);
 	for (int i = 0; i < bn->nrows; i++) {
 		const struct bench_row *r = &bn->rows[i];
 
@@ -408,10 +464,13 @@ int bench_write_csv(const struct bench *bn, const char *path)
 		csv_number(f, r->speedup, ",");
 		csv_number(f, r->efficiency, ",");
 		csv_number(f, r->karp_flatt, ",");
+		csv_number(f, r->mp_per_s_per_core, ",");
+		csv_number(f, r->pixel_gb_per_s, ",");
+		fprintf(f, "%d,", r->settled);
 		csv_number(f, r->spread, ",");
 		fprintf(f, "%s%s%s\n", r->noisy ? "noisy" : "",
 			r->noisy && r->oversubscribed ? ";" : "",
 			r->oversubscribed ? "oversubscribed" : "");
 	}
-	return close_file(f, path);
+	return bench_close_file(f, path);
 }

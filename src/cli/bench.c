@@ -3,14 +3,14 @@
  * shares with run, which options.c parses and checks. See bench_internal.h.
  */
 #include "cli/options.h"
-#include "bench/internal.h"
+#include "bench/bench.h"
+#include "cli/commands.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/cpus.h"
 #include "cli/preflight.h"
 
 #define MAX_SIZES 256
@@ -19,16 +19,23 @@ static const char bench_usage_text[] =
 "usage: pixpool bench [options] INPUT...\n"
 "\n"
 "Runs the same job on each engine and pool size, --repeat times each, and\n"
-"reports the median wall time (with min and max), throughput per worker,\n"
+"reports the median wall time (with its spread), throughput per worker,\n"
 "speedup against the 1-worker serial run, efficiency, the Karp-Flatt serial\n"
-"fraction, and an Amdahl fit. Outputs go to a scratch folder that is removed\n"
+"fraction and an Amdahl fit, and ends with the pool size to use and why a\n"
+"larger one adds little. Outputs go to a scratch folder that is removed\n"
 "afterwards, unless -o is given; they are really encoded and written.\n"
 "\n"
-"  -j, --jobs LIST          pool sizes: 1,2,4,8 or 1..16 or both (default:\n"
-"                           1, 2, 4, ... and the CPUs this process may use)\n"
+"  -j, --jobs LIST          pool sizes: 1,2,4,8 or 1..16 or both (default: 1, 2,\n"
+"                           4, ... below the usable CPUs, the physical cores and\n"
+"                           the usable CPUs)\n"
 "  -e, --engine LIST        process,openmp,serial (default: process); the\n"
 "                           1-worker serial baseline always runs\n"
-"      --repeat N           runs of each configuration (default: 3)\n"
+"      --repeat N           runs of each configuration (default: 3); 'auto' runs\n"
+"                           each until its median moves under 2%% with one more\n"
+"                           run (3 to 10 runs; auto:MAX for another most)\n"
+"      --explain            also probe the memory bandwidth (a streaming copy at\n"
+"                           each pool size) and show the pixels' share of it\n"
+"      --wide               every column, on lines as long as they need\n"
 "      --warmup             run the job once first, to fill the page cache (default)\n"
 "      --no-warmup          measure from whatever is cached\n"
 "      --progress           show a progress line over all the runs (default:\n"
@@ -52,7 +59,7 @@ static const char *const shared_options[] = {
 
 enum {
 	OPT_REPEAT = 1000, OPT_JSON, OPT_SVG, OPT_CSV, OPT_WARMUP, OPT_NO_WARMUP, OPT_PROGRESS,
-	OPT_NO_PROGRESS,
+	OPT_NO_PROGRESS, OPT_EXPLAIN, OPT_WIDE,
 };
 
 static const struct option bench_options[] = {
@@ -67,6 +74,8 @@ static const struct option bench_options[] = {
 	{ "no-warmup", no_argument, NULL, OPT_NO_WARMUP },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "wide", no_argument, NULL, OPT_WIDE },
 	{ "help", no_argument, NULL, 'h' },
 };
 
@@ -146,14 +155,36 @@ static void parse_sizes(struct bench *bn, const char *arg)
 	bn->nsizes = sort_unique(bn->sizes, bn->nsizes);
 }
 
-/* 1, 2, 4, ... below the CPUs this process may use, and that number itself. */
+/*
+ * 1, 2, 4, ... below the usable CPUs, the physical cores among them (where
+ * SMT siblings start to share a core) and the usable CPUs themselves. A
+ * quota below the logical CPUs caps them all: past it, workers are throttled.
+ */
 static void default_sizes(struct bench *bn)
 {
-	int cpus = cpus_available();
+	int cpus = bn->machine.usable_cpus, cores = bn->machine.allowed_cores;
 
-	for (int s = 1; s < cpus && bn->nsizes < MAX_SIZES - 1; s *= 2)
+	for (int s = 1; s < cpus && bn->nsizes < MAX_SIZES - 2; s *= 2)
 		add_size(bn, s);
+	if (cores > 0 && cores < cpus)
+		add_size(bn, cores);
 	add_size(bn, cpus);
+	bn->nsizes = sort_unique(bn->sizes, bn->nsizes);
+}
+
+/* --repeat N, auto (BENCH_AUTO_MAX runs at most) or auto:MAX. */
+static void parse_repeat(struct bench *bn, const char *arg)
+{
+	if (strncmp(arg, "auto", 4)) {
+		bn->repeat = options_integer("--repeat", arg, 1, 1000);
+		bn->until_stable = 0;
+		return;
+	}
+	if (arg[4] && arg[4] != ':')
+		usage_error("--repeat %s: must be a number, auto or auto:MAX", arg);
+	bn->until_stable = 1;
+	bn->repeat = arg[4] ? options_integer("--repeat auto:MAX", arg + 5, BENCH_AUTO_MIN, 1000) :
+			      BENCH_AUTO_MAX;
 }
 
 /* One item of --engine; an engine named twice runs once. */
@@ -183,7 +214,9 @@ static void bench_option(struct bench *bn, int c, const char *arg)
 	case 'j': parse_sizes(bn, arg); break;
 	case 'b':
 	case 'e': parse_engines(bn, arg); break;
-	case OPT_REPEAT: bn->repeat = options_integer("--repeat", arg, 1, 1000); break;
+	case OPT_REPEAT: parse_repeat(bn, arg); break;
+	case OPT_EXPLAIN: bn->explain = 1; break;
+	case OPT_WIDE: bn->wide = 1; break;
 	case OPT_JSON: bn->json = arg; break;
 	case OPT_SVG: bn->svg = arg; break;
 	case OPT_CSV: bn->csv = arg; break;
@@ -212,7 +245,14 @@ static void set_defaults(struct bench *bn)
 	bn->progress = -1;
 }
 
-void bench_parse(struct bench *bn, int argc, char **argv)
+/*
+ * Fills bn with bench's defaults, then with argv (argv[0] is "bench"), and
+ * reads the machine (bench_read_machine), whose CPUs and cores set the
+ * default pool sizes. Prints the error and exits with 2 on a usage error,
+ * among them a report file that cannot be created; prints help and exits
+ * 0 on -h.
+ */
+static void bench_parse(struct bench *bn, int argc, char **argv)
 {
 	struct option table[NOPTIONS + 1];
 	struct preflight pf;
@@ -232,6 +272,7 @@ void bench_parse(struct bench *bn, int argc, char **argv)
 	bn->job.ninputs = argc - optind;
 	if (bn->job.ninputs == 0)
 		usage_error("INPUT: no input folder or file given");
+	bench_read_machine(&bn->machine);
 	if (bn->nsizes == 0)
 		default_sizes(bn);
 	bn->keep_outputs = bn->job.outdir != NULL;
@@ -247,4 +288,13 @@ void bench_parse(struct bench *bn, int argc, char **argv)
 		preflight_file(&pf, "--svg", bn->svg, 1);
 	preflight_release(&pf);
 	chain_format(&bn->job.chain, bn->chain, sizeof(bn->chain));
+}
+
+int bench_main(int argc, char **argv)
+{
+	static struct bench bn;
+
+	bench_init(&bn);
+	bench_parse(&bn, argc, argv);
+	return bench_execute(&bn);
 }

@@ -10,7 +10,7 @@
  *	return run_main(argc, argv);		// pixpool [run] [options] INPUT...
  *	return info_main(argc, argv);		// pixpool info [options] INPUT...
  *	return report_main(argc, argv);		// pixpool report MANIFEST...
- *	return bench_main(argc, argv);		// pixpool bench (bench/bench.h)
+ *	return bench_main(argc, argv);		// pixpool bench [options] INPUT...
  */
 
 #include "job/job.h"
@@ -42,6 +42,12 @@ int info_main(int argc, char **argv);
  * writes went well: 0 when all would be written, 1 otherwise.
  */
 int info_dry_run(const struct job *job, const struct walk *w);
+
+/*
+ * pixpool bench (cli/bench.c): its options, then the runs, the table and
+ * the files of bench_execute (bench/bench.h).
+ */
+int bench_main(int argc, char **argv);
 
 /*
  * pixpool report MANIFEST... (cli/report.c): adds up the JSON manifests of

@@ -15,7 +15,7 @@
 #include "codec/meta.h"
 #include "codec/probe.h"
 #include "report/report.h"
-#include "work.h"
+#include "codec/input.h"
 
 /* A header that is not whole in its first MiB is looked at no further, as cost.c does. */
 #define HEADER_BYTES (1u << 20)
@@ -52,7 +52,7 @@ static void print_escaped(FILE *f, const char *prefix, const char *text, const c
  */
 static int header_verdict(const char *path, uint64_t max_pixels, struct probe *p)
 {
-	int ret = work_read_header(path, HEADER_BYTES, p);
+	int ret = input_read_header(path, HEADER_BYTES, p);
 
 	return ret != 0 ? ret : image_check_size(p, max_pixels);
 }
@@ -81,7 +81,7 @@ static int info_file(const char *path)
 	struct buffer buf = { 0 };
 	struct probe p;
 	char shown[4096];
-	int c, ret = work_read_input(path, UINT64_MAX, &buf, NULL);
+	int c, ret = input_read_file(path, UINT64_MAX, &buf, NULL);
 
 	escape_terminal(path, shown, sizeof(shown));
 	if (ret == 0 && (probe_header(&p, buf.data, buf.len) != 0 ||

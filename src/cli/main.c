@@ -4,7 +4,9 @@
  * one function.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +172,44 @@ static void keep_freed_buffers(void)
 	mallopt(M_ARENA_MAX, 1);
 }
 
+/*
+ * Messages may have nowhere to go: standard error closed (2>&-), a pipe
+ * whose reader left, a terminal hung up. None of that may stop the images:
+ * SIGPIPE is ignored, so a write fails with EPIPE instead of killing
+ * pixpool, and a closed standard descriptor is opened on /dev/null, so no
+ * file pixpool opens (an output, the manifest) takes its number and
+ * receives its messages. Returns whether one was closed.
+ */
+static int guard_stdio(void)
+{
+	int closed = 0;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		closed |= fd != STDIN_FILENO;
+		if (open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY) != fd)
+			exit(1);
+	}
+	return closed;
+}
+
+/* A run whose messages or output were lost says so in its exit status: 1, not 0. */
+static int stdio_status(int status, int closed)
+{
+	int lost = closed | (fflush(stdout) != 0) | ferror(stdout) | ferror(stderr);
+
+	return status == 0 && lost ? 1 : status;
+}
+
+static int run_command(const struct command *cmd, int argc, char **argv)
+{
+	int closed = guard_stdio();
+
+	return stdio_status(cmd->run(argc, argv), closed);
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *cmd = argc >= 2 ? find_command(argv[1]) : NULL;
@@ -177,7 +217,7 @@ int main(int argc, char **argv)
 
 	keep_freed_buffers();
 	if (cmd)
-		return cmd->run(argc - 1, argv + 1);
+		return run_command(cmd, argc - 1, argv + 1);
 	/*
 	 * No verb: `pixpool [options] INPUT...` is `pixpool run`. A first word
 	 * that is no option, and names no file or folder, is taken for a
@@ -186,5 +226,5 @@ int main(int argc, char **argv)
 	 */
 	if (argc >= 2 && argv[1][0] != '-' && lstat(argv[1], &st) < 0 && errno == ENOENT)
 		unknown_command(argv[1], 1);
-	return run_main(argc, argv);
+	return run_command(find_command("run"), argc, argv);
 }

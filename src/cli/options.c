@@ -72,7 +72,9 @@ static const char usage_text[] =
 "                           ('raw/**', '**/tmp/*.jpg')\n"
 "      --shard K/N          process shard K of N (0 <= K < N): a fixed 1/N of the\n"
 "                           images, balanced by pixels, the same on every machine;\n"
-"                           'slurm' takes K and N from a Slurm job array task\n"
+"                           'slurm' takes K and N from a Slurm job array task;\n"
+"                           'k8s/N' takes K from JOB_COMPLETION_INDEX (a Kubernetes\n"
+"                           Indexed Job of N completions)\n"
 "      --progress           show a progress line (default: when stderr is a terminal)\n"
 "      --no-progress        never show it\n"
 "  -q, --quiet              print errors only, no summary\n"
@@ -388,7 +390,10 @@ void options_set(struct job *job, int c, const char *arg)
 		if (chain_parse(&job->chain, arg) < 0)
 			usage_error("-f %s: %s", arg, error_message());
 		break;
-	case 'j': job->workers = options_integer("-j", arg, 1, 4096); break;
+	case 'j':
+		job->workers = options_integer("-j", arg, 1, 4096);
+		job->workers_given = 1;
+		break;
 	case 'b':
 	case 'e': job->engine = options_engine("--engine", arg); break;
 	case OPT_CHANNEL: job->channel = pick("--channel", arg, channel_names); break;

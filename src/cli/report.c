@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,31 @@ static int read_text(struct json *j, char *out, size_t size)
 	return json_string(j, out, size);
 }
 
+/*
+ * What a run can have taken: pixpool measures its wall time in whole
+ * nanoseconds, so a time is 0 or at least 1 ns (a smaller one would make
+ * its MP/s overflow to infinity, which is no JSON number), and no run lasts
+ * a century. No run reads more than 10^12 megapixels (2^53 images of the
+ * largest header pixpool reads are far fewer).
+ */
+#define WALL_S_MIN 1e-9
+#define WALL_S_MAX (100 * 365.25 * 86400)
+#define MEGAPIXELS_MAX 1e12
+
+/* Refuses the numbers of a run record that no run can have written. */
+static int check_run(const struct manifest *m)
+{
+	if (m->wall_s != 0 && !(m->wall_s >= WALL_S_MIN && m->wall_s <= WALL_S_MAX))
+		return error("run: wall_s: %g s is no time a run can take (0, or %g to %g s)",
+			     m->wall_s, WALL_S_MIN, WALL_S_MAX);
+	if (!(m->megapixels >= 0 && m->megapixels <= MEGAPIXELS_MAX))
+		return error("run: megapixels: %g is out of range (0 to %g)", m->megapixels,
+			     MEGAPIXELS_MAX);
+	if (m->workers < 1)
+		return error("run: workers: a run has at least one worker");
+	return 0;
+}
+
 static int read_run(struct json *j, struct manifest *m)
 {
 	static const char *const names[] = {
@@ -209,9 +235,7 @@ static int read_run(struct json *j, struct manifest *m)
 		return error_prefix("run");
 	if (keys_required(&k, (1u << 12) - 1, "the run") < 0)
 		return -1;
-	if (m->wall_s < 0 || m->megapixels < 0 || m->workers < 1)
-		return error("the run has a negative time or size, or no worker");
-	return 0;
+	return check_run(m);
 }
 
 /* One image record: its status, and its megapixels when it was written. */
@@ -396,9 +420,19 @@ struct total {
 	int problems;		/* warnings given: the exit status is 1 */
 };
 
+/* MP/s; 0 for no time. The manifests' bounds (check_run) keep it finite. */
 static double per_s(double mp, double s)
 {
 	return s > 0 ? mp / s : 0.0;
+}
+
+/* A JSON number: every one printed is finite, or it would be no JSON; null otherwise. */
+static void json_double(const char *key, double v, const char *after)
+{
+	if (isfinite(v))
+		printf("\"%s\": %.6f%s", key, v, after);
+	else
+		printf("\"%s\": null%s", key, after);
 }
 
 static void shown(const char *s, char *out, size_t size)
@@ -548,11 +582,13 @@ static void print_json(const struct manifest *m, int n, const struct total *t)
 	printf(", \"ok\": %s, \"images\": %llu, \"status\": ", t->problems ? "false" : "true",
 	       (unsigned long long)t->images);
 	json_counts(&t->status);
-	printf(", \"megapixels\": %.6f, \"input_bytes\": %llu, \"output_bytes\": %llu, "
-	       "\"wall_s_max\": %.6f, \"megapixels_per_s\": %.6f, \"megapixels_per_s_sum\": %.6f,\n"
-	       " \"runs\": [\n", t->megapixels, (unsigned long long)t->in_bytes,
-	       (unsigned long long)t->out_bytes, t->wall_max, per_s(t->megapixels, t->wall_max),
-	       t->mps_sum);
+	fputs(", ", stdout);
+	json_double("megapixels", t->megapixels, ", ");
+	printf("\"input_bytes\": %llu, \"output_bytes\": %llu, ",
+	       (unsigned long long)t->in_bytes, (unsigned long long)t->out_bytes);
+	json_double("wall_s_max", t->wall_max, ", ");
+	json_double("megapixels_per_s", per_s(t->megapixels, t->wall_max), ", ");
+	json_double("megapixels_per_s_sum", t->mps_sum, ",\n \"runs\": [\n");
 	for (int i = 0; i < n; i++) {
 		double mps = per_s(m[i].megapixels, m[i].wall_s);
 
@@ -573,9 +609,12 @@ static void print_json(const struct manifest *m, int n, const struct total *t)
 		       (unsigned long long)m[i].workers, (unsigned long long)m[i].cpus_allowed,
 		       (unsigned long long)m[i].images);
 		json_counts(&m[i].status);
-		printf(", \"megapixels\": %.6f, \"wall_s\": %.6f, \"megapixels_per_s\": %.6f, "
-		       "\"megapixels_per_s_per_core\": %.6f}%s\n", m[i].megapixels, m[i].wall_s, mps,
-		       mps / (double)m[i].workers, i + 1 < n ? "," : "");
+		fputs(", ", stdout);
+		json_double("megapixels", m[i].megapixels, ", ");
+		json_double("wall_s", m[i].wall_s, ", ");
+		json_double("megapixels_per_s", mps, ", ");
+		json_double("megapixels_per_s_per_core", mps / (double)m[i].workers, "}");
+		printf("%s\n", i + 1 < n ? "," : "");
 	}
 	printf("]}\n");
 }

@@ -120,14 +120,49 @@ static int channels(const unsigned char *d, uint32_t hsz, unsigned bpp, unsigned
 }
 
 /*
+ * The header as stb_image reads it before any pixel, refused in the words
+ * stb's failure would have been given (stb_call.c): compression it does not
+ * read, and fields it calls a bad BMP.
+ */
+/* The 32-bit field at at, or 0 past the end of the file, as stb_image reads it. */
+static uint32_t field(const unsigned char *d, size_t n, uint64_t at)
+{
+	return bytes_fit(n, at, 4) ? le32(d + at) : 0;
+}
+
+static int check_header(const unsigned char *d, size_t n, uint32_t hsz, unsigned bpp,
+			uint32_t compression)
+{
+	/* stb reads a V2 header's (56 bytes) bit fields 16 bytes further on. */
+	uint64_t masks = hsz == 56 ? 70 : 54;
+
+	if ((int32_t)le32(d + 10) < 0 || le16(d + (hsz == 12 ? 22 : 26)) != 1)
+		return error("corrupt BMP");
+	if (hsz == 12)
+		return 0;
+	if (compression == 1 || compression == 2)
+		return error("BMP compressed with RLE that pixpool does not read");
+	if (compression >= 4)
+		return error("BMP holding JPEG or PNG data that pixpool does not read");
+	if (compression == 3 && bpp != 16 && bpp != 32)
+		return error("corrupt BMP");
+	/* Bit fields of a Windows 3 header that give every colour the same bits. */
+	if ((hsz == 40 || hsz == 56) && compression == 3 &&
+	    field(d, n, masks) == field(d, n, masks + 4) &&
+	    field(d, n, masks + 4) == field(d, n, masks + 8))
+		return error("corrupt BMP");
+	return 0;
+}
+
+/*
  * Rows are padded to 4 bytes; the last row's padding is not required, as
- * some writers leave it out. Compressed BMPs are left to stb_image, which
- * refuses them.
+ * some writers leave it out. Compressed BMPs are refused as stb_image
+ * would refuse them, before their rows are looked at.
  */
 static int bmp_complete(struct probe *p, const unsigned char *d, size_t n)
 {
-	uint32_t hsz = le32(d + 14), start = le32(d + 10);
-	unsigned bpp, compression = 0;
+	uint32_t hsz = le32(d + 14), start = le32(d + 10), compression = 0;
+	unsigned bpp;
 	uint64_t row;
 
 	if (n < 14 + (uint64_t)hsz)
@@ -138,12 +173,14 @@ static int bmp_complete(struct probe *p, const unsigned char *d, size_t n)
 	p->channels = channels(d, hsz, bpp, compression);
 	row = row_bytes(p->width, bpp);
 	if ((compression != 0 && compression != 3) || !row)
-		return 0;
+		return check_header(d, n, hsz, bpp, compression);
 	if (start < 14 + hsz)
 		start = 14 + hsz;
 	if (n < start + ((row + 3) & ~(uint64_t)3) * (p->height - 1) + row)
 		return error("truncated %s", format_name(p->format));
-	return bpp <= 8 ? check_indices(p, d, bpp) : 0;
+	if (bpp <= 8 && check_indices(p, d, bpp) < 0)
+		return -1;
+	return check_header(d, n, hsz, bpp, compression);
 }
 
 static int bmp_decode(struct image *img, const struct probe *p, const unsigned char *d,

@@ -142,7 +142,79 @@ static int note_chunk(struct probe *p, const struct chunk *c, struct chunks_seen
 	return 0;
 }
 
-/* Every chunk up to IEND: present in full, known to stb, image data under 2 GiB. */
+/* IHDR's fields, as stb_image checks them; its words for each refusal (stb_call.c). */
+static int check_ihdr(const struct chunk *c)
+{
+	const unsigned char *b = c->body;
+	unsigned depth, colour;
+	uint32_t w, h, samples;
+
+	if (c->len != 13)
+		return error("corrupt PNG: bad IHDR chunk");
+	w = be32(b);
+	h = be32(b + 4);
+	depth = b[8];
+	colour = b[9];
+	if (depth != 1 && depth != 2 && depth != 4 && depth != 8 && depth != 16)
+		return error("corrupt PNG: bad bit depth");
+	if (colour > 6 || (colour == COLOUR_PALETTE && depth == 16) ||
+	    (colour != COLOUR_PALETTE && (colour & 1)))
+		return error("corrupt PNG: bad colour type");
+	if (b[10])
+		return error("corrupt PNG: bad compression method");
+	if (b[11])
+		return error("corrupt PNG: bad filter method");
+	if (b[12] > 1)
+		return error("corrupt PNG: bad interlace method");
+	/* stb's bound on the samples it inflates: 2^30, at 4 a pixel for an indexed image. */
+	samples = colour == COLOUR_PALETTE ? 4 : (uint32_t)colour_channels(colour);
+	if (w && h && (1u << 30) / w / samples < h)
+		return error("corrupt PNG");
+	return 0;
+}
+
+/*
+ * The header as stb_image reads it for its size and channels: IHDR, and
+ * for an indexed image the chunks up to the image data, where it wants a
+ * palette of whole colours (a tRNS chunk before ends its look). A file
+ * that passes decodes as far as stb's header goes; one that does not is
+ * refused in the words stb's failure would have been given. It is read as
+ * stb will read safe_copy's version of it: empty IDAT chunks are not
+ * there, and an empty palette is one of 256 black colours.
+ */
+static int check_header(const unsigned char *d, size_t n)
+{
+	size_t pos = 8;
+	struct chunk c;
+	int seen_ihdr = 0, indexed = 0, palette = 0;
+
+	while (png_next(d, n, &pos, &c) == 1 && c.type != PNG_IEND) {
+		if (c.type == PNG_IHDR && seen_ihdr)
+			return error("corrupt PNG: more than one IHDR chunk");
+		if (c.type == PNG_IHDR && check_ihdr(&c) < 0)
+			return -1;
+		if (c.type == PNG_IHDR) {
+			seen_ihdr = 1;
+			indexed = c.body[9] == COLOUR_PALETTE;
+			if (!indexed)
+				return 0;
+		}
+		if (c.type == PNG_PLTE && (c.len > 3 * 256 || c.len % 3))
+			return error("corrupt PNG: bad palette");
+		palette |= c.type == PNG_PLTE;
+		if (c.type == PNG_TRNS)
+			return 0;
+		if (c.type == PNG_IDAT && c.len > 0)
+			return palette ? 0 : error("corrupt PNG: no palette");
+	}
+	return 0;
+}
+
+/*
+ * Every chunk up to IEND: present in full, known to stb, image data under
+ * 2 GiB; then the header as stb reads it, so that what stb would refuse
+ * first is refused here, in the same words.
+ */
 static int png_complete(struct probe *p, const unsigned char *d, size_t n)
 {
 	struct chunks_seen seen = { 0, 0, 0 };
@@ -152,7 +224,7 @@ static int png_complete(struct probe *p, const unsigned char *d, size_t n)
 
 	while ((ret = png_next(d, n, &pos, &c)) == 1) {
 		if (c.type == PNG_IEND)
-			return 0;
+			return check_header(d, n);
 		if (note_chunk(p, &c, &seen) < 0)
 			return -1;
 	}

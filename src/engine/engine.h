@@ -7,8 +7,8 @@
  * results travel. They are rows of one table:
  *
  *	serial   one loop in this process: the baseline.
- *	process  a pool of long-lived forked workers, results over pipes or a
- *	         shared-memory array (engine_process.c).
+ *	process  a pool of long-lived forked workers, sandboxed, results over
+ *	         a socket or shared memory (process.h).
  *	openmp   OpenMP threads, results written straight into the array.
  *
  * An engine never prints: it tells the batch's finished() callback of each

@@ -1,13 +1,14 @@
 /*
  * The process engine: a pool of long-lived forked workers, each
- * single-threaded, each running work_run on one image at a time.
+ * single-threaded, each running work_process on one image at a time.
  *
- * The parent keeps a table of its workers. Each worker has a pipe up to the
- * parent, which the parent poll()s; how tasks are claimed and how results
- * travel is the channel's business (engine_process.h). When a pipe up reaches end
- * of file the worker has left: the parent reaps it, records the image it
- * held as crashed (or timed out), removes its half-written temporary file,
- * and starts a new worker in the same slot while tasks remain.
+ * The parent keeps a table of its workers. Each worker has a socket to the
+ * parent, which the parent poll()s; the parent hands tasks out with their
+ * files and takes their records back (order.c), and the channel carries
+ * the records (process.h). When a socket reaches end of file the worker has
+ * left: the parent reaps it, records the image it held as crashed (or timed
+ * out), removes its temporary file, and starts a new worker in the same
+ * slot while tasks remain.
  *
  * Workers are single-threaded while every worker has an image: the pool is
  * the parallelism, and a filter that used OpenMP inside a worker would only
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,36 +72,78 @@ int queue_left(struct queue *q)
 	return atomic_load(&q->next) < q->end;
 }
 
-int read_full(int fd, void *buf, size_t len)
+const struct task *pool_task(const struct pool *p, int64_t i)
 {
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = read(fd, (char *)buf + got, len - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
+	return &p->r->b->tasks[p->r->order[i]];
 }
 
 void pool_test_die(const struct pool *p, const char *when, int64_t i)
 {
-	test_hook_die(when, p->r->b->tasks[p->r->order[i]].rel);
+	test_hook_die(when, pool_task(p, i)->rel);
 }
 
-void pool_work(struct pool *p, int slot, int64_t i, struct result *res)
+/*
+ * The test hook PIXPOOL_TEST_ESCAPE=TEXT (test_hook.h): instead of its image,
+ * the worker tries every way out of its sandbox and reports the image failed
+ * with the list of those that worked. Returns 1 when it did.
+ */
+static int test_escape(struct pool *p, const struct task *t, struct result *res)
 {
-	const struct task *t = &p->r->b->tasks[p->r->order[i]];
+	char worked[ERROR_MAX / 4], path[ERROR_MAX / 2];
+	uint64_t start = clock_ns();
 
+	if (test_hook_escape(t->path, p->parent, worked, sizeof(worked)) < 0)
+		return 0;
+	escape_terminal(t->path, path, sizeof(path));
+	memset(res, 0, sizeof(*res));
+	res->task = t->id;
+	res->status = STATUS_FAILED;
+	res->cpu = -1;
+	snprintf(res->error, sizeof(res->error), "%s: escape attempts that worked: %s", path,
+		 worked);
+	res->start_ns = start;
+	res->total_ns = clock_ns() - start;
+	return 1;
+}
+
+/*
+ * The test hook PIXPOOL_TEST_FORGE=KIND:TEXT (test_hook.h): the worker
+ * lies in its record, the way KIND says, as a worker running a file's code
+ * could.
+ */
+static void test_forge(const struct pool *p, const struct task *t, struct result *res)
+{
+	if (test_hook_forges("other", t->rel))
+		res->task = (res->task + 1) % (uint32_t)p->r->b->ntasks;
+	if (test_hook_forges("range", t->rel))
+		res->task = UINT32_MAX - 1;
+	if (test_hook_forges("unterminated", t->rel))
+		memset(res->error, 'A', sizeof(res->error));
+	if (test_hook_forges("text", t->rel))
+		snprintf(res->error, sizeof(res->error), "\033]0;forged\007\033[2J");
+	if (test_hook_forges("status", t->rel))
+		res->status = 200;
+	if (test_hook_forges("sizes", t->rel))
+		res->out_width = res->in_height = UINT32_MAX;
+	if (test_hook_forges("bytes", t->rel))
+		res->out_bytes = UINT64_MAX;
+	if (test_hook_forges("times", t->rel))
+		res->total_ns = UINT64_MAX;
+}
+
+void pool_work(struct pool *p, int slot, int64_t i, const struct work_files *f,
+	       struct result *res)
+{
+	const struct task *t = pool_task(p, i);
+
+	test_hook_die("claimed", t->rel);
+	if (test_escape(p, t, res))
+		return;
 	test_hook_forbidden(t->rel);
-	test_hook_stall(t->rel);
-	work_run(p->r->b->job, t, res, &spare_lender);
+	work_process(p->r->b->job, t, f, res, &spare_lender);
 	res->worker = (int16_t)slot;
 	heap_after_image(&p->heap, res);
+	test_forge(p, t, res);
 }
 
 /*
@@ -138,21 +182,54 @@ static void limit_memory(const struct job *job)
 }
 
 /*
+ * A worker needs no terminal and no file of the parent's: its standard
+ * input and output go to /dev/null, and so does its standard error, but
+ * under a sanitizer, whose reports must reach the tests. Every other
+ * descriptor it inherited (its siblings' sockets, the parent's files) is
+ * closed but its own socket, which it keeps.
+ */
+static int worker_descriptors(int sock)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0)
+		return -1;
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+#ifndef UNDER_SANITIZER
+	dup2(null, STDERR_FILENO);
+#endif
+	close(null);
+	if (sock > STDERR_FILENO + 1)
+		close_range(STDERR_FILENO + 1, (unsigned)sock - 1, 0);
+	close_range((unsigned)sock + 1, ~0u, 0);
+	return 0;
+}
+
+/*
  * Ctrl-C goes to the whole process group, but only the parent decides what
  * stops: a worker ignores it and finishes its image, so no output is left
  * half-written. SIGPIPE is ignored so that a worker whose parent died gets a
- * write error and leaves.
+ * write error and leaves. A worker never outlives the parent, however the
+ * parent ends (a second Ctrl-C, SIGKILL); the parent-death signal is set
+ * after the privileges are dropped, which clears it.
  */
 void pool_worker_init(struct pool *p, int slot)
 {
 	interrupt_handle(SIGINT, SIG_IGN);
 	interrupt_handle(SIGTERM, SIG_IGN);
+	interrupt_handle(SIGHUP, SIG_IGN);
+	interrupt_handle(SIGQUIT, SIG_IGN);
 	interrupt_handle(SIGPIPE, SIG_IGN);
 	/* Workers are single-threaded: the pool is the parallelism. */
 	omp_set_num_threads(1);
 	if (p->r->b->job->pin)
 		cpus_pin(&p->r->cpus, slot);
 	limit_memory(p->r->b->job);
+	if (sandbox_drop_privileges() < 0 ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != p->parent)
+		_exit(EXIT_SETUP);
+	p->channel->child(p, slot);
 	if (p->sandbox && sandbox_enter() < 0)
 		_exit(EXIT_SETUP);
 }
@@ -173,83 +250,53 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-static void close_pair(int fds[2])
+/* In the new worker: it lets go of what is not its own, confines itself and works. */
+static void worker_run(struct pool *p, int slot, int sock)
 {
-	close_fd(&fds[0]);
-	close_fd(&fds[1]);
-}
-
-/* The pipe channel claimed a task for a worker that could not be started. */
-static void lose_task(struct pool *p, int64_t i, int err)
-{
-	struct result res;
-
-	pool_death_result(p, i, 0, KILL_NONE, &res);
-	res.status = STATUS_FAILED;
-	escape_terminal(p->r->b->tasks[res.task].path, res.error, sizeof(res.error) / 2);
-	snprintf(res.error + strlen(res.error), sizeof(res.error) - strlen(res.error),
-		 ": cannot start a worker: %s", strerror(err));
-	pool_record(p, &res);
+	for (int i = 0; i < p->nworkers; i++)
+		p->workers[i].fd = -1;
+	if (worker_descriptors(sock) < 0)
+		_exit(EXIT_SETUP);
+	pool_worker_init(p, slot);
+	order_work(p, slot, sock);
+	/* No image left for this core: the workers still busy may use it. */
+	spare_add(1);
+	_exit(0);
 }
 
 /*
- * The one fork wrapper. The pipes are made before fork(); the child closes
- * every parent end it inherited, its siblings' and its own, so that each
- * pipe has exactly one reader and one writer and end of file means what it
- * says. The channel prepares the slot before the fork, so that the child
- * can never race the parent over it.
+ * The one fork wrapper. The socketpair is made before fork(); the child
+ * closes every descriptor it inherited but its own end, so that end of file
+ * on the parent's end means the worker has gone. The worker gets its first
+ * task only once it runs (order_next), so it can never race the parent.
  */
 static int worker_start(struct pool *p, int slot)
 {
 	struct worker *w = &p->workers[slot];
-	int down[2] = { -1, -1 }, up[2] = { -1, -1 };
-	pid_t pid, parent;
+	int sv[2];
+	pid_t pid;
 
-	if (pipe2(up, O_CLOEXEC) < 0 ||
-	    (p->channel->pipe_down && pipe2(down, O_CLOEXEC) < 0)) {
-		int e = errno;
-		close_pair(up);
-		return error("cannot create a pipe: %s", strerror(e));
-	}
-	w->fd = up[0];
-	w->task_fd = down[1];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return error("cannot create a socket pair: %s", strerror(errno));
+	w->fd = sv[0];
 	w->current = NO_TASK;
 	w->killed = KILL_NONE;
-	p->channel->prepare(p, slot);
+	w->parked = 0;
+	w->files = (struct work_files)WORK_FILES_INIT;
 	fflush(NULL);
-	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		int e = errno;
-		/* The parent ends are w's now: the channel may have closed one. */
-		close_fd(&up[1]);
-		close_fd(&down[0]);
+
+		close_fd(&sv[1]);
 		close_fd(&w->fd);
-		close_fd(&w->task_fd);
-		if (w->current >= 0)
-			lose_task(p, w->current, e);
 		return error("cannot start a worker: %s", strerror(e));
 	}
-	if (pid == 0) {
-		/*
-		 * A worker never outlives the parent, however the parent ends
-		 * (a second Ctrl-C, SIGKILL): if it already died, leave now.
-		 */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-			_exit(1);
-		for (int i = 0; i < p->nworkers; i++) {
-			close_fd(&p->workers[i].fd);
-			close_fd(&p->workers[i].task_fd);
-		}
-		pool_worker_init(p, slot);
-		p->channel->work(p, slot, down[0], up[1]);
-		/* No image left for this core: the workers still busy may use it. */
-		spare_add(1);
-		_exit(0);
-	}
-	close_fd(&down[0]);
-	close_fd(&up[1]);
+	if (pid == 0)
+		worker_run(p, slot, sv[1]);
+	close_fd(&sv[1]);
 	w->pid = pid;
+	order_next(p, slot);
 	return 0;
 }
 
@@ -293,49 +340,28 @@ void pool_death_result(struct pool *p, int64_t i, int wstatus, enum kill killed,
 	}
 }
 
-/* Records the image a dead worker held at index i of order[], and removes the file it was writing. */
-static void record_death(struct pool *p, int slot, int64_t i, uint64_t since, int wstatus)
-{
-	struct worker *w = &p->workers[slot];
-	const struct task *t = &p->r->b->tasks[p->r->order[i]];
-	struct result res;
-	char tmp[4096];
-
-	pool_death_result(p, i, wstatus, w->killed, &res);
-	res.worker = (int16_t)slot;
-	res.total_ns = since ? clock_ns() - since : 0;
-	if (t->out && work_temp_path(t->out, w->pid, tmp, sizeof(tmp)) == 0)
-		unlink(tmp);
-	pool_record(p, &res);
-}
-
 /*
- * The one reaper: called when a worker's pipe up closes. A worker that left
+ * The one reaper: called when a worker's socket closes. A worker that left
  * on its own exits 0; any other end cost it the image it held, if any, and
  * a new worker takes its place while its queue has tasks.
  */
 static void worker_reap(struct pool *p, int slot)
 {
 	struct worker *w = &p->workers[slot];
-	uint64_t since = 0;
-	int64_t held;
+	struct result res;
 	int wstatus = 0;
 
 	while (waitpid(w->pid, &wstatus, 0) < 0 && errno == EINTR)
 		;
 	close_fd(&w->fd);
-	close_fd(&w->task_fd);
-	held = p->channel->held(p, slot, &since);
+	if (w->current >= 0 && p->channel->left(p, slot, &res))
+		order_done(p, slot, &res);
+	else if (w->current >= 0)
+		order_lost(p, slot, wstatus);
 	admit_release(&p->admit, slot);
-	if (p->channel->freed)
-		p->channel->freed(p);
-	if (held >= 0) {
-		record_death(p, slot, held, since, wstatus);
-	} else if (held == CLAIMING) {
-		p->claim_slot = slot;
-		p->claim_wstatus = wstatus;
-	}
 	w->pid = 0;
+	w->parked = 0;
+	order_unpark(p);
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
 		return;
 	/* One that failed before its first image would only fail again. */
@@ -351,16 +377,31 @@ static void worker_reap(struct pool *p, int slot)
 }
 
 /*
- * Nanoseconds until the next --timeout expires (UINT64_MAX: none), killing
- * the workers whose image has expired. A shm worker takes its next image
- * without telling the parent, so one seen between images is looked at
- * again within 100 ms; and one whose image expires just as it finishes it
- * may be killed on the next one, which is then reported as timed out:
- * --timeout is a guard against a stuck worker, not a stopwatch.
+ * Reads what came up the socket of the worker in slot, whole (MSG_TRUNC
+ * gives a longer message's true length, so it is never taken for a shorter
+ * one); -1 when the worker has left.
  */
+static int worker_message(struct pool *p, int slot)
+{
+	union message m;
+	ssize_t n;
+
+	while ((n = recv(p->workers[slot].fd, &m, sizeof(m), MSG_TRUNC)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		return -1;
+	order_message(p, slot, &m, (size_t)n > sizeof(m) ? sizeof(m) + 1 : (size_t)n);
+	return 0;
+}
+
 /* How long the workers still busy after Ctrl-C or SIGTERM may take to finish. */
 #define STOP_GRACE_NS (5 * 1000000000ull)
 
+/*
+ * Nanoseconds until the next --timeout expires (UINT64_MAX: none), killing
+ * the workers whose image has expired. The parent handed out every image,
+ * so it knows since when each worker holds its own.
+ */
 static uint64_t timeout_due(struct pool *p, uint64_t now)
 {
 	uint64_t limit = (uint64_t)(p->r->b->job->timeout * 1e9);
@@ -370,16 +411,11 @@ static uint64_t timeout_due(struct pool *p, uint64_t now)
 		return UINT64_MAX;
 	for (int i = 0; i < p->nworkers; i++) {
 		struct worker *w = &p->workers[i];
-		uint64_t since = 0, due;
+		uint64_t due;
 
-		if (!w->pid || w->killed)
+		if (!w->pid || w->killed || w->current < 0)
 			continue;
-		if (p->channel->held(p, i, &since) < 0 || since == 0) {
-			/* Between two images, or waiting for memory (shm): look again soon. */
-			soonest = soonest < 100000000 ? soonest : 100000000;
-			continue;
-		}
-		due = since + limit;
+		due = w->started + limit;
 		if (due <= now) {
 			w->killed = KILL_TIMEOUT;
 			kill(w->pid, SIGKILL);
@@ -388,6 +424,18 @@ static uint64_t timeout_due(struct pool *p, uint64_t now)
 		}
 	}
 	return soonest;
+}
+
+/* Idle and parked workers are told to leave; busy ones leave after their image. */
+static void stop_idle(struct pool *p)
+{
+	for (int i = 0; i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+
+		w->parked = 0;
+		if (w->pid && w->current < 0 && w->fd >= 0)
+			shutdown(w->fd, SHUT_WR);
+	}
 }
 
 /* Kills every worker still running: the run was stopped and its grace is over. */
@@ -415,7 +463,7 @@ static uint64_t stop_due(struct pool *p, uint64_t now)
 	if (!interrupted())
 		return UINT64_MAX;
 	if (!p->stop_deadline) {
-		p->channel->stop(p);
+		stop_idle(p);
 		p->stop_deadline = now + STOP_GRACE_NS;
 	}
 	if (interrupt_count() > 1 || now >= p->stop_deadline) {
@@ -460,7 +508,7 @@ static int loop(struct pool *p)
 			goto out;
 		}
 		for (int k = 0; k < n; k++)
-			if (fds[k].revents && p->channel->collect(p, slot[k]) < 0)
+			if (fds[k].revents && worker_message(p, slot[k]) < 0)
 				worker_reap(p, slot[k]);
 	}
 out:
@@ -486,7 +534,7 @@ static int start_all(struct pool *p)
 	int started = 0;
 
 	for (int i = 0; i < p->nworkers; i++)
-		p->workers[i].fd = p->workers[i].task_fd = -1;
+		p->workers[i].fd = -1;
 	for (int i = 0; i < p->nworkers; i++) {
 		if (worker_start(p, i) < 0)
 			run_warning(p->r, error_message());
@@ -496,35 +544,77 @@ static int start_all(struct pool *p)
 	return started ? 0 : error("no worker could be started");
 }
 
-int engine_process(struct run *r)
+/* Sizes the pool and opens its channel; -1 with an error. */
+static int pool_open(struct pool *p, struct run *r)
 {
 	const struct batch *b = r->b;
-	struct pool p = { .r = r, .claim_slot = -1 };
-	struct sigaction ign, old_pipe;
-	int ret;
 
-	p.channel = b->job->channel == CHANNEL_SHM ? &channel_shm : &channel_pipe;
-	p.nworkers = b->job->workers;
-	if ((size_t)p.nworkers > b->ntasks)
-		p.nworkers = b->ntasks ? (int)b->ntasks : 1;
-	p.nqueues = b->job->schedule == SCHEDULE_STATIC ? p.nworkers : 1;
-	p.workers = calloc((size_t)p.nworkers, sizeof(*p.workers));
-	if (!p.workers)
-		return error("out of memory for %d workers", p.nworkers);
-	if (p.channel->open(&p) < 0) {
-		free(p.workers);
+	p->r = r;
+	p->parent = getpid();
+	p->channel = b->job->channel == CHANNEL_SHM ? &channel_shm : &channel_pipe;
+	p->nworkers = b->job->workers;
+	if ((size_t)p->nworkers > b->ntasks)
+		p->nworkers = b->ntasks ? (int)b->ntasks : 1;
+	p->nqueues = b->job->schedule == SCHEDULE_STATIC ? p->nworkers : 1;
+	p->workers = calloc((size_t)p->nworkers, sizeof(*p->workers));
+	p->queues = calloc((size_t)p->nqueues, sizeof(*p->queues));
+	p->admit.charge = calloc((size_t)p->nworkers, sizeof(*p->admit.charge));
+	if (!p->workers || !p->queues || !p->admit.charge || p->channel->open(p) < 0) {
+		if (!p->workers || !p->queues || !p->admit.charge)
+			error("out of memory for %d workers", p->nworkers);
+		free(p->workers);
+		free(p->queues);
+		free(p->admit.charge);
 		return -1;
 	}
-	plan_queues(&p);
-	/*
-	 * A worker may die just before the parent writes its next task id: the
-	 * write must fail with EPIPE, and the reaper see end of file, rather
-	 * than SIGPIPE end pixpool itself.
-	 */
+	admit_init(&p->admit, p->admit.charge, p->nworkers, b->job->mem_limit);
+	plan_queues(p);
+	return 0;
+}
+
+/*
+ * After a failure, the workers still running are killed and waited for,
+ * and the temporary files of the images they held removed.
+ */
+static void pool_close(struct pool *p)
+{
+	for (int i = 0; i < p->nworkers; i++) {
+		struct worker *w = &p->workers[i];
+
+		close_fd(&w->fd);
+		if (w->pid) {
+			kill(w->pid, SIGKILL);
+			waitpid(w->pid, NULL, 0);
+		}
+		if (w->current >= 0) {
+			w->killed = KILL_STOP;
+			order_lost(p, i, 0);
+		}
+	}
+	p->channel->close(p);
+	free(p->workers);
+	free(p->queues);
+	free(p->admit.charge);
+}
+
+/*
+ * While the pool runs, the parent cannot be traced or read through /proc by
+ * a process of the same user without CAP_SYS_PTRACE (PR_SET_DUMPABLE): a
+ * second line behind the workers' sandbox. A worker may die just before the
+ * parent sends its next task: the send must fail with EPIPE, and the reaper
+ * see end of file, rather than SIGPIPE end pixpool itself.
+ */
+int engine_process(struct run *r)
+{
+	struct pool p = { 0 };
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
+	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), ret;
+
+	if (pool_open(&p, r) < 0)
+		return -1;
 	sigemptyset(&ign.sa_mask);
-	ign.sa_handler = SIG_IGN;
-	ign.sa_flags = 0;
 	sigaction(SIGPIPE, &ign, &old_pipe);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	p.sandbox = sandbox_available() == 0;
 	if (!p.sandbox)
 		run_warning(r, error_message());
@@ -532,25 +622,17 @@ int engine_process(struct run *r)
 	 * A pinned worker's threads would share its one CPU. Without the
 	 * shared page the workers simply never get help.
 	 */
-	if (!b->job->pin && p.nworkers > 1 && spare_open(p.nworkers) < 0)
+	if (!r->b->job->pin && p.nworkers > 1 && spare_open(p.nworkers) < 0)
 		run_warning(r, error_message());
 	interrupt_hold_second(1);
 	ret = start_all(&p);
 	if (ret == 0)
 		ret = loop(&p);
 	interrupt_hold_second(0);
-	/* After a failure, the workers still running are killed and waited for. */
-	for (int i = 0; i < p.nworkers; i++) {
-		close_fd(&p.workers[i].fd);
-		close_fd(&p.workers[i].task_fd);
-		if (p.workers[i].pid) {
-			kill(p.workers[i].pid, SIGKILL);
-			waitpid(p.workers[i].pid, NULL, 0);
-		}
-	}
-	p.channel->close(&p);
+	pool_close(&p);
 	spare_close();
+	if (dumpable > 0)
+		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
 	sigaction(SIGPIPE, &old_pipe, NULL);
-	free(p.workers);
 	return ret;
 }

@@ -3,28 +3,34 @@
 
 /*
  * The process engine's private header: its pool, as its channels see it.
- * engine_process.c owns the
- * pool: the worker table, the one fork wrapper, the one reaper, respawning,
- * --timeout and Ctrl-C. A channel owns only how task claims and result
- * records travel between the parent and its workers:
+ * process.c owns the pool: the worker table, the one fork wrapper, the one
+ * reaper, respawning, --timeout and Ctrl-C. order.c hands each task out
+ * with its files and takes its record back; record.c checks that record.
  *
- *	pipe  the parent claims each task and sends its id down a pipe; the
- *	      worker sends the whole result record back up (channel_pipe.c).
- *	shm   workers claim tasks themselves from counters in shared memory
- *	      and write results straight into a shared array; the pipe up only
- *	      carries the id of each finished task (channel_shm.c).
+ * A worker is assumed compromised once it has read a file's bytes, so it
+ * opens nothing and decides nothing for anyone else: the parent claims every
+ * task, opens its input and creates its temporary output (work.h), and sends
+ * the index and both descriptors down the worker's socket (one
+ * SOCK_SEQPACKET socketpair per worker, SCM_RIGHTS). The worker sends its
+ * record back; the parent checks it as hostile input, then renames the
+ * output into place or removes it. A channel owns only how that record
+ * travels:
  *
- * Either way every worker has a pipe up to the parent, which the parent
- * poll()s: end of file on it is how the parent learns that a worker died.
+ *	pipe  the whole record comes up the socket, in one message (pipe.c).
+ *	shm   the worker stores it in its own page of shared memory, which
+ *	      no other worker maps, and sends only the task id (shm.c).
+ *
+ * Either way the parent poll()s each worker's socket: end of file on it is
+ * how the parent learns that a worker died.
  *
  * The pool calls a channel in this order:
  *
  *	open()				before the first fork
- *	prepare()			in the parent, before each fork
- *	work()				in each child
- *	collect()			when a worker's pipe up is readable
- *	held()				to time a worker, and when it died
- *	stop()				on Ctrl-C
+ *	child()				in each new worker, before it is confined
+ *	hand()				in the parent, before each task goes out
+ *	send()				in the worker, once per task
+ *	collect()			when a worker's record came up its socket
+ *	left()				after a worker died holding a task
  *	close()				after the last worker left
  */
 
@@ -35,22 +41,18 @@
 #include "engine/admit.h"
 #include "engine/internal.h"
 #include "engine/trim.h"
+#include "work.h"
 
 /* How a worker that could not set itself up exits: it is not started again. */
 #define EXIT_SETUP 3
 
-/* What held() says when a worker holds no task. */
+/* What a worker holds when it holds no task. */
 #define NO_TASK (-1)
-/*
- * What held() says of a shm worker caught between taking a task from the
- * counter and writing down which one: see channel_shm.c.
- */
-#define CLAIMING (-2)
 
 /*
- * A run of order[] that workers take from, one index at a time, with
- * fetch-and-add: one queue for dynamic and lpt, one block per worker for
- * static. next may run past end; what lies there is nobody's.
+ * A run of order[] that the parent takes from, one index at a time: one
+ * queue for dynamic and lpt, one block per worker for static. next may run
+ * past end; what lies there is nobody's.
  */
 struct queue {
 	atomic_size_t next;
@@ -64,15 +66,40 @@ enum kill {
 	KILL_STOP,		/* still busy when the run was stopped (Ctrl-C, SIGTERM) */
 };
 
+/*
+ * The messages of a task's hand-out. The parent sends ORDER_TASK; the
+ * worker answers ORDER_OPEN when it is about to read (so an input changed
+ * meanwhile is seen as it is then, and the tests' "opening" hooks stop the
+ * worker itself); the parent opens the files and sends ORDER_FILES with
+ * their descriptors, or with none when they could not be opened (the image
+ * is then failed already). The worker's record comes last.
+ */
+enum order_kind { ORDER_TASK = 1, ORDER_OPEN, ORDER_FILES };
+
+struct order {
+	uint32_t kind;		/* enum order_kind */
+	uint32_t index;		/* in order[] */
+	uint32_t nfds;		/* ORDER_FILES: 0, 1 (the input) or 2 (and the temporary output) */
+	uint32_t unused;
+	uint64_t size;		/* ORDER_FILES: the input's size when the parent opened it */
+};
+
+/* Whatever comes up a worker's socket, read whole. */
+union message {
+	struct order order;
+	struct result result;
+	uint32_t id;
+};
+
 struct worker {
 	pid_t pid;		/* 0: not running */
-	int fd;			/* parent's end of the pipe up */
-	int task_fd;		/* parent's end of the pipe down (pipe channel), or -1 */
+	int fd;			/* parent's end of its socket */
 	enum kill killed;	/* why the parent killed it, if it did */
-	/* The pipe channel's record of what it handed this worker. */
-	int64_t current;	/* index in order[], or NO_TASK */
+	int64_t current;	/* the index in order[] it holds, or NO_TASK */
+	int opened;		/* the files of current were sent */
 	int parked;		/* waits for memory (admit.h) before its next task */
 	uint64_t started;	/* clock_ns() when it got it */
+	struct work_files files;	/* the current task's, as the parent opened them */
 };
 
 struct pool {
@@ -80,7 +107,7 @@ struct pool {
 	const struct channel *channel;
 	struct worker *workers;
 	int nworkers;
-	struct queue *queues;	/* where the channel keeps them */
+	struct queue *queues;
 	int nqueues;
 	void *shared;		/* the channel's own state */
 	/*
@@ -88,31 +115,29 @@ struct pool {
 	 * are killed; 0 while the run goes on.
 	 */
 	uint64_t stop_deadline;
-	/* The last worker that died CLAIMING (see channel_shm.c), and how. */
-	int claim_slot;		/* -1: none did */
-	int claim_wstatus;
+	pid_t parent;		/* the parent's pid, for a worker's test hooks */
 	int sandbox;		/* workers confine themselves (sandbox.h) */
-	struct admit admit;	/* the channel keeps the charges where its workers see them */
+	struct admit admit;	/* only the parent hands out tasks: the charges are its own */
 	struct heap heap;	/* in a worker: its memory across images */
 };
 
 struct channel {
-	/* Needs a pipe down to each worker (task ids). */
-	int pipe_down;
-	/* Sets p->queues (p->nqueues entries) and whatever else it shares. */
 	int (*open)(struct pool *p);
-	/* The worker's loop: in is the pipe down (or -1), out the pipe up. */
-	void (*work)(struct pool *p, int slot, int in, int out);
-	/* Readies the slot for a new worker (w->fd and w->task_fd are set). */
-	void (*prepare)(struct pool *p, int slot);
-	/* Records what came up the pipe; -1 at end of file (the worker left). */
-	int (*collect)(struct pool *p, int slot);
-	/* The index in order[] the worker holds (NO_TASK, CLAIMING), and since when. */
-	int64_t (*held)(struct pool *p, int slot, uint64_t *since);
-	void (*stop)(struct pool *p);
-	/* Told that a dead worker's memory was given back: a parked worker may fit now. */
-	void (*freed)(struct pool *p);
-	/* Called once every worker has left and been reaped. */
+	/* In a new worker in slot: lets go of every other worker's share. */
+	void (*child)(struct pool *p, int slot);
+	/* Readies slot to receive the record of a task about to be handed to it. */
+	void (*hand)(struct pool *p, int slot);
+	/* In the worker: sends res up its socket fd; -1 when the parent is gone. */
+	int (*send)(struct pool *p, int slot, int fd, const struct result *res);
+	/*
+	 * Makes *res of the message m, len bytes long, that the worker in slot
+	 * sent after its files: 1 when it is a record (to be checked: record.c),
+	 * 0 when it is none.
+	 */
+	int (*collect)(struct pool *p, int slot, const union message *m, size_t len,
+		       struct result *res);
+	/* After the worker in slot died: 1 when it left a record in *res. */
+	int (*left)(struct pool *p, int slot, struct result *res);
 	void (*close)(struct pool *p);
 };
 
@@ -134,11 +159,21 @@ uint64_t pool_cost(const struct pool *p, int64_t i);
 /* Whether q still has tasks to hand out. */
 int queue_left(struct queue *q);
 
+/* The task at index i of order[]. */
+const struct task *pool_task(const struct pool *p, int64_t i);
+
 /*
- * Runs the task at index i of order[] in a worker: the test hook, then
- * work_run. Fills *res, with the worker's slot.
+ * In a worker: runs the task at index i of order[] on the files the parent
+ * sent: the test hooks, then work_process. Fills *res, with the worker's slot.
  */
-void pool_work(struct pool *p, int slot, int64_t i, struct result *res);
+void pool_work(struct pool *p, int slot, int64_t i, const struct work_files *f,
+	       struct result *res);
+
+/*
+ * The test hook PIXPOOL_TEST_DIE=WHEN:TEXT (test_hook.h) for the task at
+ * index i of order[]: matched against its relative path.
+ */
+void pool_test_die(const struct pool *p, const char *when, int64_t i);
 
 /*
  * Fills *res for the image at index i of order[] whose worker died
@@ -147,19 +182,52 @@ void pool_work(struct pool *p, int slot, int64_t i, struct result *res);
 void pool_death_result(struct pool *p, int64_t i, int wstatus, enum kill killed,
 		       struct result *res);
 
-/*
- * The test hook PIXPOOL_TEST_DIE=WHEN:TEXT (test_hook.h) for the task at
- * index i of order[]: matched against its relative path.
- */
-void pool_test_die(const struct pool *p, const char *when, int64_t i);
-
-/* Stores a result that came back and tells the caller, unless one is there already. */
+/* Stores a result and tells the caller, unless one is there already. */
 void pool_record(struct pool *p, const struct result *res);
 
-/* Sets up a freshly forked worker: signals, single thread, --pin. */
-void pool_worker_init(struct pool *p, int slot);
+/*
+ * order.c. In the parent: hands the worker in slot its next task with its
+ * files, parks it when that does not fit in memory, or tells it to leave
+ * when none is left (or the run was stopped).
+ */
+void order_next(struct pool *p, int slot);
 
-/* Reads exactly len bytes, through EINTR; -1 at end of file or on an error. */
-int read_full(int fd, void *buf, size_t len);
+/* In the parent: the parked workers try again, in slot order. */
+void order_unpark(struct pool *p);
+
+/*
+ * In the parent: the worker in slot sent m, len bytes long: its request for
+ * its files, answered, or its record, taken (order_done) before the worker
+ * gets its next task. A message that is neither costs the worker its task.
+ */
+void order_message(struct pool *p, int slot, const union message *m, size_t len);
+
+/*
+ * In the parent: res came from the worker in slot, or (dead) was left by
+ * it, for the task it holds: checked, its output renamed into place or
+ * removed, recorded. The worker then holds nothing.
+ */
+void order_done(struct pool *p, int slot, struct result *res);
+
+/*
+ * In the parent: the worker in slot died (wstatus) holding a task and left
+ * no record: the image is recorded crashed (or timed out, or skipped), and
+ * its temporary output removed.
+ */
+void order_lost(struct pool *p, int slot, int wstatus);
+
+/*
+ * record.c, in the parent: checks res, which came from the worker in slot
+ * for the task it holds, as hostile input. Returns 0 when it may be
+ * believed (res->worker and res->signal are set by the parent), or -1 with
+ * res made a failed record of that task that says what was wrong.
+ */
+int record_check(const struct pool *p, int slot, struct result *res);
+
+/* In a worker: takes orders from fd and runs them until the parent says stop. */
+void order_work(struct pool *p, int slot, int fd);
+
+/* Sets up a freshly forked worker: signals, single thread, --pin, limits, sandbox. */
+void pool_worker_init(struct pool *p, int slot);
 
 #endif

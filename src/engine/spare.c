@@ -17,6 +17,13 @@ struct spare {
 /* Shared with every worker forked after spare_open; NULL without one. */
 static struct spare *spare;
 
+/*
+ * The pool's size, as this process knows it: the shared page can be
+ * written by any worker, one that runs code of a file's making among them,
+ * so no claim trusts it for more cores than the pool has.
+ */
+static int pool;
+
 int spare_open(int workers)
 {
 	void *page = mmap(NULL, sizeof(*spare), PROT_READ | PROT_WRITE,
@@ -25,6 +32,7 @@ int spare_open(int workers)
 	if (page == MAP_FAILED)
 		return error("cannot map a shared page: %s", strerror(errno));
 	spare = page;
+	pool = workers;
 	spare->workers = workers;
 	atomic_init(&spare->lent, 0);
 	atomic_init(&spare->free, 0);
@@ -61,6 +69,7 @@ int spare_claim(int most)
 	if (!spare || most <= 0)
 		return 0;
 	most = most < share() ? most : share();
+	most = most < pool - 1 ? most : pool - 1;
 	have = atomic_load(&spare->free);
 	while (have > 0 && most > 0) {
 		int take = have < most ? have : most;

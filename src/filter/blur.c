@@ -536,7 +536,7 @@ const struct filter filter_blur = {
 	.apply = blur,
 	.apply_threads = blur_split,
 	.params = {
-		[BLUR_SIGMA] = { "sigma", 2, 0.3, 250, "standard deviation in pixels", NULL },
+		[BLUR_SIGMA] = { "sigma", 2, 0.3, 250, "standard deviation in pixels", NULL, NULL },
 	},
 };
 
@@ -547,7 +547,7 @@ const struct filter filter_boxblur = {
 	.apply_threads = boxblur_split,
 	.params = {
 		[BOXBLUR_RADIUS] = { "radius", 2, 1, 1000,
-				     "half the side of the square, in pixels", NULL },
+				     "half the side of the square, in pixels", NULL, NULL },
 	},
 };
 
@@ -557,10 +557,10 @@ const struct filter filter_sharpen = {
 	.apply = sharpen,
 	.params = {
 		[SHARPEN_SIGMA] = { "sigma", 1, 0.3, 100,
-				    "radius of the blur the image is compared with", NULL },
+				    "radius of the blur the image is compared with", NULL, NULL },
 		[SHARPEN_AMOUNT] = { "amount", 1, 0, 10,
-				     "strength (0 leaves the image alone)", NULL },
+				     "strength (0 leaves the image alone)", NULL, NULL },
 		[SHARPEN_THRESHOLD] = { "threshold", 0, 0, 255,
-					"smallest difference that is sharpened", NULL },
+					"smallest difference that is sharpened", NULL, NULL },
 	},
 };

@@ -311,11 +311,11 @@ const struct filter filter_crop = {
 	.apply = crop,
 	.size = crop_out,
 	.params = {
-		[CROP_X] = { "x", 0, 0, 65535, "left edge", NULL },
-		[CROP_Y] = { "y", 0, 0, 65535, "top edge", NULL },
-		[CROP_WIDTH] = { "width", 0, 0, 65535, "width (0: up to the right edge)", NULL },
+		[CROP_X] = { "x", 0, 0, 65535, "left edge", NULL, NULL },
+		[CROP_Y] = { "y", 0, 0, 65535, "top edge", NULL, NULL },
+		[CROP_WIDTH] = { "width", 0, 0, 65535, "width (0: up to the right edge)", NULL, NULL },
 		[CROP_HEIGHT] = { "height", 0, 0, 65535,
-				  "height (0: down to the bottom edge)", NULL },
+				  "height (0: down to the bottom edge)", NULL, NULL },
 	},
 };
 
@@ -325,7 +325,7 @@ const struct filter filter_rotate = {
 	.apply = rotate,
 	.size = rotate_out,
 	.params = {
-		[ROTATE_ANGLE] = { "angle", 0, 0, 0, "90, 180 or 270 degrees clockwise", angles },
+		[ROTATE_ANGLE] = { "angle", 0, 0, 0, "90, 180 or 270 degrees clockwise", angles, NULL },
 	},
 };
 
@@ -335,6 +335,6 @@ const struct filter filter_flip = {
 	.apply = flip,
 	.params = {
 		[FLIP_AXIS] = { "axis", AXIS_H, 0, 0,
-				"h (about the vertical axis) or v (about the horizontal one)", axes },
+				"h (about the vertical axis) or v (about the horizontal one)", axes, NULL },
 	},
 };

@@ -278,7 +278,7 @@ const struct filter filter_grayscale = {
 	.params = {
 		[GRAYSCALE_CHANNELS] = { "channels", GREY_ONE, 0, 0,
 					 "1: one grey channel, plus alpha if any; keep: grey in every colour channel",
-					 grey_channels },
+					 grey_channels, NULL },
 	},
 };
 
@@ -296,7 +296,7 @@ const struct filter filter_brightness = {
 	.reach = point_reach,
 	.params = {
 		[BRIGHTNESS_AMOUNT] = { "amount", 0.1, -1, 1,
-					"fraction of full scale to add (-1 black, 1 white)", NULL },
+					"fraction of full scale to add (-1 black, 1 white)", NULL, NULL },
 	},
 };
 
@@ -307,7 +307,7 @@ const struct filter filter_contrast = {
 	.reach = point_reach,
 	.params = {
 		[CONTRAST_AMOUNT] = { "amount", 0.25, -1, 1,
-				      "the factor is 1 + amount below 0, 1 / (1 - amount) above", NULL },
+				      "the factor is 1 + amount below 0, 1 / (1 - amount) above", NULL, NULL },
 	},
 };
 
@@ -317,7 +317,7 @@ const struct filter filter_gamma = {
 	.apply = gamma_filter,
 	.reach = point_reach,
 	.params = {
-		[GAMMA_VALUE] = { "value", 1.2, 0.05, 20, "gamma (1 unchanged)", NULL },
+		[GAMMA_VALUE] = { "value", 1.2, 0.05, 20, "gamma (1 unchanged)", NULL, NULL },
 	},
 };
 
@@ -327,7 +327,7 @@ const struct filter filter_saturate = {
 	.apply = saturate,
 	.reach = point_reach,
 	.params = {
-		[SATURATE_AMOUNT] = { "amount", 1.5, 0, 8, "saturation factor", NULL },
+		[SATURATE_AMOUNT] = { "amount", 1.5, 0, 8, "saturation factor", NULL, NULL },
 	},
 };
 
@@ -345,6 +345,6 @@ const struct filter filter_threshold = {
 	.reach = point_reach,
 	.params = {
 		[THRESHOLD_LEVEL] = { "level", 128, 0, 255,
-				      "luma at and above which a pixel turns white", NULL },
+				      "luma at and above which a pixel turns white", NULL, NULL },
 	},
 };

@@ -564,6 +564,6 @@ const struct filter filter_median = {
 	.reach = median_reach,
 	.params = {
 		[MEDIAN_RADIUS] = { "radius", 2, 1, 50,
-				    "half the side of the square, in pixels", NULL },
+				    "half the side of the square, in pixels", NULL, NULL },
 	},
 };

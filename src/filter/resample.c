@@ -623,19 +623,19 @@ const struct filter filter_resize = {
 		[RESIZE_SIZE] = { "size", 0, 0, 0, GEOMETRY_HELP "; sets width and height",
 				  NULL, &geometry_kind },
 		[RESIZE_WIDTH] = { "width", 0, 0, 65535,
-				   "output width (0: from height and the aspect ratio)", NULL },
+				   "output width (0: from height and the aspect ratio)", NULL, NULL },
 		[RESIZE_HEIGHT] = { "height", 0, 0, 65535,
-				    "output height (0: from width and the aspect ratio)", NULL },
+				    "output height (0: from width and the aspect ratio)", NULL, NULL },
 		[RESIZE_KERNEL] = { "kernel", KERNEL_LANCZOS3, 0, 0,
 				    "lanczos3 (sharp), bilinear or box (area average)",
-		  kernel_names },
+		  kernel_names, NULL },
 		[RESIZE_FAST] = { "fast", 0, 0, 0,
 				  "1: box-average by an integer factor first when shrinking over 4x, "
 				  "then the kernel (faster, within a level or two); as the first "
-				  "filter, decode a JPEG at half size for that", fast_names },
+				  "filter, decode a JPEG at half size for that", fast_names, NULL },
 		[RESIZE_CROP] = { "crop", CUT_NONE, 0, 0,
 				  "after a cover (WxH^), cut the overflow to WxH: keep the centre, "
-				  "or the part with the most detail (entropy)", cut_names },
+				  "or the part with the most detail (entropy)", cut_names, NULL },
 	},
 };
 
@@ -652,16 +652,16 @@ const struct filter filter_thumbnail = {
 				     "N: the longest side; else as resize's size, but never "
 				     "enlarging", NULL, &geometry_box_kind },
 		[THUMBNAIL_WIDTH] = { "width", 256, 0, 65535,
-				      "width of the box (0: from height)", NULL },
+				      "width of the box (0: from height)", NULL, NULL },
 		[THUMBNAIL_HEIGHT] = { "height", 256, 0, 65535,
-				       "height of the box (0: from width)", NULL },
+				       "height of the box (0: from width)", NULL, NULL },
 		[THUMBNAIL_FAST] = { "fast", 1, 0, 0,
 				     "0: no box stage nor half-size decode before Lanczos "
 				     "(see resize's fast)",
-				     fast_names },
+				     fast_names, NULL },
 		[THUMBNAIL_CROP] = { "crop", CUT_NONE, 0, 0,
 				     "after a cover (WxH^), cut the overflow to WxH (see "
-				     "resize's crop)", cut_names },
+				     "resize's crop)", cut_names, NULL },
 	},
 };
 
@@ -670,6 +670,6 @@ const struct filter filter_pixelate = {
 	.help = "replaces each size x size block with its mean colour",
 	.apply = pixelate,
 	.params = {
-		[PIXELATE_SIZE] = { "size", 8, 1, 65535, "side of a block in pixels", NULL },
+		[PIXELATE_SIZE] = { "size", 8, 1, 65535, "side of a block in pixels", NULL, NULL },
 	},
 };

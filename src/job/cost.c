@@ -5,7 +5,7 @@
 #include <math.h>
 
 #include "codec/probe.h"
-#include "work.h"
+#include "codec/input.h"
 
 /*
  * A JPEG with large metadata before its frame header is looked at up to
@@ -47,7 +47,7 @@ uint64_t cost_of_image(const struct job *job, enum format in, uint32_t width, ui
 uint64_t cost_of_file(const struct job *job, const struct task *task, uint64_t *pixels)
 {
 	struct probe p;
-	int orientation, ret = work_read_orientation(task->path, MOST_BYTES, &p, &orientation);
+	int orientation, ret = input_read_orientation(task->path, MOST_BYTES, &p, &orientation);
 	uint64_t s;
 
 	if (ret == 0) {

@@ -20,6 +20,13 @@
 
 struct engine;
 
+/*
+ * An output's record of the settings it was made with (select.h): "v1 "
+ * and 16 hex digits, and the NUL, in the extended attribute SETTINGS_XATTR.
+ */
+#define SETTINGS_ID_SIZE 20
+#define SETTINGS_XATTR "user.pixpool.settings"
+
 enum channel_kind { CHANNEL_PIPE, CHANNEL_SHM };
 enum schedule { SCHEDULE_DYNAMIC, SCHEDULE_STATIC, SCHEDULE_LPT };
 
@@ -47,6 +54,7 @@ struct job {
 	enum channel_kind channel;	/* --channel: how process workers send results */
 	enum schedule schedule;
 	int workers;		/* pool size, >= 1 */
+	int workers_given;	/* -j set it; else it is the usable CPUs (engine/cpus.h) */
 	int pin;		/* pin worker i to the i-th allowed CPU */
 	enum format format;	/* FORMAT_NONE: same as the input */
 	int quality;		/* JPEG quality, 1..100 */
@@ -68,6 +76,11 @@ struct job {
 	struct rule *rules;	/* --include and --exclude, in order */
 	int nrules;
 	int skip_existing;	/* an image whose output is done is not decoded */
+	/*
+	 * What the settings that make an output's bytes hash to (select.h),
+	 * recorded on each output written; "" records nothing.
+	 */
+	char settings_id[SETTINGS_ID_SIZE];
 	struct shard shard;	/* --shard K/N; shard.n == 0: every image */
 };
 

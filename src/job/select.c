@@ -9,11 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "base/error.h"
 #include "codec/meta.h"
-#include "work.h"
+#include "base/folder.h"
 
 /* --files-from: the list, read one name at a time. */
 struct list {
@@ -296,6 +297,15 @@ void select_rules(const struct job *job, struct walk *w)
 	w->ntasks = kept;
 }
 
+/* Whether the output at path records job's settings; not when it records none. */
+static int made_with(const char *path, const struct job *job)
+{
+	char id[SETTINGS_ID_SIZE];
+	ssize_t n = getxattr(path, SETTINGS_XATTR, id, sizeof(id));
+
+	return n == (ssize_t)strlen(job->settings_id) && !memcmp(id, job->settings_id, (size_t)n);
+}
+
 /* Whether a is no earlier than b. */
 static int not_older(const struct timespec *a, const struct timespec *b)
 {
@@ -312,7 +322,7 @@ void select_existing(const struct job *job, struct walk *w)
 
 		if (t->refused || !t->out || stat(t->out, &out) < 0 || !S_ISREG(out.st_mode))
 			continue;
-		t->exists = not_older(&out.st_mtim, &t->mtime);
+		t->exists = not_older(&out.st_mtim, &t->mtime) && made_with(t->out, job);
 	}
 }
 
@@ -437,7 +447,47 @@ static void shown_setting(const char *text, const char *key, size_t klen, char *
 	snprintf(buf, size, "'%s'", value);
 }
 
-int select_settings_check(const struct job *job, char *why, size_t size)
+/*
+ * FNV-1a, 64 bits: the id only tells settings apart (who can set an
+ * output's attributes can write the output), so no cryptographic hash is
+ * needed, and it is stable across machines and versions.
+ */
+static void settings_hash(const char *text, char *id, size_t size)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	snprintf(id, size, "v1 %016llx", (unsigned long long)h);
+}
+
+/*
+ * Whether the output folder can hold the records: a file of its own there
+ * takes an extended attribute. A folder not made yet holds no output to
+ * skip, nor does one on a file system without them, where every output
+ * would look unknown: --skip-existing is refused there, rather than make
+ * every image again unasked.
+ */
+static int xattrs_work(const char *outdir)
+{
+	char tmp[PATH_MAX];
+	int fd, ret = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s/.pixpool-xattr.XXXXXX", outdir) >= (int)sizeof(tmp))
+		return error("%s: output path too long", outdir);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : error("%s: cannot create a file: %s", outdir,
+						   strerror(errno));
+	if (fsetxattr(fd, SETTINGS_XATTR, "v1", 2, 0) < 0)
+		ret = error("%s cannot hold extended attributes (%s), which record the settings "
+			    "each output was made with", outdir, strerror(errno));
+	close(fd);
+	unlink(tmp);
+	return ret;
+}
+
+int select_settings_check(struct job *job, char *why, size_t size)
 {
 	char path[PATH_MAX], old[SETTINGS_MAX], now[SETTINGS_MAX], was[512], is[512];
 	char key[48];
@@ -445,14 +495,17 @@ int select_settings_check(const struct job *job, char *why, size_t size)
 	size_t klen;
 	int ret;
 
+	settings_text(job, now, sizeof(now));
+	if (job->outdir)
+		settings_hash(now, job->settings_id, sizeof(job->settings_id));
 	if (!job->skip_existing)
 		return 0;
 	if (settings_path(job, path, sizeof(path)) < 0 ||
-	    (ret = settings_read(path, old, sizeof(old))) < 0) {
-		snprintf(why, size, "--skip-existing: %s", error_message());
+	    (ret = settings_read(path, old, sizeof(old))) < 0 || xattrs_work(job->outdir) < 0) {
+		snprintf(why, size, "--skip-existing: %s; run without --skip-existing to make "
+			 "every image again", error_message());
 		return -1;
 	}
-	settings_text(job, now, sizeof(now));
 	if (ret == 0 || !settings_differ(old, now, &k, &klen))
 		return 0;
 	shown_setting(old, k, klen, was, sizeof(was));
@@ -509,7 +562,7 @@ int select_settings_write(const struct job *job, const struct walk *w)
 
 	if (!writes_some(w))
 		return 0;
-	if (settings_path(job, path, sizeof(path)) < 0 || work_make_parents(path) < 0)
+	if (settings_path(job, path, sizeof(path)) < 0 || folder_make_parents(path) < 0)
 		return -1;
 	settings_text(job, now, sizeof(now));
 	ret = settings_read(path, old, sizeof(old));

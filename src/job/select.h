@@ -18,12 +18,24 @@
  * the task list (across machines, say) sees the same list on every re-run,
  * whatever is done already, and may run before or after it.
  *
- * The settings that make an output's bytes are recorded beside the outputs,
- * in OUTDIR/.pixpool-settings (hidden, so never walked), so that a
- * --skip-existing run never takes outputs made another way for done:
+ * The settings that make an output's bytes are recorded twice, so that a
+ * --skip-existing run never takes an output made another way for done,
+ * whatever runs came before (finished, interrupted, killed, sharded):
  *
- *	if (select_settings_check(&job, why, sizeof(why)) < 0)	before the walk
- *		... usage error: why says which setting changed ...
+ *	on each output, the extended attribute user.pixpool.settings, set on
+ *	the temporary file before it is renamed into place (work_commit), so
+ *	the output and its record land together or not at all. An output
+ *	whose record is missing or differs is made again. Extended attributes
+ *	rather than a record file beside each output, because nothing else
+ *	lands atomically with the output's bytes;
+ *
+ *	for the folder, OUTDIR/.pixpool-settings (hidden, so never walked),
+ *	so that a run with other settings is refused up front, naming what
+ *	changed, rather than making every image again.
+ *
+ *	if (select_settings_check(&job, why, sizeof(why)) < 0)	before the walk:
+ *		... usage error: why says which setting changed,	sets job.settings_id
+ *		    or that OUTDIR cannot hold the records ...
  *	if (select_settings_write(&job, &w) < 0)	before the first output
  *		... error_message() ...
  */
@@ -33,6 +45,7 @@
 
 /* The name of the settings file in the output folder. */
 #define SELECT_SETTINGS ".pixpool-settings"
+
 
 /*
  * Adds a task for every file listed in job->files_from ("-": stdin), one
@@ -62,19 +75,23 @@ void select_rules(const struct job *job, struct walk *w);
 
 /*
  * With job->skip_existing, marks every task not refused whose output is a
- * regular file modified no earlier than its input: outputs are complete or
- * absent (written under a temporary name, then renamed), so one that is
- * there is done.
+ * regular file modified no earlier than its input and recorded as made
+ * with job->settings_id (SETTINGS_XATTR): outputs are complete or absent
+ * (written under a temporary name, then renamed with their record), so one
+ * that is there is done.
  */
 void select_existing(const struct job *job, struct walk *w);
 
 /*
- * With job->skip_existing: 0 when OUTDIR/.pixpool-settings is absent or
- * says what this job would say; -1 when the outputs there were made another
- * way, or it cannot be read, with the message in why (escaped for a
- * terminal): the first setting that differs, and what to do.
+ * Sets job->settings_id when the job writes outputs. Then, with
+ * job->skip_existing: 0 when OUTDIR/.pixpool-settings is absent or says
+ * what this job would say, and OUTDIR (when it exists) can hold extended
+ * attributes; -1 when the outputs there were made another way, the file
+ * cannot be read or OUTDIR cannot hold the records, with the message in
+ * why (escaped for a terminal): the first setting that differs, or the
+ * cause, and what to do.
  */
-int select_settings_check(const struct job *job, char *why, size_t size);
+int select_settings_check(struct job *job, char *why, size_t size);
 
 /*
  * Writes job's settings to OUTDIR/.pixpool-settings (creating OUTDIR),

@@ -30,7 +30,7 @@ static int shard_set(struct shard *s, unsigned long k, unsigned long n)
 int shard_parse(struct shard *s, const char *value)
 {
 	const char *slash = strchr(value, '/');
-	unsigned long k, n;
+	unsigned long k = 0, n = 0;
 	char kbuf[16];
 
 	if (!strcmp(value, "slurm"))
@@ -38,8 +38,11 @@ int shard_parse(struct shard *s, const char *value)
 					 getenv("SLURM_ARRAY_TASK_MIN"),
 					 getenv("SLURM_ARRAY_TASK_COUNT"),
 					 getenv("SLURM_ARRAY_TASK_STEP"));
+	if (!strncmp(value, "k8s/", 4))
+		return shard_parse_k8s(s, getenv("JOB_COMPLETION_INDEX"), value + 4);
 	if (!slash || (size_t)(slash - value) >= sizeof(kbuf))
-		return error("needs K/N (shard K of N, 0 <= K < N) or slurm, not '%.40s'", value);
+		return error("needs K/N (shard K of N, 0 <= K < N), slurm or k8s/N, not '%.40s'",
+			     value);
 	memcpy(kbuf, value, slash - value);
 	kbuf[slash - value] = '\0';
 	if (whole(slash + 1, SHARD_MAX, &n) < 0 || n < 1)
@@ -68,7 +71,7 @@ static int slurm_var(const char *name, const char *value, unsigned long max, uns
 int shard_parse_slurm(struct shard *s, const char *id, const char *min, const char *count,
 		      const char *step)
 {
-	unsigned long i, lo, n, by = 1;
+	unsigned long i = 0, lo = 0, n = 0, by = 1;
 
 	if (slurm_var("SLURM_ARRAY_TASK_ID", id, 4294967295ul, &i) < 0 ||
 	    slurm_var("SLURM_ARRAY_TASK_MIN", min, 4294967295ul, &lo) < 0 ||
@@ -84,6 +87,26 @@ int shard_parse_slurm(struct shard *s, const char *id, const char *min, const ch
 			     "SLURM_ARRAY_TASK_MIN %lu in steps of %lu: submit the array as "
 			     "--array=0-(N-1)", i, n, lo, by);
 	return shard_set(s, (i - lo) / by, n);
+}
+
+/*
+ * A Kubernetes Indexed Job sets JOB_COMPLETION_INDEX to 0 .. completions-1
+ * in each pod; the count is not in the pod's environment, so it is given.
+ */
+int shard_parse_k8s(struct shard *s, const char *index, const char *count)
+{
+	unsigned long k = 0, n = 0;
+
+	if (whole(count, SHARD_MAX, &n) < 0 || n < 1)
+		return error("k8s/N: N (the Job's completions) must be a whole number from 1 to %d, "
+			     "not '%.40s'", SHARD_MAX, count);
+	if (!index)
+		return error("JOB_COMPLETION_INDEX is not set: run it in a Kubernetes Job with "
+			     "completionMode: Indexed");
+	if (whole(index, SHARD_MAX, &k) < 0 || k >= n)
+		return error("JOB_COMPLETION_INDEX must be a whole number from 0 to %lu (k8s/%lu), "
+			     "not '%.40s'", n - 1, n, index);
+	return shard_set(s, k, n);
 }
 
 uint64_t shard_weight(const struct task *t)

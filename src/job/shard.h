@@ -10,7 +10,8 @@
  * batch_walk, cost.h), never on inode numbers, timing or hash seeds.
  *
  *	struct shard s;
- *	if (shard_parse(&s, "2/5") < 0)		// or "slurm": from SLURM_ARRAY_TASK_*
+ *	if (shard_parse(&s, "2/5") < 0)		// or "slurm": from SLURM_ARRAY_TASK_*,
+ *						// or "k8s/5": K from JOB_COMPLETION_INDEX
  *		... usage error: error_message() says why ...
  *	batch_walk(&job, &w);
  *	if (shard_apply(&s, &w) < 0)		// w keeps shard 2's tasks alone
@@ -29,11 +30,16 @@
 
 
 /*
- * Reads "K/N" (0 <= K < N <= SHARD_MAX), or "slurm": K and N from a Slurm
- * job array task's environment (SLURM_ARRAY_TASK_ID, _MIN, _COUNT and, when
- * set, _STEP). Returns 0, or -1 with an error() saying what is wrong.
+ * Reads "K/N" (0 <= K < N <= SHARD_MAX), "slurm": K and N from a Slurm job
+ * array task's environment (SLURM_ARRAY_TASK_ID, _MIN, _COUNT and, when
+ * set, _STEP), or "k8s/N": K from a Kubernetes Indexed Job's
+ * JOB_COMPLETION_INDEX, N its completions. Returns 0, or -1 with an
+ * error() saying what is wrong.
  */
 int shard_parse(struct shard *s, const char *value);
+
+/* "k8s/N" with JOB_COMPLETION_INDEX's value given (NULL: unset), and N's text. */
+int shard_parse_k8s(struct shard *s, const char *index, const char *count);
 
 /*
  * The same, with the environment's values given (NULL: unset), for a caller

@@ -12,6 +12,7 @@
 #include "engine/cpus.h"
 #include "engine/engine.h"
 #include "base/error.h"
+#include "base/stats.h"
 #include "base/escape.h"
 #include "codec/meta.h"
 #include "report/progress.h"
@@ -19,6 +20,21 @@
 
 /* Room for a path shown on the terminal, escaped (escape.h); longer ones are cut. */
 #define SHOWN_MAX 4096
+
+/*
+ * More workers than CPUs only take turns on them, and add no throughput: said
+ * once, before the progress line starts.
+ */
+static void warn_oversubscribed(const struct job *job)
+{
+	const struct cpus_usable *u = cpus_usable();
+
+	if (job->quiet || job->engine->single || job->workers <= u->n)
+		return;
+	fprintf(stderr, "pixpool: warning: -j %d is more workers than the %d CPU%s pixpool may "
+		"use (%s): they take turns and add no throughput\n", job->workers, u->n,
+		u->n == 1 ? "" : "s", u->why);
+}
 
 /* The progress line (progress.h) starts with the clock: it moves before any image is done. */
 void report_start(struct report *rep, const struct batch *b)
@@ -29,6 +45,7 @@ void report_start(struct report *rep, const struct batch *b)
 	memset(rep, 0, sizeof(*rep));
 	rep->b = b;
 	rep->start = clock_ns();
+	warn_oversubscribed(b->job);
 	/* Images done before the run are not part of its progress, nor of its pace. */
 	for (size_t i = 0; i < b->ntasks; i++)
 		done_before += b->tasks[i].exists != 0;
@@ -117,21 +134,20 @@ static int max_worker(const struct batch *b)
 struct worker_sum {
 	size_t images;		/* written */
 	double mp;		/* megapixels of those */
+	double busy;		/* seconds in work_run */
 	double peak_mb;		/* the largest peak resident size it reported */
 };
 
 /* Seconds worker w spent in work_run, and what it delivered. */
-static double worker_busy(const struct batch *b, int w, struct worker_sum *sum)
+static void worker_busy(const struct batch *b, int w, struct worker_sum *sum)
 {
-	double busy = 0;
-
 	memset(sum, 0, sizeof(*sum));
 	for (size_t i = 0; i < b->ntasks; i++) {
 		const struct result *r = &b->results[i];
 
 		if (r->worker != w)
 			continue;
-		busy += r->total_ns / 1e9;
+		sum->busy += r->total_ns / 1e9;
 		if (r->peak_rss_kb / 1024.0 > sum->peak_mb)
 			sum->peak_mb = r->peak_rss_kb / 1024.0;
 		if (r->status == STATUS_OK) {
@@ -139,40 +155,93 @@ static double worker_busy(const struct batch *b, int w, struct worker_sum *sum)
 			sum->mp += (double)r->in_width * r->in_height / 1e6;
 		}
 	}
-	return busy;
+}
+
+/* Past this many workers the table shows the first few, then min, median and max. */
+#define WORKER_ROWS 16
+#define WORKER_ROWS_FOLDED 8
+
+static void print_worker(const char *name, double images, double mp, double busy, double mps,
+			 double util, double peak_mb)
+{
+	fprintf(stderr, "  %6s %7.0f %9.1f %9.3f %9.1f %5.0f%% %8.0f\n", name, images, mp, busy,
+		mps, 100 * util, peak_mb);
+}
+
+/* The column c of every worker's figures, summarised. */
+static void fold_column(double (*col)[6], int n, int c, struct spread *s)
+{
+	double v[n];
+
+	for (int w = 0; w < n; w++)
+		v[w] = col[w][c];
+	stats_spread(v, (size_t)n, s);
+}
+
+/* "min", "median" and "max" rows, each column summarised on its own. */
+static void print_folded(double (*col)[6], int n)
+{
+	struct spread s[6];
+
+	for (int c = 0; c < 6; c++)
+		fold_column(col, n, c, &s[c]);
+	fprintf(stderr, "  ... %d more workers ...\n", n - WORKER_ROWS_FOLDED);
+	print_worker("min", s[0].min, s[1].min, s[2].min, s[3].min, s[4].min, s[5].min);
+	print_worker("median", s[0].median, s[1].median, s[2].median, s[3].median,
+		     s[4].median, s[5].median);
+	print_worker("max", s[0].max, s[1].max, s[2].max, s[3].max, s[4].max, s[5].max);
 }
 
 /*
  * One line per worker: what it did, how long it was busy, and what that came
- * to per core. Then the makespan (the wall time of the whole batch) and the
- * imbalance, the busiest worker's time over the mean: 1.00 is a perfect
- * split, and a static cut of a skewed folder shows here.
+ * to per core; past WORKER_ROWS workers (without -v), the first few and
+ * then min, median and max, so a large pool's table stays readable. Then
+ * the makespan (the wall time of the whole batch) and the imbalance, the
+ * busiest worker's time over the mean: 1.00 is a perfect split, and a
+ * static cut of a skewed folder shows here.
  */
 static void summary_workers(const struct batch *b, double wall)
 {
-	int n = max_worker(b);
-	double max = 0, sum = 0;
+	int n = max_worker(b) + 1, fold;
+	double max = 0, sum = 0, (*col)[6];
 
-	if (n < 0)
+	if (n <= 0 || !(col = calloc((size_t)n, sizeof(*col))))
 		return;
+	fold = n > WORKER_ROWS && !b->job->verbose;
 	fprintf(stderr, "  %6s %7s %9s %9s %9s %6s %8s\n", "worker", "images", "MP", "busy s",
 		"MP/s", "busy", "peak MB");
-	for (int w = 0; w <= n; w++) {
+	for (int w = 0; w < n; w++) {
 		struct worker_sum did;
-		double busy = worker_busy(b, w, &did);
+		double *c = col[w];
+		char name[16];
 
-		fprintf(stderr, "  %6d %7zu %9.1f %9.3f %9.1f %5.0f%% %8.0f\n", w, did.images,
-			did.mp, busy, busy > 0 ? did.mp / busy : 0.0,
-			wall > 0 ? 100 * busy / wall : 0.0, did.peak_mb);
-		max = busy > max ? busy : max;
-		sum += busy;
+		worker_busy(b, w, &did);
+		c[0] = (double)did.images;
+		c[1] = did.mp;
+		c[2] = did.busy;
+		c[3] = did.busy > 0 ? did.mp / did.busy : 0.0;
+		c[4] = wall > 0 ? did.busy / wall : 0.0;
+		c[5] = did.peak_mb;
+		snprintf(name, sizeof(name), "%d", w);
+		if (!fold || w < WORKER_ROWS_FOLDED)
+			print_worker(name, c[0], c[1], c[2], c[3], c[4], c[5]);
+		max = did.busy > max ? did.busy : max;
+		sum += did.busy;
 	}
+	if (fold)
+		print_folded(col, n);
 	fprintf(stderr, "  makespan %.3f s, busiest worker %.3f s, mean %.3f s, "
-		"imbalance %.2f (max/mean busy)\n", wall, max, sum / (n + 1),
-		sum > 0 ? max / (sum / (n + 1)) : 1.0);
+		"imbalance %.2f (max/mean busy)\n", wall, max, sum / n, sum > 0 ? max / (sum / n) : 1.0);
+	free(col);
 }
 
-/* "(process, pipe, dynamic, 2 workers, 1 restarted)" */
+/* What set the pool size: -j, or what limits the usable CPUs ("cgroup quota 150000/100000"). */
+static const char *workers_source(const struct job *job)
+{
+	return job->workers_given ? "-j" : cpus_usable()->why;
+}
+
+/* "(process, pipe, dynamic, 2 workers: affinity, 1 restarted)" */
 static void summary_engine(const struct batch *b)
 {
 	const struct job *job = b->job;
@@ -183,6 +252,8 @@ static void summary_engine(const struct batch *b)
 	if (!job->engine->single)
 		fprintf(stderr, ", %s", schedule_name(job->schedule));
 	fprintf(stderr, ", %d worker%s", job->workers, job->workers == 1 ? "" : "s");
+	if (!job->engine->single)
+		fprintf(stderr, ": %s", workers_source(job));
 	if (b->restarts)
 		fprintf(stderr, ", %d restarted", b->restarts);
 	fprintf(stderr, ")\n");
@@ -369,7 +440,11 @@ static void manifest_run(FILE *f, const struct batch *b)
 	json_put_string(f, job->engine->processes ? channel_name(job->channel) : NULL);
 	fputs(", \"schedule\": ", f);
 	json_put_string(f, job->engine->single ? NULL : schedule_name(job->schedule));
-	fprintf(f, ", \"workers\": %d, \"cpus_allowed\": %d", job->workers, cpus_available());
+	fprintf(f, ", \"workers\": %d, \"workers_source\": ", job->workers);
+	json_put_string(f, workers_source(job));
+	fprintf(f, ", \"cpus_allowed\": %d, \"cpus_usable\": %d, \"cpus_limit\": ",
+		cpus_usable()->affinity, cpus_usable()->n);
+	json_put_string(f, cpus_usable()->why);
 	manifest_shard(f, &job->shard);
 	manifest_slurm(f);
 	fputs(",\n    \"inputs\": [", f);

@@ -12,6 +12,7 @@
 
 #include <zlib.h>
 
+#include "base/error.h"
 #include "codec/format.h"
 #include "codec/image.h"
 #include "codec/probe.h"
@@ -221,6 +222,54 @@ static void test_header_channels_agree_with_stb(void **state)
 	expect_channels(b, bmp(b, 108, 16, 3, 0), FORMAT_BMP, 3);
 }
 
+/* The probe refuses what stbi_info refuses, in the words the decode gives. */
+static void expect_refused(const unsigned char *d, size_t n, const char *reason)
+{
+	struct image img = IMAGE_INIT;
+	struct probe p;
+	int x, y, c;
+
+	assert_int_equal(stbi_info_from_memory(d, (int)n, &x, &y, &c), 0);
+	assert_int_equal(probe_header(&p, d, n), 0);
+	assert_int_equal(probe_complete(&p, d, n), -1);
+	assert_int_equal(image_decode(&img, d, n, 1u << 30, "f"), -1);
+	assert_string_equal(error_message(), reason);
+}
+
+/* A copy of the PNG in b with IHDR's byte at (from IHDR's body) set to v. */
+static size_t png_with(unsigned char *b, size_t at, unsigned char v)
+{
+	size_t n = palette_png(b, 0);
+
+	b[16 + at] = v;
+	return n;
+}
+
+static void test_header_refusals_agree_with_stb(void **state)
+{
+	unsigned char b[512];
+	size_t n;
+
+	(void)state;
+	expect_refused(b, bmp(b, 40, 8, 1, 0), "f: cannot decode: BMP compressed with RLE that pixpool does not read");
+	expect_refused(b, bmp(b, 40, 24, 4, 0), "f: cannot decode: BMP holding JPEG or PNG data that pixpool does not read");
+	expect_refused(b, bmp(b, 40, 24, 3, 0), "f: cannot decode: corrupt BMP");
+	n = bmp(b, 40, 32, 3, 0);
+	memset(b + 54, 0, 12);	/* every colour from the same bits */
+	expect_refused(b, n, "f: cannot decode: corrupt BMP");
+	n = bmp(b, 40, 24, 0, 0);
+	b[26] = 2;		/* two planes */
+	expect_refused(b, n, "f: cannot decode: corrupt BMP");
+	expect_refused(b, png_with(b, 8, 7), "f: cannot decode: corrupt PNG: bad bit depth");
+	expect_refused(b, png_with(b, 9, 5), "f: cannot decode: corrupt PNG: bad colour type");
+	expect_refused(b, png_with(b, 10, 1), "f: cannot decode: corrupt PNG: bad compression method");
+	expect_refused(b, png_with(b, 11, 1), "f: cannot decode: corrupt PNG: bad filter method");
+	expect_refused(b, png_with(b, 12, 2), "f: cannot decode: corrupt PNG: bad interlace method");
+	n = palette_png(b, 0);
+	memcpy(b + 33 + 4, "pLTE", 4);	/* the palette becomes an unknown ancillary chunk */
+	expect_refused(b, n, "f: cannot decode: corrupt PNG: no palette");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_format_words_and_extensions),
 		cmocka_unit_test(test_each_row_reads_its_own_output),
 		cmocka_unit_test(test_header_channels_agree_with_stb),
+		cmocka_unit_test(test_header_refusals_agree_with_stb),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,7 +15,7 @@
 
 #include "base/error.h"
 #include "codec/image.h"
-#include "work.h"
+#include "codec/input.h"
 
 static char dir[64];
 
@@ -62,7 +62,7 @@ static size_t expect_refused(const char *name, uint64_t max_pixels, const char *
 	size_t len;
 
 	error_clear();
-	assert_int_equal(work_read_input(path_of(name), max_pixels, &buf, NULL), -1);
+	assert_int_equal(input_read_file(path_of(name), max_pixels, &buf, NULL), -1);
 	if (!strstr(error_message(), reason) || !strstr(error_message(), path_of(name)))
 		fail_msg("'%s' does not name %s and say '%s'", error_message(), name, reason);
 	len = buf.len;
@@ -99,7 +99,7 @@ static void test_a_whole_file_is_read(void **state)
 
 	(void)state;
 	write_file("small.png", png.data, png.len, 0);
-	assert_int_equal(work_read_input(path_of("small.png"), 16, &got, NULL), 0);
+	assert_int_equal(input_read_file(path_of("small.png"), 16, &got, NULL), 0);
 	assert_int_equal(got.len, png.len);
 	assert_memory_equal(got.data, png.data, png.len);
 	buffer_release(&got);
@@ -156,7 +156,7 @@ static void test_a_header_far_in_is_found(void **state)
 	}
 	memcpy(file + 2 + app, jpg.data + 2, jpg.len - 2);
 	write_file("far.jpg", file, len, 0);
-	assert_int_equal(work_read_input(path_of("far.jpg"), 64, &got, NULL), 0);
+	assert_int_equal(input_read_file(path_of("far.jpg"), 64, &got, NULL), 0);
 	assert_int_equal(got.len, len);
 	image_release(&img);
 	assert_int_equal(image_decode(&img, got.data, got.len, 64, "far.jpg"), 0);

@@ -159,12 +159,44 @@ static void test_parse(void **state)
 	slurm_fails("1", "0", "3", "0", "STEP must be at least 1");
 }
 
+/* k8s/N and K/N are the same shard: the same k and n, so the same images. */
+static void test_k8s_index_is_the_same_shard(void **state)
+{
+	struct shard a, b;
+	struct walk w;
+	unsigned to[NTASKS];
+
+	(void)state;
+	make_walk(&w, 5);
+	assert_int_equal(shard_assign(&w, 4, to), 0);
+	for (unsigned k = 0; k < 4; k++) {
+		char index[8], plain[16];
+
+		snprintf(index, sizeof(index), "%u", k);
+		snprintf(plain, sizeof(plain), "%u/4", k);
+		assert_int_equal(shard_parse_k8s(&a, index, "4"), 0);
+		assert_int_equal(shard_parse(&b, plain), 0);
+		assert_memory_equal(&a, &b, sizeof(a));
+	}
+	walk_release(&w);
+	assert_int_equal(shard_parse_k8s(&a, NULL, "4"), -1);
+	assert_non_null(strstr(error_message(), "JOB_COMPLETION_INDEX is not set"));
+	assert_int_equal(shard_parse_k8s(&a, "4", "4"), -1);
+	assert_non_null(strstr(error_message(), "from 0 to 3"));
+	assert_int_equal(shard_parse_k8s(&a, "-1", "4"), -1);
+	assert_int_equal(shard_parse_k8s(&a, "1", "0"), -1);
+	assert_int_equal(shard_parse_k8s(&a, "1", "4x"), -1);
+	assert_non_null(strstr(error_message(), "completions"));
+	assert_int_equal(shard_parse_k8s(&a, "99999999999999999999", "4"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split_is_balanced_and_ignores_task_order),
 		cmocka_unit_test(test_apply_keeps_one_shard_renumbered),
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_k8s_index_is_the_same_shard),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,130 @@
+/*
+ * A worker's record, checked by the parent (process.h). The worker that
+ * sent it has read a file's bytes and may run code of the file's making: it
+ * can say what it likes about its own image, but nothing it says may reach
+ * another image's result, make the parent write out of bounds, or put bytes
+ * on the terminal or in a manifest that escaping would have kept out. So
+ * every field is checked against what the parent knows: the task it handed
+ * out, when, the file it created, the limits of the job. A record that
+ * fails a check costs its own image, reported failed with the reason.
+ */
+#include "engine/process.h"
+
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/clock.h"
+#include "base/escape.h"
+#include "codec/meta.h"
+
+/*
+ * Whether text, an error message, is terminated within ERROR_MAX bytes and
+ * as escape_terminal would have left it: nothing it would escape but the
+ * backslashes of its own escapes.
+ */
+static int text_safe(const char *text)
+{
+	char plain[ERROR_MAX], escaped[4 * ERROR_MAX];
+	size_t n;
+
+	if (!memchr(text, '\0', ERROR_MAX))
+		return 0;
+	for (n = 0; text[n]; n++)
+		plain[n] = text[n] == '\\' ? '_' : text[n];
+	plain[n] = '\0';
+	escape_terminal(plain, escaped, sizeof(escaped));
+	return strcmp(plain, escaped) == 0;
+}
+
+/* Whether a width and height are within the job's pixel limit. */
+static int size_fits(uint64_t width, uint64_t height, uint64_t max_pixels)
+{
+	return width && height && width <= max_pixels && height <= max_pixels &&
+	       width * height <= max_pixels;
+}
+
+/* Whether the times lie within [started, now], where the parent saw them. */
+static int times_possible(const struct result *res, uint64_t started, uint64_t now)
+{
+	const uint64_t stages[] = { res->read_ns, res->decode_ns, res->filter_ns,
+				    res->encode_ns, res->write_ns };
+	uint64_t sum = 0;
+
+	if (res->start_ns < started || res->start_ns > now ||
+	    res->total_ns > now - res->start_ns)
+		return 0;
+	for (size_t i = 0; i < sizeof(stages) / sizeof(*stages); i++) {
+		if (stages[i] > res->total_ns)
+			return 0;
+		sum += stages[i];
+	}
+	return sum <= res->total_ns;
+}
+
+/* What an image that was written says about its sizes and its file. */
+static const char *ok_wrong(const struct pool *p, const struct worker *w,
+			    const struct result *res)
+{
+	uint64_t max = p->r->b->job->max_pixels;
+	struct stat st;
+
+	if (!size_fits(res->in_width, res->in_height, max) ||
+	    !size_fits(res->out_width, res->out_height, max))
+		return "image sizes out of range";
+	if (res->in_channels < 1 || res->in_channels > 4 || res->out_channels < 1 ||
+	    res->out_channels > 4)
+		return "channel counts out of range";
+	if (w->files.out < 0)
+		return res->out_bytes ? "output bytes for an image that writes none" : NULL;
+	if (fstat(w->files.out, &st) < 0 || (uint64_t)st.st_size != res->out_bytes)
+		return "output size not the size of the file written";
+	return NULL;
+}
+
+/* Why res cannot be believed, or NULL. */
+static const char *wrong(const struct pool *p, const struct worker *w, const struct result *res)
+{
+	uint64_t max = p->r->b->job->max_pixels;
+
+	if (w->current < 0 || res->task != pool_task(p, w->current)->id)
+		return "it names another image";
+	if (res->status != STATUS_OK && res->status != STATUS_FAILED)
+		return "status out of range";
+	if (!text_safe(res->error))
+		return "error text unterminated or not escaped";
+	if (res->meta > META_DROPPED)
+		return "metadata fate out of range";
+	if (res->cpu < -1 || res->cpu >= CPU_SETSIZE)
+		return "CPU out of range";
+	if (!times_possible(res, w->started, clock_ns()))
+		return "times out of range";
+	if (res->status == STATUS_OK)
+		return ok_wrong(p, w, res);
+	if (res->in_width > max || res->in_height > max || res->out_width > max ||
+	    res->out_height > max || res->in_channels > 4 || res->out_channels > 4)
+		return "image sizes out of range";
+	return NULL;
+}
+
+int record_check(const struct pool *p, int slot, struct result *res)
+{
+	const struct worker *w = &p->workers[slot];
+	const char *why = wrong(p, w, res);
+	char path[ERROR_MAX / 2];
+
+	res->worker = (int16_t)slot;
+	res->signal = 0;
+	if (!why)
+		return 0;
+	escape_terminal(pool_task(p, w->current)->path, path, sizeof(path));
+	memset(res, 0, sizeof(*res));
+	res->task = pool_task(p, w->current)->id;
+	res->status = STATUS_FAILED;
+	res->worker = (int16_t)slot;
+	res->cpu = -1;
+	snprintf(res->error, sizeof(res->error), "%s: the worker's record was refused: %s", path,
+		 why);
+	return -1;
+}
