@@ -29,7 +29,12 @@ enum ifd_kind { IFD_MAIN, IFD_THUMB, IFD_EXIF, IFD_GPS, IFD_INTEROP };
 struct walk {
 	struct exif *x;
 	int ifd0_only;		/* IFD0's entries alone, not the values nor IFDs they point at */
-	unsigned char *used;	/* for exif_scrub: one bit a byte, set where a linked part lies */
+	/*
+	 * For exif_scrub: at each offset, how many linked parts begin there
+	 * less how many end there, so that marking costs one step a part
+	 * however long it is and however many parts overlap.
+	 */
+	int32_t *cover;
 };
 
 static unsigned rd16(const struct exif *x, size_t at)
@@ -70,13 +75,15 @@ static int fits(const struct exif *x, uint64_t at, uint64_t len)
 	return bytes_fit(x->n, at, len);
 }
 
-/* Notes that the bytes from start to end are in use. */
+/* Notes that the bytes from start to end, checked to lie in the block, are in use. */
 static void extend(struct walk *w, enum ifd_kind kind, size_t start, size_t end)
 {
 	struct exif *x = w->x;
 
-	for (size_t i = start; w->used && i < end && i < x->n; i++)
-		w->used[i / 8] |= (unsigned char)(1u << (i % 8));
+	if (w->cover && start < end && end <= x->n) {
+		w->cover[start]++;
+		w->cover[end]--;
+	}
 	if (kind != IFD_THUMB && end > x->kept_end)
 		x->kept_end = end;
 	if (kind == IFD_THUMB && (!x->thumb_start || start < x->thumb_start))
@@ -239,7 +246,7 @@ static int start(struct exif *x, unsigned char *t, size_t n)
 
 int exif_parse(struct exif *x, unsigned char *t, size_t n)
 {
-	struct walk w = { .x = x, .ifd0_only = 0, .used = NULL };
+	struct walk w = { .x = x, .ifd0_only = 0, .cover = NULL };
 
 	return start(x, t, n) < 0 ? -1 : walk_chain(&w);
 }
@@ -251,7 +258,7 @@ int exif_parse(struct exif *x, unsigned char *t, size_t n)
 int exif_read_orientation(const unsigned char *t, size_t n)
 {
 	struct exif x;
-	struct walk w = { .x = &x, .ifd0_only = 1, .used = NULL };
+	struct walk w = { .x = &x, .ifd0_only = 1, .cover = NULL };
 	int ret = start(&x, (unsigned char *)t, n);
 
 	if (ret == 0)
@@ -339,26 +346,28 @@ int exif_set_size(struct exif *x, uint32_t width, uint32_t height)
 static long sweep(struct exif *x, int zero)
 {
 	struct exif y;
-	struct walk w = { .x = &y, .ifd0_only = 0, .used = NULL };
-	long loose = 0;
+	struct walk w = { .x = &y, .ifd0_only = 0, .cover = NULL };
+	long loose = 0, level = 0;
 
 	if (start(&y, x->t, x->n) < 0)
 		return -1;
-	w.used = calloc(y.n / 8 + 1, 1);
-	if (!w.used)
+	w.cover = calloc(y.n + 1, sizeof(*w.cover));
+	if (!w.cover)
 		return error("out of memory");
 	if (walk_chain(&w) < 0) {
-		free(w.used);
+		free(w.cover);
 		return -1;
 	}
-	for (size_t i = 8; i < y.n; i++) {
-		if ((w.used[i / 8] >> (i % 8) & 1) || !y.t[i])
+	/* The TIFF header, bytes 0 to 8, is always in use. */
+	for (size_t i = 0; i < y.n; i++) {
+		level += w.cover[i];
+		if (i < 8 || level > 0 || !y.t[i])
 			continue;
 		loose++;
 		if (zero)
 			y.t[i] = 0;
 	}
-	free(w.used);
+	free(w.cover);
 	*x = y;
 	return loose;
 }
