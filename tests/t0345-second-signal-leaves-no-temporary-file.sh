@@ -21,7 +21,10 @@ mv in/retina-06.jpg in/retina-06-hang.jpg
 wait_for() {
 	i=0
 	while ! eval "$1"; do
-		[ $i -lt 600 ] || { kill -KILL $run; fail "$case: $2 after 60 s"; }
+		[ $i -lt 600 ] || {
+			kill -KILL $run
+			fail "$case: $2 after 60 s; its stderr ends: $(tail -c 600 $case.err | cat -v)"
+		}
 		sleep 0.1
 		i=$((i + 1))
 	done
