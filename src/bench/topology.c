@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/textfile.h"
 #include "engine/cpus.h"
 
 /* The most CPUs a list is read for; CPU_SETSIZE in glibc. */
@@ -24,19 +25,12 @@
 static int read_text(const char *root, const char *path, char *buf, size_t size)
 {
 	char full[PATH_MAX];
-	FILE *f;
-	size_t n;
 
-	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >= sizeof(full))
+	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >= sizeof(full) ||
+	    textfile_read(full, buf, size) <= 0)
 		return -1;
-	f = fopen(full, "re");
-	if (!f)
-		return -1;
-	n = fread(buf, 1, size - 1, f);
-	fclose(f);
-	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	return n ? 0 : -1;
+	return 0;
 }
 
 /* A whole number in 0..max at *s, moving *s past it; -1 if there is none. */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/textfile.h"
+
 /* The bounds a quota file's numbers are taken within; the kernel's are narrower. */
 #define QUOTA_MAX 10000000000000LL	/* 10^7 CPUs' worth of a second */
 #define PERIOD_MAX 10000000LL		/* 10 s */
@@ -186,18 +188,10 @@ static void read_mounts(const char *root, struct hierarchy *v1, struct hierarchy
 static int read_small(const char *dir, const char *name, char *buf, size_t size)
 {
 	char path[PATH_MAX + 64];
-	FILE *f;
-	size_t n;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
 		return -1;
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	n = fread(buf, 1, size - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return 0;
+	return textfile_read(path, buf, size) < 0 ? -1 : 0;
 }
 
 /* A whole number in 1..max at the start of s, digits only, then space or the end; else -1. */

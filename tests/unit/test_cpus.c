@@ -17,43 +17,7 @@
 #include "engine/cgroup.h"
 #include "engine/cpus.h"
 
-static char root[PATH_MAX];
-
-/* Writes text to root/rel, making the folders above it. */
-static void put(const char *rel, const char *text)
-{
-	char path[PATH_MAX * 2];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(root, sizeof(root), "%s/pixpool-cgroup.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(root));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[PATH_MAX + 16];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "fake_tree.h"
 
 static const char v1_mounts[] =
 	"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
@@ -65,15 +29,15 @@ static void test_v1_takes_the_tightest_quota_above_the_group(void **state)
 	struct cgroup_quota q;
 
 	(void)state;
-	put("proc/self/mountinfo", v1_mounts);
-	put("proc/self/cgroup", "3:cpuset:/\n2:cpu,cpuacct:/batch/job7\n0::/\n");
-	put("sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us", "-1\n");
-	put("sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us", "100000\n");
-	put("sys/fs/cgroup/cpu,cpuacct/batch/cpu.cfs_quota_us", "150000\n");
-	put("sys/fs/cgroup/cpu,cpuacct/batch/cpu.cfs_period_us", "100000\n");
-	put("sys/fs/cgroup/cpu,cpuacct/batch/job7/cpu.cfs_quota_us", "400000\n");
-	put("sys/fs/cgroup/cpu,cpuacct/batch/job7/cpu.cfs_period_us", "100000\n");
-	cgroup_quota_read(root, &q);
+	fake_put("proc/self/mountinfo", v1_mounts);
+	fake_put("proc/self/cgroup", "3:cpuset:/\n2:cpu,cpuacct:/batch/job7\n0::/\n");
+	fake_put("sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us", "-1\n");
+	fake_put("sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us", "100000\n");
+	fake_put("sys/fs/cgroup/cpu,cpuacct/batch/cpu.cfs_quota_us", "150000\n");
+	fake_put("sys/fs/cgroup/cpu,cpuacct/batch/cpu.cfs_period_us", "100000\n");
+	fake_put("sys/fs/cgroup/cpu,cpuacct/batch/job7/cpu.cfs_quota_us", "400000\n");
+	fake_put("sys/fs/cgroup/cpu,cpuacct/batch/job7/cpu.cfs_period_us", "100000\n");
+	cgroup_quota_read(fake_root, &q);
 	assert_int_equal(q.version, 1);
 	assert_int_equal(q.quota, 150000);
 	assert_int_equal(q.period, 100000);
@@ -86,14 +50,14 @@ static void test_v2_reads_cpu_max_and_ignores_max(void **state)
 	struct cgroup_quota q;
 
 	(void)state;
-	put("proc/self/mountinfo",
+	fake_put("proc/self/mountinfo",
 	    "30 23 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n");
-	put("proc/self/cgroup", "0::/kubepods/pod1/c1\n");
-	put("sys/fs/cgroup/cpu.max", "max 100000\n");
-	put("sys/fs/cgroup/kubepods/cpu.max", "max 100000\n");
-	put("sys/fs/cgroup/kubepods/pod1/cpu.max", "250000 100000\n");
-	put("sys/fs/cgroup/kubepods/pod1/c1/cpu.max", "max 100000\n");
-	cgroup_quota_read(root, &q);
+	fake_put("proc/self/cgroup", "0::/kubepods/pod1/c1\n");
+	fake_put("sys/fs/cgroup/cpu.max", "max 100000\n");
+	fake_put("sys/fs/cgroup/kubepods/cpu.max", "max 100000\n");
+	fake_put("sys/fs/cgroup/kubepods/pod1/cpu.max", "250000 100000\n");
+	fake_put("sys/fs/cgroup/kubepods/pod1/c1/cpu.max", "max 100000\n");
+	cgroup_quota_read(fake_root, &q);
 	assert_int_equal(q.version, 2);
 	assert_int_equal(q.quota, 250000);
 	assert_string_equal(q.file, "/sys/fs/cgroup/kubepods/pod1/cpu.max");
@@ -106,12 +70,12 @@ static void test_container_mount_root_is_the_group(void **state)
 	struct cgroup_quota q;
 
 	(void)state;
-	put("proc/self/mountinfo",
+	fake_put("proc/self/mountinfo",
 	    "40 31 0:29 /docker/abc /sys/fs/cgroup/cpu ro - cgroup cgroup rw,cpu\n");
-	put("proc/self/cgroup", "2:cpu:/docker/abc\n");
-	put("sys/fs/cgroup/cpu/cpu.cfs_quota_us", "50000\n");
-	put("sys/fs/cgroup/cpu/cpu.cfs_period_us", "100000\n");
-	cgroup_quota_read(root, &q);
+	fake_put("proc/self/cgroup", "2:cpu:/docker/abc\n");
+	fake_put("sys/fs/cgroup/cpu/cpu.cfs_quota_us", "50000\n");
+	fake_put("sys/fs/cgroup/cpu/cpu.cfs_period_us", "100000\n");
+	cgroup_quota_read(fake_root, &q);
 	assert_int_equal(q.quota, 50000);
 	assert_int_equal(cgroup_quota_cpus(&q), 1);
 }
@@ -126,20 +90,20 @@ static void test_bad_files_give_no_quota(void **state)
 	struct cgroup_quota q;
 
 	(void)state;
-	put("proc/self/mountinfo",
+	fake_put("proc/self/mountinfo",
 	    "30 23 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		put("proc/self/cgroup", "0::/a\n");
-		put("sys/fs/cgroup/a/cpu.max", bad[i]);
-		cgroup_quota_read(root, &q);
+		fake_put("proc/self/cgroup", "0::/a\n");
+		fake_put("sys/fs/cgroup/a/cpu.max", bad[i]);
+		cgroup_quota_read(fake_root, &q);
 		assert_int_equal(q.quota, 0);
 	}
-	put("proc/self/cgroup", "0::/a/../../../etc\n");
-	cgroup_quota_read(root, &q);
+	fake_put("proc/self/cgroup", "0::/a/../../../etc\n");
+	cgroup_quota_read(fake_root, &q);
 	assert_int_equal(q.quota, 0);
-	put("proc/self/cgroup", "");
-	put("proc/self/mountinfo", "garbage\n- - -\n");
-	cgroup_quota_read(root, &q);
+	fake_put("proc/self/cgroup", "");
+	fake_put("proc/self/mountinfo", "garbage\n- - -\n");
+	cgroup_quota_read(fake_root, &q);
 	assert_int_equal(q.quota, 0);
 }
 
@@ -148,13 +112,13 @@ static void test_hybrid_takes_the_tighter_of_v1_and_v2(void **state)
 	struct cgroup_quota q;
 
 	(void)state;
-	put("proc/self/mountinfo", "32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n"
+	fake_put("proc/self/mountinfo", "32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n"
 	    "41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n");
-	put("proc/self/cgroup", "1:cpu:/x\n0::/y\n");
-	put("sys/fs/cgroup/cpu/x/cpu.cfs_quota_us", "300000\n");
-	put("sys/fs/cgroup/cpu/x/cpu.cfs_period_us", "100000\n");
-	put("sys/fs/cgroup/unified/y/cpu.max", "100000 50000\n");
-	cgroup_quota_read(root, &q);
+	fake_put("proc/self/cgroup", "1:cpu:/x\n0::/y\n");
+	fake_put("sys/fs/cgroup/cpu/x/cpu.cfs_quota_us", "300000\n");
+	fake_put("sys/fs/cgroup/cpu/x/cpu.cfs_period_us", "100000\n");
+	fake_put("sys/fs/cgroup/unified/y/cpu.max", "100000 50000\n");
+	cgroup_quota_read(fake_root, &q);
 	assert_int_equal(q.version, 2);
 	assert_int_equal(cgroup_quota_cpus(&q), 2);
 }
@@ -189,14 +153,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_v1_takes_the_tightest_quota_above_the_group,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_v2_reads_cpu_max_and_ignores_max, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_container_mount_root_is_the_group, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_bad_files_give_no_quota, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hybrid_takes_the_tighter_of_v1_and_v2, setup,
-						teardown),
+						fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_v2_reads_cpu_max_and_ignores_max, fake_setup,
+						fake_teardown),
+		cmocka_unit_test_setup_teardown(test_container_mount_root_is_the_group, fake_setup,
+						fake_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_files_give_no_quota, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_hybrid_takes_the_tighter_of_v1_and_v2, fake_setup,
+						fake_teardown),
 		cmocka_unit_test(test_usable_is_the_smallest_and_says_why),
 	};
 

@@ -15,42 +15,7 @@
 
 #include "bench/internal.h"
 
-static char root[PATH_MAX];
-
-static void put(const char *rel, const char *text)
-{
-	char path[PATH_MAX * 2];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(root, sizeof(root), "%s/pixpool-topology.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(root));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[PATH_MAX + 16];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "fake_tree.h"
 
 /* Two sockets of one core each, two SMT siblings a core: CPUs 0,2 and 1,3. */
 static void make_smt_machine(void)
@@ -58,25 +23,25 @@ static void make_smt_machine(void)
 	static const char *const siblings[] = { "0,2", "1,3", "0,2", "1,3" };
 	char path[128];
 
-	put("sys/devices/system/cpu/online", "0-3\n");
+	fake_put("sys/devices/system/cpu/online", "0-3\n");
 	for (int c = 0; c < 4; c++) {
 		snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%d/topology/core_cpus_list", c);
-		put(path, siblings[c]);
+		fake_put(path, siblings[c]);
 		snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%d/topology/physical_package_id",
 			 c);
-		put(path, c % 2 ? "1\n" : "0\n");
+		fake_put(path, c % 2 ? "1\n" : "0\n");
 	}
-	put("sys/devices/system/cpu/cpu0/cache/index0/level", "1\n");
-	put("sys/devices/system/cpu/cpu0/cache/index0/type", "Data\n");
-	put("sys/devices/system/cpu/cpu0/cache/index0/size", "48K\n");
-	put("sys/devices/system/cpu/cpu0/cache/index0/shared_cpu_list", "0,2\n");
-	put("sys/devices/system/cpu/cpu0/cache/index1/level", "3\n");
-	put("sys/devices/system/cpu/cpu0/cache/index1/type", "Unified\n");
-	put("sys/devices/system/cpu/cpu0/cache/index1/size", "32M\n");
-	put("sys/devices/system/cpu/cpu0/cache/index1/shared_cpu_list", "0-3\n");
-	put("sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq", "3500000\n");
-	put("sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq", "1200000\n");
-	put("sys/devices/system/node/online", "0-1\n");
+	fake_put("sys/devices/system/cpu/cpu0/cache/index0/level", "1\n");
+	fake_put("sys/devices/system/cpu/cpu0/cache/index0/type", "Data\n");
+	fake_put("sys/devices/system/cpu/cpu0/cache/index0/size", "48K\n");
+	fake_put("sys/devices/system/cpu/cpu0/cache/index0/shared_cpu_list", "0,2\n");
+	fake_put("sys/devices/system/cpu/cpu0/cache/index1/level", "3\n");
+	fake_put("sys/devices/system/cpu/cpu0/cache/index1/type", "Unified\n");
+	fake_put("sys/devices/system/cpu/cpu0/cache/index1/size", "32M\n");
+	fake_put("sys/devices/system/cpu/cpu0/cache/index1/shared_cpu_list", "0-3\n");
+	fake_put("sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq", "3500000\n");
+	fake_put("sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq", "1200000\n");
+	fake_put("sys/devices/system/node/online", "0-1\n");
 }
 
 static void test_smt_machine(void **state)
@@ -86,7 +51,7 @@ static void test_smt_machine(void **state)
 	(void)state;
 	make_smt_machine();
 	memset(&m, 0, sizeof(m));
-	bench_read_topology(&m, root);
+	bench_read_topology(&m, fake_root);
 	assert_int_equal(m.physical_cores, 2);
 	assert_int_equal(m.threads_per_core, 2);
 	assert_true(m.allowed_cores >= 1 && m.allowed_cores <= 2);
@@ -109,9 +74,9 @@ static void test_clock_from_cpuinfo(void **state)
 	struct bench_machine m;
 
 	(void)state;
-	put("proc/cpuinfo", "processor\t: 0\nmodel name\t: Some CPU\ncpu MHz\t\t: 2596.146\n");
+	fake_put("proc/cpuinfo", "processor\t: 0\nmodel name\t: Some CPU\ncpu MHz\t\t: 2596.146\n");
 	memset(&m, 0, sizeof(m));
-	bench_read_topology(&m, root);
+	bench_read_topology(&m, fake_root);
 	assert_true(m.mhz_cur > 2596 && m.mhz_cur < 2597);
 	assert_true(m.mhz_max == 0);
 	assert_string_equal(m.mhz_source, "/proc/cpuinfo");
@@ -123,17 +88,17 @@ static void test_hostile_files_stay_unknown(void **state)
 	struct bench_machine m;
 
 	(void)state;
-	put("sys/devices/system/cpu/online", "0-99999999999\n");
-	put("sys/devices/system/node/online", "3-1\n");
-	put("sys/devices/system/cpu/cpu0/cache/index0/level", "1\n");
-	put("sys/devices/system/cpu/cpu0/cache/index0/type", "Data\x1b[2J\n");
-	put("sys/devices/system/cpu/cpu0/cache/index0/size", "48K\n");
-	put("sys/devices/system/cpu/cpu0/cache/index1/level", "2\n");
-	put("sys/devices/system/cpu/cpu0/cache/index1/type", "Unified\n");
-	put("sys/devices/system/cpu/cpu0/cache/index1/size", "-5K\n");
-	put("sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq", "fast\n");
+	fake_put("sys/devices/system/cpu/online", "0-99999999999\n");
+	fake_put("sys/devices/system/node/online", "3-1\n");
+	fake_put("sys/devices/system/cpu/cpu0/cache/index0/level", "1\n");
+	fake_put("sys/devices/system/cpu/cpu0/cache/index0/type", "Data\x1b[2J\n");
+	fake_put("sys/devices/system/cpu/cpu0/cache/index0/size", "48K\n");
+	fake_put("sys/devices/system/cpu/cpu0/cache/index1/level", "2\n");
+	fake_put("sys/devices/system/cpu/cpu0/cache/index1/type", "Unified\n");
+	fake_put("sys/devices/system/cpu/cpu0/cache/index1/size", "-5K\n");
+	fake_put("sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq", "fast\n");
 	memset(&m, 0, sizeof(m));
-	bench_read_topology(&m, root);
+	bench_read_topology(&m, fake_root);
 	assert_int_equal(m.physical_cores, 0);
 	assert_int_equal(m.numa_nodes, 0);
 	assert_int_equal(m.ncaches, 0);
@@ -143,9 +108,9 @@ static void test_hostile_files_stay_unknown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_smt_machine, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_clock_from_cpuinfo, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hostile_files_stay_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_smt_machine, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_clock_from_cpuinfo, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_files_stay_unknown, fake_setup, fake_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
