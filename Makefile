@@ -24,6 +24,14 @@ WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototy
 CPPFLAGS += -D_GNU_SOURCE -Isrc
 OMP     := -fopenmp
 LDLIBS  += -lseccomp -ldeflate -lz -lm
+# The reference libraries of the formats stb does not cover, and of colour
+# management, by their pkg-config names (third_party/README.md names the
+# Debian packages). A format's row adds its library here.
+CODEC_PKGS :=
+ifneq ($(strip $(CODEC_PKGS)),)
+  CPPFLAGS += $(shell pkg-config --cflags $(CODEC_PKGS))
+  LDLIBS += $(shell pkg-config --libs $(CODEC_PKGS))
+endif
 
 # The tests build apart from the user's build/ (build/check for the plain
 # one, build/SAN for the others), with flags of their own (-Werror), so that

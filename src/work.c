@@ -252,7 +252,7 @@ static int save(const struct job *job, const struct task *task, int fd,
 	int ret;
 
 	prepare_meta(job, img, oriented, format, meta, res);
-	ret = image_encode(img, format, job->quality, job->png_level, &out);
+	ret = image_encode_with(img, format, &job->encode, &out);
 	if (ret == 0)
 		ret = meta_insert(meta, format, &out);
 	t1 = clock_ns();

@@ -115,7 +115,7 @@ expect_exit 2 "$PIXPOOL" -f invert --skip-existing in -o other 2>other.err
 grep -q "^pixpool: --skip-existing: the images in other were made with filter 'grayscale:channels=1', not 'invert'" other.err ||
 	fail "changed filter: $(cat other.err)"
 expect_exit 2 "$PIXPOOL" -f grayscale --quality 50 --skip-existing in -o other 2>other.err
-grep -q "made with quality '90', not '50'" other.err || fail "changed quality: $(cat other.err)"
+grep -q "made with quality 'default', not '50'" other.err || fail "changed quality: $(cat other.err)"
 expect_exit 2 "$PIXPOOL" -f grayscale --strip=gps --skip-existing in -o other 2>other.err
 grep -q "made with strip 'none', not 'gps'" other.err || fail "changed strip: $(cat other.err)"
 same_tree ref other

@@ -2,8 +2,12 @@
 # Installs the Debian packages pixpool needs to build and test, when missing.
 # As root it runs apt-get; otherwise it prints the command and fails.
 set -eu
-need="gcc make libc6-dev libgomp1 libstb-dev libdeflate-dev libseccomp-dev zlib1g-dev"
+need="gcc make pkg-config libc6-dev libgomp1 libstb-dev libdeflate-dev libseccomp-dev zlib1g-dev"
+# The reference libraries of the formats stb does not cover, and colour management.
+need="$need libwebp-dev libtiff-dev libheif-dev libraw-dev liblcms2-dev"
 [ "${1-}" = "--test" ] && need="$need libcmocka-dev man-db groff-base bsdutils clang libomp-14-dev libclang-rt-14-dev librsvg2-bin python3 python3-jsonschema libxml2-utils time libimage-exiftool-perl python3-pil imagemagick slurmctld slurmd slurm-client munge"
+# Tools that make and read the test corpus of the other formats and profiles.
+[ "${1-}" = "--test" ] && need="$need webp libtiff-tools libheif-examples colord-data libvips-tools"
 [ "${1-}" = "--bench" ] && need="$need imagemagick"
 [ "${1-}" = "--compare" ] && need="$need imagemagick graphicsmagick libvips-tools parallel python3-pil"
 missing=""

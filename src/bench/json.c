@@ -99,6 +99,10 @@ static void json_list(FILE *f, const struct bench *bn)
 static void json_job(FILE *f, const struct bench *bn)
 {
 	const struct job *job = &bn->job;
+	char quality[16] = "null";
+
+	if (job->encode.quality)
+		snprintf(quality, sizeof(quality), "%d", job->encode.quality);
 
 	fputs("  \"job\": {\"inputs\": [", f);
 	for (int i = 0; i < job->ninputs; i++) {
@@ -107,10 +111,10 @@ static void json_job(FILE *f, const struct bench *bn)
 	}
 	fputs("], \"filter\": ", f);
 	report_json_string(f, bn->chain);
-	fprintf(f, ", \"format\": \"%s\", \"quality\": %d, \"schedule\": \"%s\", \"channel\": \"%s\", "
+	fprintf(f, ", \"format\": \"%s\", \"quality\": %s, \"schedule\": \"%s\", \"channel\": \"%s\", "
 		"\"pinned\": %s, \"repeat\": %d, \"until_stable\": %s, \"explain\": %s, "
 		"\"warmup\": %s, ",
-		job->format ? format_extension(job->format) : "same", job->quality,
+		job->format ? format_extension(job->format) : "same", quality,
 		schedule_name(job->schedule), channel_name(job->channel), job->pin ? "true" : "false",
 		bn->repeat, bn->until_stable ? "true" : "false", bn->explain ? "true" : "false",
 		bn->warmup ? "true" : "false");

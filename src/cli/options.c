@@ -41,7 +41,7 @@ static const char usage_text[] =
 "      --schedule NAME      dynamic | static | lpt (default: dynamic)\n"
 "      --pin                pin worker i to the i-th allowed CPU\n"
 "      --format FMT         same | %s (default: same)\n"
-"      --quality N          JPEG quality, 1..100 (default: 90)\n"
+"      --quality N          quality of lossy output, 1..100 (default: the format's own; JPEG 90)\n"
 "      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
 "      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
 "      --strip[=PARTS]      drop metadata from JPEG and PNG outputs: all of it, or\n"
@@ -300,8 +300,7 @@ void job_init(struct job *job)
 	job->schedule = SCHEDULE_DYNAMIC;
 	job->workers = cpus_available();
 	job->format = FORMAT_NONE;
-	job->quality = 90;
-	job->png_level = PNG_LEVEL_DEFAULT;
+	job->encode = (struct encode_options)ENCODE_OPTIONS_INIT;
 	job->autoorient = 1;
 	job->max_pixels = 2 * 89478485u;	/* Pillow's bomb error: 2 x its warning (1 GiB / 4 / 3) */
 	job->mem_limit = memory_share(DEFAULT_MEM_SHARE);
@@ -400,8 +399,8 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_SCHEDULE: job->schedule = pick("--schedule", arg, schedule_names); break;
 	case OPT_PIN: job->pin = 1; break;
 	case OPT_FORMAT: job->format = pick_format(arg); break;
-	case OPT_QUALITY: job->quality = options_integer("--quality", arg, 1, 100); break;
-	case OPT_PNG_LEVEL: job->png_level = options_integer("--png-level", arg, 0, 12); break;
+	case OPT_QUALITY: job->encode.quality = options_integer("--quality", arg, 1, 100); break;
+	case OPT_PNG_LEVEL: job->encode.png_level = options_integer("--png-level", arg, 0, 12); break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
 	case OPT_STRIP: job->strip |= arg ? strip_parts(arg) : META_STRIP_ALL; break;
 	case OPT_FOLLOW: job->follow_symlinks = 1; break;

@@ -42,6 +42,11 @@ enum format format_find(const char *word)
 	return FORMAT_NONE;
 }
 
+int format_quality(const struct format_row *row, const struct encode_options *o)
+{
+	return o->quality ? o->quality : row->default_quality;
+}
+
 const char *format_name(enum format format)
 {
 	const struct format_row *row = format_row(format);

@@ -42,11 +42,20 @@ enum format {
 /* Bytes format_of needs to recognise every format. */
 #define SNIFF_BYTES 18
 
-/* What image_encode hands a row's encode: the user's settings. */
+/*
+ * What image_encode hands a row's encode: the user's settings for every
+ * format, each read by the rows it applies to. A format with settings of
+ * its own adds them here, with their defaults in ENCODE_OPTIONS_INIT.
+ */
 struct encode_options {
-	int quality;		/* JPEG, 1..100 */
-	int png_level;		/* PNG, 0..12 (PNG_LEVEL_DEFAULT in image.h) */
+	int quality;		/* lossy formats, 1..100; 0: the row's default_quality */
+	int png_level;		/* PNG, 0..12 (PNG_LEVEL_DEFAULT) */
 };
+
+/* The libdeflate level of PNG output when --png-level does not say. */
+#define PNG_LEVEL_DEFAULT 1
+
+#define ENCODE_OPTIONS_INIT { .quality = 0, .png_level = PNG_LEVEL_DEFAULT }
 
 /* The parts of metadata (meta.h) a format's files can carry. */
 #define FORMAT_META_EXIF 1
@@ -85,6 +94,7 @@ struct format_row {
 	 */
 	int (*encode)(const struct image *img, const struct encode_options *o, struct buffer *buf);
 	uint32_t max_side;	/* the longest side the format stores; 0: no limit of its own */
+	int default_quality;	/* the quality when --quality does not say; 0: lossless only */
 
 	/* FORMAT_META_*: what the format's files carry; 0 for none. */
 	unsigned meta_parts;
@@ -117,6 +127,9 @@ const struct format_row *format_row(enum format format);
 
 /* The format of a file from its first bytes (at most SNIFF_BYTES are read), never its name. */
 enum format format_of(const unsigned char *head, size_t n);
+
+/* The quality row's encode uses: o->quality, or the row's default_quality. */
+int format_quality(const struct format_row *row, const struct encode_options *o);
 
 /* The format --format names by word ("jpg", "jpeg", "png", ...); FORMAT_NONE if none. */
 enum format format_find(const char *word);

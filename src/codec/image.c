@@ -153,12 +153,21 @@ static int check_encodable(const struct image *img, const struct format_row *row
 int image_encode(const struct image *img, enum format format, int quality, int png_level,
 		 struct buffer *buf)
 {
+	struct encode_options o = ENCODE_OPTIONS_INIT;
+
+	o.quality = quality;
+	o.png_level = png_level;
+	return image_encode_with(img, format, &o, buf);
+}
+
+int image_encode_with(const struct image *img, enum format format,
+		      const struct encode_options *o, struct buffer *buf)
+{
 	const struct format_row *row = format_row(format);
-	struct encode_options o = { .quality = quality, .png_level = png_level };
 
 	if (!row || !row->encode)
 		return error("no output format");
-	if (check_encodable(img, row, format) < 0 || row->encode(img, &o, buf) < 0)
+	if (check_encodable(img, row, format) < 0 || row->encode(img, o, buf) < 0)
 		return -1;
 	if (buf->failed)
 		return error("out of memory while encoding %s", format_name(format));

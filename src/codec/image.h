@@ -132,9 +132,6 @@ static inline void buffer_put(struct buffer *buf, const void *data, size_t len)
 	buf->len += len;
 }
 
-/* The libdeflate level of PNG output when --png-level does not say. */
-#define PNG_LEVEL_DEFAULT 1
-
 /*
  * Encodes img in format and appends to buf. quality (1..100) applies to
  * JPEG, png_level (0 stored .. 12 smallest, PNG_LEVEL_DEFAULT) to PNG; a
@@ -145,6 +142,10 @@ static inline void buffer_put(struct buffer *buf, const void *data, size_t len)
  */
 int image_encode(const struct image *img, enum format format, int quality, int png_level,
 		 struct buffer *buf);
+
+/* image_encode with every setting of every format (format.h). */
+int image_encode_with(const struct image *img, enum format format,
+		      const struct encode_options *o, struct buffer *buf);
 
 /*
  * The EXIF Orientation (1..8) that --autoorient obeys, of a file held in

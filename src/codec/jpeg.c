@@ -274,7 +274,7 @@ static int jpeg_decode(struct image *img, const struct probe *p, const unsigned 
 static int jpeg_encode(const struct image *img, const struct encode_options *o,
 		       struct buffer *buf)
 {
-	return stb_encode_jpeg(img, o->quality, buf);
+	return stb_encode_jpeg(img, format_quality(&format_jpeg, o), buf);
 }
 
 /* Metadata in. */
@@ -469,6 +469,7 @@ const struct format_row format_jpeg = {
 	.decode = jpeg_decode,
 	.encode = jpeg_encode,
 	.max_side = 65535,
+	.default_quality = 90,
 	.meta_parts = FORMAT_META_EXIF | FORMAT_META_XMP | FORMAT_META_XMP_EXT | FORMAT_META_ICC,
 	.meta_collect = jpeg_meta_collect,
 	.meta_at = jpeg_meta_at,

@@ -57,8 +57,7 @@ struct job {
 	int workers_given;	/* -j set it; else it is the usable CPUs (engine/cpus.h) */
 	int pin;		/* pin worker i to the i-th allowed CPU */
 	enum format format;	/* FORMAT_NONE: same as the input */
-	int quality;		/* JPEG quality, 1..100 */
-	int png_level;		/* PNG compression level, 0..12 (image_encode) */
+	struct encode_options encode;	/* --quality, --png-level, ... (codec/format.h) */
 	int autoorient;		/* apply EXIF orientation of JPEG input */
 	int strip;		/* META_STRIP_*: metadata not to carry to the output */
 	int follow_symlinks;

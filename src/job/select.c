@@ -360,16 +360,18 @@ static void strip_text(int strip, char *buf, size_t size)
 
 static void settings_text(const struct job *job, char *buf, size_t size)
 {
-	char chain[SETTINGS_MAX / 2], strip[64];
+	char chain[SETTINGS_MAX / 2], strip[64], quality[16] = "default";
 
+	if (job->encode.quality)
+		snprintf(quality, sizeof(quality), "%d", job->encode.quality);
 	chain_format(&job->chain, chain, sizeof(chain));
 	strip_text(job->strip, strip, sizeof(strip));
 	snprintf(buf, size, "# The settings the images in this folder were made with: pixpool\n"
 		 "# --skip-existing refuses to add to them with other settings.\n"
-		 "filter %s\nformat %s\nquality %d\npng-level %d\nautoorient %s\nstrip %s\n",
+		 "filter %s\nformat %s\nquality %s\npng-level %d\nautoorient %s\nstrip %s\n",
 		 job->chain.len ? chain : "none",
-		 job->format ? format_extension(job->format) : "same", job->quality,
-		 job->png_level, job->autoorient ? "yes" : "no", strip);
+		 job->format ? format_extension(job->format) : "same", quality,
+		 job->encode.png_level, job->autoorient ? "yes" : "no", strip);
 }
 
 /*
