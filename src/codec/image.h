@@ -38,9 +38,23 @@ struct image {
 	int shrink;
 	int full_width;
 	int full_height;
+	/*
+	 * Set by a decode, about the file: the bits per sample it stored (16
+	 * for a 16-bit PNG, TIFF or RAW, whose samples the decode reduced with
+	 * sample_16_to_8), and how many pages or frames it holds, of which the
+	 * decode took the first. 0 when the decode does not say (8 bits, one page).
+	 */
+	int bits;
+	int pages;
 };
 
-#define IMAGE_INIT { 0, 0, 0, NULL, 0, 0, 0 }
+#define IMAGE_INIT { 0, 0, 0, NULL, 0, 0, 0, 0, 0 }
+
+/* A 16-bit sample as the nearest 8-bit one: round(v * 255 / 65535). */
+static inline unsigned char sample_16_to_8(unsigned v)
+{
+	return (unsigned char)((v + 128u) / 257u);
+}
 
 /*
  * The longest side pixpool decodes: no camera makes a longer one (the JPEG
