@@ -184,7 +184,8 @@ static int load_shrink(const struct job *job, const struct task *task, const str
  * no second read; *oriented says whether the pixels were turned upright.
  */
 static int load(const struct job *job, const struct task *task, const struct work_files *f,
-		struct image *img, struct meta *meta, int *oriented, struct result *res)
+		struct image *img, struct meta *meta, int *oriented, enum format *format,
+		struct result *res)
 {
 	struct buffer file = BUFFER_INIT;
 	struct probe header;
@@ -195,7 +196,12 @@ static int load(const struct job *job, const struct task *task, const struct wor
 		error_prefix(task->path);
 	t1 = clock_ns();
 	res->read_ns = t1 - t0;
-	if (ret == 0 && job->autoorient && task->format == FORMAT_JPEG)
+	/*
+	 * The format the header found, which may tell more than the walk's
+	 * sniff: a DNG starts as a TIFF does.
+	 */
+	*format = ret == 0 ? header.format : task->format;
+	if (ret == 0 && job->autoorient)
 		orientation = image_exif_orientation(file.data, file.len);
 	if (ret == 0)
 		ret = image_decode_shrunk(img, file.data, file.len, job->max_pixels, task->path,
@@ -204,7 +210,7 @@ static int load(const struct job *job, const struct task *task, const struct wor
 		ret = filter_orient(img, orientation);
 	*oriented = orientation != 1;
 	if (ret == 0 && task->out)
-		meta_collect(meta, file.data, file.len, task->format);
+		meta_collect(meta, file.data, file.len, *format);
 	res->decode_ns = clock_ns() - t1;
 	buffer_release(&file);
 	return ret;
@@ -243,16 +249,26 @@ static void prepare_meta(const struct job *job, const struct image *img, int ori
 	res->meta = (uint8_t)meta_prepare(meta, &e);
 }
 
+/*
+ * A format pixpool reads but does not write (RAW) has no "same" output:
+ * the user picks one with --format.
+ */
 static int save(const struct job *job, const struct task *task, int fd,
-		const struct image *img, struct meta *meta, int oriented, struct result *res)
+		const struct image *img, struct meta *meta, int oriented, enum format in,
+		struct result *res)
 {
 	struct buffer out = BUFFER_INIT;
-	enum format format = job->format ? job->format : task->format;
+	enum format format = job->format ? job->format : in;
+	struct encode_options o = job->encode;
 	uint64_t t0 = clock_ns(), t1;
 	int ret;
 
+	if (!format_row(format)->encode)
+		return error("%s: %s is read, not written: choose an output with --format",
+			     task->path, format_name(format));
 	prepare_meta(job, img, oriented, format, meta, res);
-	ret = image_encode_with(img, format, &job->encode, &out);
+	o.meta = meta;
+	ret = image_encode_with(img, format, &o, &out);
 	if (ret == 0)
 		ret = meta_insert(meta, format, &out);
 	t1 = clock_ns();
@@ -283,12 +299,13 @@ void work_process(const struct job *job, const struct task *task, const struct w
 	struct meta meta = META_INIT;
 	uint64_t start = clock_ns(), t;
 	int ret, oriented = 0;
+	enum format format = task->format;
 
 	memset(res, 0, sizeof(*res));
 	res->task = task->id;
 	error_clear();
 	image_limit_pixels(job->max_pixels);
-	ret = load(job, task, f, &img, &meta, &oriented, res);
+	ret = load(job, task, f, &img, &meta, &oriented, &format, res);
 	if (ret == 0) {
 		res->in_width = (uint32_t)(img.shrink ? img.full_width : img.width);
 		res->in_height = (uint32_t)(img.shrink ? img.full_height : img.height);
@@ -306,7 +323,7 @@ void work_process(const struct job *job, const struct task *task, const struct w
 		ret = check_output(job, task, &img);
 	}
 	if (ret == 0 && task->out)
-		ret = save(job, task, f->out, &img, &meta, oriented, res);
+		ret = save(job, task, f->out, &img, &meta, oriented, format, res);
 	image_release(&img);
 	res->status = ret == 0 ? STATUS_OK : STATUS_FAILED;
 	/* Names and reasons come from outside: escaped once, here, for every reader. */

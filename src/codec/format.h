@@ -3,7 +3,7 @@
 
 /*
  * The image formats pixpool reads and writes, as a table: one row a format,
- * each row in its own file (jpeg.c, png.c, bmp.c, tga.c, pnm.c). A row says
+ * each row in its own file (jpeg.c, png.c, bmp.c, tga.c, pnm.c, tiff.c, raw.c). A row says
  * how to recognise the format from its first bytes, how to read its header
  * and check its structure (pixpool's own bounded parsers, never a
  * decoder's), how to decode and encode it, and how to carry its metadata.
@@ -34,6 +34,8 @@ enum format {
 	FORMAT_BMP,
 	FORMAT_TGA,
 	FORMAT_PNM,
+	FORMAT_TIFF,
+	FORMAT_RAW,		/* camera RAW: read, never written */
 	FORMAT_COUNT		/* one past the last row */
 };
 
@@ -50,12 +52,39 @@ enum format {
 struct encode_options {
 	int quality;		/* lossy formats, 1..100; 0: the row's default_quality */
 	int png_level;		/* PNG, 0..12 (PNG_LEVEL_DEFAULT) */
+	int tiff_compression;	/* TIFF: enum tiff_compression */
+	/*
+	 * The metadata a row writes inside its own structure as it encodes
+	 * (TIFF keeps ICC and XMP as tags of its IFD, which no splice after
+	 * encoding could add); NULL for none. Rows whose metadata is spliced
+	 * into the encoded bytes (meta_at, meta_write) ignore it.
+	 */
+	const struct meta *meta;
 };
 
 /* The libdeflate level of PNG output when --png-level does not say. */
 #define PNG_LEVEL_DEFAULT 1
 
-#define ENCODE_OPTIONS_INIT { .quality = 0, .png_level = PNG_LEVEL_DEFAULT }
+/* --tiff-compression: how TIFF output's strips are compressed. */
+enum tiff_compression {
+	TIFF_COMPRESSION_NONE,
+	TIFF_COMPRESSION_LZW,		/* with horizontal differencing (predictor 2) */
+	TIFF_COMPRESSION_DEFLATE,	/* the same, deflated */
+	TIFF_COMPRESSION_JPEG,		/* lossy, at --quality */
+};
+
+/*
+ * LZW by default: lossless, and read by every TIFF reader, old ones too
+ * (deflate is smaller but some readers lack it; none writes smaller files
+ * for no cost of reading).
+ */
+#define TIFF_COMPRESSION_DEFAULT TIFF_COMPRESSION_LZW
+
+/* "none", "lzw", "deflate", "jpeg": --tiff-compression's words, in enum order; NULL-ended. */
+extern const char *const tiff_compression_names[];
+
+#define ENCODE_OPTIONS_INIT { .quality = 0, .png_level = PNG_LEVEL_DEFAULT, \
+			      .tiff_compression = TIFF_COMPRESSION_DEFAULT, .meta = NULL }
 
 /* The parts of metadata (meta.h) a format's files can carry. */
 #define FORMAT_META_EXIF 1
@@ -121,6 +150,8 @@ extern const struct format_row format_png;
 extern const struct format_row format_bmp;
 extern const struct format_row format_tga;
 extern const struct format_row format_pnm;
+extern const struct format_row format_tiff;
+extern const struct format_row format_raw;
 
 /* The row of a format; NULL for FORMAT_NONE or a value outside the table. */
 const struct format_row *format_row(enum format format);

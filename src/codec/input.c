@@ -128,9 +128,12 @@ int input_read_orientation(const char *path, size_t cap, struct probe *p, int *o
 
 	if (fd >= 0)
 		close(fd);
-	/* A JPEG's EXIF comes before its frame header: it was read with it. */
-	*orientation = ret == 0 && p->format == FORMAT_JPEG ?
-		       image_exif_orientation(buf.data, buf.len) : 1;
+	/*
+	 * A JPEG's EXIF comes before its frame header, and a TIFF's (or a
+	 * RAW's) Orientation is a tag of the IFD0 that gives its size: it was
+	 * read with it.
+	 */
+	*orientation = ret == 0 ? image_exif_orientation(buf.data, buf.len) : 1;
 	buffer_release(&buf);
 	return ret;
 }

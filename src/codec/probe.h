@@ -41,6 +41,7 @@ struct probe {
 	int channels;
 	int empty_idat;		/* PNG: an empty IDAT chunk before any image data */
 	int short_palette;	/* PNG: an indexed image with fewer than 256 colours */
+	uint32_t pages;		/* TIFF: the IFDs chained from IFD0, once probe_complete counted them */
 };
 
 /* probe_header's answer when the header goes on past the bytes it was given. */

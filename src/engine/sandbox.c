@@ -23,7 +23,10 @@
  * library's raise() (used by the tests' crash hooks) blocks signals and
  * sends one to its own thread. Threads, for the filters that split their
  * rows over spare cores (spare.h): what the C library does to start one
- * (allow_threads below) and to end it (exit, madvise, munmap).
+ * (allow_threads below) and to end it (exit, madvise, munmap). sysinfo,
+ * which tells the machine's memory and load and nothing of any file or
+ * process: glibc's qsort asks it (sysconf(_SC_PHYS_PAGES)) before sorting
+ * a large array, as libtiff sorts its tables of tags when it opens a file.
  */
 static const int allowed[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(pread64), SCMP_SYS(lseek),
@@ -36,6 +39,7 @@ static const int allowed[] = {
 	SCMP_SYS(sigaltstack), SCMP_SYS(pause),
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
 	SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(sched_getaffinity),
+	SCMP_SYS(sysinfo),
 };
 
 /*

@@ -1,0 +1,123 @@
+#ifndef PIXPOOL_IFD_H
+#define PIXPOOL_IFD_H
+
+/*
+ * The image file directories (IFDs) of a TIFF structure held in memory,
+ * read bounded: for TIFF files (tiff.c) and the camera RAWs built on TIFF
+ * (raw.c). Every offset, count and value is checked against the bytes
+ * given before it is read; what lies past them is PROBE_MORE, so a header
+ * read from the first bytes of a file asks for more, and a whole file
+ * calls it truncated. Classic TIFF only ("II*\0", "MM\0*"); BigTIFF is
+ * refused by its caller.
+ *
+ *	struct ifd_file f;
+ *	struct ifd dir;
+ *	struct ifd_entry e;
+ *	uint32_t width;
+ *	if (ifd_open(&f, d, n) == 0 && ifd_read(&f, f.first, &dir) == 0 &&
+ *	    ifd_find(&f, &dir, IFD_TAG_WIDTH, &e) && ifd_value(&f, &e, 0, &width) == 0)
+ *		...
+ *
+ * EXIF blocks, which are TIFF structures too, are checked and edited by
+ * exif.c, whose walk records offsets for editing in place; this reader
+ * only looks values up.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define IFD_TAG_SUBFILE 0x00fe		/* NewSubfileType: 0 the main image, bit 0 a preview */
+#define IFD_TAG_WIDTH 0x0100
+#define IFD_TAG_HEIGHT 0x0101
+#define IFD_TAG_BITS 0x0102
+#define IFD_TAG_COMPRESSION 0x0103
+#define IFD_TAG_PHOTOMETRIC 0x0106
+#define IFD_TAG_MAKE 0x010f
+#define IFD_TAG_STRIP_OFFSETS 0x0111
+#define IFD_TAG_ORIENTATION 0x0112
+#define IFD_TAG_SAMPLES 0x0115
+#define IFD_TAG_ROWS_PER_STRIP 0x0116
+#define IFD_TAG_STRIP_BYTES 0x0117
+#define IFD_TAG_PLANAR 0x011c
+#define IFD_TAG_TILE_WIDTH 0x0142
+#define IFD_TAG_TILE_HEIGHT 0x0143
+#define IFD_TAG_TILE_OFFSETS 0x0144
+#define IFD_TAG_TILE_BYTES 0x0145
+#define IFD_TAG_SUBIFDS 0x014a
+#define IFD_TAG_EXTRA_SAMPLES 0x0152
+#define IFD_TAG_SAMPLE_FORMAT 0x0153
+#define IFD_TAG_XMP 0x02bc
+#define IFD_TAG_EXIF_IFD 0x8769
+#define IFD_TAG_ICC 0x8773
+#define IFD_TAG_DNG_VERSION 0xc612
+
+/* The largest number of entries an IFD may hold: no writer comes near it. */
+#define IFD_MAX_ENTRIES 4096
+
+struct ifd_file {
+	const unsigned char *d;
+	size_t n;		/* the bytes given: the file's first n, or all of it */
+	int big;		/* "MM": big-endian */
+	unsigned magic;		/* 42 for TIFF; a camera's own number for some RAWs */
+	uint32_t first;		/* the offset of IFD0 */
+};
+
+struct ifd {
+	uint32_t at;		/* offset of its entry count */
+	unsigned count;		/* entries */
+	uint32_t next;		/* offset of the next IFD, 0 at the end of the chain */
+};
+
+struct ifd_entry {
+	unsigned tag;
+	unsigned type;
+	uint32_t count;
+	uint64_t at;		/* where its values lie: in the entry, or at its offset */
+	uint64_t bytes;		/* how many bytes they take; 0 for a type TIFF does not define */
+};
+
+/*
+ * Reads the 8-byte header of any byte order and magic number: 0, PROBE_MORE
+ * under 8 bytes, -1 with an error() when it is no TIFF byte order.
+ */
+int ifd_open(struct ifd_file *f, const unsigned char *d, size_t n);
+
+/* The IFD at offset at, all its entries within the bytes: 0, PROBE_MORE, or -1 with error(). */
+int ifd_read(const struct ifd_file *f, uint32_t at, struct ifd *dir);
+
+/* The first entry of tag in dir: 1 with *e filled, 0 when there is none. */
+int ifd_find(const struct ifd_file *f, const struct ifd *dir, unsigned tag, struct ifd_entry *e);
+
+/*
+ * Value i of an entry of BYTE, SHORT or LONG type: 0, PROBE_MORE when it
+ * lies past the bytes given, or -1 with error() (another type, i past its
+ * count).
+ */
+int ifd_value(const struct ifd_file *f, const struct ifd_entry *e, uint32_t i, uint32_t *v);
+
+/*
+ * ifd_value of the first entry of tag, or *v = fallback when there is none:
+ * 0, PROBE_MORE or -1 as ifd_value.
+ */
+int ifd_get(const struct ifd_file *f, const struct ifd *dir, unsigned tag, uint32_t fallback,
+	    uint32_t *v);
+
+/* Whether an entry's values all lie within the bytes given. */
+int ifd_entry_fits(const struct ifd_file *f, const struct ifd_entry *e);
+
+/*
+ * The IFDs chained from IFD0 into *length, counted to most, with a loop
+ * in the chain refused: 0, PROBE_MORE, or -1 with error().
+ */
+int ifd_chain_length(const struct ifd_file *f, long most, long *length);
+
+/*
+ * Whether the image data of dir lies whole within the bytes given: its
+ * strip (or tile) offsets and byte counts are there, at least segments of
+ * each, and every segment lies inside. 0, or -1 with an error() that calls
+ * the file a "truncated NAME" or a "corrupt NAME".
+ */
+int ifd_data_complete(const struct ifd_file *f, const struct ifd *dir, uint64_t segments,
+		      const char *name);
+
+#endif

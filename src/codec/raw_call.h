@@ -1,0 +1,24 @@
+#ifndef PIXPOOL_RAW_CALL_H
+#define PIXPOOL_RAW_CALL_H
+
+/*
+ * The RAW row's calls into libraw (raw_call.c, the only file that includes
+ * <libraw/libraw.h>), over a file held in memory.
+ *
+ *	raw_decode(&img, data, size);	// a file raw.c's probe accepted
+ *
+ * Developed as dcraw does by default, with the camera's white balance:
+ * demosaiced (AHD), into sRGB, at 16 bits reduced to 8 (sample_16_to_8),
+ * with libraw's automatic brightness (the brightest 1% of pixels made
+ * white), as stored: never turned (--autoorient turns it, from IFD0's
+ * Orientation, as it turns a TIFF). img->bits is the sensor's.
+ * Returns 0, or -1 with an error() in pixpool's words, libraw's after them.
+ */
+
+#include <stddef.h>
+
+struct image;
+
+int raw_decode(struct image *img, const unsigned char *d, size_t n);
+
+#endif
