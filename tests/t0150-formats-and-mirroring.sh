@@ -2,7 +2,7 @@
 # inputs each get their own folder, and each output really is that format.
 . "$(dirname "$0")/lib.sh"
 
-for fmt in png bmp tga pnm jpg; do
+for fmt in png bmp tga pnm jpg tif; do
 	expect_exit 0 "$PIXPOOL" -q --format $fmt "$SAMPLES" -o out-$fmt
 	for f in jpeg/rocket jpeg/retina png/chelsea png/camera; do
 		[ -s out-$fmt/$f.$fmt ] || fail "out-$fmt/$f.$fmt missing"
@@ -14,12 +14,16 @@ done
 "$PIXPOOL" info out-tga/png/chelsea.tga | grep -q ": TGA 451x300" || fail "not a TGA"
 "$PIXPOOL" info out-pnm/png/camera.pnm | grep -q ": PNM 512x512, 1 channel" || fail "not a grey PNM"
 "$PIXPOOL" info out-jpg/png/horse.jpg | grep -q ": JPEG 400x328" || fail "not a JPEG"
+"$PIXPOOL" info out-tif/png/camera.tif | grep -q ": TIFF 512x512, 1 channel" || fail "not a grey TIFF"
 
 # Lossless formats keep every pixel of a lossless input: PNG -> BMP -> PNG
-# (compared without the metadata, which a BMP does not carry).
+# and PNG -> TIFF -> PNG (compared without the metadata, which a BMP does
+# not carry).
 expect_exit 0 "$PIXPOOL" -q --format png out-bmp/png -o back
 expect_exit 0 "$PIXPOOL" -q --strip --format png "$SAMPLES/png" -o bare
 cmp -s back/chelsea.png bare/chelsea.png || fail "PNG -> BMP -> PNG changed pixels"
+expect_exit 0 "$PIXPOOL" -q --strip --format png out-tif/png -o back-tif
+cmp -s back-tif/chelsea.png bare/chelsea.png || fail "PNG -> TIFF -> PNG changed pixels"
 
 # Several inputs: each one's tree under its own name; a plain file under its name.
 expect_exit 0 "$PIXPOOL" -q "$SAMPLES/jpeg" "$SAMPLES/png" "$SAMPLES/png/horse.png" -o multi
