@@ -46,9 +46,10 @@ static int failed(const struct complaint *c, const char *what, int code)
 }
 
 /*
- * Camera white balance, sRGB, 16 bits, never turned, libraw's own
- * automatic brightness; and on one thread: under the OpenMP engine the
- * images are the parallelism, and a process worker is single-threaded.
+ * Camera white balance, sRGB, 16 bits, never turned, no automatic
+ * brightening (raw_call.h). Threads are not asked for: a process worker
+ * runs OpenMP on one thread, and under the OpenMP engine libraw's regions
+ * are nested in pixpool's, which OpenMP runs on one thread.
  */
 static void set_params(libraw_data_t *lr, struct complaint *c)
 {

@@ -7,11 +7,12 @@
  *
  *	raw_decode(&img, data, size);	// a file raw.c's probe accepted
  *
- * Developed as dcraw does by default, with the camera's white balance:
- * demosaiced (AHD), into sRGB, at 16 bits reduced to 8 (sample_16_to_8),
- * with libraw's automatic brightness (the brightest 1% of pixels made
- * white), as stored: never turned (--autoorient turns it, from IFD0's
- * Orientation, as it turns a TIFF). img->bits is the sensor's.
+ * Developed as libraw's dcraw_emu -w -W -o 1 -4 -t 0 -g 2.4 12.92 would:
+ * the camera's white balance, demosaiced (AHD), into sRGB (its primaries
+ * and its curve), the exposure as shot (no automatic brightening, which
+ * would brighten each photo by its own histogram), at 16 bits reduced to 8
+ * (sample_16_to_8), as stored: never turned (--autoorient turns it, from
+ * IFD0's Orientation, as it turns a TIFF). img->bits is the sensor's.
  * Returns 0, or -1 with an error() in pixpool's words, libraw's after them.
  */
 

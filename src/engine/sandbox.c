@@ -96,6 +96,21 @@ static int allow_no_exec(scmp_filter_ctx ctx)
 }
 
 /*
+ * LLVM's libomp (the TSan build's OpenMP) sets the calling thread's CPU
+ * mask (pid 0) when it starts its first parallel region in a worker
+ * (libraw's), and stops the worker if that fails. Its own thread only, and
+ * within the CPUs the kernel lets the worker use: any other pid fails.
+ */
+static int allow_own_affinity(scmp_filter_ctx ctx)
+{
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sched_setaffinity), 1,
+				  arg_test(0, SCMP_CMP_EQ, 0, 0));
+
+	return rc ? rc : seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(sched_setaffinity), 1,
+					  arg_test(0, SCMP_CMP_NE, 0, 0));
+}
+
+/*
  * Signals only to itself (raise), and prctl only to rename itself (the
  * tests' stall hook, so a test can find the worker by name). A signal to any
  * other process, its parent and process group (0, -1) among them, fails.
@@ -117,7 +132,7 @@ static int allow_self(scmp_filter_ctx ctx)
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
 				      arg_test(0, SCMP_CMP_EQ, PR_SET_NAME, 0));
-	return rc;
+	return rc ? rc : allow_own_affinity(ctx);
 }
 
 /*
