@@ -1,6 +1,6 @@
-"""tests/make-dng.py PHOTO OUT.dng [ORIENTATION]: a minimal DNG mosaiced from a photo.
+"""tests/make-dng.py PHOTO OUT.dng [ORIENTATION [WxH]]: a minimal DNG mosaiced from a photo.
 
-The photo's middle 600x400 pixels (sRGB) are made linear and sampled
+The photo's middle 600x400 pixels (or WxH) (sRGB) are made linear and sampled
 through a 2x2 RGGB colour filter array into 12-bit samples in 16-bit
 words, one strip, uncompressed. ColorMatrix1 is the matrix from XYZ to
 linear sRGB (D65), so the camera's colours are linear sRGB and a
@@ -14,7 +14,8 @@ import sys
 import numpy as np
 from PIL import Image
 
-W, H, WHITE = 600, 400, 4095
+W, H = (int(v) for v in (sys.argv[4] if len(sys.argv) > 4 else "600x400").split("x"))
+WHITE = 4095
 
 photo = Image.open(sys.argv[1]).convert("RGB")
 left, top = (photo.width - W) // 2, (photo.height - H) // 2

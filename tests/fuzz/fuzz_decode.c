@@ -124,6 +124,7 @@ static void meta_output(const uint8_t *data, size_t size, enum format format, in
 	struct image tiny = { .width = 2, .height = 2, .channels = 1, .pixels = (unsigned char *)grey };
 	struct meta m = META_INIT;
 	struct buffer out = { 0 };
+	struct encode_options o = ENCODE_OPTIONS_INIT;
 	struct meta_edit e = {
 		.strip = strip, .oriented = oriented, .pixels_changed = 1, .width = 2, .height = 2,
 		.channels = 1 + 2 * (f & 1), .format = f,
@@ -139,15 +140,16 @@ static void meta_output(const uint8_t *data, size_t size, enum format format, in
 	if (m.exif.len)
 		check_exif(m.exif.data, m.exif.len, strip);
 	check_xmp(&m.xmp, strip);
-	if (image_encode(&tiny, f, 90, PNG_LEVEL_DEFAULT, &out) == 0 &&
-	    meta_insert(&m, f, &out) == 0)
+	o.meta = &m;
+	if (image_encode_with(&tiny, f, &o, &out) == 0 && meta_insert(&m, f, &out) == 0)
 		check_output(&m, &out, f, strip);
 	buffer_release(&out);
 	meta_release(&m);
 }
 
 /*
- * Every row that writes metadata, twice: under --strip=gps, and with strip
+ * Every row that writes metadata (spliced in, or written by its encoder as
+ * TIFF's is), twice: under --strip=gps, and with strip
  * bits taken from the middle of the data (not its end, which a JPEG's EOI
  * or a PNG's IEND would fix), so every edit is reached.
  */
@@ -156,7 +158,7 @@ static void run_meta(const uint8_t *data, size_t size, enum format format, int o
 	int strip = size ? data[size / 2] & (META_STRIP_ALL | META_STRIP_GPS) : 0;
 
 	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++) {
-		if (!format_row((enum format)f)->meta_write)
+		if (!format_row((enum format)f)->meta_parts || !format_row((enum format)f)->encode)
 			continue;
 		meta_output(data, size, format, oriented, (enum format)f, META_STRIP_GPS);
 		meta_output(data, size, format, oriented, (enum format)f, strip);
