@@ -12,8 +12,10 @@ median, min and max wall seconds and pixpool's median over the fastest
 comparable peer's median, as a markdown table on stdout and as JSON
 (COMPARE_JSON, default BUILD/bench/compare.json).
 
-Environment: ROUNDS=N, WORKLOADS=name,name (default: all but resize1600;
-"all" for every one), COMPARE_JSON=path.
+Environment: ROUNDS=N, WORKLOADS=name,name (default: all but resize1600,
+tiff and dng; "all" for every one), COMPARE_JSON=path, COMPARE_TIFF=DIR and
+COMPARE_DNG=DIR (the folders of .tif and .dng files the tiff and dng
+workloads read instead of CORPUS).
 """
 import json
 import os
@@ -93,14 +95,17 @@ def parallel(jobs, template, *more):
 
 
 def workloads(ctx):
-	"""Every workload: name, title, pixpool's command first, then its peers.
-	ctx has pixpool, jobs, corpus, out (emptied before each run), tmp
-	(scratch for intermediates, emptied too) and pool (the Pillow script)."""
+	"""Every workload: name, title, pixpool's command first, then its peers,
+	and the kind of files it reads (jpg from CORPUS, tif and dng from
+	COMPARE_TIFF and COMPARE_DNG). ctx has pixpool, jobs, corpus (by kind),
+	out (emptied before each run), tmp (scratch for intermediates, emptied
+	too) and pool (the Pillow script)."""
 	j, out, tmp = ctx["jobs"], ctx["out"], ctx["tmp"]
 
-	def pixpool(*args, ext="jpg"):
+	def pixpool(*args, ext="jpg", kind="jpg"):
 		return Tool("pixpool -j %d" % j,
-			    [ctx["pixpool"], "-q", "-j", str(j)] + list(args) + [ctx["corpus"], "-o", out], ext=ext)
+			    [ctx["pixpool"], "-q", "-j", str(j)] + list(args) + [ctx["corpus"][kind], "-o", out],
+			    ext=ext)
 
 	vips1 = {"VIPS_CONCURRENCY": "1"}
 	return [
@@ -148,7 +153,7 @@ def workloads(ctx):
 		("pillow", "Gaussian blur sigma 5, JPEG q90, against Python", [
 			pixpool("-f", "blur:sigma=5", "--quality", "90"),
 			Tool("Python multiprocessing.Pool + Pillow",
-			     [PYTHON, ctx["pool"], "blur", ctx["corpus"], out, str(j)]),
+			     [PYTHON, ctx["pool"], "blur", ctx["corpus"]["jpg"], out, str(j)]),
 		]),
 		("resize1600", "resize 1600 wide, JPEG q90", [
 			pixpool("-f", "resize:width=1600", "--quality", "90"),
@@ -156,10 +161,10 @@ def workloads(ctx):
 			     ["vipsthumbnail", "--size", "1600x", "-o", out + "/%s.jpg[Q=90]", "@FILES"],
 			     {"VIPS_CONCURRENCY": str(j)}),
 			Tool("Python multiprocessing.Pool + Pillow",
-			     [PYTHON, ctx["pool"], "resize", ctx["corpus"], out, str(j)]),
+			     [PYTHON, ctx["pool"], "resize", ctx["corpus"]["jpg"], out, str(j)]),
 			Tool("GraphicsMagick mogrify (OpenMP)",
 			     ["gm", "mogrify", "-output-directory", out, "-resize", "1600x", "-quality", "90", "@NAMES"],
-			     {"OMP_NUM_THREADS": str(j)}, cwd=ctx["corpus"]),
+			     {"OMP_NUM_THREADS": str(j)}, cwd=ctx["corpus"]["jpg"]),
 			Tool("ImageMagick mogrify (OpenMP)",
 			     ["mogrify", "-path", out, "-resize", "1600x", "-quality", "90", "@FILES"],
 			     {"MAGICK_THREAD_LIMIT": str(j)}),
@@ -167,6 +172,20 @@ def workloads(ctx):
 			     parallel(j, "convert {} -resize 1600x -quality 90 %s/{/}" % out),
 			     {"MAGICK_THREAD_LIMIT": "1"}),
 		]),
+		("tiff", "thumbnail 800 px from TIFF (LZW), JPEG q90", [
+			pixpool("-f", "thumbnail:size=800", "--quality", "90", "--format", "jpg", kind="tif"),
+			Tool("GNU parallel + vipsthumbnail",
+			     parallel(j, "vipsthumbnail --size 800 -o %s/%%s.jpg[Q=90] {}" % out), vips1),
+		], "tif"),
+		# vips reads a DNG as the TIFF it is, its mosaic as grey: no peer. libraw's
+		# own dcraw_emu develops as pixpool does (the same library and settings).
+		("dng", "thumbnail 800 px from DNG, JPEG q90", [
+			pixpool("-f", "thumbnail:size=800", "--quality", "90", "--format", "jpg", kind="dng"),
+			Tool("GNU parallel + dcraw_emu + vipsthumbnail",
+			     parallel(j, "dcraw_emu -w -W -o 1 -g 2.4 12.92 -t 0 -T -Z %s/{/.}.tiff {} && "
+				      "vipsthumbnail --size 800 -o %s/%%s.jpg[Q=90] %s/{/.}.tiff && rm %s/{/.}.tiff"
+				      % (tmp, out, tmp, tmp)), dict(vips1, OMP_NUM_THREADS="1")),
+		], "dng"),
 	]
 
 
@@ -193,15 +212,15 @@ def expand(argv, lists):
 	return res
 
 
-def shown(tool, corpus):
+def shown(tool, corpus, kind="jpg"):
 	"""The command as a shell line, the file list written as a glob."""
 	env = " ".join("%s=%s" % kv for kv in tool.env.items())
 	words = []
 	for a in tool.argv:
 		if a == "@FILES":
-			words.append(shlex.quote(corpus) + "/*.jpg")
+			words.append(shlex.quote(corpus) + "/*." + kind)
 		elif a == "@NAMES":
-			words.append("*.jpg")
+			words.append("*." + kind)
 		elif a == "@SCALES":
 			words.append("SCALE...  # 2000 / width, per file")
 		elif a == "@MATRICES":
@@ -295,6 +314,32 @@ def machine():
 		"loadavg": list(os.getloadavg())}
 
 
+def kind_of(workload):
+	"""The files a workload reads: jpg (CORPUS), tif or dng."""
+	return workload[3] if len(workload) > 3 else "jpg"
+
+
+def corpus_lists(ctx, kind):
+	"""The lists that stand for a corpus in the tools' argv, and its stems."""
+	corpus = ctx["corpus"][kind]
+	if not corpus or not os.path.isdir(corpus):
+		die("no folder of .%s files: %s" % (kind, corpus or "set COMPARE_TIFF or COMPARE_DNG"), 2)
+	names = sorted(f for f in os.listdir(corpus) if f.lower().endswith("." + kind))
+	others = sorted(set(os.listdir(corpus)) - set(names))
+	if not names or others:
+		die("%s: wants a folder of .%s files only (found %d .%s, and %s)"
+		    % (corpus, kind, len(names), kind, others[:3] or "nothing else"), 2)
+	files = [os.path.join(corpus, f) for f in names]
+	lists = {"@FILES": files, "@NAMES": names}
+	if kind == "jpg":
+		frames = [frame_of(f) for f in files]
+		lists["@SCALES"] = ["%.6f" % (2000 / w) for w, _ in frames]
+		# The saturation matrix for each file: grey photos (the camera
+		# corpus has some) stay grey, as pixpool leaves them.
+		lists["@MATRICES"] = [ctx["mat"] if n == 3 else ctx["grey"] for _, n in frames]
+	return lists, [os.path.splitext(f)[0] for f in names]
+
+
 def main():
 	if len(sys.argv) not in (3, 4):
 		die("usage: bench/compare.sh BUILD CORPUS [JOBS]", 2)
@@ -308,23 +353,15 @@ def main():
 	json_path = os.environ.get("COMPARE_JSON") or os.path.join(build, "bench", "compare.json")
 	if not os.access(pixpool, os.X_OK):
 		die("no %s: build it first (make)" % pixpool, 2)
-	if not os.path.isdir(corpus):
-		die("no folder " + corpus, 2)
-	names = sorted(f for f in os.listdir(corpus) if f.lower().endswith(".jpg"))
-	others = sorted(set(os.listdir(corpus)) - set(names))
-	if not names or others:
-		die("%s: wants a folder of .jpg files only (found %d .jpg, and %s)"
-		    % (corpus, len(names), others[:3] or "nothing else"), 2)
-	files = [os.path.join(corpus, f) for f in names]
-	stems = [os.path.splitext(f)[0] for f in names]
-	frames = [frame_of(f) for f in files]
-	scales = ["%.6f" % (2000 / w) for w, _ in frames]
+	folders = {"jpg": corpus, "tif": os.environ.get("COMPARE_TIFF"),
+		   "dng": os.environ.get("COMPARE_DNG")}
+	folders = {k: os.path.abspath(v) if v else None for k, v in folders.items()}
 
 	# GNU parallel runs each command with this shell, whatever the user's is.
 	os.environ["PARALLEL_SHELL"] = "/bin/sh"
 	scratch = tempfile.mkdtemp(prefix="pixpool-compare.")
 	try:
-		ctx = {"pixpool": pixpool, "jobs": jobs, "corpus": corpus,
+		ctx = {"pixpool": pixpool, "jobs": jobs, "corpus": folders,
 		       "out": os.path.join(scratch, "out"), "tmp": os.path.join(scratch, "tmp"),
 		       "pool": os.path.join(scratch, "pool.py"), "mat": os.path.join(scratch, "saturate.mat"),
 		       "grey": os.path.join(scratch, "grey.mat")}
@@ -334,10 +371,6 @@ def main():
 			f.write(saturate_matrix())
 		with open(ctx["grey"], "w") as f:
 			f.write("1 1 1 0\n1\n")
-		# The saturation matrix for each file: grey photos (the camera
-		# corpus has some) stay grey, as pixpool leaves them.
-		mats = [ctx["mat"] if n == 3 else ctx["grey"] for _, n in frames]
-		lists = {"@FILES": files, "@NAMES": names, "@SCALES": scales, "@MATRICES": mats}
 		every = workloads(ctx)
 		chosen = os.environ.get("WORKLOADS") or DEFAULT
 		chosen = [w[0] for w in every] if chosen == "all" else chosen.split(",")
@@ -346,6 +379,10 @@ def main():
 			die("unknown workload %s; there are: %s" % (", ".join(unknown),
 								    ", ".join(w[0] for w in every)), 2)
 		todo = [w for w in every if w[0] in chosen]
+		lists, stems = {}, {}
+		for kind in sorted({kind_of(w) for w in todo}):
+			lists[kind], stems[kind] = corpus_lists(ctx, kind)
+		files = lists[kind_of(todo[0])]["@FILES"]
 		need = {n for w in todo for t in w[2][1:] for n in programs(t.argv)}
 		lacking = [n for n in sorted(need) if not shutil.which(n)]
 		if lacking:
@@ -356,31 +393,35 @@ def main():
 		version = subprocess.run([pixpool, "version"], capture_output=True, text=True).stdout.strip()
 		info = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
 			"pixpool": version, "machine": machine(), "jobs": jobs, "rounds": rounds,
-			"corpus": {"path": corpus, "files": len(files),
+			"corpus": {"path": folders[kind_of(todo[0])], "files": len(files),
 				   "bytes": sum(os.path.getsize(f) for f in files)},
 			"workloads": []}
 		m, c = info["machine"], info["corpus"]
 		print("machine: %s, %d CPUs, load average %.2f %.2f %.2f at start"
 		      % (m["cpu"], m["nproc"], *m["loadavg"]))
 		print("pixpool: %s; %s" % (version, info["date"]))
-		print("corpus: %s, %d JPEGs, %.1f MB; -j %d; %d rounds after a warm-up, tools alternating"
-		      % (corpus, c["files"], c["bytes"] / 1e6, jobs, rounds))
-		for name, title, tools in todo:
+		for kind in sorted(lists):
+			size = sum(os.path.getsize(f) for f in lists[kind]["@FILES"])
+			print("corpus: %s, %d .%s files, %.1f MB" % (folders[kind], len(lists[kind]["@FILES"]),
+								  kind, size / 1e6))
+		print("-j %d; %d rounds after a warm-up, tools alternating" % (jobs, rounds))
+		for w in todo:
+			name, title, tools, kind = w[0], w[1], w[2], kind_of(w)
 			print("\n%s (%s):" % (name, title))
 			for t in tools:
-				print("  %s:\n    $ %s" % (t.name, shown(t, corpus)), flush=True)
+				print("  %s:\n    $ %s" % (t.name, shown(t, folders[kind], kind)), flush=True)
 			sys.stdout.flush()
 			for r in range(rounds + 1):
 				order = tools[r % len(tools):] + tools[:r % len(tools)]
 				for t in order:
-					wall, size, decoded = run(t, lists, ctx["out"], ctx["tmp"],
-								  stems, r % len(stems))
+					wall, size, decoded = run(t, lists[kind], ctx["out"], ctx["tmp"],
+								  stems[kind], r % len(stems[kind]))
 					print("compare: %s round %s: %s %.2f s (%s)" % (name, r or "warm-up",
 						t.name, wall, decoded), file=sys.stderr)
 					if r:
 						t.times.append(wall)
 					t.output_bytes, t.sample = size, decoded
-			info["workloads"].append(summary(name, title, tools, corpus))
+			info["workloads"].append(summary(name, title, tools, folders[kind], kind))
 		print()
 		table(info)
 		os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)
@@ -391,10 +432,10 @@ def main():
 		shutil.rmtree(scratch, ignore_errors=True)
 
 
-def summary(name, title, tools, corpus):
+def summary(name, title, tools, corpus, kind):
 	rows = []
 	for t in tools:
-		rows.append({"tool": t.name, "command": shown(t, corpus), "env": t.env,
+		rows.append({"tool": t.name, "command": shown(t, corpus, kind), "env": t.env,
 			     "comparable": t.comparable, "times": t.times,
 			     "median": statistics.median(t.times), "min": min(t.times), "max": max(t.times),
 			     "output_bytes": t.output_bytes, "sample_output": t.sample})

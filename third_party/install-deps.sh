@@ -9,7 +9,7 @@ need="$need libwebp-dev libtiff-dev libheif-dev libraw-dev liblcms2-dev"
 # Tools that make and read the test corpus of the other formats and profiles.
 [ "${1-}" = "--test" ] && need="$need webp libtiff-tools libheif-examples colord-data libvips-tools"
 [ "${1-}" = "--bench" ] && need="$need imagemagick"
-[ "${1-}" = "--compare" ] && need="$need imagemagick graphicsmagick libvips-tools parallel python3-pil"
+[ "${1-}" = "--compare" ] && need="$need imagemagick graphicsmagick libvips-tools parallel python3-pil libraw-bin"
 missing=""
 for pkg in $need; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" ||
