@@ -56,7 +56,8 @@ static tmsize_t stream_write(thandle_t h, void *buf, tmsize_t size)
 	}
 	len = s->out->len - s->base;
 	over = len - (size_t)s->pos < (size_t)size ? len - (size_t)s->pos : (size_t)size;
-	memcpy(s->out->data + s->base + s->pos, buf, over);
+	if (over)
+		memcpy(s->out->data + s->base + s->pos, buf, over);
 	buffer_put(s->out, (unsigned char *)buf + over, (size_t)size - over);
 	if (s->out->failed)
 		return -1;

@@ -78,9 +78,9 @@ static size_t simple(unsigned char *out, uint32_t w, uint32_t h, uint32_t spp, u
 
 static void test_sizes_layouts_and_pages(void **state)
 {
-	unsigned char b[512], px[12] = { 0 };
+	unsigned char b[512], px[16] = { 0 };
 	struct probe p;
-	size_t n = simple(b, 2, 2, 3, 8, 2, 0, px, sizeof(px));
+	size_t n = simple(b, 2, 2, 3, 8, 2, 0, px, 12);
 
 	(void)state;
 	assert_int_equal(format_of(b, n), FORMAT_TIFF);
