@@ -226,6 +226,27 @@ static int check_output(const struct job *job, const struct task *task,
 		     (unsigned long long)job->max_pixels);
 }
 
+/* The format an image is written in: --format's, or its own. */
+static enum format output_format(const struct job *job, const struct task *task)
+{
+	return job->format ? job->format : task->format;
+}
+
+/*
+ * A format with no alpha (JPEG, PNM) would drop it and show what the
+ * transparent pixels happen to hold, often black: the image is laid over
+ * --background first, after the chain (which may blur or turn alpha) and
+ * before the encode, in whichever process encodes.
+ */
+static int flatten(const struct job *job, const struct task *task, struct image *img)
+{
+	if (!task->out || !format_row(output_format(job, task))->opaque)
+		return 0;
+	if (image_flatten(img, job->encode.background) < 0)
+		return error_prefix(task->path);
+	return 0;
+}
+
 /* The metadata made true for the output: its size, orientation and format. */
 static void prepare_meta(const struct job *job, const struct image *img, int oriented,
 			 enum format format, struct meta *meta, struct result *res)
@@ -247,7 +268,7 @@ static int save(const struct job *job, const struct task *task, int fd,
 		const struct image *img, struct meta *meta, int oriented, struct result *res)
 {
 	struct buffer out = BUFFER_INIT;
-	enum format format = job->format ? job->format : task->format;
+	enum format format = output_format(job, task);
 	uint64_t t0 = clock_ns(), t1;
 	int ret;
 
@@ -299,6 +320,8 @@ void work_process(const struct job *job, const struct task *task, const struct w
 		if (ret < 0)
 			error_prefix(task->path);
 	}
+	if (ret == 0)
+		ret = flatten(job, task, &img);
 	if (ret == 0) {
 		res->out_width = (uint32_t)img.width;
 		res->out_height = (uint32_t)img.height;

@@ -17,6 +17,7 @@
 #include "codec/format.h"
 #include "codec/meta.h"
 #include "base/suggest.h"
+#include "base/colour.h"
 #include "base/version.h"
 
 static const char usage_text[] =
@@ -43,6 +44,9 @@ static const char usage_text[] =
 "      --format FMT         same | %s (default: same)\n"
 "      --quality N          quality of lossy output, 1..100 (default: the format's own; JPEG 90)\n"
 "      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
+"      --background COLOUR  what transparent pixels become in a format without alpha\n"
+"                           (JPEG, PNM): a name (white, black, grey, red, ...) or\n"
+"                           #rrggbb (default: white)\n"
 "      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
 "      --strip[=PARTS]      drop metadata from JPEG and PNG outputs: all of it, or\n"
 "                           a list of exif, xmp, icc, gps (default: keep all)\n"
@@ -195,6 +199,17 @@ static enum format pick_format(const char *value)
 	options_not_one_of("--format", value, names);
 }
 
+/* --background: a colour's name or hex digits (base/colour.h). */
+static uint32_t pick_colour(const char *value)
+{
+	uint32_t rgb;
+
+	if (colour_parse(value, &rgb) < 0)
+		usage_error("--background %s: not a colour: a name (%s, ...) or #rrggbb or #rgb%s",
+			    value, "white, black, grey, red", did_you_mean(value, colour_names()));
+	return rgb;
+}
+
 static void strip_part(char *item, void *data)
 {
 	static const char *const names[] = { "exif", "xmp", "icc", "gps", NULL };
@@ -318,7 +333,7 @@ enum {
 	OPT_CHANNEL = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
 	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION, OPT_SKIP_EXISTING, OPT_FILES_FROM,
-	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD,
+	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD, OPT_BACKGROUND,
 };
 
 const struct option options_long[] = {
@@ -334,6 +349,7 @@ const struct option options_long[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "quality", required_argument, NULL, OPT_QUALITY },
 	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL },
+	{ "background", required_argument, NULL, OPT_BACKGROUND },
 	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
 	{ "strip", optional_argument, NULL, OPT_STRIP },
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
@@ -401,6 +417,7 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_FORMAT: job->format = pick_format(arg); break;
 	case OPT_QUALITY: job->encode.quality = options_integer("--quality", arg, 1, 100); break;
 	case OPT_PNG_LEVEL: job->encode.png_level = options_integer("--png-level", arg, 0, 12); break;
+	case OPT_BACKGROUND: job->encode.background = pick_colour(arg); break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
 	case OPT_STRIP: job->strip |= arg ? strip_parts(arg) : META_STRIP_ALL; break;
 	case OPT_FOLLOW: job->follow_symlinks = 1; break;

@@ -45,6 +45,64 @@ void image_release(struct image *img)
 	*img = (struct image)IMAGE_INIT;
 }
 
+/* One sample of fg at opacity a over bg, correctly rounded (255 is odd: no ties). */
+static inline unsigned char over(unsigned fg, unsigned a, unsigned bg)
+{
+	return (unsigned char)((a * fg + (255 - a) * bg + 127) / 255);
+}
+
+/*
+ * In place: each pixel of channels samples, the last of them alpha, becomes
+ * channels - 1 samples over bg (one per colour channel). Output index never
+ * passes the input's, so the samples read are never yet overwritten.
+ */
+static void flatten_in_place(struct image *img, const unsigned char *bg)
+{
+	size_t n = (size_t)img->width * (size_t)img->height;
+	int c = img->channels - 1;
+	unsigned char *p = img->pixels;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned a = p[i * (size_t)(c + 1) + (size_t)c];
+
+		for (int k = 0; k < c; k++)
+			p[i * (size_t)c + (size_t)k] = over(p[i * (size_t)(c + 1) + (size_t)k], a, bg[k]);
+	}
+	img->channels = c;
+}
+
+/* Grey and alpha over a colour that is not grey: RGB, in a new image. */
+static int flatten_to_colour(struct image *img, const unsigned char *bg)
+{
+	struct image rgb = IMAGE_INIT;
+	size_t n = (size_t)img->width * (size_t)img->height;
+
+	if (image_alloc(&rgb, img->width, img->height, 3) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < 3; k++)
+			rgb.pixels[i * 3 + (size_t)k] = over(img->pixels[i * 2], img->pixels[i * 2 + 1],
+							     bg[k]);
+	rgb.bits = img->bits;
+	rgb.pages = img->pages;
+	image_move(img, &rgb);
+	return 0;
+}
+
+int image_flatten(struct image *img, uint32_t rgb)
+{
+	const unsigned char bg[3] = {
+		(unsigned char)(rgb >> 16), (unsigned char)(rgb >> 8), (unsigned char)rgb,
+	};
+
+	if (img->channels != 2 && img->channels != 4)
+		return 0;
+	if (img->channels == 2 && (bg[0] != bg[1] || bg[1] != bg[2]))
+		return flatten_to_colour(img, bg);
+	flatten_in_place(img, bg);
+	return 0;
+}
+
 void image_move(struct image *to, struct image *from)
 {
 	image_release(to);

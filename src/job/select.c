@@ -372,6 +372,13 @@ static void settings_text(const struct job *job, char *buf, size_t size)
 		 job->chain.len ? chain : "none",
 		 job->format ? format_extension(job->format) : "same", quality,
 		 job->encode.png_level, job->autoorient ? "yes" : "no", strip);
+	/*
+	 * Recorded only when not the default, so that a folder made before
+	 * --background existed keeps its record (and its images) on resume.
+	 */
+	if (job->encode.background != BACKGROUND_DEFAULT)
+		snprintf(buf + strlen(buf), size - strlen(buf), "background #%06x\n",
+			 (unsigned)job->encode.background);
 }
 
 /*
