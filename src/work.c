@@ -114,6 +114,8 @@ int work_open(const struct job *job, const struct task *task, struct work_files 
 	if (f->in < 0)
 		return error_prefix(task->path);
 	f->size = (uint64_t)st.st_size;
+	f->dates[0] = st.st_atim;
+	f->dates[1] = st.st_mtim;
 	if (task->out && create_output(task->out, f) < 0) {
 		close(f->in);
 		f->in = -1;
@@ -142,6 +144,15 @@ void work_commit(const struct job *job, const struct task *task, struct work_fil
 	 */
 	if (keep && job->settings_id[0])
 		fsetxattr(f->out, SETTINGS_XATTR, job->settings_id, strlen(job->settings_id), 0);
+	/*
+	 * The input's dates as it was opened, set last of all but the rename
+	 * (which keeps them): a write after would move the modification time.
+	 */
+	if (keep && job->keep_dates && futimens(f->out, f->dates) < 0) {
+		error("%s: cannot set its dates: %s", task->out, strerror(errno));
+		work_failed(task, res);
+		keep = 0;
+	}
 	if (f->out >= 0 && close(f->out) < 0 && keep) {
 		error("%s: cannot write: %s", task->out, strerror(errno));
 		work_failed(task, res);

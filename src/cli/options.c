@@ -50,6 +50,8 @@ static const char usage_text[] =
 "      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
 "      --strip[=PARTS]      drop metadata from JPEG and PNG outputs: all of it, or\n"
 "                           a list of exif, xmp, icc, gps (default: keep all)\n"
+"      --keep-dates         give each output its input's modification and access\n"
+"                           times (default: the time it was written)\n"
 "      --follow-symlinks    follow symbolic links inside the input folders\n"
 "      --max-pixels MP      refuse images over MP megapixels, read or written (default:\n"
 "                           178.956970, twice Pillow's decompression-bomb warning)\n"
@@ -334,6 +336,7 @@ enum {
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
 	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION, OPT_SKIP_EXISTING, OPT_FILES_FROM,
 	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD, OPT_BACKGROUND,
+	OPT_KEEP_DATES,
 };
 
 const struct option options_long[] = {
@@ -352,6 +355,7 @@ const struct option options_long[] = {
 	{ "background", required_argument, NULL, OPT_BACKGROUND },
 	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
 	{ "strip", optional_argument, NULL, OPT_STRIP },
+	{ "keep-dates", no_argument, NULL, OPT_KEEP_DATES },
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
 	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
 	{ "mem-limit", required_argument, NULL, OPT_MEM_LIMIT },
@@ -420,6 +424,7 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_BACKGROUND: job->encode.background = pick_colour(arg); break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
 	case OPT_STRIP: job->strip |= arg ? strip_parts(arg) : META_STRIP_ALL; break;
+	case OPT_KEEP_DATES: job->keep_dates = 1; break;
 	case OPT_FOLLOW: job->follow_symlinks = 1; break;
 	case OPT_MAX_PIXELS:
 		job->max_pixels = (uint64_t)(options_number("--max-pixels", arg, 0.000001, 4096) * 1e6);

@@ -60,6 +60,7 @@ struct job {
 	struct encode_options encode;	/* --quality, --png-level, ... (codec/format.h) */
 	int autoorient;		/* apply EXIF orientation of JPEG input */
 	int strip;		/* META_STRIP_*: metadata not to carry to the output */
+	int keep_dates;		/* each output gets its input's access and modification times */
 	int follow_symlinks;
 	uint64_t max_pixels;	/* refuse larger images before decoding */
 	uint64_t mem_limit;	/* bytes the images in flight may need together (admit.h) */
