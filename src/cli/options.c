@@ -60,7 +60,8 @@ static const char usage_text[] =
 "                           (default: 50%% of the machine's memory; none: no limit)\n"
 "      --timeout SEC        kill a worker stuck on one image for SEC seconds\n"
 "                           (process engine only)\n"
-"      --manifest FILE      one record per image, JSON (.json) or CSV (.csv)\n"
+"      --manifest FILE      one record per image, JSON (.json) or CSV (.csv); '-':\n"
+"                           JSON lines on stdout, then one line for the run\n"
 "      --dry-run            print what would be written where, and what would be\n"
 "                           refused and why; read no pixels, write nothing\n"
 "      --skip-existing      do not decode an image whose output exists and is not\n"
@@ -472,8 +473,11 @@ static void check_manifest(const char *path)
 {
 	const char *dot = strrchr(path, '.');
 
+	if (!strcmp(path, "-"))
+		return;
 	if (!dot || (strcmp(dot, ".json") && strcmp(dot, ".csv")))
-		usage_error("--manifest %s: name must end in .json or .csv", path);
+		usage_error("--manifest %s: name must end in .json or .csv, or be - (standard output)",
+			    path);
 }
 
 void options_version(void)

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/clock.h"
 #include "base/error.h"
@@ -40,7 +41,7 @@ static void check_outputs(const struct job *job, struct preflight *pf)
 {
 	preflight_init(pf);
 	preflight_folder(pf, "-o", job->outdir, !job->dry_run);
-	if (job->manifest)
+	if (job->manifest && strcmp(job->manifest, "-"))
 		preflight_file(pf, "--manifest", job->manifest, !job->dry_run);
 }
 
