@@ -82,7 +82,8 @@ static const char usage_text[] =
 "                           'slurm' takes K and N from a Slurm job array task;\n"
 "                           'k8s/N' takes K from JOB_COMPLETION_INDEX (a Kubernetes\n"
 "                           Indexed Job of N completions)\n"
-"      --progress           show a progress line (default: when stderr is a terminal)\n"
+"      --progress[=KIND]    show a progress line (default: when stderr is a terminal);\n"
+"                           KIND json: one JSON event per image on stderr instead\n"
 "      --no-progress        never show it\n"
 "  -q, --quiet              print errors only, no summary\n"
 "  -v, --verbose            print one line per image\n"
@@ -211,6 +212,15 @@ static uint32_t pick_colour(const char *value)
 		usage_error("--background %s: not a colour: a name (%s, ...) or #rrggbb or #rgb%s",
 			    value, "white, black, grey, red", did_you_mean(value, colour_names()));
 	return rgb;
+}
+
+/* --progress=json: the only value --progress takes. */
+static int progress_kind(const char *value)
+{
+	static const char *const names[] = { "json", NULL };
+
+	pick("--progress", value, names);
+	return PROGRESS_JSON;
 }
 
 static void strip_part(char *item, void *data)
@@ -363,7 +373,7 @@ const struct option options_long[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "manifest", required_argument, NULL, OPT_MANIFEST },
 	{ "shard", required_argument, NULL, OPT_SHARD },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "progress", optional_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "skip-existing", no_argument, NULL, OPT_SKIP_EXISTING },
 	{ "files-from", required_argument, NULL, OPT_FILES_FROM },
@@ -437,7 +447,7 @@ void options_set(struct job *job, int c, const char *arg)
 		if (shard_parse(&job->shard, arg) < 0)
 			usage_error("--shard %.40s: %s", arg, error_message());
 		break;
-	case OPT_PROGRESS: job->progress = 1; break;
+	case OPT_PROGRESS: job->progress = arg ? progress_kind(arg) : 1; break;
 	case OPT_NO_PROGRESS: job->progress = 0; break;
 	case OPT_SKIP_EXISTING: job->skip_existing = 1; break;
 	case OPT_FILES_FROM: job->files_from = arg; break;

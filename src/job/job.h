@@ -28,6 +28,9 @@ struct engine;
 #define SETTINGS_XATTR "user.pixpool.settings"
 
 enum channel_kind { CHANNEL_PIPE, CHANNEL_SHM };
+
+/* job.progress for --progress=json: events on stderr (report/events.h), no line. */
+#define PROGRESS_JSON 2
 enum schedule { SCHEDULE_DYNAMIC, SCHEDULE_STATIC, SCHEDULE_LPT };
 
 /* One --include or --exclude, in the order given (select.h). */
@@ -67,7 +70,7 @@ struct job {
 	double timeout;		/* seconds per image in the process engine; 0: none */
 	int quiet;
 	int verbose;
-	int progress;		/* -1: when stderr is a terminal */
+	int progress;		/* -1: when stderr is a terminal; 0, 1; PROGRESS_JSON */
 	const char *manifest;	/* JSON or CSV manifest, by extension; NULL: none */
 	int dry_run;		/* print what would be done, read no pixels, write nothing */
 	/* Which images the run takes (select.h). */

@@ -49,6 +49,9 @@ void report_start(struct report *rep, const struct batch *b)
 	/* Images done before the run are not part of its progress, nor of its pace. */
 	for (size_t i = 0; i < b->ntasks; i++)
 		done_before += b->tasks[i].exists != 0;
+	rep->json = b->job->progress == PROGRESS_JSON;
+	if (rep->json)
+		events_start(&rep->events, b);
 	total = progress_total(b->tasks, b->ntasks, &rep->fill);
 	progress_start(progress_wanted(b->job), b->ntasks - done_before, total);
 }
@@ -91,6 +94,8 @@ void report_result(const struct result *res, void *data)
 	const struct task *t = &rep->b->tasks[res->task];
 	char rel[SHOWN_MAX];
 
+	if (rep->json)
+		events_image(&rep->events, res);
 	if (res->status == STATUS_EXISTS) {
 		report_exists(rep, t);
 		return;
@@ -267,6 +272,8 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 	double wall = wall_ns / 1e9;
 
 	progress_stop();
+	if (rep->json)
+		events_end(&rep->events, wall_ns);
 	if (job->quiet)
 		return;
 	batch_totals(b, &t);
