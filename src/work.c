@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -80,12 +81,44 @@ static int write_output(const char *out, int fd, const struct buffer *buf)
 }
 
 /*
+ * -o -: the output is held in memory (a memfd, which a process worker is
+ * handed as it would be a file) until the result says it is whole, then
+ * copied to standard output, so a failed image writes nothing there.
+ */
+static int create_in_memory(struct work_files *f)
+{
+	f->out = memfd_create("pixpool-output", MFD_CLOEXEC);
+	if (f->out < 0)
+		return error("-: cannot hold the output in memory: %s", strerror(errno));
+	return 0;
+}
+
+/* The output held in memory, written to standard output. */
+static int copy_to_stdout(int fd)
+{
+	unsigned char buf[1 << 16];
+	ssize_t n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * A second Ctrl-C removes the temporary file before it kills pixpool
  * (interrupt_open_owned), so f->tmp stays unchanged until work_commit
  * disowns it.
  */
 static int create_output(const char *out, struct work_files *f)
 {
+	if (!strcmp(out, "-"))
+		return create_in_memory(f);
 	if (work_temp_path(out, getpid(), f->tmp, sizeof(f->tmp)) < 0)
 		return error("%s: output path too long", out);
 	if (folder_make_parents(f->tmp) < 0)
@@ -137,6 +170,14 @@ void work_commit(const struct job *job, const struct task *task, struct work_fil
 	int keep = res->status == STATUS_OK && f->out >= 0;
 
 	close_fd(&f->in);
+	if (job->to_stdout) {
+		if (keep && copy_to_stdout(f->out) < 0) {
+			error("-: cannot write to standard output: %s", strerror(errno));
+			work_failed(task, res);
+		}
+		close_fd(&f->out);
+		return;
+	}
 	/*
 	 * The settings go with the bytes, in one rename (select.h). A file
 	 * system that cannot hold them leaves the output unknown to a resume,

@@ -479,6 +479,45 @@ static void check_files_from(const struct job *job)
 		usage_error("--files-from: %s: cannot read: %s", job->files_from, strerror(errno));
 }
 
+/* Whether "-" is among the inputs. */
+static int stdin_given(const struct job *job)
+{
+	for (int i = 0; i < job->ninputs; i++)
+		if (!strcmp(job->inputs[i], "-"))
+			return 1;
+	return 0;
+}
+
+/*
+ * "-" as the input and -o -: one image through, standard input to standard
+ * output. Each alone, or with more, would leave open where the others go.
+ * Standard output is a pipe, not a folder: nothing to resume, no dates to
+ * set, no room for the manifest; and the summary is left to -v.
+ */
+static void check_stdout(struct job *job)
+{
+	job->to_stdout = !strcmp(job->outdir, "-");
+	if (!job->to_stdout && !stdin_given(job))
+		return;
+	if (!job->to_stdout)
+		usage_error("-: standard input goes to standard output: give -o - "
+			    "(pixpool ... - -o - <in.jpg >out.jpg)");
+	if (job->ninputs != 1 || strcmp(job->inputs[0], "-"))
+		usage_error("-o -: writes one image, read from standard input: give - as the only "
+			    "input (pixpool ... - -o - <in.jpg >out.jpg)");
+	if (job->skip_existing)
+		usage_error("--skip-existing: there is nothing to resume with -o -");
+	if (job->keep_dates)
+		usage_error("--keep-dates: standard output has no dates to set (-o -)");
+	if (job->manifest && !strcmp(job->manifest, "-"))
+		usage_error("--manifest -: standard output holds the image (-o -): name a file");
+	if (job->shard.n)
+		usage_error("--shard: -o - has one image, not a share of many");
+	if (!job->verbose)
+		job->quiet = 1;
+	job->workers = 1;
+}
+
 static void check_manifest(const char *path)
 {
 	const char *dot = strrchr(path, '.');
@@ -586,6 +625,7 @@ void options_parse(struct job *job, int argc, char **argv)
 	check_files_from(job);
 	if (!job->outdir)
 		usage_error("-o: no output folder given (-o DIR)");
+	check_stdout(job);
 	if (job->manifest)
 		check_manifest(job->manifest);
 	if (job->engine->single)

@@ -52,6 +52,7 @@ struct job {
 	const char **inputs;	/* folders and files, as given */
 	int ninputs;
 	const char *outdir;	/* NULL: decode and filter, write nothing */
+	int to_stdout;		/* -o -: the one image, from stdin ("-"), goes to stdout */
 	struct chain chain;
 	const struct engine *engine;	/* --engine (engine/engine.h) */
 	enum channel_kind channel;	/* --channel: how process workers send results */

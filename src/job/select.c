@@ -569,7 +569,8 @@ int select_settings_write(const struct job *job, const struct walk *w)
 	char path[PATH_MAX], old[SETTINGS_MAX], now[SETTINGS_MAX];
 	int ret;
 
-	if (!writes_some(w))
+	/* Standard output keeps no record: there is nothing to resume. */
+	if (!writes_some(w) || job->to_stdout)
 		return 0;
 	if (settings_path(job, path, sizeof(path)) < 0 || folder_make_parents(path) < 0)
 		return -1;
