@@ -23,6 +23,7 @@
 static const char usage_text[] =
 "usage: pixpool [run] [options] INPUT... -o OUTDIR\n"
 "       pixpool [run] [options] --files-from LIST -o OUTDIR\n"
+"       pixpool [run] [options] - -o - <IN >OUT\n"
 "       pixpool bench [options] INPUT...\n"
 "       pixpool filters\n"
 "       pixpool info [options] INPUT...\n"
@@ -33,7 +34,9 @@ static const char usage_text[] =
 "Applies a chain of filters to every image under the INPUT folders (and files),\n"
 "on a pool of workers, and writes the results in the same tree under OUTDIR.\n"
 "\n"
-"  -o, --output DIR         write outputs under DIR, mirroring the input tree\n"
+"  -o, --output DIR         write outputs under DIR, mirroring the input tree; '-':\n"
+"                           the one image read from standard input ('-') goes to\n"
+"                           standard output (summary only with -v)\n"
 "  -f, --filter CHAIN       filters to apply, e.g. grayscale,blur:sigma=2,resize:width=800\n"
 "                           (repeatable; 'pixpool filters' lists them)\n"
 "  -j, --jobs N             pool size (default: the CPUs this process may use)\n"
