@@ -368,12 +368,12 @@ void work_process(const struct job *job, const struct task *task, const struct w
 		res->in_channels = (uint8_t)img.channels;
 		t = clock_ns();
 		ret = chain_apply(&job->chain, &img, lender);
-		res->filter_ns = clock_ns() - t;
 		if (ret < 0)
 			error_prefix(task->path);
+		if (ret == 0)
+			ret = flatten(job, task, &img);
+		res->filter_ns = clock_ns() - t;
 	}
-	if (ret == 0)
-		ret = flatten(job, task, &img);
 	if (ret == 0) {
 		res->out_width = (uint32_t)img.width;
 		res->out_height = (uint32_t)img.height;

@@ -52,23 +52,30 @@ static inline unsigned char over(unsigned fg, unsigned a, unsigned bg)
 }
 
 /*
- * In place: each pixel of channels samples, the last of them alpha, becomes
- * channels - 1 samples over bg (one per colour channel). Output index never
- * passes the input's, so the samples read are never yet overwritten.
+ * In place: each pixel of grey or RGB and alpha becomes grey or RGB over bg.
+ * A pixel is read whole before it is written, and its output lies before
+ * the next pixel's input, so nothing is overwritten before it is read.
  */
 static void flatten_in_place(struct image *img, const unsigned char *bg)
 {
 	size_t n = (size_t)img->width * (size_t)img->height;
-	int c = img->channels - 1;
-	unsigned char *p = img->pixels;
+	const unsigned char *s = img->pixels;
+	unsigned char *d = img->pixels;
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned a = p[i * (size_t)(c + 1) + (size_t)c];
+	if (img->channels == 2) {
+		for (size_t i = 0; i < n; i++, s += 2)
+			d[i] = over(s[0], s[1], bg[0]);
+	} else {
+		for (size_t i = 0; i < n; i++, s += 4, d += 3) {
+			unsigned char r = over(s[0], s[3], bg[0]), g = over(s[1], s[3], bg[1]),
+				      b = over(s[2], s[3], bg[2]);
 
-		for (int k = 0; k < c; k++)
-			p[i * (size_t)c + (size_t)k] = over(p[i * (size_t)(c + 1) + (size_t)k], a, bg[k]);
+			d[0] = r;
+			d[1] = g;
+			d[2] = b;
+		}
 	}
-	img->channels = c;
+	img->channels--;
 }
 
 /* Grey and alpha over a colour that is not grey: RGB, in a new image. */
