@@ -60,3 +60,23 @@ for line in raw.decode("utf-8").split("\n"):
 else:
     sys.exit("no event for the odd name")
 PY
+
+# Interrupted: the images that never started still get their one event,
+# "skipped", before "end".
+if backend_wanted process; then
+	PIXPOOL_TEST_STALL=chelsea "$PIXPOOL" -e process -j 1 --timeout 3 --progress=json \
+		in -o stopped 2>ev-stopped &
+	run=$!
+	wait_for_process pixpool-stall $run >/dev/null || { kill $run; fail "no worker stalled"; }
+	kill -INT $run
+	wait $run
+	[ $? = 130 ] || fail "interrupted: not exit 130: $(cat ev-stopped)"
+	python3 - ev-stopped <<'PY' || fail "interrupted: bad events: $(cat ev-stopped)"
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.startswith("{")]
+images = [e for e in events if e["event"] == "image"]
+assert events[-1]["event"] == "end" and len(images) == events[0]["total"], events
+assert len({e["path"] for e in images}) == len(images), "an image twice"
+assert any(e["status"] == "skipped" for e in images), "none skipped"
+PY
+fi
