@@ -516,6 +516,8 @@ static void check_stdout(struct job *job)
 		usage_error("--manifest -: standard output holds the image (-o -): name a file");
 	if (job->shard.n)
 		usage_error("--shard: -o - has one image, not a share of many");
+	if (isatty(STDOUT_FILENO) && !job->dry_run)
+		usage_error("-o -: standard output is a terminal: redirect it (> out.jpg) or pipe it");
 	if (!job->verbose)
 		job->quiet = 1;
 	job->workers = 1;
