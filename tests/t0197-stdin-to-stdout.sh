@@ -51,6 +51,9 @@ expect_exit 2 "$PIXPOOL" - -o outdir <rocket.jpg 2>/dev/null
 expect_exit 2 "$PIXPOOL" --manifest - - -o - <rocket.jpg >/dev/null 2>&1
 expect_exit 2 "$PIXPOOL" --skip-existing - -o - <rocket.jpg >/dev/null 2>&1
 [ ! -e outdir ] || fail "a refused run made its output folder"
+# A terminal for standard output (script(1), from bsdutils, gives one): refused.
+script -qc "\"$PIXPOOL\" - -o - <rocket.jpg" /dev/null >tty.out 2>&1
+grep -q "standard output is a terminal" tty.out || fail "a terminal took the image: $(head -c 200 tty.out)"
 
 # Interrupted while the worker holds it: exit 130, nothing on standard output.
 if backend_wanted process; then
