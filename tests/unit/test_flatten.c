@@ -1,6 +1,7 @@
 /*
- * --background: colours read by name and hex, and alpha flattened onto one
- * with every sample correctly rounded, against a double-precision reference.
+ * --background: colours read by name and hex, alpha flattened onto one with
+ * every sample correctly rounded (against a double-precision reference), and
+ * the rows that need it (opaque) the rows whose files hold no alpha.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "base/colour.h"
 #include "codec/image.h"
@@ -99,12 +101,42 @@ static void test_grey_stays_grey_on_grey(void **state)
 	image_release(&img);
 }
 
+/*
+ * Each row's opaque says what its encode does: a row that keeps alpha gives
+ * back four channels, one marked opaque fewer, so no row is flattened that
+ * needs not be, nor drops alpha unflattened.
+ */
+static void test_opaque_rows_are_those_that_drop_alpha(void **state)
+{
+	(void)state;
+	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++) {
+		const struct format_row *row = format_row((enum format)f);
+		const struct encode_options o = ENCODE_OPTIONS_INIT;
+		struct image img = IMAGE_INIT, back = IMAGE_INIT;
+		struct buffer buf = BUFFER_INIT;
+
+		if (!row->encode)
+			continue;
+		assert_int_equal(image_alloc(&img, 8, 8, 4), 0);
+		memset(img.pixels, 128, 8 * 8 * 4);
+		assert_int_equal(image_encode_with(&img, (enum format)f, &o, &buf), 0);
+		assert_int_equal(image_decode(&back, buf.data, buf.len, UINT64_MAX, row->name), 0);
+		if ((back.channels == 4) == row->opaque)
+			fail_msg("%s: opaque %d, but its files give back %d channels", row->name,
+				 row->opaque, back.channels);
+		image_release(&img);
+		image_release(&back);
+		buffer_release(&buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_colours_by_name_and_hex),
 		cmocka_unit_test(test_every_alpha_rounds_right),
 		cmocka_unit_test(test_grey_stays_grey_on_grey),
+		cmocka_unit_test(test_opaque_rows_are_those_that_drop_alpha),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
