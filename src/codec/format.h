@@ -52,6 +52,11 @@ enum format {
 struct encode_options {
 	int quality;		/* lossy formats, 1..100; 0: the row's default_quality */
 	int png_level;		/* PNG, 0..12 (PNG_LEVEL_DEFAULT) */
+	/*
+	 * 0xrrggbb that alpha is flattened onto for a row that is opaque
+	 * (BACKGROUND_DEFAULT): work_run does it before the encode.
+	 */
+	uint32_t background;
 	int tiff_compression;	/* TIFF: enum tiff_compression */
 	/*
 	 * The metadata a row writes inside its own structure as it encodes
@@ -83,7 +88,14 @@ enum tiff_compression {
 /* "none", "lzw", "deflate", "jpeg": --tiff-compression's words, in enum order; NULL-ended. */
 extern const char *const tiff_compression_names[];
 
+/*
+ * White, as ImageMagick's and vips' flatten: a transparent web graphic
+ * meant for a white page stays readable, where black would hide dark text.
+ */
+#define BACKGROUND_DEFAULT 0xffffffu
+
 #define ENCODE_OPTIONS_INIT { .quality = 0, .png_level = PNG_LEVEL_DEFAULT, \
+			      .background = BACKGROUND_DEFAULT, \
 			      .tiff_compression = TIFF_COMPRESSION_DEFAULT, .meta = NULL }
 
 /* The parts of metadata (meta.h) a format's files can carry. */
@@ -124,6 +136,12 @@ struct format_row {
 	int (*encode)(const struct image *img, const struct encode_options *o, struct buffer *buf);
 	uint32_t max_side;	/* the longest side the format stores; 0: no limit of its own */
 	int default_quality;	/* the quality when --quality does not say; 0: lossless only */
+	/*
+	 * 1 where the format's files hold no alpha (JPEG, PNM): an image with
+	 * alpha is flattened onto o->background before encode (image_flatten).
+	 * 0, the default, where encode keeps alpha.
+	 */
+	int opaque;
 
 	/* FORMAT_META_*: what the format's files carry; 0 for none. */
 	unsigned meta_parts;
