@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "codec/colour.h"
 #include "codec/meta.h"
 #include "base/folder.h"
 
@@ -358,20 +359,34 @@ static void strip_text(int strip, char *buf, size_t size)
  */
 #define SETTINGS_MAX 16384
 
+/*
+ * --profile and --intent, only when a profile is given, so that a folder
+ * made without one, before pixpool had them, resumes as it was made.
+ */
+static void profile_text(const struct job *job, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (job->profile)
+		snprintf(buf, size, "profile %s %016llx\nintent %s\n", job->profile->srgb ? "srgb" :
+			 "file", (unsigned long long)colour_target_id(job->profile),
+			 colour_intent_names[job->intent]);
+}
+
 static void settings_text(const struct job *job, char *buf, size_t size)
 {
-	char chain[SETTINGS_MAX / 2], strip[64], quality[16] = "default";
+	char chain[SETTINGS_MAX / 2], strip[64], quality[16] = "default", profile[128];
 
 	if (job->encode.quality)
 		snprintf(quality, sizeof(quality), "%d", job->encode.quality);
 	chain_format(&job->chain, chain, sizeof(chain));
 	strip_text(job->strip, strip, sizeof(strip));
+	profile_text(job, profile, sizeof(profile));
 	snprintf(buf, size, "# The settings the images in this folder were made with: pixpool\n"
 		 "# --skip-existing refuses to add to them with other settings.\n"
-		 "filter %s\nformat %s\nquality %s\npng-level %d\nautoorient %s\nstrip %s\n",
+		 "filter %s\nformat %s\nquality %s\npng-level %d\nautoorient %s\nstrip %s\n%s",
 		 job->chain.len ? chain : "none",
 		 job->format ? format_extension(job->format) : "same", quality,
-		 job->encode.png_level, job->autoorient ? "yes" : "no", strip);
+		 job->encode.png_level, job->autoorient ? "yes" : "no", strip, profile);
 }
 
 /*

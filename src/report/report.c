@@ -471,7 +471,7 @@ enum column {
 	COL_IN_WIDTH, COL_IN_HEIGHT, COL_IN_CHANNELS, COL_OUT_WIDTH, COL_OUT_HEIGHT,
 	COL_OUT_CHANNELS, COL_IN_BYTES, COL_OUT_BYTES,
 	COL_READ, COL_DECODE, COL_FILTER, COL_ENCODE, COL_WRITE, COL_TOTAL, COL_START,
-	COL_PEAK, COL_ERROR, COL_METADATA, COL_WARNING, NCOLUMNS
+	COL_PEAK, COL_ERROR, COL_METADATA, COL_WARNING, COL_PROFILE, NCOLUMNS
 };
 
 enum kind { KIND_NAME, KIND_TEXT, KIND_WORD, KIND_INT, KIND_MS, KIND_MB };
@@ -504,6 +504,7 @@ static const struct {
 	[COL_ERROR] = { "error", KIND_TEXT },
 	[COL_METADATA] = { "metadata", KIND_WORD },
 	[COL_WARNING] = { "warning", KIND_TEXT },
+	[COL_PROFILE] = { "profile", KIND_TEXT },
 };
 
 /* One column's value for an image: text (NULL: none), or a number. */
@@ -524,6 +525,7 @@ static struct value text_value(int c, const struct result *r, const struct task 
 	case COL_METADATA: v.text = meta_name(r); break;
 	case COL_ERROR: v.text = r->status != STATUS_OK && r->error[0] ? r->error : NULL; break;
 	case COL_WARNING: v.text = r->status == STATUS_OK && r->error[0] ? r->error : NULL; break;
+	case COL_PROFILE: v.text = r->status == STATUS_OK && r->profile[0] ? r->profile : NULL; break;
 	}
 	return v;
 }
