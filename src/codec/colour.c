@@ -44,6 +44,7 @@ struct cache {
 	struct buffer target;	/* a copy of the bytes out was opened from */
 	struct slot slots[SLOTS];
 	unsigned long clock;
+	unsigned long built;	/* transforms built, for colour_transforms_built */
 	char why[ERROR_MAX / 2];	/* lcms2's last complaint */
 	struct cache *next;
 };
@@ -211,6 +212,7 @@ static cmsHTRANSFORM transform(struct cache *c, const unsigned char *icc, size_t
 		return NULL;
 	}
 	s->xf = build(c, icc, n, intent, alpha, to_srgb ? c->srgb : c->out);
+	c->built += s->xf != NULL;
 	s->hash = hash;
 	s->intent = intent;
 	s->alpha = alpha;
@@ -373,6 +375,11 @@ int colour_target_load(struct colour_target *t, const char *spec)
 	if (ret < 0)
 		colour_target_release(t);
 	return ret;
+}
+
+unsigned long colour_transforms_built(void)
+{
+	return mine ? mine->built : 0;
 }
 
 uint64_t colour_target_id(const struct colour_target *t)

@@ -80,4 +80,10 @@ int colour_convert(struct image *img, const unsigned char *icc, size_t n,
  */
 int colour_is_srgb(const unsigned char *icc, size_t n);
 
+/*
+ * The transforms this thread has built so far: one per distinct profile
+ * and intent while they fit its cache (for the tests).
+ */
+unsigned long colour_transforms_built(void);
+
 #endif
