@@ -14,6 +14,7 @@
 #include "base/error.h"
 #include "base/stats.h"
 #include "base/escape.h"
+#include "codec/colour.h"
 #include "codec/meta.h"
 #include "report/progress.h"
 #include "base/version.h"
@@ -259,6 +260,22 @@ static void summary_engine(const struct batch *b)
 	fprintf(stderr, ")\n");
 }
 
+/* --profile: how many images it converted, and to what. */
+static void summary_colour(const struct batch *b)
+{
+	size_t converted = 0, ok = 0;
+
+	if (!b->job->profile)
+		return;
+	for (size_t i = 0; i < b->ntasks; i++) {
+		ok += b->results[i].status == STATUS_OK;
+		converted += b->results[i].status == STATUS_OK && b->results[i].profile[0];
+	}
+	fprintf(stderr, "  colours: %zu image%s converted to %s, %zu already in it, grey or "
+		"untagged sRGB\n", converted, converted == 1 ? "" : "s", b->job->profile->name,
+		ok - converted);
+}
+
 void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 {
 	const struct batch *b = rep->b;
@@ -293,6 +310,7 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 			100.0 * job->shard.weight / job->shard.weight_total : 0.0);
 	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written to %s\n",
 		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir);
+	summary_colour(b);
 	fprintf(stderr, "  wall %.3f s, %.2f images/s, %.1f MP/s  ", wall,
 		wall > 0 ? t.count[STATUS_OK] / wall : 0.0, wall > 0 ? t.megapixels / wall : 0.0);
 	summary_engine(b);

@@ -63,7 +63,8 @@ static void test_srgb_is_compact_and_the_same_every_time(void **state)
 static void test_user_profiles_are_checked(void **state)
 {
 	struct colour_target t;
-	cmsHPROFILE grey = cmsCreateGrayProfile(cmsD50_xyY(), cmsBuildGamma(NULL, 2.2));
+	cmsToneCurve *gamma = cmsBuildGamma(NULL, 2.2);
+	cmsHPROFILE grey = cmsCreateGrayProfile(cmsD50_xyY(), gamma);
 	char path[] = "/tmp/pixpool-grey-XXXXXX";
 	int fd = mkstemp(path);
 
@@ -72,6 +73,7 @@ static void test_user_profiles_are_checked(void **state)
 	close(fd);
 	assert_true(cmsSaveProfileToFile(grey, path));
 	cmsCloseProfile(grey);
+	cmsFreeToneCurve(gamma);
 	assert_int_equal(colour_target_load(&t, path), -1);
 	assert_non_null(strstr(error_message(), "a GRAY profile, not RGB"));
 	unlink(path);
