@@ -7,7 +7,8 @@
 # converts to Adobe RGB and embeds it, and back to sRGB round-trips; an
 # unusable profile costs a warning, not the image; every engine writes the
 # same bytes; --strip without --profile warns of a wide-gamut profile
-# dropped unconverted, and not of an sRGB one.
+# dropped unconverted, and not of an sRGB one; --skip-existing knows the
+# profile and intent an output folder was made with.
 . "$(dirname "$0")/lib.sh"
 need_backend serial process openmp
 COLOUR="python3 $TOP/tests/colour.py"
@@ -77,3 +78,16 @@ expect_exit 0 "$PIXPOOL" -e serial --strip in/adobe.png in/srgb.png in/untagged.
 grep -q '^pixpool: warning: in/adobe.png: strips the ICC profile "Compatible with Adobe RGB (1998)" without converting its colours; add --profile srgb$' err ||
 	fail "--strip: no warning for adobe.png: $(cat err)"
 [ "$(grep -c warning err)" = 1 ] || fail "--strip: warnings for sRGB images: $(cat err)"
+
+# The settings record names the profile and the intent: a resume with
+# others is refused, naming the one that changed; with the same, it resumes.
+expect_exit 0 "$PIXPOOL" -q --profile srgb in -o resume
+expect_exit 2 "$PIXPOOL" -q --skip-existing in -o resume 2>err
+grep -q "made with profile 'srgb [0-9a-f]*', not none recorded" err ||
+	fail "a resume without --profile: $(cat err)"
+expect_exit 2 "$PIXPOOL" -q --skip-existing --profile srgb --intent perceptual in -o resume 2>err
+grep -q "made with intent 'relative', not 'perceptual'" err || fail "a resume with another intent: $(cat err)"
+expect_exit 2 "$PIXPOOL" -q --skip-existing --profile "$ADOBE" in -o resume 2>err
+grep -q "made with profile 'srgb [0-9a-f]*', not 'file [0-9a-f]*'" err ||
+	fail "a resume with another profile: $(cat err)"
+expect_exit 0 "$PIXPOOL" -q --skip-existing --profile srgb --intent relative in -o resume
