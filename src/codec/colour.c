@@ -95,13 +95,19 @@ static void slot_clear(struct slot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* Whether two runs of bytes are the same; either may be NULL when empty. */
+static int same_bytes(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
+{
+	return an == bn && (an == 0 || !memcmp(a, b, an));
+}
+
 /* The thread's cache, with t's profile open (t NULL: any, or none); NULL when out of memory. */
 static struct cache *cache_for(const struct colour_target *t)
 {
 	struct cache *c = mine ? mine : (mine = cache_new());
 
-	if (!c || !t || (c->out && c->target.len == t->icc.len &&
-			 !memcmp(c->target.data, t->icc.data, t->icc.len)))
+	if (!c || !t || (c->out && same_bytes(c->target.data, c->target.len, t->icc.data,
+					      t->icc.len)))
 		return c;
 	for (int i = 0; i < SLOTS; i++)
 		if (!c->slots[i].to_srgb)
@@ -185,8 +191,8 @@ static struct slot *find(struct cache *c, const unsigned char *icc, size_t n, ui
 	for (int i = 0; i < SLOTS; i++) {
 		struct slot *s = &c->slots[i];
 
-		if (s->xf && s->hash == hash && s->icc.len == n && s->intent == intent &&
-		    s->alpha == alpha && s->to_srgb == to_srgb && !memcmp(s->icc.data, icc, n))
+		if (s->xf && s->hash == hash && s->intent == intent && s->alpha == alpha &&
+		    s->to_srgb == to_srgb && same_bytes(s->icc.data, s->icc.len, icc, n))
 			return s;
 		if (!s->xf ? old->xf != NULL : (old->xf && s->used < old->used))
 			old = s;
@@ -232,8 +238,7 @@ int colour_convert(struct image *img, const unsigned char *icc, size_t n,
 	size_t row = (size_t)img->width * (size_t)img->channels;
 
 	note[0] = '\0';
-	if (img->channels < 3 || (n == t->icc.len && !memcmp(icc, t->icc.data, n)) ||
-	    (!n && t->srgb))
+	if (img->channels < 3 || same_bytes(icc, n, t->icc.data, t->icc.len) || (!n && t->srgb))
 		return 0;
 	c = cache_for(t);
 	if (!c)

@@ -198,6 +198,33 @@ static void test_one_transform_per_profile_and_intent(void **state)
 	colour_target_release(&t);
 }
 
+/* Untagged images taken as sRGB, converted to the user's profile: one transform for all. */
+static void test_untagged_converts_to_a_user_profile(void **state)
+{
+	struct colour_target t;
+	struct image img = IMAGE_INIT;
+	unsigned long before;
+	char note[96];
+
+	(void)state;
+	assert_int_equal(colour_target_load(&t, COLORD "AdobeRGB1998.icc"), 0);
+	before = colour_transforms_built();
+	for (int i = 0; i < 3; i++) {
+		ramp(&img, 8, 8, 3);
+		img.pixels[0] = 255;
+		img.pixels[1] = img.pixels[2] = 0;
+		assert_int_equal(colour_convert(&img, NULL, 0, &t, COLOUR_RELATIVE, note,
+						sizeof(note)), 1);
+		assert_string_equal(note, "sRGB (assumed) -> Compatible with Adobe RGB (1998)");
+		/* sRGB's red lies inside Adobe RGB: less red, some green. */
+		assert_in_range(img.pixels[0], 200, 230);
+		assert_in_range(img.pixels[1], 1, 20);
+		image_release(&img);
+	}
+	assert_int_equal(colour_transforms_built() - before, 1);
+	colour_target_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_rgba_converts_and_keeps_alpha),
 		cmocka_unit_test(test_grey_untagged_and_same_profile_stay),
 		cmocka_unit_test(test_one_transform_per_profile_and_intent),
+		cmocka_unit_test(test_untagged_converts_to_a_user_profile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
