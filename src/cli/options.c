@@ -328,7 +328,6 @@ void job_init(struct job *job)
 	job->encode = (struct encode_options)ENCODE_OPTIONS_INIT;
 	job->autoorient = 1;
 	job->intent = COLOUR_INTENT_DEFAULT;
-	job->intent_given = 0;
 	job->max_pixels = 2 * 89478485u;	/* Pillow's bomb error: 2 x its warning (1 GiB / 4 / 3) */
 	job->mem_limit = memory_share(DEFAULT_MEM_SHARE);
 	job->progress = -1;

@@ -271,9 +271,9 @@ static void summary_colour(const struct batch *b)
 		ok += b->results[i].status == STATUS_OK;
 		converted += b->results[i].status == STATUS_OK && b->results[i].profile[0];
 	}
-	fprintf(stderr, "  colours: %zu image%s converted to %s, %zu already in it, grey or "
-		"untagged sRGB\n", converted, converted == 1 ? "" : "s", b->job->profile->name,
-		ok - converted);
+	fprintf(stderr, "  colours: %zu image%s converted to %s, %zu left as they were (in it "
+		"already, grey, or untagged sRGB)\n", converted, converted == 1 ? "" : "s",
+		b->job->profile->name, ok - converted);
 }
 
 void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
