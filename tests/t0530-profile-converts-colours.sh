@@ -34,6 +34,11 @@ grep -q '^in/jpg/prophoto.jpg,.*,ProPhoto RGB -> sRGB$' m.csv ||
 	fail "the manifest does not say what prophoto.jpg was converted from: $(grep prophoto.jpg m.csv)"
 grep -q '^in/untagged.png,.*,$' m.csv || fail "the manifest has a conversion for untagged.png"
 
+# A JPEG output carries the profile too (APP2).
+expect_exit 0 "$PIXPOOL" -q -e serial --profile srgb in/jpg/prophoto.jpg -o jpeg
+[ "$($COLOUR description jpeg/prophoto.jpg)" = "sRGB built-in" ] ||
+	fail "a JPEG output embeds $($COLOUR description jpeg/prophoto.jpg), not lcms2's sRGB"
+
 # Untagged: taken as sRGB and left alone, byte for byte.
 cmp -s srgb/untagged.png decoded/untagged.png || fail "untagged.png changed under --profile srgb"
 
