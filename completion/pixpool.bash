@@ -206,6 +206,11 @@ _pixpool_value()
 		[[ srgb == "$cur"* ]] && COMPREPLY+=(srgb)
 		;;
 	--intent) _pixpool_list "$cur" perceptual relative saturation absolute ;;
+	--progress) [[ $verb != bench ]] && _pixpool_list "$cur" json ;;
+	--background)
+		_pixpool_list "$cur" white black grey gray silver red maroon yellow olive lime \
+			green aqua teal blue navy fuchsia purple
+		;;
 	--shard)
 		# k8s/ wants its N next, with no space after the slash.
 		_pixpool_list "$cur" slurm k8s/

@@ -1,5 +1,5 @@
-#ifndef PIXPOOL_COLOUR_H
-#define PIXPOOL_COLOUR_H
+#ifndef PIXPOOL_CODEC_COLOUR_H
+#define PIXPOOL_CODEC_COLOUR_H
 
 /*
  * Colour management with lcms2 (--profile, --intent): an image's pixels

@@ -360,8 +360,8 @@ static void strip_text(int strip, char *buf, size_t size)
 #define SETTINGS_MAX 16384
 
 /*
- * --profile and --intent, only when a profile is given, so that a folder
- * made without one, before pixpool had them, resumes as it was made.
+ * --profile and --intent, appended only when a profile is given, so that a
+ * folder made without one, before pixpool had them, resumes as it was made.
  */
 static void profile_text(const struct job *job, char *buf, size_t size)
 {
@@ -374,19 +374,26 @@ static void profile_text(const struct job *job, char *buf, size_t size)
 
 static void settings_text(const struct job *job, char *buf, size_t size)
 {
-	char chain[SETTINGS_MAX / 2], strip[64], quality[16] = "default", profile[128];
+	char chain[SETTINGS_MAX / 2], strip[64], quality[16] = "default";
 
 	if (job->encode.quality)
 		snprintf(quality, sizeof(quality), "%d", job->encode.quality);
 	chain_format(&job->chain, chain, sizeof(chain));
 	strip_text(job->strip, strip, sizeof(strip));
-	profile_text(job, profile, sizeof(profile));
 	snprintf(buf, size, "# The settings the images in this folder were made with: pixpool\n"
 		 "# --skip-existing refuses to add to them with other settings.\n"
-		 "filter %s\nformat %s\nquality %s\npng-level %d\nautoorient %s\nstrip %s\n%s",
+		 "filter %s\nformat %s\nquality %s\npng-level %d\nautoorient %s\nstrip %s\n",
 		 job->chain.len ? chain : "none",
 		 job->format ? format_extension(job->format) : "same", quality,
-		 job->encode.png_level, job->autoorient ? "yes" : "no", strip, profile);
+		 job->encode.png_level, job->autoorient ? "yes" : "no", strip);
+	/*
+	 * Recorded only when not the default, so that a folder made before
+	 * --background existed keeps its record (and its images) on resume.
+	 */
+	if (job->encode.background != BACKGROUND_DEFAULT)
+		snprintf(buf + strlen(buf), size - strlen(buf), "background #%06x\n",
+			 (unsigned)job->encode.background);
+	profile_text(job, buf + strlen(buf), size - strlen(buf));
 }
 
 /*
@@ -577,7 +584,8 @@ int select_settings_write(const struct job *job, const struct walk *w)
 	char path[PATH_MAX], old[SETTINGS_MAX], now[SETTINGS_MAX];
 	int ret;
 
-	if (!writes_some(w))
+	/* Standard output keeps no record: there is nothing to resume. */
+	if (!writes_some(w) || job->to_stdout)
 		return 0;
 	if (settings_path(job, path, sizeof(path)) < 0 || folder_make_parents(path) < 0)
 		return -1;
