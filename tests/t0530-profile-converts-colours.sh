@@ -42,6 +42,14 @@ expect_exit 0 "$PIXPOOL" -q -e serial --profile srgb in/jpg/prophoto.jpg -o jpeg
 # Untagged: taken as sRGB and left alone, byte for byte.
 cmp -s srgb/untagged.png decoded/untagged.png || fail "untagged.png changed under --profile srgb"
 
+# The conversion comes before the flatten: --background is laid in sRGB, as
+# given (CSS maroon, #800000; 150,0,0 if converted), where alpha is 0 (adobe-alpha.png's first column).
+expect_exit 0 "$PIXPOOL" -q -e serial --profile srgb --background maroon --format pnm \
+	in/adobe-alpha.png -o flat
+python3 -c 'import sys; from PIL import Image
+sys.exit(Image.open("flat/adobe-alpha.pnm").getpixel((0, 7)) != (128, 0, 0))' ||
+	fail "--background was converted with the pixels"
+
 # --intent reaches lcms2.
 expect_exit 0 "$PIXPOOL" -q -e serial --profile srgb --intent perceptual --format png \
 	in/prophoto.png -o perceptual
