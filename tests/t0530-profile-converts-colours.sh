@@ -43,7 +43,8 @@ expect_exit 0 "$PIXPOOL" -q -e serial --profile srgb in/jpg/prophoto.jpg -o jpeg
 cmp -s srgb/untagged.png decoded/untagged.png || fail "untagged.png changed under --profile srgb"
 
 # The conversion comes before the flatten: --background is laid in sRGB, as
-# given (CSS maroon, #800000; 150,0,0 if converted), where alpha is 0 (adobe-alpha.png's first column).
+# given (CSS maroon, #800000, which would be 150,0,0 if converted with the
+# pixels), where alpha is 0 (adobe-alpha.png's first column).
 expect_exit 0 "$PIXPOOL" -q -e serial --profile srgb --background maroon --format pnm \
 	in/adobe-alpha.png -o flat
 python3 -c 'import sys; from PIL import Image
