@@ -202,6 +202,11 @@ _pixpool_value()
 	--format) _pixpool_list "$cur" same jpg png bmp tga pnm tiff tif ;;
 	--tiff-compression) _pixpool_list "$cur" none lzw deflate jpeg ;;
 	--strip) _pixpool_list "$cur" exif xmp icc gps ;;
+	--profile)
+		_pixpool_files -f "$text"
+		[[ srgb == "$cur"* ]] && COMPREPLY+=(srgb)
+		;;
+	--intent) _pixpool_list "$cur" perceptual relative saturation absolute ;;
 	--progress) [[ $verb != bench ]] && _pixpool_list "$cur" json ;;
 	--background)
 		_pixpool_list "$cur" white black grey gray silver red maroon yellow olive lime \
