@@ -1,6 +1,8 @@
 /* The IFDs of a TIFF structure, read bounded (ifd.h). */
 #include "codec/ifd.h"
 
+#include <string.h>
+
 #include "base/error.h"
 #include "codec/bytes.h"
 #include "codec/probe.h"
@@ -165,4 +167,13 @@ int ifd_data_complete(const struct ifd_file *f, const struct ifd *dir, uint64_t 
 			return error("truncated %s: strip or tile %u lies past the end", name, i);
 	}
 	return 0;
+}
+
+int ifd_exif(const unsigned char *d, size_t n, const unsigned char **block, size_t *len)
+{
+	if (n < 8 || (memcmp(d, "II*\0", 4) && memcmp(d, "MM\0*", 4)))
+		return 0;
+	*block = d;
+	*len = n;
+	return 1;
 }

@@ -120,4 +120,11 @@ int ifd_chain_length(const struct ifd_file *f, long most, long *length);
 int ifd_data_complete(const struct ifd_file *f, const struct ifd *dir, uint64_t segments,
 		      const char *name);
 
+/*
+ * A format row's exif (format.h) for files that are TIFF structures
+ * themselves (TIFF, and the RAWs with TIFF's magic number): the whole file
+ * is the block, whose IFD0 holds the Orientation --autoorient obeys.
+ */
+int ifd_exif(const unsigned char *d, size_t n, const unsigned char **block, size_t *len);
+
 #endif

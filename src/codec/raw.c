@@ -189,15 +189,6 @@ static int raw_decode_row(struct image *img, const struct probe *p, const unsign
 	return raw_decode(img, d, n);
 }
 
-static int raw_exif(const unsigned char *d, size_t n, const unsigned char **block, size_t *len)
-{
-	if (n < 8 || (memcmp(d, "II*\0", 4) && memcmp(d, "MM\0*", 4)))
-		return 0;
-	*block = d;
-	*len = n;
-	return 1;
-}
-
 static const char *const raw_extensions[] = {
 	"dng", "cr2", "cr3", "nef", "nrw", "arw", "srf", "sr2", "pef", "orf", "rw2", "raf", NULL
 };
@@ -212,5 +203,5 @@ const struct format_row format_raw = {
 	.header = raw_header,
 	.complete = raw_complete,
 	.decode = raw_decode_row,
-	.exif = raw_exif,
+	.exif = ifd_exif,
 };

@@ -265,16 +265,6 @@ static void tiff_meta_collect(struct meta *m, const unsigned char *d, size_t n)
 	collect_tag(m, &f, &dir, IFD_TAG_XMP, &m->xmp, META_XMP_MAX, "XMP");
 }
 
-/* A TIFF is a TIFF structure itself: its IFD0 holds the Orientation --autoorient obeys. */
-static int tiff_exif(const unsigned char *d, size_t n, const unsigned char **block, size_t *len)
-{
-	if (n < 8 || (memcmp(d, "II*\0", 4) && memcmp(d, "MM\0*", 4)))
-		return 0;
-	*block = d;
-	*len = n;
-	return 1;
-}
-
 static const char *const tiff_extensions[] = { "tif", "tiff", NULL };
 static const char *const tiff_words[] = { "tiff", "tif", NULL };
 
@@ -292,5 +282,5 @@ const struct format_row format_tiff = {
 	.default_quality = 90,
 	.meta_parts = FORMAT_META_XMP | FORMAT_META_ICC,
 	.meta_collect = tiff_meta_collect,
-	.exif = tiff_exif,
+	.exif = ifd_exif,
 };
