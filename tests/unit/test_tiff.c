@@ -235,7 +235,7 @@ static void test_raws_known_by_their_first_bytes(void **state)
 	static const char *const heads[] = {
 		"II*\0\x10\0\0\0CR\x02\0\0\0\0\0\0\0", "IIRO\x08\0\0\0\0\0\0\0\0\0\0\0\0\0",
 		"MMOR\0\0\0\x08\0\0\0\0\0\0\0\0\0\0", "IIU\0\x08\0\0\0\0\0\0\0\0\0\0\0\0\0",
-		"\0\0\0\x18" "ftypcrx \0\0\0\0\0\0", "FUJIFILMCCD-RAW 0201",
+		"\0\0\0\030ftypcrx \0\0\0\0\0\0", "FUJIFILMCCD-RAW 0201",
 	};
 	struct probe p;
 
