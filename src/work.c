@@ -247,7 +247,7 @@ static int save(const struct job *job, const struct task *task, int fd,
 		const struct image *img, struct meta *meta, int oriented, struct result *res)
 {
 	struct buffer out = BUFFER_INIT;
-	enum format format = job->format ? job->format : task->format;
+	enum format format = job_output_format(job, task->format);
 	uint64_t t0 = clock_ns(), t1;
 	int ret;
 

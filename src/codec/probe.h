@@ -41,6 +41,14 @@ struct probe {
 	int channels;
 	int empty_idat;		/* PNG: an empty IDAT chunk before any image data */
 	int short_palette;	/* PNG: an indexed image with fewer than 256 colours */
+	/*
+	 * Bits per sample in the file when the decode reduces them to 8 (16 for
+	 * a 16-bit PNG or PSD; 0 for 8 or fewer), and the frames of an animated
+	 * file (GIF; 0 for one), of which the decode takes the first. Both
+	 * reach struct image's fields of the same names.
+	 */
+	int bits;
+	int pages;
 };
 
 /* probe_header's answer when the header goes on past the bytes it was given. */

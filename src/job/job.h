@@ -134,6 +134,13 @@ struct result {
 	char error[ERROR_MAX];
 };
 
+/*
+ * The format an image of format in is written in: --format, or its own;
+ * PNG, which keeps every pixel, for a format pixpool reads but does not
+ * write (GIF, PSD). FORMAT_NONE for a task that is not an image.
+ */
+enum format job_output_format(const struct job *job, enum format in);
+
 /* "ok", "skipped", "failed", "crashed", "timeout", "exists", "pending". */
 const char *status_name(enum status status);
 

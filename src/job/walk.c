@@ -411,7 +411,7 @@ static int visit_input_file(struct walk *w, const char *input, const char *rel,
 	if (w->other == other)
 		return 0;
 	w->other = other;
-	return not_walked(w, input, "not an image pixpool reads (JPEG, PNG, BMP, TGA, PNM)");
+	return not_walked(w, input, "not an image pixpool reads (%s)", format_list());
 }
 
 int walk_add(struct walk *w, const char *input, const char *rel_prefix, int follow)
