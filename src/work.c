@@ -293,6 +293,8 @@ void work_process(const struct job *job, const struct task *task, const struct w
 		res->in_width = (uint32_t)(img.shrink ? img.full_width : img.width);
 		res->in_height = (uint32_t)(img.shrink ? img.full_height : img.height);
 		res->in_channels = (uint8_t)img.channels;
+		res->in_bits = (uint8_t)(img.bits > 0 && img.bits <= RESULT_MAX_BITS ? img.bits : 0);
+		res->in_pages = (uint16_t)(img.pages < RESULT_MAX_PAGES ? img.pages : RESULT_MAX_PAGES);
 		t = clock_ns();
 		ret = chain_apply(&job->chain, &img, lender);
 		res->filter_ns = clock_ns() - t;

@@ -50,7 +50,7 @@ static int psd_header(struct probe *p, const unsigned char *d, size_t n)
 	if (channels > 16)
 		return error("PSD with more than 16 channels, which pixpool does not read");
 	p->channels = channels >= 4 ? 4 : 3;
-	p->bits = depth == 16 ? 16 : 0;
+	p->bits = (int)depth;
 	return 0;
 }
 

@@ -109,6 +109,10 @@ enum status {
 	STATUS_EXISTS,		/* not run: its output was done (--skip-existing) */
 };
 
+/* The most bits per sample and pages a result records; more pages are recorded as this many. */
+#define RESULT_MAX_BITS 32
+#define RESULT_MAX_PAGES 65535
+
 /*
  * The record of one image. Fixed size and far smaller than PIPE_BUF, so a
  * worker sends it to the parent with one atomic write().
@@ -122,6 +126,8 @@ struct result {
 	int16_t worker;		/* 0 .. workers-1 */
 	int16_t cpu;		/* CPU the image finished on */
 	uint8_t meta;		/* enum meta_fate: what became of its metadata */
+	uint8_t in_bits;	/* bits per sample in the file, when not 8 (struct image) */
+	uint16_t in_pages;	/* frames or pages in the file, when more than one */
 	uint32_t in_width, in_height;
 	uint32_t out_width, out_height;
 	uint64_t out_bytes;
