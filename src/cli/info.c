@@ -48,13 +48,25 @@ static void print_escaped(FILE *f, const char *prefix, const char *text, const c
  * An image's header, checked as a run's parent and worker check it before
  * decoding: 0 with *p filled, PROBE_MORE when its size is not in the first
  * MiB, or -1 with an error saying why a run would refuse it (without the
- * path, which the caller shows).
+ * path, which the caller shows); *kind, when not NULL, says which kind of
+ * refusal: a broken header, or one over the limit.
  */
-static int header_verdict(const char *path, uint64_t max_pixels, struct probe *p)
+static int header_verdict(const struct task *t, uint64_t max_pixels, struct probe *p,
+			  const char **kind)
 {
-	int ret = input_read_header(path, HEADER_BYTES, p);
+	int ret;
 
-	return ret != 0 ? ret : image_check_size(p, max_pixels);
+	/* Refused by the walk (codec/unread.h) or the batch: the run reads nothing of it. */
+	if (t->refused)
+		return error("%s", t->refused);
+	ret = input_read_header(t->path, HEADER_BYTES, p);
+	if (kind)
+		*kind = "broken";
+	if (ret != 0)
+		return ret;
+	if (kind)
+		*kind = "over --max-pixels";
+	return image_check_size(p, max_pixels);
 }
 
 /* The metadata line of pixpool info: text from the file, escaped. */
@@ -98,6 +110,8 @@ static int info_file(const char *path)
 	return ret;
 }
 
+#define CENSUS_KINDS 32
+
 /* What a folder holds, as run would see it. */
 struct census {
 	size_t images[FORMAT_COUNT];		/* by format */
@@ -106,7 +120,33 @@ struct census {
 	uint64_t total;				/* pixels of the images run would take */
 	const struct task *largest;
 	struct probe largest_probe;
+	/* The refused by kind: "JPEG XL", "broken JPEG", "not an image" ... */
+	int kinds;
+	char kind[CENSUS_KINDS][48];
+	size_t of_kind[CENSUS_KINDS];
 };
+
+/* Counts a refused image under its kind; past CENSUS_KINDS kinds, under the last. */
+static void count_refused(struct census *c, const struct task *t, const char *why)
+{
+	char kind[48];
+	int k;
+
+	c->refused++;
+	if (t->unread)
+		snprintf(kind, sizeof(kind), "%s", t->unread);
+	else if (t->format == FORMAT_NONE)
+		snprintf(kind, sizeof(kind), "%s", t->bytes ? "not an image" : "empty");
+	else
+		snprintf(kind, sizeof(kind), "%s %s", why, format_name(t->format));
+	for (k = 0; k < c->kinds && strcmp(c->kind[k], kind); k++)
+		;
+	if (k == CENSUS_KINDS)
+		k = CENSUS_KINDS - 1;
+	if (k == c->kinds)
+		memcpy(c->kind[c->kinds++], kind, sizeof(kind));
+	c->of_kind[k]++;
+}
 
 static void count_image(struct census *c, const struct task *t, const struct probe *p)
 {
@@ -128,7 +168,8 @@ static void take_census(struct census *c, const struct walk *w, uint64_t max_pix
 	for (size_t i = 0; i < w->ntasks; i++) {
 		const struct task *t = &w->tasks[i];
 		struct probe p;
-		int ret = header_verdict(t->path, max_pixels, &p);
+		const char *kind = "broken";
+		int ret = header_verdict(t, max_pixels, &p, &kind);
 
 		if (ret == 0) {
 			count_image(c, t, &p);
@@ -140,10 +181,21 @@ static void take_census(struct census *c, const struct walk *w, uint64_t max_pix
 			char line[ERROR_MAX + 4096];
 
 			snprintf(line, sizeof(line), "%s: %s", t->path, error_message());
-			c->refused++;
+			count_refused(c, t, kind);
 			print_escaped(out, "  refused: ", line, "\n");
 		}
 	}
+}
+
+/* "  unreadable: 3 (JPEG XL 1, broken JPEG 2)": the refused by kind, in walk order. */
+static void print_kinds(const struct census *c)
+{
+	if (!c->refused)
+		return;
+	printf("  unreadable: %zu (", c->refused);
+	for (int k = 0; k < c->kinds; k++)
+		printf("%s%s %zu", k ? ", " : "", c->kind[k], c->of_kind[k]);
+	printf(")\n");
 }
 
 static void print_census(const char *input, const struct census *c, const struct walk *w)
@@ -169,9 +221,10 @@ static void print_census(const char *input, const struct census *c, const struct
 	if (c->unsized)
 		printf("  size unknown: %zu image%s without a header in the first MiB\n", c->unsized,
 		       c->unsized == 1 ? "" : "s");
-	printf("  skipped: %zu other file%s, %zu hidden, %zu link%s, %zu not walked; "
+	printf("  skipped: %zu non-image file%s, %zu hidden, %zu link%s, %zu not walked; "
 	       "%zu image%s refused\n", w->other, w->other == 1 ? "" : "s", w->hidden, w->links,
 	       w->links == 1 ? "" : "s", w->errors, c->refused, c->refused == 1 ? "" : "s");
+	print_kinds(c);
 }
 
 static int info_folder(const struct job *job, const char *input)
@@ -260,9 +313,23 @@ int info_main(int argc, char **argv)
 	return ret;
 }
 
+/* Every file the walk passed over, with why: "PATH: skipped: hidden". */
+static void list_passed(const struct walk *w)
+{
+	size_t n;
+	const struct walk_skip *s = walk_passed(w, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		char line[ERROR_MAX * 2];
+
+		snprintf(line, sizeof(line), "%s: skipped: %s", s[i].path, s[i].reason);
+		print_escaped(stdout, "", line, "\n");
+	}
+}
+
 int info_dry_run(const struct job *job, const struct walk *w)
 {
-	size_t written = 0, refused = 0, exist = 0;
+	size_t written = 0, refused = 0, exist = 0, unread = 0;
 
 	for (size_t i = 0; i < w->ntasks; i++) {
 		const struct task *t = &w->tasks[i];
@@ -273,10 +340,10 @@ int info_dry_run(const struct job *job, const struct walk *w)
 			/* --skip-existing: left alone, not even its header read. */
 			snprintf(line, sizeof(line), "%s: exists: %s", t->path, t->out);
 			exist++;
-		} else if (t->refused || header_verdict(t->path, job->max_pixels, &p) < 0) {
-			snprintf(line, sizeof(line), "%s: refused: %s", t->path,
-				 t->refused ? t->refused : error_message());
+		} else if (header_verdict(t, job->max_pixels, &p, NULL) < 0) {
+			snprintf(line, sizeof(line), "%s: refused: %s", t->path, error_message());
 			refused++;
+			unread += t->unread != NULL;
 		} else if (job->verbose) {
 			/* The memory admission will charge it (cost.h), chain and encoder included. */
 			snprintf(line, sizeof(line), "%s -> %s (needs about %.1f MB)", t->path, t->out,
@@ -288,9 +355,15 @@ int info_dry_run(const struct job *job, const struct walk *w)
 		}
 		print_escaped(stdout, "", line, "\n");
 	}
+	list_passed(w);
 	if (!job->quiet)
-		fprintf(stderr, "pixpool: dry run: %zu image%s would be written, %zu refused, "
-			"%zu skipped (exists); nothing was read past the headers, nothing written\n",
-			written, written == 1 ? "" : "s", refused, exist);
+		fprintf(stderr, "pixpool: dry run: %zu image%s would be written, %zu refused",
+			written, written == 1 ? "" : "s", refused);
+	if (!job->quiet && unread)
+		fprintf(stderr, " (%zu in format%s pixpool does not read)", unread,
+			unread == 1 ? "" : "s");
+	if (!job->quiet)
+		fprintf(stderr, ", %zu skipped (exists); nothing was read past the headers, "
+			"nothing written\n", exist);
 	return refused || w->errors ? 1 : 0;
 }

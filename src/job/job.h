@@ -96,6 +96,7 @@ struct task {
 	dev_t dev;		/* identity of the input file, to refuse */
 	ino_t ino;		/*   an output path that resolves to it */
 	const char *refused;	/* set before the run: why this image is not processed */
+	const char *unread;	/* set by the walk: the photo format pixpool does not read ("JPEG XL") */
 	int exists;		/* set before the run: its output is done (--skip-existing) */
 };
 

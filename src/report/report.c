@@ -310,6 +310,20 @@ static void summary_reduced(const struct batch *b)
 			wide, wide == 1 ? "" : "s");
 }
 
+/*
+ * Of the images failed, those in formats pixpool does not read, told apart
+ * from the broken ones: " (2 in formats pixpool does not read)".
+ */
+static void summary_unread(const struct batch *b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->ntasks; i++)
+		n += b->tasks[i].unread && b->results[i].status == STATUS_FAILED;
+	if (n)
+		fprintf(stderr, " (%zu in format%s pixpool does not read)", n, n == 1 ? "" : "s");
+}
+
 void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 {
 	const struct batch *b = rep->b;
@@ -323,6 +337,7 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 	batch_totals(b, &t);
 	fprintf(stderr, "pixpool: %zu images: %zu ok, %zu failed", b->ntasks,
 		t.count[STATUS_OK], t.count[STATUS_FAILED]);
+	summary_unread(b);
 	if (t.count[STATUS_CRASHED])
 		fprintf(stderr, ", %zu crashed", t.count[STATUS_CRASHED]);
 	if (t.count[STATUS_TIMEOUT])
@@ -331,7 +346,7 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 		fprintf(stderr, ", %zu skipped (interrupted)", t.count[STATUS_SKIPPED]);
 	if (t.count[STATUS_EXISTS])
 		fprintf(stderr, ", %zu skipped (exists)", t.count[STATUS_EXISTS]);
-	fprintf(stderr, "; skipped %zu other file%s, %zu hidden, %zu link%s, %zu not walked",
+	fprintf(stderr, "; skipped %zu non-image file%s, %zu hidden, %zu link%s, %zu not walked",
 		w->other, w->other == 1 ? "" : "s", w->hidden, w->links, w->links == 1 ? "" : "s",
 		w->errors);
 	if (job->nrules)
@@ -717,6 +732,18 @@ void report_json_string(FILE *f, const char *s)
 void report_csv_string(FILE *f, const char *s)
 {
 	csv_string(f, s);
+}
+
+void report_walk_passed(const struct walk *w)
+{
+	size_t n;
+	const struct walk_skip *s = walk_passed(w, &n);
+	char path[SHOWN_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		escape_terminal(s[i].path, path, sizeof(path));
+		fprintf(stderr, "skipped  %s: %s\n", path, s[i].reason);
+	}
 }
 
 void report_walk_skips(const struct walk *w)
