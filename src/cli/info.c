@@ -48,11 +48,11 @@ static void print_escaped(FILE *f, const char *prefix, const char *text, const c
  * An image's header, checked as a run's parent and worker check it before
  * decoding: 0 with *p filled, PROBE_MORE when its size is not in the first
  * MiB, or -1 with an error saying why a run would refuse it (without the
- * path, which the caller shows); *kind, when not NULL, says which kind of
- * refusal: a broken header, or one over the limit.
+ * path, which the caller shows); *limit, when not NULL, set when it is
+ * refused for its size alone.
  */
 static int header_verdict(const struct task *t, uint64_t max_pixels, struct probe *p,
-			  const char **kind)
+			  int *limit)
 {
 	int ret;
 
@@ -60,13 +60,12 @@ static int header_verdict(const struct task *t, uint64_t max_pixels, struct prob
 	if (t->refused)
 		return error("%s", t->refused);
 	ret = input_read_header(t->path, HEADER_BYTES, p);
-	if (kind)
-		*kind = "broken";
 	if (ret != 0)
 		return ret;
-	if (kind)
-		*kind = "over --max-pixels";
-	return image_check_size(p, max_pixels);
+	ret = image_check_size(p, max_pixels);
+	if (limit)
+		*limit = ret < 0;
+	return ret;
 }
 
 /* The metadata line of pixpool info: text from the file, escaped. */
@@ -127,7 +126,7 @@ struct census {
 };
 
 /* Counts a refused image under its kind; past CENSUS_KINDS kinds, under the last. */
-static void count_refused(struct census *c, const struct task *t, const char *why)
+static void count_refused(struct census *c, const struct task *t, int limit)
 {
 	char kind[48];
 	int k;
@@ -137,8 +136,10 @@ static void count_refused(struct census *c, const struct task *t, const char *wh
 		snprintf(kind, sizeof(kind), "%s", t->unread);
 	else if (t->format == FORMAT_NONE)
 		snprintf(kind, sizeof(kind), "%s", t->bytes ? "not an image" : "empty");
+	else if (limit)
+		snprintf(kind, sizeof(kind), "%s over --max-pixels", format_name(t->format));
 	else
-		snprintf(kind, sizeof(kind), "%s %s", why, format_name(t->format));
+		snprintf(kind, sizeof(kind), "broken %s", format_name(t->format));
 	for (k = 0; k < c->kinds && strcmp(c->kind[k], kind); k++)
 		;
 	if (k == CENSUS_KINDS)
@@ -168,8 +169,8 @@ static void take_census(struct census *c, const struct walk *w, uint64_t max_pix
 	for (size_t i = 0; i < w->ntasks; i++) {
 		const struct task *t = &w->tasks[i];
 		struct probe p;
-		const char *kind = "broken";
-		int ret = header_verdict(t, max_pixels, &p, &kind);
+		int limit = 0;
+		int ret = header_verdict(t, max_pixels, &p, &limit);
 
 		if (ret == 0) {
 			count_image(c, t, &p);
@@ -181,7 +182,7 @@ static void take_census(struct census *c, const struct walk *w, uint64_t max_pix
 			char line[ERROR_MAX + 4096];
 
 			snprintf(line, sizeof(line), "%s: %s", t->path, error_message());
-			count_refused(c, t, kind);
+			count_refused(c, t, limit);
 			print_escaped(out, "  refused: ", line, "\n");
 		}
 	}
