@@ -67,6 +67,10 @@ for name in ("wide-psd", "wide-png"):
     assert Image.open("out/%s.png" % name).tobytes() == rounded, name
 EOF
 
+"$PIXPOOL" info in/anim.gif in/wide-psd.psd >info || fail "info failed"
+grep -q "^in/anim.gif: GIF 451x300, 4 channels, 3 frames (the first is read), " info || fail "info: $(cat info)"
+grep -q "^in/wide-psd.psd: PSD 40x30, 3 channels, 16-bit samples (read as 8), " info || fail "info: $(cat info)"
+
 # Over the limit: refused by name before decoding.
 expect_exit 1 "$PIXPOOL" --max-pixels 0.1 in/anim.gif in/chelsea.psd -o big 2>err
 grep -q "^pixpool: in/anim.gif: .*GIF larger than the limit: 451x300" err || fail "GIF limit: $(cat err)"

@@ -100,9 +100,14 @@ static int info_file(const char *path)
 		ret = error_prefix(path);
 	if (ret == 0) {
 		c = p.channels;
-		printf("%s: %s %ux%u, %d channel%s, %.1f MP, EXIF orientation %d\n", shown,
-		       format_name(p.format), p.width, p.height, c, c == 1 ? "" : "s",
-		       (double)p.width * p.height / 1e6, image_exif_orientation(buf.data, buf.len));
+		printf("%s: %s %ux%u, %d channel%s, ", shown, format_name(p.format), p.width,
+		       p.height, c, c == 1 ? "" : "s");
+		if (p.bits > 8)
+			printf("%d-bit samples (read as 8), ", p.bits);
+		if (p.pages > 1)
+			printf("%d frames (the first is read), ", p.pages);
+		printf("%.1f MP, EXIF orientation %d\n", (double)p.width * p.height / 1e6,
+		       image_exif_orientation(buf.data, buf.len));
 		info_meta(&buf, p.format);
 	}
 	buffer_release(&buf);
