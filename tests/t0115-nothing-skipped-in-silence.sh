@@ -103,4 +103,7 @@ unreadable=$(grep '^  unreadable: ' info)
 for kind in "JPEG XL 2" "JPEG 2000 1" "broken JPEG 1"; do
 	echo "$unreadable" | grep -q "[(, ]$kind[,)]" || fail "info: not $kind: $unreadable"
 done
+# A file named: its format said.
+expect_exit 1 "$PIXPOOL" info in/scan.jp2 2>one.err
+grep -qx "pixpool: in/scan.jp2: JPEG 2000: not a format pixpool reads" one.err || fail "info file: $(cat one.err)"
 exit 0

@@ -3,6 +3,8 @@
 #include "cli/commands.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "codec/image.h"
 #include "codec/meta.h"
 #include "codec/probe.h"
+#include "codec/unread.h"
 #include "report/report.h"
 #include "codec/input.h"
 
@@ -83,6 +86,22 @@ static void info_meta(const struct buffer *buf, enum format format)
 }
 
 /*
+ * The format of a photo pixpool does not read (unread.h), known from its
+ * name or its first bytes (read without blocking), as the walk knows it;
+ * NULL for any other file.
+ */
+static const struct unread *not_read(const char *path)
+{
+	unsigned char head[SNIFF_BYTES];
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, head, sizeof(head));
+
+	if (fd >= 0)
+		close(fd);
+	return unread_of(head, n > 0 ? (size_t)n : 0, path);
+}
+
+/*
  * What a file is, without decoding its pixels: read as a run reads it
  * (bounded, never blocking), its header and structure, channels included,
  * read by pixpool's own parser (probe.h), never a decoder's.
@@ -92,8 +111,12 @@ static int info_file(const char *path)
 	struct buffer buf = { 0 };
 	struct probe p;
 	char shown[4096];
-	int c, ret = input_read_file(path, UINT64_MAX, &buf, NULL);
+	const struct unread *u = not_read(path);
+	int c, ret;
 
+	if (u)
+		return error("%s: %s", path, u->reason);
+	ret = input_read_file(path, UINT64_MAX, &buf, NULL);
 	escape_terminal(path, shown, sizeof(shown));
 	if (ret == 0 && (probe_header(&p, buf.data, buf.len) != 0 ||
 			 probe_complete(&p, buf.data, buf.len) < 0))
