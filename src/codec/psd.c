@@ -1,8 +1,10 @@
 /*
  * PSD's row of the format table (format.h): read, not written. stb_image
  * reads the composite image Photoshop stores after the layers ("maximise
- * compatibility"), in RGB, 8 or 16 bits a sample; the layers are not read.
+ * compatibility"), in RGB, 8 or 16 bits a sample: its colour, flattened on
+ * white; the layers and the alpha channel are not read.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -26,8 +28,8 @@ static int psd_sniff(const unsigned char *h, size_t n)
 
 /*
  * The header: channels, height, width, depth and colour mode. stb_image
- * reads RGB alone, and gives four channels, the fourth opaque where the
- * file has three; the decode asks for three then.
+ * reads RGB alone, and gives four channels; the decode asks for three,
+ * the composite's colour (see three_channels).
  */
 static int psd_header(struct probe *p, const unsigned char *d, size_t n)
 {
@@ -49,7 +51,7 @@ static int psd_header(struct probe *p, const unsigned char *d, size_t n)
 		return error("PSD in a colour mode other than RGB, which pixpool does not read");
 	if (channels > 16)
 		return error("PSD with more than 16 channels, which pixpool does not read");
-	p->channels = channels >= 4 ? 4 : 3;
+	p->channels = 3;
 	p->bits = (int)depth;
 	return 0;
 }
@@ -107,11 +109,63 @@ static int psd_complete(struct probe *p, const unsigned char *d, size_t n)
 	return 0;
 }
 
+/* Where the composite's compression field lies: past the sections psd_complete checked. */
+static size_t composite_at(const unsigned char *d, size_t n)
+{
+	uint64_t pos = PSD_HEADER;
+
+	for (int section = 0; section < 3; section++)
+		if (skip_section(d, n, &pos) < 0)
+			return n;
+	return (size_t)pos;
+}
+
+/*
+ * A copy of a PSD of more than three channels that says three. stb_image
+ * takes the fourth for alpha and "removes the white matte" from the colour
+ * with a float to integer conversion that overflows, undefined, where a
+ * colour is darker than its alpha allows, as in a hostile file. What is
+ * read is the colour of the composite, flattened on white as Photoshop
+ * stores it: the first three channels, whose rows (raw, or RLE after the
+ * table of every channel's row lengths) come first. The table keeps the
+ * lengths of the three alone.
+ */
+static unsigned char *three_channels(const unsigned char *d, size_t n, const struct probe *p,
+				     size_t *len)
+{
+	size_t at = composite_at(d, n) + 2, keep = at, drop = 0;
+	unsigned char *copy;
+
+	if (be16(d + at - 2) == PSD_RLE) {
+		keep = at + 2 * 3 * (size_t)p->height;
+		drop = 2 * (be16(d + 12) - 3) * (size_t)p->height;
+	}
+	if (keep + drop > n || !(copy = malloc(n - drop)))
+		return NULL;
+	memcpy(copy, d, keep);
+	memcpy(copy + keep, d + keep + drop, n - keep - drop);
+	copy[12] = 0;
+	copy[13] = 3;
+	*len = n - drop;
+	return copy;
+}
+
 static int psd_decode(struct image *img, const struct probe *p, const unsigned char *d,
 		      size_t n, int shrink)
 {
+	unsigned char *copy = NULL;
+	int ret;
+
 	(void)shrink;
-	return stb_decode_channels(img, p, d, n);
+	if (be16(d + 12) > 3) {
+		copy = three_channels(d, n, p, &n);
+		if (!copy)
+			return error("out of memory");
+		d = copy;
+	}
+	ret = stb_decode_channels(img, p, d, n);
+	free(copy);
+	return ret;
 }
 
 static const char *const psd_extensions[] = { "psd", NULL };

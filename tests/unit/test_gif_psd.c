@@ -146,7 +146,8 @@ static void test_gif_cut_short_forged_or_too_large_is_refused(void **state)
 
 /*
  * A 3x2 PSD in RGB: depth 8 or 16, raw or RLE (8 bits only), sample k of
- * channel c being sample(c, k).
+ * channel c being sample(c, k); with alpha, a fourth channel of 1, whose
+ * colours are all darker than it allows (stb would un-matte them).
  */
 static unsigned sample(int c, int k, int depth)
 {
@@ -155,7 +156,7 @@ static unsigned sample(int c, int k, int depth)
 	return depth == 16 ? wide[(k + c) % 6] : (unsigned)(40 * c + 30 * k);
 }
 
-static size_t psd(unsigned char *out, int depth, int rle)
+static size_t psd_channels(unsigned char *out, int depth, int rle, int channels)
 {
 	static const unsigned char header[26] = {
 		'8', 'B', 'P', 'S', 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 3, 0, 8, 0, 3
@@ -163,20 +164,21 @@ static size_t psd(unsigned char *out, int depth, int rle)
 	size_t n = sizeof(header);
 
 	memcpy(out, header, n);
+	out[13] = (unsigned char)channels;
 	out[23] = (unsigned char)depth;
 	memset(out + n, 0, 12);	/* colour mode data, image resources, layers: empty */
 	n += 12;
 	out[n++] = 0;
 	out[n++] = (unsigned char)rle;
 	if (rle) {
-		for (int r = 0; r < 3 * 2; r++) {
+		for (int r = 0; r < channels * 2; r++) {
 			out[n++] = 0;
 			out[n++] = 4;	/* a row: one literal run of 3 bytes */
 		}
 	}
-	for (int c = 0; c < 3; c++) {
+	for (int c = 0; c < channels; c++) {
 		for (int k = 0; k < 6; k++) {
-			unsigned v = sample(c, k, depth);
+			unsigned v = c < 3 ? sample(c, k, depth) : 1;
 
 			if (rle && k % 3 == 0)
 				out[n++] = 2;
@@ -188,15 +190,22 @@ static size_t psd(unsigned char *out, int depth, int rle)
 	return n;
 }
 
+static size_t psd(unsigned char *out, int depth, int rle)
+{
+	return psd_channels(out, depth, rle, 3);
+}
+
 static void test_psd_gives_its_composite(void **state)
 {
-	static const struct { int depth, rle; } kinds[] = { { 8, 0 }, { 8, 1 }, { 16, 0 } };
+	static const struct { int depth, rle, channels; } kinds[] = {
+		{ 8, 0, 3 }, { 8, 1, 3 }, { 16, 0, 3 }, { 8, 0, 4 }, { 8, 1, 5 }, { 16, 0, 4 },
+	};
 	unsigned char file[512];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		struct image img = IMAGE_INIT;
-		size_t n = psd(file, kinds[i].depth, kinds[i].rle);
+		size_t n = psd_channels(file, kinds[i].depth, kinds[i].rle, kinds[i].channels);
 
 		assert_int_equal(format_of(file, n), FORMAT_PSD);
 		assert_int_equal(image_decode(&img, file, n, 1u << 30, "a.psd"), 0);
