@@ -30,7 +30,7 @@ static const char info_usage_text[] =
 "For a file: its format, size, channels, EXIF orientation and metadata.\n"
 "For a folder, walked as run walks it: the images by format, how many and how\n"
 "many megapixels, the largest and the memory decoding it needs, and what run\n"
-"would skip (other files, hidden entries, links, what cannot be walked) or\n"
+"would skip (non-image files, hidden entries, links, what cannot be walked) or\n"
 "refuse (images over --max-pixels, damaged headers), and why.\n"
 "\n"
 "      --max-pixels MP      the limit run would apply (see 'pixpool --help')\n"
