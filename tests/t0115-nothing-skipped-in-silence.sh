@@ -51,7 +51,7 @@ n=$(grep -c 'not a format pixpool reads' m.csv)
 [ "$n" -ge $not_read ] || fail "only $n photos failed as not read: $(cat m.csv)"
 echo "$line" | grep -q "^pixpool: $photos images: 7 ok, 10 failed ($n in formats pixpool does not read); skipped 5 non-image files, 1 hidden, 0 links, 0 not walked$" ||
 	fail "summary: $line"
-grep -q "^  first frame only of 1 animated image; 16-bit samples rounded to 8 in 2 images$" err ||
+grep -q "^  first frame only of 1 animated image; samples over 8 bits rounded to 8 in 2 images$" err ||
 	fail "reduced: $(cat err)"
 
 # Each photo not read fails with its format named.

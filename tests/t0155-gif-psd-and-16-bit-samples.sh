@@ -41,7 +41,7 @@ grep -q "^pixpool: in/rle16.psd: cannot decode: PSD with 16-bit samples compress
 	fail "16-bit RLE PSD: $(cat err)"
 grep -q "^ok  anim.gif .*, first of 3 frames$" err || fail "-v: frames not told: $(cat err)"
 grep -q "^ok  wide-png.png .*, 16-bit samples rounded to 8$" err || fail "-v: 16 bits not told: $(cat err)"
-grep -q "^  first frame only of 1 animated image; 16-bit samples rounded to 8 in 2 images$" err ||
+grep -q "^  first frame only of 1 animated image; samples over 8 bits rounded to 8 in 2 images$" err ||
 	fail "summary: $(cat err)"
 [ "$(ls out | sort | tr '\n' ' ')" = "anim.png chelsea.png wide-png.png wide-psd.png " ] ||
 	fail "outputs: $(ls out)"

@@ -295,7 +295,7 @@ static void summary_engine(const struct batch *b)
 /*
  * Images written from part of what their files hold, so that a user
  * without -v learns it too:
- *   "  first frame only of 1 animated image; 16-bit samples rounded to 8 in 2 images"
+ *   "  first frame only of 1 animated image; samples over 8 bits rounded to 8 in 2 images"
  */
 static void summary_reduced(const struct batch *b)
 {
@@ -311,7 +311,7 @@ static void summary_reduced(const struct batch *b)
 		fprintf(stderr, "  first frame only of %zu animated image%s%s", frames,
 			frames == 1 ? "" : "s", wide ? "; " : "\n");
 	if (wide)
-		fprintf(stderr, "%s16-bit samples rounded to 8 in %zu image%s\n", frames ? "" : "  ",
+		fprintf(stderr, "%ssamples over 8 bits rounded to 8 in %zu image%s\n", frames ? "" : "  ",
 			wide, wide == 1 ? "" : "s");
 }
 
