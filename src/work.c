@@ -286,12 +286,12 @@ static int check_output(const struct job *job, const struct task *task,
 }
 
 /*
- * The format an image is written in: --format's, or its own as its header
- * said (in), which may tell more than the walk's sniff.
+ * The format an image is written in: --format's, its own, or PNG
+ * (job_output_format); its own as its header said (in).
  */
 static enum format output_format(const struct job *job, enum format in)
 {
-	return job->format ? job->format : in;
+	return job_output_format(job, in);
 }
 
 /*
@@ -327,10 +327,6 @@ static void prepare_meta(const struct job *job, const struct image *img, int ori
 	res->meta = (uint8_t)meta_prepare(meta, &e);
 }
 
-/*
- * A format pixpool reads but does not write (RAW) has no "same" output:
- * the user picks one with --format.
- */
 static int save(const struct job *job, const struct task *task, int fd,
 		const struct image *img, struct meta *meta, int oriented, enum format in,
 		struct result *res)
@@ -341,9 +337,15 @@ static int save(const struct job *job, const struct task *task, int fd,
 	uint64_t t0 = clock_ns(), t1;
 	int ret;
 
-	if (!format_row(format)->encode)
-		return error("%s: %s is read, not written: choose an output with --format",
-			     task->path, format_name(format));
+	/*
+	 * Output paths are named from the walk's sniff, before any header is
+	 * read: a DNG, which begins as a TIFF does, was named as a TIFF would
+	 * be, and cannot be written as the PNG a RAW becomes.
+	 */
+	if (!job->format && in != task->format)
+		return error("%s: %s, though it begins as a %s does: give --format "
+			     "(png keeps every pixel)", task->path, format_name(in),
+			     format_name(task->format));
 	prepare_meta(job, img, oriented, format, meta, res);
 	o.meta = meta;
 	ret = image_encode_with(img, format, &o, &out);
@@ -446,6 +448,8 @@ void work_process(const struct job *job, const struct task *task, const struct w
 		res->in_width = (uint32_t)(img.shrink ? img.full_width : img.width);
 		res->in_height = (uint32_t)(img.shrink ? img.full_height : img.height);
 		res->in_channels = (uint8_t)img.channels;
+		res->in_bits = (uint8_t)(img.bits > 0 && img.bits <= RESULT_MAX_BITS ? img.bits : 0);
+		res->in_pages = (uint16_t)(img.pages < RESULT_MAX_PAGES ? img.pages : RESULT_MAX_PAGES);
 		t = clock_ns();
 		ret = chain_apply(&job->chain, &img, lender);
 		if (ret < 0)

@@ -145,6 +145,7 @@ int raw_tiff_scan(struct probe *p, const struct ifd_file *f, int chain, int *fou
 	p->width = s.width;
 	p->height = s.height;
 	p->channels = 3;
+	p->bits = 16;	/* libraw develops at 16 bits: the memory estimate counts them */
 	return 0;
 }
 

@@ -145,6 +145,7 @@ static int tiff_header(struct probe *p, const unsigned char *d, size_t n)
 	p->width = l.width;
 	p->height = l.height;
 	p->channels = l.channels;
+	p->bits = l.bits == 8 ? 0 : (int)l.bits;
 	return 0;
 }
 
@@ -195,7 +196,7 @@ static int tiff_complete(struct probe *p, const unsigned char *d, size_t n)
 		return error("truncated TIFF: an IFD lies past the end");
 	if (ret < 0)
 		return error_prefix("corrupt TIFF");
-	p->pages = (uint32_t)pages;
+	p->pages = pages > 1 ? (int)pages : 0;
 	return 0;
 }
 
@@ -217,7 +218,7 @@ static int tiff_decode_row(struct image *img, const struct probe *p, const unsig
 	l.max_alloc = 16 * (uint64_t)l.width * l.height + (64u << 20);
 	if (tiff_decode(img, &l, d, n) < 0)
 		return -1;
-	img->pages = (int)p->pages;
+	img->pages = p->pages;
 	return 0;
 }
 

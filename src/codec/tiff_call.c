@@ -323,7 +323,7 @@ int tiff_decode(struct image *img, const struct tiff_layout *l, const unsigned c
 	if (ret < 0)
 		image_release(img);
 	else
-		img->bits = (int)l->bits;
+		img->bits = l->bits == 8 ? 0 : (int)l->bits;
 	return ret;
 }
 

@@ -45,9 +45,9 @@ static void test_every_row_is_whole(void **state)
 		assert_int_equal(format_find(row->words[0]), f);
 		assert_int_equal(format_of_extension(row->ext), f);
 	}
-	assert_string_equal(format_list(), "JPEG, PNG, BMP, TGA, PNM, TIFF or RAW");
+	assert_string_equal(format_list(), "JPEG, PNG, BMP, TGA, PNM, GIF, PSD, TIFF or RAW");
 	assert_string_equal(format_not_an_image(),
-			    "not an image: the content is not JPEG, PNG, BMP, TGA, PNM, TIFF or RAW");
+			    "not an image: the content is not JPEG, PNG, BMP, TGA, PNM, GIF, PSD, TIFF or RAW");
 }
 
 static void test_format_words_and_extensions(void **state)
@@ -58,8 +58,9 @@ static void test_format_words_and_extensions(void **state)
 	} words[] = {
 		{ "jpg", FORMAT_JPEG }, { "jpeg", FORMAT_JPEG }, { "png", FORMAT_PNG },
 		{ "bmp", FORMAT_BMP }, { "tga", FORMAT_TGA }, { "pnm", FORMAT_PNM },
+		{ "gif", FORMAT_GIF }, { "psd", FORMAT_PSD },
 		{ "tiff", FORMAT_TIFF }, { "tif", FORMAT_TIFF }, { "raw", FORMAT_RAW },
-		{ "same", FORMAT_NONE }, { "JPG", FORMAT_NONE }, { "gif", FORMAT_NONE },
+		{ "same", FORMAT_NONE }, { "JPG", FORMAT_NONE }, { "jxl", FORMAT_NONE },
 		{ "", FORMAT_NONE },
 	};
 	static const struct {
@@ -68,7 +69,8 @@ static void test_format_words_and_extensions(void **state)
 	} exts[] = {
 		{ "JPG", FORMAT_JPEG }, { "jpe", FORMAT_JPEG }, { "Jpeg", FORMAT_JPEG },
 		{ "png", FORMAT_PNG }, { "ppm", FORMAT_PNM }, { "pgm", FORMAT_PNM },
-		{ "TGA", FORMAT_TGA }, { "bmp", FORMAT_BMP }, { "gif", FORMAT_NONE },
+		{ "TGA", FORMAT_TGA }, { "bmp", FORMAT_BMP }, { "GIF", FORMAT_GIF },
+		{ "Psd", FORMAT_PSD }, { "jxl", FORMAT_NONE }, { "psb", FORMAT_NONE },
 		{ "TIF", FORMAT_TIFF }, { "tiff", FORMAT_TIFF }, { "DNG", FORMAT_RAW },
 		{ "nef", FORMAT_RAW }, { "CR2", FORMAT_RAW }, { "cr3", FORMAT_RAW },
 		{ "ARW", FORMAT_RAW }, { "orf", FORMAT_RAW }, { "rw2", FORMAT_RAW },
@@ -126,7 +128,7 @@ static void expect_tiff_channels(const struct buffer *buf, int channels)
 	assert_int_equal(probe_header(&p, buf->data, buf->len), 0);
 	assert_int_equal(probe_complete(&p, buf->data, buf->len), 0);
 	assert_int_equal(p.channels, channels);
-	assert_int_equal(p.pages, 1);
+	assert_int_equal(p.pages, 0);	/* one page */
 	assert_int_equal(image_decode(&img, buf->data, buf->len, 1u << 30, "f"), 0);
 	assert_int_equal(img.channels, channels);
 	assert_int_equal(img.width, 13);
@@ -138,9 +140,8 @@ static void test_each_row_reads_its_own_output(void **state)
 {
 	(void)state;
 	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++) {
-		if (!format_row((enum format)f)->encode)
-			continue;
-		for (int c = 1; c <= 4; c++) {
+		/* A format pixpool only reads is tested from files made by hand (test_gif_psd.c). */
+		for (int c = 1; c <= 4 && format_row((enum format)f)->encode; c++) {
 			struct buffer buf = encoded(13, 7, c, (enum format)f);
 			int x, y, expect;
 
