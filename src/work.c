@@ -247,12 +247,14 @@ static int save(const struct job *job, const struct task *task, int fd,
 		const struct image *img, struct meta *meta, int oriented, struct result *res)
 {
 	struct buffer out = BUFFER_INIT;
-	enum format format = job->format ? job->format : task->format;
+	enum format format = format_out(job->format, task->format);
+	struct encode_options o = job->encode;
 	uint64_t t0 = clock_ns(), t1;
 	int ret;
 
 	prepare_meta(job, img, oriented, format, meta, res);
-	ret = image_encode_with(img, format, &job->encode, &out);
+	o.meta = meta;	/* for a row that writes it itself; the others' is inserted below */
+	ret = image_encode_with(img, format, &o, &out);
 	if (ret == 0)
 		ret = meta_insert(meta, format, &out);
 	t1 = clock_ns();

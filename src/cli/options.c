@@ -41,9 +41,12 @@ static const char usage_text[] =
 "      --schedule NAME      dynamic | static | lpt (default: dynamic)\n"
 "      --pin                pin worker i to the i-th allowed CPU\n"
 "      --format FMT         same | %s (default: same)\n"
-"      --quality N          quality of lossy output, 1..100 (default: the format's own; JPEG 90)\n"
+"      --quality N          quality of lossy output, 1..100 (default: the format's own;\n"
+"                           JPEG 90, AVIF 50)\n"
 "      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
-"      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
+"      --avif-speed N       AVIF encoding, 0 (slowest, smallest) .. 10 (fastest) (default: 6)\n"
+"      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation (HEIC\n"
+"                           and AVIF are always turned by their own transforms)\n"
 "      --strip[=PARTS]      drop metadata from JPEG and PNG outputs: all of it, or\n"
 "                           a list of exif, xmp, icc, gps (default: keep all)\n"
 "      --follow-symlinks    follow symbolic links inside the input folders\n"
@@ -318,7 +321,7 @@ enum {
 	OPT_CHANNEL = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
 	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION, OPT_SKIP_EXISTING, OPT_FILES_FROM,
-	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD,
+	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD, OPT_AVIF_SPEED,
 };
 
 const struct option options_long[] = {
@@ -334,6 +337,7 @@ const struct option options_long[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "quality", required_argument, NULL, OPT_QUALITY },
 	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL },
+	{ "avif-speed", required_argument, NULL, OPT_AVIF_SPEED },
 	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
 	{ "strip", optional_argument, NULL, OPT_STRIP },
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
@@ -401,6 +405,9 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_FORMAT: job->format = pick_format(arg); break;
 	case OPT_QUALITY: job->encode.quality = options_integer("--quality", arg, 1, 100); break;
 	case OPT_PNG_LEVEL: job->encode.png_level = options_integer("--png-level", arg, 0, 12); break;
+	case OPT_AVIF_SPEED:
+		job->encode.avif_speed = options_integer("--avif-speed", arg, 0, 10);
+		break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
 	case OPT_STRIP: job->strip |= arg ? strip_parts(arg) : META_STRIP_ALL; break;
 	case OPT_FOLLOW: job->follow_symlinks = 1; break;

@@ -11,6 +11,8 @@ static const struct format_row *const rows[FORMAT_COUNT] = {
 	[FORMAT_BMP] = &format_bmp,
 	[FORMAT_TGA] = &format_tga,
 	[FORMAT_PNM] = &format_pnm,
+	[FORMAT_HEIC] = &format_heic,
+	[FORMAT_AVIF] = &format_avif,
 };
 
 const struct format_row *format_row(enum format format)
@@ -20,8 +22,10 @@ const struct format_row *format_row(enum format format)
 
 /*
  * The rows' tests exclude one another (TGA, which has no magic number,
- * needs a second byte of 0 or 1, which no other format starts with), so
- * the order they are asked in does not matter.
+ * needs a second byte of 0 or 1, which no other format starts with but
+ * HEIF, whose "ftyp" at bytes 4..7 TGA's zeros there exclude; HEIC and
+ * AVIF tell their brands apart), so the order they are asked in does not
+ * matter.
  */
 enum format format_of(const unsigned char *head, size_t n)
 {
@@ -40,6 +44,15 @@ enum format format_find(const char *word)
 			if (!strcmp(*w, word))
 				return (enum format)f;
 	return FORMAT_NONE;
+}
+
+enum format format_out(enum format asked, enum format in)
+{
+	const struct format_row *row = format_row(in);
+
+	if (asked != FORMAT_NONE)
+		return asked;
+	return row && row->encode ? in : FORMAT_JPEG;
 }
 
 int format_quality(const struct format_row *row, const struct encode_options *o)

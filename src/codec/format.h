@@ -34,13 +34,18 @@ enum format {
 	FORMAT_BMP,
 	FORMAT_TGA,
 	FORMAT_PNM,
+	FORMAT_HEIC,
+	FORMAT_AVIF,
 	FORMAT_COUNT		/* one past the last row */
 };
 
 #define FORMAT_FIRST FORMAT_JPEG
 
-/* Bytes format_of needs to recognise every format. */
-#define SNIFF_BYTES 18
+/*
+ * Bytes format_of needs to recognise every format: a HEIF's ftyp box with
+ * its major brand and up to 10 compatible ones.
+ */
+#define SNIFF_BYTES 64
 
 /*
  * What image_encode hands a row's encode: the user's settings for every
@@ -50,12 +55,29 @@ enum format {
 struct encode_options {
 	int quality;		/* lossy formats, 1..100; 0: the row's default_quality */
 	int png_level;		/* PNG, 0..12 (PNG_LEVEL_DEFAULT) */
+	int avif_speed;		/* AVIF, 0 slowest .. 10 fastest (AVIF_SPEED_DEFAULT) */
+	/*
+	 * The metadata to carry, for a row whose library lays out the file and
+	 * writes it itself (AVIF, whose meta_write is NULL); NULL for none.
+	 */
+	const struct meta *meta;
 };
 
 /* The libdeflate level of PNG output when --png-level does not say. */
 #define PNG_LEVEL_DEFAULT 1
 
-#define ENCODE_OPTIONS_INIT { .quality = 0, .png_level = PNG_LEVEL_DEFAULT }
+/*
+ * AVIF's quality and speed when --quality and --avif-speed do not say.
+ * Quality 50 is sharp's and libvips' default for AVIF, and sits near JPEG
+ * 90's look at a third of its size; speed 6 is libavif's and most tools'
+ * choice, a third of speed 4's time for 1-2% in size (doc/performance.md).
+ */
+#define AVIF_QUALITY_DEFAULT 50
+#define AVIF_SPEED_DEFAULT 6
+
+#define ENCODE_OPTIONS_INIT \
+	{ .quality = 0, .png_level = PNG_LEVEL_DEFAULT, .avif_speed = AVIF_SPEED_DEFAULT, \
+	  .meta = NULL }
 
 /* The parts of metadata (meta.h) a format's files can carry. */
 #define FORMAT_META_EXIF 1
@@ -121,12 +143,21 @@ extern const struct format_row format_png;
 extern const struct format_row format_bmp;
 extern const struct format_row format_tga;
 extern const struct format_row format_pnm;
+extern const struct format_row format_heic;
+extern const struct format_row format_avif;
 
 /* The row of a format; NULL for FORMAT_NONE or a value outside the table. */
 const struct format_row *format_row(enum format format);
 
 /* The format of a file from its first bytes (at most SNIFF_BYTES are read), never its name. */
 enum format format_of(const unsigned char *head, size_t n);
+
+/*
+ * The format an image is written in: asked (--format), or when that is
+ * FORMAT_NONE its own format in, or JPEG where pixpool reads in but does
+ * not write it (HEIC).
+ */
+enum format format_out(enum format asked, enum format in);
 
 /* The quality row's encode uses: o->quality, or the row's default_quality. */
 int format_quality(const struct format_row *row, const struct encode_options *o);

@@ -16,8 +16,15 @@ static char *output_path(const struct job *job, const struct task *t)
 {
 	const char *base = strrchr(t->rel, '/') ? strrchr(t->rel, '/') + 1 : t->rel;
 	const char *dot = strrchr(base, '.');
-	size_t keep = job->format && dot && dot != base ? (size_t)(dot - t->rel) : strlen(t->rel);
-	const char *ext = job->format ? format_extension(job->format) : "";
+	enum format written = format_out(job->format, t->format);
+	/*
+	 * The input's own name, unless --format asks for one, or the image is
+	 * written in another format than its own (HEIC as JPEG). A file that is
+	 * no image keeps its name, so that it never takes an image's output.
+	 */
+	int renamed = job->format != FORMAT_NONE || (t->format != FORMAT_NONE && written != t->format);
+	size_t keep = renamed && dot && dot != base ? (size_t)(dot - t->rel) : strlen(t->rel);
+	const char *ext = renamed ? format_extension(written) : "";
 	size_t len = strlen(job->outdir) + 1 + keep + 1 + strlen(ext) + 1;
 	char *out = malloc(len);
 

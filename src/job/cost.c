@@ -32,7 +32,7 @@ static int side(uint64_t n)
 uint64_t cost_of_image(const struct job *job, enum format in, uint32_t width, uint32_t height,
 		       uint64_t file_bytes)
 {
-	enum format out = job->format ? job->format : in;
+	enum format out = format_out(job->format, in);
 	uint64_t most = chain_largest(&job->chain, side(width), side(height));
 
 	return cost_of_pixels(most, file_bytes, job->outdir && out == FORMAT_PNG);
