@@ -5,6 +5,7 @@
  * pixels. The rows differ in their brands and in that only AVIF is
  * written: HEVC's encoder (x265) is GPL and slow, and AVIF is the web's.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -72,12 +73,33 @@ static int avif_sniff(const unsigned char *h, size_t n)
 	return read_brands(h, n) == BRANDS_AVIF;
 }
 
+/*
+ * The box reader says "corrupt HEIF" and "truncated HEIF"; the user reads
+ * the row's name, as for every other format ("truncated AVIF").
+ */
+static int own_words(enum format format)
+{
+	static const char *const kinds[] = { "corrupt HEIF", "truncated HEIF" };
+	char said[ERROR_MAX];
+
+	snprintf(said, sizeof(said), "%s", error_message());
+	for (size_t k = 0; k < 2; k++) {
+		size_t word = strcspn(kinds[k], " "), len = strlen(kinds[k]);
+
+		if (!strncmp(said, kinds[k], len))
+			return error("%.*s %s%s", (int)word, said, format_name(format), said + len);
+	}
+	return -1;
+}
+
 /* The size after the container's transforms, and the channels the decode gives. */
 static int heif_header(struct probe *p, const unsigned char *d, size_t n)
 {
 	struct bmff h;
 	int ret = bmff_header(&h, d, n);
 
+	if (ret < 0)
+		return own_words(p->format);
 	if (ret != 0)
 		return ret;
 	/* The coding decides, whatever the brands said (mif1 names neither). */
@@ -92,10 +114,9 @@ static int heif_complete(struct probe *p, const unsigned char *d, size_t n)
 {
 	struct bmff h;
 
-	(void)p;
 	if (bmff_header(&h, d, n) != 0)
 		return error("truncated %s", format_name(p->format));
-	return bmff_complete(&h, d, n);
+	return bmff_complete(&h, d, n) < 0 ? own_words(p->format) : 0;
 }
 
 static int heif_decode(struct image *img, const struct probe *p, const unsigned char *d,

@@ -113,13 +113,17 @@ int heif_call_decode(struct image *img, const unsigned char *d, size_t n, uint32
 	struct heif_context *ctx = heif_context_alloc();
 	struct heif_image_handle *handle = NULL;
 	struct heif_error err;
+	uint32_t side = max_width > max_height ? max_width : max_height;
 	int ret;
 
 	if (!ctx)
 		return error("out of memory");
-	/* libheif refuses a side of the limit or more: one more than the longest. */
-	heif_context_set_maximum_image_size_limit(ctx, (int)(max_width > max_height ? max_width :
-							     max_height) + 1);
+	/*
+	 * libheif holds the coded size to the limit, and refuses a side of the
+	 * limit or more: the longest side, rounded up to HEVC's largest coding
+	 * block (64), plus one. The pixels are held to the header's size below.
+	 */
+	heif_context_set_maximum_image_size_limit(ctx, (int)((side + 63) / 64 * 64 + 1));
 	heif_context_set_max_decoding_threads(ctx, 0);
 	err = heif_context_read_from_memory_without_copy(ctx, d, n, NULL);
 	if (err.code == heif_error_Ok)
