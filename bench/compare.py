@@ -12,8 +12,9 @@ median, min and max wall seconds and pixpool's median over the fastest
 comparable peer's median, as a markdown table on stdout and as JSON
 (COMPARE_JSON, default BUILD/bench/compare.json).
 
-Environment: ROUNDS=N, WORKLOADS=name,name (default: all but resize1600;
-"all" for every one), COMPARE_JSON=path.
+Environment: ROUNDS=N, WORKLOADS=name,name (default: all but resize1600 and
+the HEIF ones; "all" for every one), COMPARE_JSON=path, HEIC_CORPUS=folder
+(of .heic files, for heic-thumbnail: heif-enc -q 80 of camera JPEGs).
 """
 import json
 import os
@@ -73,20 +74,20 @@ class Tool:
 	extension of what it writes, and whether its result is comparable with
 	pixpool's (only those can be the fastest peer)."""
 
-	def __init__(self, name, argv, env=None, ext="jpg", comparable=True, cwd=None):
+	def __init__(self, name, argv, env=None, ext="jpg", comparable=True, cwd=None, files="@FILES"):
 		self.name, self.argv, self.env, self.cwd = name, argv, env or {}, cwd
-		self.ext, self.comparable = ext, comparable
+		self.ext, self.comparable, self.files = ext, comparable, files
 		self.times, self.output_bytes = [], 0
 
 
-def parallel(jobs, template, *more):
-	"""GNU parallel over the corpus, one process per file, jobs at a time;
-	more lists (@SCALES, @MATRICES) go with the files one to one: {1} is
-	the file, {2} the next list's item..."""
+def parallel(jobs, template, *more, files="@FILES"):
+	"""GNU parallel over the corpus (files: @FILES, or @HEICS), one process
+	per file, jobs at a time; more lists (@SCALES, @MATRICES) go with the
+	files one to one: {1} is the file, {2} the next list's item..."""
 	argv = ["parallel", "--will-cite", "-j", str(jobs)]
 	if more:
 		argv.append("--link")
-	argv += [template, ":::", "@FILES"]
+	argv += [template, ":::", files]
 	for name in more:
 		argv += [":::", name]
 	return argv
@@ -98,9 +99,10 @@ def workloads(ctx):
 	(scratch for intermediates, emptied too) and pool (the Pillow script)."""
 	j, out, tmp = ctx["jobs"], ctx["out"], ctx["tmp"]
 
-	def pixpool(*args, ext="jpg"):
+	def pixpool(*args, ext="jpg", corpus="corpus", files="@FILES"):
 		return Tool("pixpool -j %d" % j,
-			    [ctx["pixpool"], "-q", "-j", str(j)] + list(args) + [ctx["corpus"], "-o", out], ext=ext)
+			    [ctx["pixpool"], "-q", "-j", str(j)] + list(args) + [ctx[corpus], "-o", out],
+			    ext=ext, files=files)
 
 	vips1 = {"VIPS_CONCURRENCY": "1"}
 	return [
@@ -150,6 +152,24 @@ def workloads(ctx):
 			Tool("Python multiprocessing.Pool + Pillow",
 			     [PYTHON, ctx["pool"], "blur", ctx["corpus"], out, str(j)]),
 		]),
+		# HEIC, as phones write it, read through libheif by both; vips's
+		# thumbnail asks libheif for the embedded thumbnail when large enough,
+		# which heif-enc does not write, so both decode the whole image.
+		("heic-thumbnail", "thumbnail 800 px from HEIC, JPEG q90", [
+			pixpool("-f", "thumbnail:size=800", "--quality", "90", corpus="heic",
+				files="@HEICS"),
+			Tool("GNU parallel + vipsthumbnail",
+			     parallel(j, "vipsthumbnail --size 800 -o %s/%%s.jpg[Q=90] {}" % out,
+				      files="@HEICS"), vips1, files="@HEICS"),
+		]),
+		# The same encoder (libaom through libheif), the same quality, speed
+		# (vips's effort is 9 - speed) and one thread an image.
+		("avif", "JPEG to AVIF, quality 50, speed 6", [
+			pixpool("--format", "avif", "--quality", "50", "--avif-speed", "6", ext="avif"),
+			Tool("GNU parallel + vips heifsave",
+			     parallel(j, "vips copy {} %s/{/.}.avif[Q=50,compression=av1,effort=3]" % out),
+			     vips1, ext="avif"),
+		]),
 		("resize1600", "resize 1600 wide, JPEG q90", [
 			pixpool("-f", "resize:width=1600", "--quality", "90"),
 			Tool("libvips vipsthumbnail, all files, %d threads" % j,
@@ -193,13 +213,15 @@ def expand(argv, lists):
 	return res
 
 
-def shown(tool, corpus):
+def shown(tool, corpus, heic=None):
 	"""The command as a shell line, the file list written as a glob."""
 	env = " ".join("%s=%s" % kv for kv in tool.env.items())
 	words = []
 	for a in tool.argv:
 		if a == "@FILES":
 			words.append(shlex.quote(corpus) + "/*.jpg")
+		elif a == "@HEICS":
+			words.append(shlex.quote(heic or "HEIC_CORPUS") + "/*.heic")
 		elif a == "@NAMES":
 			words.append("*.jpg")
 		elif a == "@SCALES":
@@ -217,12 +239,41 @@ def empty(path):
 	os.makedirs(path)
 
 
-MAGIC = {"jpg": (b"\xff\xd8\xff", b"\xff\xd9"), "png": (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82")}
+MAGIC = {"jpg": (b"\xff\xd8\xff", b"\xff\xd9"), "png": (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"),
+	 "avif": (b"", b"")}
+
+# How one output is decoded in full: Pillow, or libheif's heif-convert for AVIF.
+DECODE = "import sys\nfrom PIL import Image\n" \
+	 "im = Image.open(sys.argv[1]); im.load(); print(im.size[0], im.size[1], im.mode)"
+
+
+def decode(path, ext):
+	if ext != "avif":
+		return subprocess.run([PYTHON, "-c", DECODE, path], capture_output=True, text=True)
+	png = path + ".png"
+	r = subprocess.run(["heif-convert", path, png], capture_output=True, text=True)
+	if r.returncode == 0:
+		r = subprocess.run([PYTHON, "-c", DECODE, png], capture_output=True, text=True)
+		os.unlink(png)
+	return r
+
+
+def whole(ext, path, size):
+	"""Whether a file looks whole: its magic and end for JPEG and PNG, an
+	AVIF ftyp box for AVIF (whose end holds nothing to check)."""
+	head, tail = MAGIC[ext]
+	with open(path, "rb") as f:
+		first = f.read(max(len(head), 12))
+		f.seek(max(0, size - len(tail)))
+		last = f.read()
+	if ext == "avif":
+		return size > 12 and first[4:8] == b"ftyp" and first[8:12] == b"avif"
+	return size > 0 and first.startswith(head) and last.endswith(tail)
 
 
 def check(tool, out, stems, sample):
 	"""Every input has its output, non-empty, of the right format and whole
-	(its first and last bytes; hidden files aside); one of them is decoded in full. Returns the
+	(hidden files aside); one of them is decoded in full. Returns the
 	outputs' total size."""
 	want = {s + "." + tool.ext for s in stems}
 	# pixpool leaves a record of its settings, .pixpool-settings, beside its outputs
@@ -231,22 +282,15 @@ def check(tool, out, stems, sample):
 		missing, extra = sorted(want - got), sorted(got - want)
 		die("%s: wrong outputs in %s: missing %s, unexpected %s"
 		    % (tool.name, out, missing[:5] or "none", extra[:5] or "none"))
-	head, tail = MAGIC[tool.ext]
 	total = 0
 	for name in sorted(want):
 		path = os.path.join(out, name)
 		size = os.path.getsize(path)
-		with open(path, "rb") as f:
-			first = f.read(len(head))
-			f.seek(max(0, size - len(tail)))
-			last = f.read()
-		if size == 0 or first != head or not last.endswith(tail):
+		if not whole(tool.ext, path, size):
 			die("%s: %s is empty, truncated or not %s" % (tool.name, path, tool.ext.upper()))
 		total += size
 	path = os.path.join(out, stems[sample] + "." + tool.ext)
-	r = subprocess.run([PYTHON, "-c", "import sys\nfrom PIL import Image\n"
-			    "im = Image.open(sys.argv[1]); im.load(); print(im.size[0], im.size[1], im.mode)", path],
-			   capture_output=True, text=True)
+	r = decode(path, tool.ext)
 	if r.returncode != 0:
 		die("%s: %s does not decode: %s" % (tool.name, path, r.stderr.strip().splitlines()[-1:]))
 	return total, r.stdout.strip()
@@ -317,6 +361,10 @@ def main():
 		    % (corpus, len(names), others[:3] or "nothing else"), 2)
 	files = [os.path.join(corpus, f) for f in names]
 	stems = [os.path.splitext(f)[0] for f in names]
+	heic = os.path.abspath(os.environ["HEIC_CORPUS"]) if os.environ.get("HEIC_CORPUS") else None
+	heics = sorted(os.path.join(heic, f) for f in os.listdir(heic)
+		       if f.lower().endswith(".heic")) if heic else []
+	heic_stems = [os.path.splitext(os.path.basename(f))[0] for f in heics]
 	frames = [frame_of(f) for f in files]
 	scales = ["%.6f" % (2000 / w) for w, _ in frames]
 
@@ -324,7 +372,7 @@ def main():
 	os.environ["PARALLEL_SHELL"] = "/bin/sh"
 	scratch = tempfile.mkdtemp(prefix="pixpool-compare.")
 	try:
-		ctx = {"pixpool": pixpool, "jobs": jobs, "corpus": corpus,
+		ctx = {"pixpool": pixpool, "jobs": jobs, "corpus": corpus, "heic": heic or "",
 		       "out": os.path.join(scratch, "out"), "tmp": os.path.join(scratch, "tmp"),
 		       "pool": os.path.join(scratch, "pool.py"), "mat": os.path.join(scratch, "saturate.mat"),
 		       "grey": os.path.join(scratch, "grey.mat")}
@@ -337,7 +385,8 @@ def main():
 		# The saturation matrix for each file: grey photos (the camera
 		# corpus has some) stay grey, as pixpool leaves them.
 		mats = [ctx["mat"] if n == 3 else ctx["grey"] for _, n in frames]
-		lists = {"@FILES": files, "@NAMES": names, "@SCALES": scales, "@MATRICES": mats}
+		lists = {"@FILES": files, "@NAMES": names, "@SCALES": scales, "@MATRICES": mats,
+			 "@HEICS": heics}
 		every = workloads(ctx)
 		chosen = os.environ.get("WORKLOADS") or DEFAULT
 		chosen = [w[0] for w in every] if chosen == "all" else chosen.split(",")
@@ -346,6 +395,8 @@ def main():
 			die("unknown workload %s; there are: %s" % (", ".join(unknown),
 								    ", ".join(w[0] for w in every)), 2)
 		todo = [w for w in every if w[0] in chosen]
+		if any(t.files == "@HEICS" for w in todo for t in w[2]) and not heics:
+			die("heic-thumbnail needs HEIC_CORPUS, a folder of .heic files", 2)
 		need = {n for w in todo for t in w[2][1:] for n in programs(t.argv)}
 		lacking = [n for n in sorted(need) if not shutil.which(n)]
 		if lacking:
@@ -368,19 +419,20 @@ def main():
 		for name, title, tools in todo:
 			print("\n%s (%s):" % (name, title))
 			for t in tools:
-				print("  %s:\n    $ %s" % (t.name, shown(t, corpus)), flush=True)
+				print("  %s:\n    $ %s" % (t.name, shown(t, corpus, heic)), flush=True)
 			sys.stdout.flush()
 			for r in range(rounds + 1):
 				order = tools[r % len(tools):] + tools[:r % len(tools)]
 				for t in order:
+					own = heic_stems if t.files == "@HEICS" else stems
 					wall, size, decoded = run(t, lists, ctx["out"], ctx["tmp"],
-								  stems, r % len(stems))
+								  own, r % len(own))
 					print("compare: %s round %s: %s %.2f s (%s)" % (name, r or "warm-up",
 						t.name, wall, decoded), file=sys.stderr)
 					if r:
 						t.times.append(wall)
 					t.output_bytes, t.sample = size, decoded
-			info["workloads"].append(summary(name, title, tools, corpus))
+			info["workloads"].append(summary(name, title, tools, corpus, heic))
 		print()
 		table(info)
 		os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)
@@ -391,10 +443,10 @@ def main():
 		shutil.rmtree(scratch, ignore_errors=True)
 
 
-def summary(name, title, tools, corpus):
+def summary(name, title, tools, corpus, heic):
 	rows = []
 	for t in tools:
-		rows.append({"tool": t.name, "command": shown(t, corpus), "env": t.env,
+		rows.append({"tool": t.name, "command": shown(t, corpus, heic), "env": t.env,
 			     "comparable": t.comparable, "times": t.times,
 			     "median": statistics.median(t.times), "min": min(t.times), "max": max(t.times),
 			     "output_bytes": t.output_bytes, "sample_output": t.sample})
