@@ -1,6 +1,7 @@
 #!/bin/sh
 # HEIC and AVIF written by heif-enc (8 and 10 bits, with alpha, turned by
-# the container's irot) are read as heif-convert reads them, within 40 dB,
+# the container's irot, and a HEIC grid of four tiles as phones write them)
+# are read as heif-convert reads them, within 40 dB,
 # upright by their own transforms and never again by an EXIF Orientation,
 # whose copy in the output says 1. Without --format a HEIC is written as
 # JPEG and an AVIF as AVIF. AVIF written by pixpool is read back by
@@ -43,6 +44,9 @@ rgba = rgb.copy()
 rgba.putalpha(Image.fromarray(np.tile(np.linspace(0, 255, 451, dtype=np.uint8), (300, 1))))
 rgb.save("src.png")
 rgba.save("alpha.png")
+for r in range(2):
+    for c in range(2):
+        rgb.crop((c * 256, r * 160, c * 256 + 256, r * 160 + 160)).save("tile%d%d.png" % (r, c))
 EOF
 PATH=/usr/bin:$PATH convert src.png -depth 16 deep.png || fail "cannot make a 16-bit PNG"
 python3 "$TOP/tests/make-meta.py" "$SAMPLES/jpeg/rocket.jpg" meta.jpg --orientation 6 ||
@@ -52,6 +56,11 @@ heif-enc -q 80 -o in/cat.heic src.png >/dev/null &&
 	heif-enc -A -q 80 -o in/alpha.avif alpha.png >/dev/null &&
 	heif-enc -A -b 10 -q 80 -o in/deep.avif deep.png >/dev/null &&
 	heif-enc -q 80 -o turned.heic meta.jpg >/dev/null || fail "heif-enc failed"
+for t in tile00 tile01 tile10 tile11; do
+	heif-enc -q 80 -o $t.heic $t.png >/dev/null || fail "heif-enc failed on $t"
+done
+python3 "$TOP/tests/make-heif-grid.py" in/grid.heic 2 451 300 tile00.heic tile01.heic \
+	tile10.heic tile11.heic || fail "cannot build the grid"
 
 # heif-enc writes no irot (it keeps the JPEG's EXIF, Orientation 6 and
 # all): turn its pixi box into an irot of a quarter turn anticlockwise (the
@@ -65,13 +74,15 @@ d[i:i + 5] = b"irot\x01"
 assert d.find(struct.pack(">HHIH", 0x0112, 3, 1, 6)) > 0
 open(sys.argv[2], "wb").write(d)
 EOF
-for f in cat.heic cat.avif alpha.avif deep.avif turned.heic; do
+for f in cat.heic cat.avif alpha.avif deep.avif turned.heic grid.heic; do
 	heif-convert in/$f ref/${f%.*}-${f#*.}.png >/dev/null || fail "heif-convert cannot read $f"
 done
 "$PIXPOOL" info in/turned.heic | grep -q "HEIC 427x640, 3 channels" ||
 	fail "info: $("$PIXPOOL" info in/turned.heic)"
 "$PIXPOOL" info in/alpha.avif | grep -q "AVIF 451x300, 4 channels" ||
 	fail "info: $("$PIXPOOL" info in/alpha.avif)"
+"$PIXPOOL" info in/grid.heic | grep -q "HEIC 451x300, 3 channels" ||
+	fail "info: $("$PIXPOOL" info in/grid.heic)"
 
 # Read: as heif-convert reads them, under the sandboxed workers.
 mkdir png
@@ -79,7 +90,7 @@ for f in in/*; do
 	b=$(basename "$f")
 	expect_exit 0 "$PIXPOOL" -q -e process --format png "$f" -o "png/${b#*.}"
 done
-for f in cat.heic cat.avif alpha.avif deep.avif turned.heic; do
+for f in cat.heic cat.avif alpha.avif deep.avif turned.heic grid.heic; do
 	psnr "png/${f#*.}/${f%.*}.png" "ref/${f%.*}-${f#*.}.png" 40
 done
 "$PIXPOOL" info png/heic/turned.png | grep -q "PNG 427x640, .*EXIF orientation 1" ||
@@ -89,7 +100,7 @@ done
 
 # Without --format: HEIC, which pixpool does not write, as JPEG; AVIF as AVIF.
 expect_exit 0 "$PIXPOOL" -q in -o same
-[ -f same/cat.jpg ] && [ -f same/turned.jpg ] && [ -f same/cat.avif ] ||
+[ -f same/cat.jpg ] && [ -f same/turned.jpg ] && [ -f same/grid.jpg ] && [ -f same/cat.avif ] ||
 	fail "not written as JPEG and AVIF: $(ls same)"
 "$PIXPOOL" info same/turned.jpg | grep -q "JPEG 427x640, .*EXIF orientation 1" ||
 	fail "turned as JPEG: $("$PIXPOOL" info same/turned.jpg)"
@@ -115,10 +126,10 @@ for e in serial process openmp; do
 		[ $e = process ] || [ $ch = pipe ] || continue
 		rm -rf run
 		expect_exit 0 "$PIXPOOL" -q -e $e --channel $ch -j 2 --avif-speed 8 --format avif \
-			in/cat.avif in/alpha.avif in/deep.avif in/turned.heic src.png -o run
+			in/cat.avif in/alpha.avif in/deep.avif in/turned.heic in/grid.heic src.png -o run
 		rm -f run/.pixpool-settings
 		[ -d first ] || cp -R run first
 		same_tree first run
 	done
 done
-[ "$(count_files first)" = 5 ] || fail "not every image written: $(ls first)"
+[ "$(count_files first)" = 6 ] || fail "not every image written: $(ls first)"
