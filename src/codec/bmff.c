@@ -470,19 +470,25 @@ static int loc_extent(const struct bmff *h, struct loc *l, size_t n, uint64_t *a
 	return 0;
 }
 
-/* Whether every extent of item lies within the file: 0, or -1 (a missing item too). */
+/*
+ * Whether every extent of item lies within the file, and it holds some
+ * bytes (libheif's AV1 decoder leaks what it set up for an empty one): 0,
+ * or -1 (a missing item too).
+ */
 static int item_within(const struct bmff *h, const unsigned char *d, size_t n, uint32_t item)
 {
 	struct loc l;
-	uint64_t at = 0, len = 0;
+	uint64_t at = 0, len = 0, total = 0;
 	int ret = find_loc(h, d, item, &l);
 
 	if (ret <= 0)
 		return ret < 0 ? -1 : error("corrupt HEIF: an image item has no location");
-	for (unsigned i = 0; i < l.count; i++)
+	for (unsigned i = 0; i < l.count; i++) {
 		if (loc_extent(h, &l, n, &at, &len) < 0)
 			return -1;
-	return 0;
+		total += len;
+	}
+	return total ? 0 : error("corrupt HEIF: an image item holds no data");
 }
 
 int bmff_item_copy(const struct bmff *h, const unsigned char *d, size_t n, uint32_t item,
