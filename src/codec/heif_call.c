@@ -71,11 +71,7 @@ static int copy_out(struct image *img, const struct heif_image *out, int channel
 	return 0;
 }
 
-/*
- * One thread of libheif's own (the tiles of a grid decode in the calling
- * thread): a process worker is the parallelism. The codecs keep their own
- * (libde265 one, dav1d one a core), which the sandbox allows.
- */
+/* The primary image, 8 or 16 bits a sample as libheif gives it, into img at 8. */
 static int decode_handle(struct image *img, struct heif_image_handle *handle, uint32_t max_w,
 			 uint32_t max_h, const char *name)
 {
@@ -124,6 +120,11 @@ int heif_call_decode(struct image *img, const unsigned char *d, size_t n, uint32
 	 * block (64), plus one. The pixels are held to the header's size below.
 	 */
 	heif_context_set_maximum_image_size_limit(ctx, (int)((side + 63) / 64 * 64 + 1));
+	/*
+	 * No thread of libheif's own: a grid's tiles decode in the calling
+	 * thread, since the pool is the parallelism. The codecs keep theirs
+	 * (libde265 one, dav1d about one a core), which the sandbox allows.
+	 */
 	heif_context_set_max_decoding_threads(ctx, 0);
 	err = heif_context_read_from_memory_without_copy(ctx, d, n, NULL);
 	if (err.code == heif_error_Ok)
