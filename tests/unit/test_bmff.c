@@ -81,6 +81,8 @@ struct shape {
 	uint64_t base;		/* iloc's base offset of item 1 */
 	int big_mdat;		/* mdat with a 64-bit size */
 	int mdat_to_end;	/* mdat with size 0 */
+	const char *brands;	/* the major brand, its version and two more: 16 bytes */
+	int av1;		/* the image is AV1 (av01), not HEVC */
 };
 
 static void properties(struct file *f, const struct shape *s)
@@ -181,14 +183,14 @@ static size_t build(struct file *f, const struct shape *s)
 
 	memset(f, 0, sizeof(*f));
 	box(f, "ftyp");
-	memcpy(f->d + f->n, "heic\0\0\0\0mif1heic", 16);
+	memcpy(f->d + f->n, s->brands ? s->brands : "heic\0\0\0\0mif1heic", 16);
 	f->n += 16;
 	end(f);
 	full(f, "meta", 0, 0);
 	full(f, "pitm", 0, 0), put(f, 1, 2), end(f);
 	full(f, "iinf", 0, 0);
 	put(f, 3, 2);
-	infe(f, 1, "hvc1", NULL);
+	infe(f, 1, s->av1 ? "av01" : "hvc1", NULL);
 	infe(f, 2, "hvc1", NULL);
 	infe(f, 3, "Exif", NULL);
 	end(f);
@@ -335,6 +337,34 @@ static void test_loops_and_counts(void **state)
 	assert_non_null(strstr(error_message(), "over 4096"));
 }
 
+/*
+ * The brands say HEIC or AVIF; the general image brand alone (mif1) is
+ * HEIC's until the header finds AV1 inside; a Canon CR3 is neither.
+ */
+static void test_brands_and_coding(void **state)
+{
+	struct shape heic = { 0 }, avif = { .brands = "avif\0\0\0\0mif1miaf", .av1 = 1 };
+	struct shape general = { .brands = "mif1\0\0\0\0mif1miaf", .av1 = 1 };
+	struct shape cr3 = { .brands = "crx \0\0\0\0isomheic" };
+	struct file f;
+	struct probe p;
+	size_t n = build(&f, &heic);
+
+	(void)state;
+	assert_int_equal(format_of(f.d, n), FORMAT_HEIC);
+	assert_int_equal(probe_header(&p, f.d, n), 0);
+	assert_int_equal(p.format, FORMAT_HEIC);
+	n = build(&f, &avif);
+	assert_int_equal(format_of(f.d, n), FORMAT_AVIF);
+	n = build(&f, &general);
+	assert_int_equal(format_of(f.d, n), FORMAT_HEIC);
+	assert_int_equal(probe_header(&p, f.d, n), 0);
+	assert_int_equal(p.format, FORMAT_AVIF);
+	assert_int_equal(p.width, 300);
+	n = build(&f, &cr3);
+	assert_int_equal(format_of(f.d, n), FORMAT_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_items_past_the_end),
 		cmocka_unit_test(test_sizes_that_do_not_fit),
 		cmocka_unit_test(test_loops_and_counts),
+		cmocka_unit_test(test_brands_and_coding),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
