@@ -29,6 +29,7 @@ LDLIBS  += -lseccomp -ldeflate -lz -lm
 # Debian packages). A format's row adds its library here.
 CODEC_PKGS :=
 CODEC_PKGS += libheif
+CODEC_PKGS += lcms2
 ifneq ($(strip $(CODEC_PKGS)),)
   CPPFLAGS += $(shell pkg-config --cflags $(CODEC_PKGS))
   LDLIBS += $(shell pkg-config --libs $(CODEC_PKGS))

@@ -19,6 +19,7 @@
 #include "filter/chain.h"
 
 struct engine;
+struct colour_target;
 
 /*
  * An output's record of the settings it was made with (select.h): "v1 "
@@ -64,6 +65,10 @@ struct job {
 	struct encode_options encode;	/* --quality, --png-level, ... (codec/format.h) */
 	int autoorient;		/* apply EXIF orientation of JPEG input */
 	int strip;		/* META_STRIP_*: metadata not to carry to the output */
+	/* --profile: the profile outputs are converted to (codec/colour.h); NULL: none. */
+	struct colour_target *profile;
+	int intent;		/* --intent: enum colour_intent */
+	int intent_given;	/*   --intent was given (it needs --profile) */
 	int keep_dates;		/* each output gets its input's access and modification times */
 	int follow_symlinks;
 	uint64_t max_pixels;	/* refuse larger images before decoding */
@@ -104,6 +109,9 @@ struct task {
 	int exists;		/* set before the run: its output is done (--skip-existing) */
 };
 
+/* The longest note of a colour conversion a result carries, its NUL included. */
+#define RESULT_PROFILE_MAX 96
+
 enum status {
 	STATUS_PENDING = 0,	/* no result yet */
 	STATUS_OK,
@@ -137,6 +145,8 @@ struct result {
 	uint32_t peak_rss_kb;
 	/* Why it failed; for an image that is ok, why some metadata was dropped, or "". */
 	char error[ERROR_MAX];
+	/* --profile: what the pixels were converted from and to, escaped; "" for nothing. */
+	char profile[RESULT_PROFILE_MAX];
 };
 
 /* "ok", "skipped", "failed", "crashed", "timeout", "exists", "pending". */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "codec/colour.h"
 #include "codec/meta.h"
 #include "base/folder.h"
 
@@ -358,6 +359,19 @@ static void strip_text(int strip, char *buf, size_t size)
  */
 #define SETTINGS_MAX 16384
 
+/*
+ * --profile and --intent, appended only when a profile is given, so that a
+ * folder made without one, before pixpool had them, resumes as it was made.
+ */
+static void profile_text(const struct job *job, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (job->profile)
+		snprintf(buf, size, "profile %s %016llx\nintent %s\n", job->profile->srgb ? "srgb" :
+			 "file", (unsigned long long)colour_target_id(job->profile),
+			 colour_intent_names[job->intent]);
+}
+
 static void settings_text(const struct job *job, char *buf, size_t size)
 {
 	char chain[SETTINGS_MAX / 2], strip[64], quality[16] = "default";
@@ -383,6 +397,7 @@ static void settings_text(const struct job *job, char *buf, size_t size)
 	if (job->encode.avif_speed != AVIF_SPEED_DEFAULT)
 		snprintf(buf + strlen(buf), size - strlen(buf), "avif-speed %d\n",
 			 job->encode.avif_speed);
+	profile_text(job, buf + strlen(buf), size - strlen(buf));
 }
 
 /*

@@ -14,6 +14,7 @@
 #include "base/error.h"
 #include "base/stats.h"
 #include "base/escape.h"
+#include "codec/colour.h"
 #include "codec/meta.h"
 #include "report/progress.h"
 #include "base/version.h"
@@ -264,6 +265,22 @@ static void summary_engine(const struct batch *b)
 	fprintf(stderr, ")\n");
 }
 
+/* --profile: how many images it converted, and to what. */
+static void summary_colour(const struct batch *b)
+{
+	size_t converted = 0, ok = 0;
+
+	if (!b->job->profile)
+		return;
+	for (size_t i = 0; i < b->ntasks; i++) {
+		ok += b->results[i].status == STATUS_OK;
+		converted += b->results[i].status == STATUS_OK && b->results[i].profile[0];
+	}
+	fprintf(stderr, "  colours: %zu image%s converted to %s, %zu left as they were (in it "
+		"already, grey, or untagged sRGB)\n", converted, converted == 1 ? "" : "s",
+		b->job->profile->name, ok - converted);
+}
+
 void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 {
 	const struct batch *b = rep->b;
@@ -300,6 +317,7 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 			100.0 * job->shard.weight / job->shard.weight_total : 0.0);
 	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written to %s\n",
 		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir);
+	summary_colour(b);
 	fprintf(stderr, "  wall %.3f s, %.2f images/s, %.1f MP/s  ", wall,
 		wall > 0 ? t.count[STATUS_OK] / wall : 0.0, wall > 0 ? t.megapixels / wall : 0.0);
 	summary_engine(b);
@@ -478,7 +496,7 @@ enum column {
 	COL_IN_WIDTH, COL_IN_HEIGHT, COL_IN_CHANNELS, COL_OUT_WIDTH, COL_OUT_HEIGHT,
 	COL_OUT_CHANNELS, COL_IN_BYTES, COL_OUT_BYTES,
 	COL_READ, COL_DECODE, COL_FILTER, COL_ENCODE, COL_WRITE, COL_TOTAL, COL_START,
-	COL_PEAK, COL_ERROR, COL_METADATA, COL_WARNING, NCOLUMNS
+	COL_PEAK, COL_ERROR, COL_METADATA, COL_WARNING, COL_PROFILE, NCOLUMNS
 };
 
 enum kind { KIND_NAME, KIND_TEXT, KIND_WORD, KIND_INT, KIND_MS, KIND_MB };
@@ -511,6 +529,7 @@ static const struct {
 	[COL_ERROR] = { "error", KIND_TEXT },
 	[COL_METADATA] = { "metadata", KIND_WORD },
 	[COL_WARNING] = { "warning", KIND_TEXT },
+	[COL_PROFILE] = { "profile", KIND_TEXT },
 };
 
 /* One column's value for an image: text (NULL: none), or a number. */
@@ -531,6 +550,7 @@ static struct value text_value(int c, const struct result *r, const struct task 
 	case COL_METADATA: v.text = meta_name(r); break;
 	case COL_ERROR: v.text = r->status != STATUS_OK && r->error[0] ? r->error : NULL; break;
 	case COL_WARNING: v.text = r->status == STATUS_OK && r->error[0] ? r->error : NULL; break;
+	case COL_PROFILE: v.text = r->status == STATUS_OK && r->profile[0] ? r->profile : NULL; break;
 	}
 	return v;
 }
