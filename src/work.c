@@ -279,10 +279,10 @@ static int check_output(const struct job *job, const struct task *task,
 		     (unsigned long long)job->max_pixels);
 }
 
-/* The format an image is written in: --format's, or its own (JPEG for a HEIC). */
+/* The format an image is written in: --format's, its own, or PNG (job_output_format). */
 static enum format output_format(const struct job *job, const struct task *task)
 {
-	return format_out(job->format, task->format);
+	return job_output_format(job, task->format);
 }
 
 /*
@@ -427,6 +427,8 @@ void work_process(const struct job *job, const struct task *task, const struct w
 		res->in_width = (uint32_t)(img.shrink ? img.full_width : img.width);
 		res->in_height = (uint32_t)(img.shrink ? img.full_height : img.height);
 		res->in_channels = (uint8_t)img.channels;
+		res->in_bits = (uint8_t)(img.bits > 0 && img.bits <= RESULT_MAX_BITS ? img.bits : 0);
+		res->in_pages = (uint16_t)(img.pages < RESULT_MAX_PAGES ? img.pages : RESULT_MAX_PAGES);
 		t = clock_ns();
 		ret = chain_apply(&job->chain, &img, lender);
 		if (ret < 0)

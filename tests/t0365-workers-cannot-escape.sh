@@ -37,7 +37,7 @@ for ipc in pipe shm; do
 	[ ! -e pixpool-escape ] || fail "$ipc: a worker created a file"
 	others_same escape-$ipc
 
-	for lie in other range unterminated text profile status sizes bytes times; do
+	for lie in other range unterminated text profile status sizes bytes times bits; do
 		case=$lie-$ipc
 		PIXPOOL_TEST_FORGE=$lie:chelsea expect_exit 1 "$PIXPOOL" -b process --ipc $ipc \
 			-j 2 -f grayscale "$SAMPLES" -o $case --manifest $case.csv 2>$case.err

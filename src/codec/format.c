@@ -11,6 +11,8 @@ static const struct format_row *const rows[FORMAT_COUNT] = {
 	[FORMAT_BMP] = &format_bmp,
 	[FORMAT_TGA] = &format_tga,
 	[FORMAT_PNM] = &format_pnm,
+	[FORMAT_GIF] = &format_gif,
+	[FORMAT_PSD] = &format_psd,
 	[FORMAT_HEIC] = &format_heic,
 	[FORMAT_AVIF] = &format_avif,
 };
@@ -44,15 +46,6 @@ enum format format_find(const char *word)
 			if (!strcmp(*w, word))
 				return (enum format)f;
 	return FORMAT_NONE;
-}
-
-enum format format_out(enum format asked, enum format in)
-{
-	const struct format_row *row = format_row(in);
-
-	if (asked != FORMAT_NONE)
-		return asked;
-	return row && row->encode ? in : FORMAT_JPEG;
 }
 
 int format_quality(const struct format_row *row, const struct encode_options *o)

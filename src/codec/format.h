@@ -3,7 +3,8 @@
 
 /*
  * The image formats pixpool reads and writes, as a table: one row a format,
- * each row in its own file (jpeg.c, png.c, bmp.c, tga.c, pnm.c). A row says
+ * each row in its own file (jpeg.c, png.c, bmp.c, tga.c, pnm.c, gif.c,
+ * psd.c). A row says
  * how to recognise the format from its first bytes, how to read its header
  * and check its structure (pixpool's own bounded parsers, never a
  * decoder's), how to decode and encode it, and how to carry its metadata.
@@ -34,6 +35,8 @@ enum format {
 	FORMAT_BMP,
 	FORMAT_TGA,
 	FORMAT_PNM,
+	FORMAT_GIF,
+	FORMAT_PSD,
 	FORMAT_HEIC,
 	FORMAT_AVIF,
 	FORMAT_COUNT		/* one past the last row */
@@ -127,6 +130,13 @@ struct format_row {
 	 * samples or with a side over max_side.
 	 */
 	int (*encode)(const struct image *img, const struct encode_options *o, struct buffer *buf);
+	/*
+	 * Where encode is NULL, what the format's images are written in when
+	 * --format does not say (job_output_format): FORMAT_NONE for PNG,
+	 * lossless and with alpha (GIF, PSD); JPEG for HEIC, camera photos whose
+	 * PNG would be ten times larger.
+	 */
+	enum format written_as;
 	uint32_t max_side;	/* the longest side the format stores; 0: no limit of its own */
 	int default_quality;	/* the quality when --quality does not say; 0: lossless only */
 	/*
@@ -161,6 +171,8 @@ extern const struct format_row format_png;
 extern const struct format_row format_bmp;
 extern const struct format_row format_tga;
 extern const struct format_row format_pnm;
+extern const struct format_row format_gif;
+extern const struct format_row format_psd;
 extern const struct format_row format_heic;
 extern const struct format_row format_avif;
 
@@ -169,13 +181,6 @@ const struct format_row *format_row(enum format format);
 
 /* The format of a file from its first bytes (at most SNIFF_BYTES are read), never its name. */
 enum format format_of(const unsigned char *head, size_t n);
-
-/*
- * The format an image is written in: asked (--format), or when that is
- * FORMAT_NONE its own format in, or JPEG where pixpool reads in but does
- * not write it (HEIC).
- */
-enum format format_out(enum format asked, enum format in);
 
 /* The quality row's encode uses: o->quality, or the row's default_quality. */
 int format_quality(const struct format_row *row, const struct encode_options *o);

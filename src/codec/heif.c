@@ -208,6 +208,7 @@ const struct format_row format_heic = {
 	.header = heif_header,
 	.complete = heif_complete,
 	.decode = heif_decode,
+	.written_as = FORMAT_JPEG,
 	.meta_parts = FORMAT_META_EXIF | FORMAT_META_XMP | FORMAT_META_ICC,
 	.meta_collect = heif_meta_collect,
 };

@@ -131,6 +131,8 @@ static void test_forge(const struct pool *p, const struct task *t, struct result
 		res->out_bytes = UINT64_MAX;
 	if (test_hook_forges("times", t->rel))
 		res->total_ns = UINT64_MAX;
+	if (test_hook_forges("bits", t->rel))
+		res->in_bits = UINT8_MAX;
 }
 
 void pool_work(struct pool *p, int slot, int64_t i, const struct work_files *f,

@@ -98,6 +98,8 @@ static const char *wrong(const struct pool *p, const struct worker *w, const str
 		return "profile text unterminated or not escaped";
 	if (res->meta > META_DROPPED)
 		return "metadata fate out of range";
+	if (res->in_bits > RESULT_MAX_BITS)
+		return "bits per sample out of range";
 	if (res->cpu < -1 || res->cpu >= CPU_SETSIZE)
 		return "CPU out of range";
 	if (!times_possible(res, w->started, clock_ns()))

@@ -11,20 +11,18 @@
 #include "job/cost.h"
 #include "job/select.h"
 
-/* The output path of a task: OUTDIR/REL, with the extension of the output format. */
+/*
+ * The output path of a task: OUTDIR/REL, with the extension of the output
+ * format when that is not the input's own.
+ */
 static char *tree_path(const struct job *job, const struct task *t)
 {
 	const char *base = strrchr(t->rel, '/') ? strrchr(t->rel, '/') + 1 : t->rel;
 	const char *dot = strrchr(base, '.');
-	enum format written = format_out(job->format, t->format);
-	/*
-	 * The input's own name, unless --format asks for one, or the image is
-	 * written in another format than its own (HEIC as JPEG). A file that is
-	 * no image keeps its name, so that it never takes an image's output.
-	 */
-	int renamed = job->format != FORMAT_NONE || (t->format != FORMAT_NONE && written != t->format);
+	enum format format = job_output_format(job, t->format);
+	int renamed = format != FORMAT_NONE && (job->format || format != t->format);
 	size_t keep = renamed && dot && dot != base ? (size_t)(dot - t->rel) : strlen(t->rel);
-	const char *ext = renamed ? format_extension(written) : "";
+	const char *ext = renamed ? format_extension(format) : "";
 	size_t len = strlen(job->outdir) + 1 + keep + 1 + strlen(ext) + 1;
 	char *out = malloc(len);
 
@@ -181,6 +179,7 @@ int batch_walk(const struct job *job, struct walk *w)
 	struct stat st;
 	int ret = 0;
 
+	w->list_passed = job->verbose || job->dry_run;
 	if (!job->to_stdout && stat(job->outdir, &st) == 0) {
 		w->skip = 1;
 		w->skip_dev = st.st_dev;

@@ -10,6 +10,17 @@ static const char *const status_names[] = {
 	[STATUS_EXISTS] = "exists",
 };
 
+enum format job_output_format(const struct job *job, enum format in)
+{
+	const struct format_row *row = format_row(in);
+
+	if (job->format)
+		return job->format;
+	if (!row || row->encode)
+		return in;
+	return row->written_as ? row->written_as : FORMAT_PNG;
+}
+
 const char *status_name(enum status status)
 {
 	return status_names[status];

@@ -106,6 +106,7 @@ struct task {
 	dev_t dev;		/* identity of the input file, to refuse */
 	ino_t ino;		/*   an output path that resolves to it */
 	const char *refused;	/* set before the run: why this image is not processed */
+	const char *unread;	/* set by the walk: the photo format pixpool does not read ("JPEG XL") */
 	int exists;		/* set before the run: its output is done (--skip-existing) */
 };
 
@@ -122,6 +123,10 @@ enum status {
 	STATUS_EXISTS,		/* not run: its output was done (--skip-existing) */
 };
 
+/* The most bits per sample and pages a result records; more pages are recorded as this many. */
+#define RESULT_MAX_BITS 32
+#define RESULT_MAX_PAGES 65535
+
 /*
  * The record of one image. Fixed size and far smaller than PIPE_BUF, so a
  * worker sends it to the parent with one atomic write().
@@ -135,6 +140,8 @@ struct result {
 	int16_t worker;		/* 0 .. workers-1 */
 	int16_t cpu;		/* CPU the image finished on */
 	uint8_t meta;		/* enum meta_fate: what became of its metadata */
+	uint8_t in_bits;	/* bits per sample in the file, when not 8 (struct image) */
+	uint16_t in_pages;	/* frames or pages in the file, when more than one */
 	uint32_t in_width, in_height;
 	uint32_t out_width, out_height;
 	uint64_t out_bytes;
@@ -148,6 +155,14 @@ struct result {
 	/* --profile: what the pixels were converted from and to, escaped; "" for nothing. */
 	char profile[RESULT_PROFILE_MAX];
 };
+
+/*
+ * The format an image of format in is written in: --format, or its own;
+ * for a format pixpool reads but does not write, its row's written_as:
+ * PNG, which keeps every pixel (GIF, PSD), or JPEG (HEIC, camera photos).
+ * FORMAT_NONE for a task that is not an image.
+ */
+enum format job_output_format(const struct job *job, enum format in);
 
 /* "ok", "skipped", "failed", "crashed", "timeout", "exists", "pending". */
 const char *status_name(enum status status);

@@ -285,6 +285,8 @@ void select_rules(const struct job *job, struct walk *w)
 		if (taken < 0)
 			t->refused = "out of memory matching --include and --exclude";
 		if (!taken) {
+			/* Out of memory for the record, the image is still left out, and counted. */
+			walk_pass(w, t->path, "excluded by --include/--exclude");
 			free(t->path);
 			free(t->rel);
 			free(t->out);

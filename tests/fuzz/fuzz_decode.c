@@ -37,6 +37,7 @@
 #include "codec/image.h"
 #include "codec/meta.h"
 #include "codec/probe.h"
+#include "codec/unread.h"
 #include "codec/xmp.h"
 #include "filter/chain.h"
 
@@ -179,6 +180,8 @@ static void run_meta(const uint8_t *data, size_t size, enum format format, int o
  */
 static void run_rows(const uint8_t *data, size_t size)
 {
+	(void)unread_of(data, size, "fuzz.jxl");
+	(void)unread_of(data, size, NULL);
 	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++) {
 		const struct format_row *row = format_row((enum format)f);
 		const unsigned char *block;
