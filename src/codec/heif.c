@@ -107,6 +107,7 @@ static int heif_header(struct probe *p, const unsigned char *d, size_t n)
 	p->width = h.width;
 	p->height = h.height;
 	p->channels = h.alpha ? 4 : 3;
+	p->bits = h.bits;	/* pixi's; libheif hands 10 and 12 bits over in 16 */
 	return 0;
 }
 
