@@ -12,10 +12,11 @@ median, min and max wall seconds and pixpool's median over the fastest
 comparable peer's median, as a markdown table on stdout and as JSON
 (COMPARE_JSON, default BUILD/bench/compare.json).
 
-Environment: ROUNDS=N, WORKLOADS=name,name (default: all but resize1600,
-tiff and dng; "all" for every one), COMPARE_JSON=path, COMPARE_TIFF=DIR and
-COMPARE_DNG=DIR (the folders of .tif and .dng files the tiff and dng
-workloads read instead of CORPUS).
+Environment: ROUNDS=N, WORKLOADS=name,name (default: all but resize1600 and
+the HEIF, TIFF and DNG ones; "all" for every one), COMPARE_JSON=path,
+HEIC_CORPUS=folder (of .heic files, for heic-thumbnail: heif-enc -q 80 of
+camera JPEGs), TIFF_CORPUS=folder (of .tif files, for tiff-thumbnail) and
+DNG_CORPUS=folder (of .dng files, for dng-thumbnail).
 """
 import json
 import os
@@ -75,37 +76,35 @@ class Tool:
 	extension of what it writes, and whether its result is comparable with
 	pixpool's (only those can be the fastest peer)."""
 
-	def __init__(self, name, argv, env=None, ext="jpg", comparable=True, cwd=None):
+	def __init__(self, name, argv, env=None, ext="jpg", comparable=True, cwd=None, files="@FILES"):
 		self.name, self.argv, self.env, self.cwd = name, argv, env or {}, cwd
-		self.ext, self.comparable = ext, comparable
+		self.ext, self.comparable, self.files = ext, comparable, files
 		self.times, self.output_bytes = [], 0
 
 
-def parallel(jobs, template, *more):
-	"""GNU parallel over the corpus, one process per file, jobs at a time;
-	more lists (@SCALES, @MATRICES) go with the files one to one: {1} is
-	the file, {2} the next list's item..."""
+def parallel(jobs, template, *more, files="@FILES"):
+	"""GNU parallel over the corpus (files: @FILES, or @HEICS), one process
+	per file, jobs at a time; more lists (@SCALES, @MATRICES) go with the
+	files one to one: {1} is the file, {2} the next list's item..."""
 	argv = ["parallel", "--will-cite", "-j", str(jobs)]
 	if more:
 		argv.append("--link")
-	argv += [template, ":::", "@FILES"]
+	argv += [template, ":::", files]
 	for name in more:
 		argv += [":::", name]
 	return argv
 
 
 def workloads(ctx):
-	"""Every workload: name, title, pixpool's command first, then its peers,
-	and the kind of files it reads (jpg from CORPUS, tif and dng from
-	COMPARE_TIFF and COMPARE_DNG). ctx has pixpool, jobs, corpus (by kind),
-	out (emptied before each run), tmp (scratch for intermediates, emptied
-	too) and pool (the Pillow script)."""
+	"""Every workload: name, title, pixpool's command first, then its peers.
+	ctx has pixpool, jobs, corpus, out (emptied before each run), tmp
+	(scratch for intermediates, emptied too) and pool (the Pillow script)."""
 	j, out, tmp = ctx["jobs"], ctx["out"], ctx["tmp"]
 
-	def pixpool(*args, ext="jpg", kind="jpg"):
+	def pixpool(*args, ext="jpg", corpus="corpus", files="@FILES"):
 		return Tool("pixpool -j %d" % j,
-			    [ctx["pixpool"], "-q", "-j", str(j)] + list(args) + [ctx["corpus"][kind], "-o", out],
-			    ext=ext)
+			    [ctx["pixpool"], "-q", "-j", str(j)] + list(args) + [ctx[corpus], "-o", out],
+			    ext=ext, files=files)
 
 	vips1 = {"VIPS_CONCURRENCY": "1"}
 	return [
@@ -153,7 +152,45 @@ def workloads(ctx):
 		("pillow", "Gaussian blur sigma 5, JPEG q90, against Python", [
 			pixpool("-f", "blur:sigma=5", "--quality", "90"),
 			Tool("Python multiprocessing.Pool + Pillow",
-			     [PYTHON, ctx["pool"], "blur", ctx["corpus"]["jpg"], out, str(j)]),
+			     [PYTHON, ctx["pool"], "blur", ctx["corpus"], out, str(j)]),
+		]),
+		# HEIC, as phones write it, read through libheif by both; vips's
+		# thumbnail asks libheif for the embedded thumbnail when large enough,
+		# which heif-enc does not write, so both decode the whole image.
+		("heic-thumbnail", "thumbnail 800 px from HEIC, JPEG q90", [
+			pixpool("-f", "thumbnail:size=800", "--quality", "90", corpus="heic",
+				files="@HEICS"),
+			Tool("GNU parallel + vipsthumbnail",
+			     parallel(j, "vipsthumbnail --size 800 -o %s/%%s.jpg[Q=90] {}" % out,
+				      files="@HEICS"), vips1, files="@HEICS"),
+		]),
+		# A TIFF decodes every strip, at full size; both read it with libtiff.
+		("tiff-thumbnail", "thumbnail 800 px from TIFF (LZW), JPEG q90", [
+			pixpool("-f", "thumbnail:size=800", "--quality", "90", "--format", "jpg",
+				corpus="tiff", files="@TIFFS"),
+			Tool("GNU parallel + vipsthumbnail",
+			     parallel(j, "vipsthumbnail --size 800 -o %s/%%s.jpg[Q=90] {}" % out,
+				      files="@TIFFS"), vips1, files="@TIFFS"),
+		]),
+		# vips reads a DNG as the TIFF it is, its mosaic as grey: no peer.
+		# libraw's own dcraw_emu develops with pixpool's settings, into a TIFF
+		# that vipsthumbnail shrinks.
+		("dng-thumbnail", "thumbnail 800 px from DNG, JPEG q90", [
+			pixpool("-f", "thumbnail:size=800", "--quality", "90", "--format", "jpg",
+				corpus="dng", files="@DNGS"),
+			Tool("GNU parallel + dcraw_emu + vipsthumbnail",
+			     parallel(j, "dcraw_emu -w -W -o 1 -g 2.4 12.92 -t 0 -T -Z %s/{/.}.tiff {} && "
+				      "vipsthumbnail --size 800 -o %s/%%s.jpg[Q=90] %s/{/.}.tiff && rm %s/{/.}.tiff"
+				      % (tmp, out, tmp, tmp), files="@DNGS"),
+			     dict(vips1, OMP_NUM_THREADS="1"), files="@DNGS"),
+		]),
+		# The same encoder (libaom through libheif), the same quality, speed
+		# (vips's effort is 9 - speed) and one thread an image.
+		("avif", "JPEG to AVIF, quality 50, speed 6", [
+			pixpool("--format", "avif", "--quality", "50", "--avif-speed", "6", ext="avif"),
+			Tool("GNU parallel + vips heifsave",
+			     parallel(j, "vips copy {} %s/{/.}.avif[Q=50,compression=av1,effort=3]" % out),
+			     vips1, ext="avif"),
 		]),
 		("resize1600", "resize 1600 wide, JPEG q90", [
 			pixpool("-f", "resize:width=1600", "--quality", "90"),
@@ -161,10 +198,10 @@ def workloads(ctx):
 			     ["vipsthumbnail", "--size", "1600x", "-o", out + "/%s.jpg[Q=90]", "@FILES"],
 			     {"VIPS_CONCURRENCY": str(j)}),
 			Tool("Python multiprocessing.Pool + Pillow",
-			     [PYTHON, ctx["pool"], "resize", ctx["corpus"]["jpg"], out, str(j)]),
+			     [PYTHON, ctx["pool"], "resize", ctx["corpus"], out, str(j)]),
 			Tool("GraphicsMagick mogrify (OpenMP)",
 			     ["gm", "mogrify", "-output-directory", out, "-resize", "1600x", "-quality", "90", "@NAMES"],
-			     {"OMP_NUM_THREADS": str(j)}, cwd=ctx["corpus"]["jpg"]),
+			     {"OMP_NUM_THREADS": str(j)}, cwd=ctx["corpus"]),
 			Tool("ImageMagick mogrify (OpenMP)",
 			     ["mogrify", "-path", out, "-resize", "1600x", "-quality", "90", "@FILES"],
 			     {"MAGICK_THREAD_LIMIT": str(j)}),
@@ -172,20 +209,6 @@ def workloads(ctx):
 			     parallel(j, "convert {} -resize 1600x -quality 90 %s/{/}" % out),
 			     {"MAGICK_THREAD_LIMIT": "1"}),
 		]),
-		("tiff", "thumbnail 800 px from TIFF (LZW), JPEG q90", [
-			pixpool("-f", "thumbnail:size=800", "--quality", "90", "--format", "jpg", kind="tif"),
-			Tool("GNU parallel + vipsthumbnail",
-			     parallel(j, "vipsthumbnail --size 800 -o %s/%%s.jpg[Q=90] {}" % out), vips1),
-		], "tif"),
-		# vips reads a DNG as the TIFF it is, its mosaic as grey: no peer. libraw's
-		# own dcraw_emu develops as pixpool does (the same library and settings).
-		("dng", "thumbnail 800 px from DNG, JPEG q90", [
-			pixpool("-f", "thumbnail:size=800", "--quality", "90", "--format", "jpg", kind="dng"),
-			Tool("GNU parallel + dcraw_emu + vipsthumbnail",
-			     parallel(j, "dcraw_emu -w -W -o 1 -g 2.4 12.92 -t 0 -T -Z %s/{/.}.tiff {} && "
-				      "vipsthumbnail --size 800 -o %s/%%s.jpg[Q=90] %s/{/.}.tiff && rm %s/{/.}.tiff"
-				      % (tmp, out, tmp, tmp)), dict(vips1, OMP_NUM_THREADS="1")),
-		], "dng"),
 	]
 
 
@@ -212,15 +235,33 @@ def expand(argv, lists):
 	return res
 
 
-def shown(tool, corpus, kind="jpg"):
+# The corpora other than CORPUS: the list that stands for their files, the
+# variable that names their folder, and their files' extension.
+OTHERS = {"@HEICS": ("HEIC_CORPUS", "heic"), "@TIFFS": ("TIFF_CORPUS", "tif"),
+	  "@DNGS": ("DNG_CORPUS", "dng")}
+
+
+def other_corpus(key):
+	"""The folder of one of OTHERS, its files and their stems ([] without it)."""
+	var, ext = OTHERS[key]
+	folder = os.path.abspath(os.environ[var]) if os.environ.get(var) else None
+	files = sorted(os.path.join(folder, f) for f in os.listdir(folder)
+		       if f.lower().endswith("." + ext)) if folder else []
+	return folder, files, [os.path.splitext(os.path.basename(f))[0] for f in files]
+
+
+def shown(tool, corpus, others=None):
 	"""The command as a shell line, the file list written as a glob."""
 	env = " ".join("%s=%s" % kv for kv in tool.env.items())
 	words = []
 	for a in tool.argv:
 		if a == "@FILES":
-			words.append(shlex.quote(corpus) + "/*." + kind)
+			words.append(shlex.quote(corpus) + "/*.jpg")
+		elif a in OTHERS:
+			folder = (others or {}).get(a) or OTHERS[a][0]
+			words.append(shlex.quote(folder) + "/*." + OTHERS[a][1])
 		elif a == "@NAMES":
-			words.append("*." + kind)
+			words.append("*.jpg")
 		elif a == "@SCALES":
 			words.append("SCALE...  # 2000 / width, per file")
 		elif a == "@MATRICES":
@@ -236,12 +277,41 @@ def empty(path):
 	os.makedirs(path)
 
 
-MAGIC = {"jpg": (b"\xff\xd8\xff", b"\xff\xd9"), "png": (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82")}
+MAGIC = {"jpg": (b"\xff\xd8\xff", b"\xff\xd9"), "png": (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"),
+	 "avif": (b"", b"")}
+
+# How one output is decoded in full: Pillow, or libheif's heif-convert for AVIF.
+DECODE = "import sys\nfrom PIL import Image\n" \
+	 "im = Image.open(sys.argv[1]); im.load(); print(im.size[0], im.size[1], im.mode)"
+
+
+def decode(path, ext):
+	if ext != "avif":
+		return subprocess.run([PYTHON, "-c", DECODE, path], capture_output=True, text=True)
+	png = path + ".png"
+	r = subprocess.run(["heif-convert", path, png], capture_output=True, text=True)
+	if r.returncode == 0:
+		r = subprocess.run([PYTHON, "-c", DECODE, png], capture_output=True, text=True)
+		os.unlink(png)
+	return r
+
+
+def whole(ext, path, size):
+	"""Whether a file looks whole: its magic and end for JPEG and PNG, an
+	AVIF ftyp box for AVIF (whose end holds nothing to check)."""
+	head, tail = MAGIC[ext]
+	with open(path, "rb") as f:
+		first = f.read(max(len(head), 12))
+		f.seek(max(0, size - len(tail)))
+		last = f.read()
+	if ext == "avif":
+		return size > 12 and first[4:8] == b"ftyp" and first[8:12] == b"avif"
+	return size > 0 and first.startswith(head) and last.endswith(tail)
 
 
 def check(tool, out, stems, sample):
 	"""Every input has its output, non-empty, of the right format and whole
-	(its first and last bytes; hidden files aside); one of them is decoded in full. Returns the
+	(hidden files aside); one of them is decoded in full. Returns the
 	outputs' total size."""
 	want = {s + "." + tool.ext for s in stems}
 	# pixpool leaves a record of its settings, .pixpool-settings, beside its outputs
@@ -250,22 +320,15 @@ def check(tool, out, stems, sample):
 		missing, extra = sorted(want - got), sorted(got - want)
 		die("%s: wrong outputs in %s: missing %s, unexpected %s"
 		    % (tool.name, out, missing[:5] or "none", extra[:5] or "none"))
-	head, tail = MAGIC[tool.ext]
 	total = 0
 	for name in sorted(want):
 		path = os.path.join(out, name)
 		size = os.path.getsize(path)
-		with open(path, "rb") as f:
-			first = f.read(len(head))
-			f.seek(max(0, size - len(tail)))
-			last = f.read()
-		if size == 0 or first != head or not last.endswith(tail):
+		if not whole(tool.ext, path, size):
 			die("%s: %s is empty, truncated or not %s" % (tool.name, path, tool.ext.upper()))
 		total += size
 	path = os.path.join(out, stems[sample] + "." + tool.ext)
-	r = subprocess.run([PYTHON, "-c", "import sys\nfrom PIL import Image\n"
-			    "im = Image.open(sys.argv[1]); im.load(); print(im.size[0], im.size[1], im.mode)", path],
-			   capture_output=True, text=True)
+	r = decode(path, tool.ext)
 	if r.returncode != 0:
 		die("%s: %s does not decode: %s" % (tool.name, path, r.stderr.strip().splitlines()[-1:]))
 	return total, r.stdout.strip()
@@ -314,32 +377,6 @@ def machine():
 		"loadavg": list(os.getloadavg())}
 
 
-def kind_of(workload):
-	"""The files a workload reads: jpg (CORPUS), tif or dng."""
-	return workload[3] if len(workload) > 3 else "jpg"
-
-
-def corpus_lists(ctx, kind):
-	"""The lists that stand for a corpus in the tools' argv, and its stems."""
-	corpus = ctx["corpus"][kind]
-	if not corpus or not os.path.isdir(corpus):
-		die("no folder of .%s files: %s" % (kind, corpus or "set COMPARE_TIFF or COMPARE_DNG"), 2)
-	names = sorted(f for f in os.listdir(corpus) if f.lower().endswith("." + kind))
-	others = sorted(set(os.listdir(corpus)) - set(names))
-	if not names or others:
-		die("%s: wants a folder of .%s files only (found %d .%s, and %s)"
-		    % (corpus, kind, len(names), kind, others[:3] or "nothing else"), 2)
-	files = [os.path.join(corpus, f) for f in names]
-	lists = {"@FILES": files, "@NAMES": names}
-	if kind == "jpg":
-		frames = [frame_of(f) for f in files]
-		lists["@SCALES"] = ["%.6f" % (2000 / w) for w, _ in frames]
-		# The saturation matrix for each file: grey photos (the camera
-		# corpus has some) stay grey, as pixpool leaves them.
-		lists["@MATRICES"] = [ctx["mat"] if n == 3 else ctx["grey"] for _, n in frames]
-	return lists, [os.path.splitext(f)[0] for f in names]
-
-
 def main():
 	if len(sys.argv) not in (3, 4):
 		die("usage: bench/compare.sh BUILD CORPUS [JOBS]", 2)
@@ -353,15 +390,27 @@ def main():
 	json_path = os.environ.get("COMPARE_JSON") or os.path.join(build, "bench", "compare.json")
 	if not os.access(pixpool, os.X_OK):
 		die("no %s: build it first (make)" % pixpool, 2)
-	folders = {"jpg": corpus, "tif": os.environ.get("COMPARE_TIFF"),
-		   "dng": os.environ.get("COMPARE_DNG")}
-	folders = {k: os.path.abspath(v) if v else None for k, v in folders.items()}
+	if not os.path.isdir(corpus):
+		die("no folder " + corpus, 2)
+	names = sorted(f for f in os.listdir(corpus) if f.lower().endswith(".jpg"))
+	others = sorted(set(os.listdir(corpus)) - set(names))
+	if not names or others:
+		die("%s: wants a folder of .jpg files only (found %d .jpg, and %s)"
+		    % (corpus, len(names), others[:3] or "nothing else"), 2)
+	files = [os.path.join(corpus, f) for f in names]
+	stems = [os.path.splitext(f)[0] for f in names]
+	others = {key: other_corpus(key) for key in OTHERS}
+	folders = {key: o[0] for key, o in others.items()}
+	frames = [frame_of(f) for f in files]
+	scales = ["%.6f" % (2000 / w) for w, _ in frames]
 
 	# GNU parallel runs each command with this shell, whatever the user's is.
 	os.environ["PARALLEL_SHELL"] = "/bin/sh"
 	scratch = tempfile.mkdtemp(prefix="pixpool-compare.")
 	try:
-		ctx = {"pixpool": pixpool, "jobs": jobs, "corpus": folders,
+		ctx = {"pixpool": pixpool, "jobs": jobs, "corpus": corpus,
+		       "heic": folders["@HEICS"] or "", "tiff": folders["@TIFFS"] or "",
+		       "dng": folders["@DNGS"] or "",
 		       "out": os.path.join(scratch, "out"), "tmp": os.path.join(scratch, "tmp"),
 		       "pool": os.path.join(scratch, "pool.py"), "mat": os.path.join(scratch, "saturate.mat"),
 		       "grey": os.path.join(scratch, "grey.mat")}
@@ -371,6 +420,11 @@ def main():
 			f.write(saturate_matrix())
 		with open(ctx["grey"], "w") as f:
 			f.write("1 1 1 0\n1\n")
+		# The saturation matrix for each file: grey photos (the camera
+		# corpus has some) stay grey, as pixpool leaves them.
+		mats = [ctx["mat"] if n == 3 else ctx["grey"] for _, n in frames]
+		lists = {"@FILES": files, "@NAMES": names, "@SCALES": scales, "@MATRICES": mats}
+		lists.update({key: o[1] for key, o in others.items()})
 		every = workloads(ctx)
 		chosen = os.environ.get("WORKLOADS") or DEFAULT
 		chosen = [w[0] for w in every] if chosen == "all" else chosen.split(",")
@@ -379,10 +433,10 @@ def main():
 			die("unknown workload %s; there are: %s" % (", ".join(unknown),
 								    ", ".join(w[0] for w in every)), 2)
 		todo = [w for w in every if w[0] in chosen]
-		lists, stems = {}, {}
-		for kind in sorted({kind_of(w) for w in todo}):
-			lists[kind], stems[kind] = corpus_lists(ctx, kind)
-		files = lists[kind_of(todo[0])]["@FILES"]
+		for key, (var, ext) in OTHERS.items():
+			if any(t.files == key for w in todo for t in w[2]) and not lists[key]:
+				die("%s needs %s, a folder of .%s files" % (
+					[w[0] for w in todo if any(t.files == key for t in w[2])][0], var, ext), 2)
 		need = {n for w in todo for t in w[2][1:] for n in programs(t.argv)}
 		lacking = [n for n in sorted(need) if not shutil.which(n)]
 		if lacking:
@@ -393,35 +447,32 @@ def main():
 		version = subprocess.run([pixpool, "version"], capture_output=True, text=True).stdout.strip()
 		info = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
 			"pixpool": version, "machine": machine(), "jobs": jobs, "rounds": rounds,
-			"corpus": {"path": folders[kind_of(todo[0])], "files": len(files),
+			"corpus": {"path": corpus, "files": len(files),
 				   "bytes": sum(os.path.getsize(f) for f in files)},
 			"workloads": []}
 		m, c = info["machine"], info["corpus"]
 		print("machine: %s, %d CPUs, load average %.2f %.2f %.2f at start"
 		      % (m["cpu"], m["nproc"], *m["loadavg"]))
 		print("pixpool: %s; %s" % (version, info["date"]))
-		for kind in sorted(lists):
-			size = sum(os.path.getsize(f) for f in lists[kind]["@FILES"])
-			print("corpus: %s, %d .%s files, %.1f MB" % (folders[kind], len(lists[kind]["@FILES"]),
-								  kind, size / 1e6))
-		print("-j %d; %d rounds after a warm-up, tools alternating" % (jobs, rounds))
-		for w in todo:
-			name, title, tools, kind = w[0], w[1], w[2], kind_of(w)
+		print("corpus: %s, %d JPEGs, %.1f MB; -j %d; %d rounds after a warm-up, tools alternating"
+		      % (corpus, c["files"], c["bytes"] / 1e6, jobs, rounds))
+		for name, title, tools in todo:
 			print("\n%s (%s):" % (name, title))
 			for t in tools:
-				print("  %s:\n    $ %s" % (t.name, shown(t, folders[kind], kind)), flush=True)
+				print("  %s:\n    $ %s" % (t.name, shown(t, corpus, folders)), flush=True)
 			sys.stdout.flush()
 			for r in range(rounds + 1):
 				order = tools[r % len(tools):] + tools[:r % len(tools)]
 				for t in order:
-					wall, size, decoded = run(t, lists[kind], ctx["out"], ctx["tmp"],
-								  stems[kind], r % len(stems[kind]))
+					own = others[t.files][2] if t.files in OTHERS else stems
+					wall, size, decoded = run(t, lists, ctx["out"], ctx["tmp"],
+								  own, r % len(own))
 					print("compare: %s round %s: %s %.2f s (%s)" % (name, r or "warm-up",
 						t.name, wall, decoded), file=sys.stderr)
 					if r:
 						t.times.append(wall)
 					t.output_bytes, t.sample = size, decoded
-			info["workloads"].append(summary(name, title, tools, folders[kind], kind))
+			info["workloads"].append(summary(name, title, tools, corpus, folders))
 		print()
 		table(info)
 		os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)
@@ -432,10 +483,10 @@ def main():
 		shutil.rmtree(scratch, ignore_errors=True)
 
 
-def summary(name, title, tools, corpus, kind):
+def summary(name, title, tools, corpus, others):
 	rows = []
 	for t in tools:
-		rows.append({"tool": t.name, "command": shown(t, corpus, kind), "env": t.env,
+		rows.append({"tool": t.name, "command": shown(t, corpus, others), "env": t.env,
 			     "comparable": t.comparable, "times": t.times,
 			     "median": statistics.median(t.times), "min": min(t.times), "max": max(t.times),
 			     "output_bytes": t.output_bytes, "sample_output": t.sample})

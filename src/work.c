@@ -347,7 +347,7 @@ static int save(const struct job *job, const struct task *task, int fd,
 			     "(png keeps every pixel)", task->path, format_name(in),
 			     format_name(task->format));
 	prepare_meta(job, img, oriented, format, meta, res);
-	o.meta = meta;
+	o.meta = meta;	/* for a row that writes it itself; the others' is inserted below */
 	ret = image_encode_with(img, format, &o, &out);
 	if (ret == 0)
 		ret = meta_insert(meta, format, &out);

@@ -46,14 +46,18 @@ static const char usage_text[] =
 "      --schedule NAME      dynamic | static | lpt (default: dynamic)\n"
 "      --pin                pin worker i to the i-th allowed CPU\n"
 "      --format FMT         same | %s (default: same;\n"
-"                           png for a format pixpool reads but does not write)\n"
-"      --quality N          quality of lossy output, 1..100 (default: the format's own; JPEG 90)\n"
+"                           for a format pixpool only reads, png, or jpg for HEIC)\n"
+"      --quality N          quality of lossy output, 1..100 (default: the format's own;\n"
+"                           JPEG 90, AVIF 50)\n"
 "      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
 "      --tiff-compression NAME  TIFF output: none | lzw | deflate | jpeg (default: lzw)\n"
+"      --avif-speed N       AVIF encoding, 0 (slowest, smallest) .. 10 (fastest) (default: 6)\n"
 "      --background COLOUR  what transparent pixels become in a format without alpha\n"
 "                           (JPEG, PNM): a name (white, black, grey, red, ...) or\n"
 "                           #rrggbb (default: white)\n"
-"      --no-autoorient      keep JPEG, TIFF and RAW pixels as stored; ignore Orientation\n"
+"      --no-autoorient      keep JPEG, TIFF and RAW pixels as stored; ignore their\n"
+"                           Orientation (HEIC and AVIF are always turned by their\n"
+"                           own transforms)\n"
 "      --strip[=PARTS]      drop metadata from JPEG and PNG outputs: all of it, or\n"
 "                           a list of exif, xmp, icc, gps (default: keep all)\n"
 "      --profile PROFILE    convert colours from each image's embedded ICC profile\n"
@@ -382,7 +386,7 @@ enum {
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
 	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION, OPT_SKIP_EXISTING, OPT_FILES_FROM,
 	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD, OPT_BACKGROUND,
-	OPT_KEEP_DATES, OPT_PROFILE, OPT_INTENT, OPT_TIFF_COMPRESSION,
+	OPT_KEEP_DATES, OPT_PROFILE, OPT_INTENT, OPT_AVIF_SPEED, OPT_TIFF_COMPRESSION,
 };
 
 const struct option options_long[] = {
@@ -398,6 +402,7 @@ const struct option options_long[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "quality", required_argument, NULL, OPT_QUALITY },
 	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL },
+	{ "avif-speed", required_argument, NULL, OPT_AVIF_SPEED },
 	{ "tiff-compression", required_argument, NULL, OPT_TIFF_COMPRESSION },
 	{ "background", required_argument, NULL, OPT_BACKGROUND },
 	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
@@ -470,6 +475,9 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_FORMAT: job->format = pick_format(arg); break;
 	case OPT_QUALITY: job->encode.quality = options_integer("--quality", arg, 1, 100); break;
 	case OPT_PNG_LEVEL: job->encode.png_level = options_integer("--png-level", arg, 0, 12); break;
+	case OPT_AVIF_SPEED:
+		job->encode.avif_speed = options_integer("--avif-speed", arg, 0, 10);
+		break;
 	case OPT_TIFF_COMPRESSION:
 		job->encode.tiff_compression = pick("--tiff-compression", arg, tiff_compression_names);
 		break;

@@ -37,6 +37,8 @@ enum format {
 	FORMAT_PNM,
 	FORMAT_GIF,
 	FORMAT_PSD,
+	FORMAT_HEIC,
+	FORMAT_AVIF,
 	FORMAT_TIFF,
 	FORMAT_RAW,		/* camera RAW: read, never written */
 	FORMAT_COUNT		/* one past the last row */
@@ -44,8 +46,11 @@ enum format {
 
 #define FORMAT_FIRST FORMAT_JPEG
 
-/* Bytes format_of needs to recognise every format. */
-#define SNIFF_BYTES 18
+/*
+ * Bytes format_of needs to recognise every format: a HEIF's ftyp box with
+ * its major brand and up to 10 compatible ones.
+ */
+#define SNIFF_BYTES 64
 
 /*
  * What image_encode hands a row's encode: the user's settings for every
@@ -61,11 +66,13 @@ struct encode_options {
 	 */
 	uint32_t background;
 	int tiff_compression;	/* TIFF: enum tiff_compression */
+	int avif_speed;		/* AVIF, 0 slowest .. 10 fastest (AVIF_SPEED_DEFAULT) */
 	/*
-	 * The metadata a row writes inside its own structure as it encodes
-	 * (TIFF keeps ICC and XMP as tags of its IFD, which no splice after
-	 * encoding could add); NULL for none. Rows whose metadata is spliced
-	 * into the encoded bytes (meta_at, meta_write) ignore it.
+	 * The metadata to carry, for a row whose library lays out the file and
+	 * writes it itself (AVIF; TIFF, whose ICC and XMP are tags of its IFD,
+	 * which no splice after encoding could add), whose meta_write is NULL;
+	 * NULL for none. Rows whose metadata is spliced into the encoded bytes
+	 * (meta_at, meta_write) ignore it.
 	 */
 	const struct meta *meta;
 };
@@ -97,9 +104,20 @@ extern const char *const tiff_compression_names[];
  */
 #define BACKGROUND_DEFAULT 0xffffffu
 
-#define ENCODE_OPTIONS_INIT { .quality = 0, .png_level = PNG_LEVEL_DEFAULT, \
-			      .background = BACKGROUND_DEFAULT, \
-			      .tiff_compression = TIFF_COMPRESSION_DEFAULT, .meta = NULL }
+/*
+ * AVIF's quality and speed when --quality and --avif-speed do not say.
+ * Quality 50 is libvips' and sharp's default; speed 6 is libavif's, and on
+ * a 3-MP camera photo took a quarter of speed 4's time for 10% more bytes
+ * at the same PSNR, where speed 8 took 30% of it for 20% more
+ * (doc/performance.md).
+ */
+#define AVIF_QUALITY_DEFAULT 50
+#define AVIF_SPEED_DEFAULT 6
+
+#define ENCODE_OPTIONS_INIT \
+	{ .quality = 0, .png_level = PNG_LEVEL_DEFAULT, .background = BACKGROUND_DEFAULT, \
+	  .avif_speed = AVIF_SPEED_DEFAULT, .tiff_compression = TIFF_COMPRESSION_DEFAULT, \
+	  .meta = NULL }
 
 /* The parts of metadata (meta.h) a format's files can carry. */
 #define FORMAT_META_EXIF 1
@@ -137,6 +155,13 @@ struct format_row {
 	 * samples or with a side over max_side.
 	 */
 	int (*encode)(const struct image *img, const struct encode_options *o, struct buffer *buf);
+	/*
+	 * Where encode is NULL, what the format's images are written in when
+	 * --format does not say (job_output_format): FORMAT_NONE for PNG,
+	 * lossless and with alpha (GIF, PSD); JPEG for HEIC, camera photos whose
+	 * PNG would be ten times larger.
+	 */
+	enum format written_as;
 	uint32_t max_side;	/* the longest side the format stores; 0: no limit of its own */
 	int default_quality;	/* the quality when --quality does not say; 0: lossless only */
 	/*
@@ -173,6 +198,8 @@ extern const struct format_row format_tga;
 extern const struct format_row format_pnm;
 extern const struct format_row format_gif;
 extern const struct format_row format_psd;
+extern const struct format_row format_heic;
+extern const struct format_row format_avif;
 extern const struct format_row format_tiff;
 extern const struct format_row format_raw;
 

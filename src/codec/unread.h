@@ -3,8 +3,8 @@
 
 /*
  * Photo formats pixpool does not read, known by their first bytes or their
- * names: JPEG XL, the camera RAWs the RAW row does not take, HEIF and
- * AVIF, WebP, JPEG 2000, PSB, OpenEXR, Radiance HDR, ICO. A file of one is a photo all the same: the
+ * names: JPEG XL, the camera RAWs the RAW row does not take, WebP, JPEG
+ * 2000, PSB, OpenEXR, Radiance HDR, ICO. A file of one is a photo all the same: the
  * walk makes it a task that fails with the reason, never a file skipped in
  * silence. The list is asked only after the format table (format.h), so a
  * row that comes to read one of these takes its files, and its entry here
@@ -33,7 +33,7 @@ struct unread {
  * first n bytes (at most SNIFF_BYTES are looked at); NULL when it is not
  * known as one. Only what no row of the format table claims is looked up:
  * bytes a row reads give NULL; an extension a row claims is not looked up,
- * the bytes are (a HEIF file named .jpg is HEIF, a broken JPEG is not).
+ * the bytes are (a WebP file named .jpg is WebP, a broken JPEG is not).
  * The name decides before the bytes.
  */
 const struct unread *unread_of(const unsigned char *head, size_t n, const char *name);

@@ -16,7 +16,9 @@ enum format job_output_format(const struct job *job, enum format in)
 
 	if (job->format)
 		return job->format;
-	return row && !row->encode ? FORMAT_PNG : in;
+	if (!row || row->encode)
+		return in;
+	return row->written_as ? row->written_as : FORMAT_PNG;
 }
 
 const char *status_name(enum status status)

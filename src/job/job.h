@@ -158,8 +158,9 @@ struct result {
 
 /*
  * The format an image of format in is written in: --format, or its own;
- * PNG, which keeps every pixel, for a format pixpool reads but does not
- * write (GIF, PSD). FORMAT_NONE for a task that is not an image.
+ * for a format pixpool reads but does not write, its row's written_as:
+ * PNG, which keeps every pixel (GIF, PSD), or JPEG (HEIC, camera photos).
+ * FORMAT_NONE for a task that is not an image.
  */
 enum format job_output_format(const struct job *job, enum format in);
 

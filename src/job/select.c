@@ -390,12 +390,15 @@ static void settings_text(const struct job *job, char *buf, size_t size)
 		 job->encode.png_level, job->autoorient ? "yes" : "no", strip);
 	/*
 	 * Recorded only when not the default, so that a folder made before
-	 * --background (or --tiff-compression) existed keeps its record (and
-	 * its images) on resume.
+	 * --background, --avif-speed or --tiff-compression existed keeps its
+	 * record (and its images) on resume.
 	 */
 	if (job->encode.background != BACKGROUND_DEFAULT)
 		snprintf(buf + strlen(buf), size - strlen(buf), "background #%06x\n",
 			 (unsigned)job->encode.background);
+	if (job->encode.avif_speed != AVIF_SPEED_DEFAULT)
+		snprintf(buf + strlen(buf), size - strlen(buf), "avif-speed %d\n",
+			 job->encode.avif_speed);
 	if (job->encode.tiff_compression != TIFF_COMPRESSION_DEFAULT)
 		snprintf(buf + strlen(buf), size - strlen(buf), "tiff-compression %s\n",
 			 tiff_compression_names[job->encode.tiff_compression]);
