@@ -260,6 +260,24 @@ int info_main(int argc, char **argv)
 	return ret;
 }
 
+/* One line per output of t: "PATH -> OUT", or "PATH: exists: OUT"; with -v, what it needs. */
+static void dry_run_outputs(const struct job *job, const struct task *t)
+{
+	char line[ERROR_MAX + 8192];
+
+	for (char **out = t->out; out && *out; out++) {
+		if (t->exists)
+			snprintf(line, sizeof(line), "%s: exists: %s", t->path, *out);
+		else if (job->verbose)
+			/* The memory admission will charge it (cost.h), chain and encoder included. */
+			snprintf(line, sizeof(line), "%s -> %s (needs about %.1f MB)", t->path, *out,
+				 (double)t->cost / 1e6);
+		else
+			snprintf(line, sizeof(line), "%s -> %s", t->path, *out);
+		print_escaped(stdout, "", line, "\n");
+	}
+}
+
 int info_dry_run(const struct job *job, const struct walk *w)
 {
 	size_t written = 0, refused = 0, exist = 0;
@@ -271,22 +289,17 @@ int info_dry_run(const struct job *job, const struct walk *w)
 
 		if (t->exists) {
 			/* --skip-existing: left alone, not even its header read. */
-			snprintf(line, sizeof(line), "%s: exists: %s", t->path, t->out);
+			dry_run_outputs(job, t);
 			exist++;
 		} else if (t->refused || header_verdict(t->path, job->max_pixels, &p) < 0) {
 			snprintf(line, sizeof(line), "%s: refused: %s", t->path,
 				 t->refused ? t->refused : error_message());
+			print_escaped(stdout, "", line, "\n");
 			refused++;
-		} else if (job->verbose) {
-			/* The memory admission will charge it (cost.h), chain and encoder included. */
-			snprintf(line, sizeof(line), "%s -> %s (needs about %.1f MB)", t->path, t->out,
-				 (double)t->cost / 1e6);
-			written++;
 		} else {
-			snprintf(line, sizeof(line), "%s -> %s", t->path, t->out);
+			dry_run_outputs(job, t);
 			written++;
 		}
-		print_escaped(stdout, "", line, "\n");
 	}
 	if (!job->quiet)
 		fprintf(stderr, "pixpool: dry run: %zu image%s would be written, %zu refused, "

@@ -15,6 +15,7 @@
 #include "base/error.h"
 #include "base/escape.h"
 #include "codec/format.h"
+#include "job/name.h"
 #include "codec/meta.h"
 #include "base/suggest.h"
 #include "base/version.h"
@@ -40,7 +41,14 @@ static const char usage_text[] =
 "      --channel NAME       process results over: pipe | shm (default: pipe)\n"
 "      --schedule NAME      dynamic | static | lpt (default: dynamic)\n"
 "      --pin                pin worker i to the i-th allowed CPU\n"
-"      --format FMT         same | %s (default: same)\n"
+"      --format FMT[,FMT]   same | %s (default: same); a list writes\n"
+"                           each output in each format\n"
+"      --variant NAME=CHAIN another output of every image: -f's chain, then CHAIN,\n"
+"                           from the same decode (repeatable; NAME: [A-Za-z0-9_-])\n"
+"      --name TEMPLATE      output names under OUTDIR from {dir} {stem} {ext} {variant}\n"
+"                           {width} {height} (default: {dir}/{stem}.{ext}, with\n"
+"                           --variant {dir}/{stem}-{variant}.{ext})\n"
+"      --flat               every output straight in OUTDIR: {dir} is empty\n"
 "      --quality N          quality of lossy output, 1..100 (default: the format's own; JPEG 90)\n"
 "      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
 "      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
@@ -195,6 +203,57 @@ static enum format pick_format(const char *value)
 	options_not_one_of("--format", value, names);
 }
 
+/* One format of --format's list. */
+static void format_item(char *item, void *data)
+{
+	struct job *job = data;
+
+	if (job->nformats == OUTPUTS_MAX)
+		usage_error("--format: more than %d formats", OUTPUTS_MAX);
+	job->formats[job->nformats++] = pick_format(item);
+}
+
+/* --format webp,jpg: each output in each format; the last --format given counts. */
+static void set_formats(struct job *job, const char *value)
+{
+	job->nformats = 0;
+	options_list(value, format_item, job);
+	if (!job->nformats)
+		usage_error("--format %s: names no format", value);
+	for (int i = 0; i < job->nformats; i++)
+		for (int j = 0; j < i; j++)
+			if (job->formats[i] == job->formats[j])
+				usage_error("--format %s: names a format twice", value);
+	job->format = job->formats[0];
+}
+
+/* --variant NAME=CHAIN: NAME of [A-Za-z0-9_-], unique; CHAIN as -f takes it ("" none). */
+static void add_variant(struct job *job, const char *value)
+{
+	const char *eq = strchr(value, '=');
+	size_t len = eq ? (size_t)(eq - value) : 0;
+	struct variant *v;
+
+	if (!len || len >= VARIANT_NAME_MAX || strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"abcdefghijklmnopqrstuvwxyz0123456789_-") != len)
+		usage_error("--variant %s: must be NAME=CHAIN, NAME of 1 to %d letters, digits, "
+			    "'_' or '-'", value, VARIANT_NAME_MAX - 1);
+	for (int i = 0; i < job->nvariants; i++)
+		if (strlen(job->variants[i].name) == len && !strncmp(job->variants[i].name, value, len))
+			usage_error("--variant %s: the name '%.*s' is given twice", value, (int)len, value);
+	if (job->nvariants == OUTPUTS_MAX)
+		usage_error("--variant: more than %d variants", OUTPUTS_MAX);
+	v = realloc(job->variants, (size_t)(job->nvariants + 1) * sizeof(*v));
+	if (!v)
+		usage_error("out of memory");
+	job->variants = v;
+	v += job->nvariants++;
+	memset(v, 0, sizeof(*v));
+	memcpy(v->name, value, len);
+	if (eq[1] && chain_parse(&v->chain, eq + 1) < 0)
+		usage_error("--variant %s: %s", value, error_message());
+}
+
 static void strip_part(char *item, void *data)
 {
 	static const char *const names[] = { "exif", "xmp", "icc", "gps", NULL };
@@ -309,6 +368,9 @@ void job_init(struct job *job)
 
 void job_release(struct job *job)
 {
+	free(job->variants);
+	job->variants = NULL;
+	job->nvariants = 0;
 	free(job->rules);
 	job->rules = NULL;
 	job->nrules = 0;
@@ -318,7 +380,7 @@ enum {
 	OPT_CHANNEL = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
 	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION, OPT_SKIP_EXISTING, OPT_FILES_FROM,
-	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD,
+	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD, OPT_VARIANT, OPT_NAME, OPT_FLAT,
 };
 
 const struct option options_long[] = {
@@ -332,6 +394,9 @@ const struct option options_long[] = {
 	{ "schedule", required_argument, NULL, OPT_SCHEDULE },
 	{ "pin", no_argument, NULL, OPT_PIN },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "variant", required_argument, NULL, OPT_VARIANT },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "flat", no_argument, NULL, OPT_FLAT },
 	{ "quality", required_argument, NULL, OPT_QUALITY },
 	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL },
 	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
@@ -398,7 +463,10 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_CHANNEL: job->channel = pick("--channel", arg, channel_names); break;
 	case OPT_SCHEDULE: job->schedule = pick("--schedule", arg, schedule_names); break;
 	case OPT_PIN: job->pin = 1; break;
-	case OPT_FORMAT: job->format = pick_format(arg); break;
+	case OPT_FORMAT: set_formats(job, arg); break;
+	case OPT_VARIANT: add_variant(job, arg); break;
+	case OPT_NAME: job->name = arg; break;
+	case OPT_FLAT: job->flat = 1; break;
 	case OPT_QUALITY: job->encode.quality = options_integer("--quality", arg, 1, 100); break;
 	case OPT_PNG_LEVEL: job->encode.png_level = options_integer("--png-level", arg, 0, 12); break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
@@ -444,6 +512,23 @@ static void check_files_from(const struct job *job)
 		usage_error("INPUT: no input folder or file given");
 	if (job->files_from && strcmp(job->files_from, "-") && access(job->files_from, R_OK) < 0)
 		usage_error("--files-from: %s: cannot read: %s", job->files_from, strerror(errno));
+}
+
+/* The outputs of an image: bounded, each variant's chain whole, names that cannot collide. */
+static void check_outputs(const struct job *job)
+{
+	struct chain joined;
+
+	if (job_outputs(job) > OUTPUTS_MAX)
+		usage_error("--variant, --format: %d variants in %d formats are %d outputs an image, "
+			    "more than %d", job->nvariants, job->nformats, job_outputs(job),
+			    OUTPUTS_MAX);
+	for (int i = 0; i < job->nvariants; i++)
+		if (chain_join(&joined, &job->chain, &job->variants[i].chain) < 0)
+			usage_error("--variant %s: with -f's chain: %s", job->variants[i].name,
+				    error_message());
+	if (name_check(job) < 0)
+		usage_error("%s", error_message());
 }
 
 static void check_manifest(const char *path)
@@ -552,6 +637,7 @@ void options_parse(struct job *job, int argc, char **argv)
 		usage_error("-o: no output folder given (-o DIR)");
 	if (job->manifest)
 		check_manifest(job->manifest);
+	check_outputs(job);
 	if (job->engine->single)
 		job->workers = 1;
 	/*

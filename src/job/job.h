@@ -27,6 +27,20 @@ struct engine;
 #define SETTINGS_ID_SIZE 20
 #define SETTINGS_XATTR "user.pixpool.settings"
 
+/*
+ * The outputs of one image: every --variant (or the -f chain alone) in
+ * every --format. Bounded, since each is a descriptor the parent sends a
+ * process worker with the task (engine/order.c) and a slot in its record.
+ */
+#define OUTPUTS_MAX 16
+#define VARIANT_NAME_MAX 32
+
+/* --variant NAME=CHAIN: an output whose chain is the job's chain, then this one. */
+struct variant {
+	char name[VARIANT_NAME_MAX];	/* [A-Za-z0-9_-]+ */
+	struct chain chain;
+};
+
 enum channel_kind { CHANNEL_PIPE, CHANNEL_SHM };
 enum schedule { SCHEDULE_DYNAMIC, SCHEDULE_STATIC, SCHEDULE_LPT };
 
@@ -50,13 +64,19 @@ struct job {
 	int ninputs;
 	const char *outdir;	/* NULL: decode and filter, write nothing */
 	struct chain chain;
+	const char *name;	/* --name: the outputs' names (job/name.h); NULL: the default */
+	int flat;		/* --flat: {dir} is "": every output straight in outdir */
 	const struct engine *engine;	/* --engine (engine/engine.h) */
 	enum channel_kind channel;	/* --channel: how process workers send results */
 	enum schedule schedule;
 	int workers;		/* pool size, >= 1 */
 	int workers_given;	/* -j set it; else it is the usable CPUs (engine/cpus.h) */
 	int pin;		/* pin worker i to the i-th allowed CPU */
-	enum format format;	/* FORMAT_NONE: same as the input */
+	enum format format;	/* the first of formats */
+	enum format formats[OUTPUTS_MAX];	/* --format, each FORMAT_NONE: same as the input */
+	int nformats;		/*   >= 1 */
+	struct variant *variants;	/* --variant, in the order given; NULL: none */
+	int nvariants;
 	struct encode_options encode;	/* --quality, --png-level, ... (codec/format.h) */
 	int autoorient;		/* apply EXIF orientation of JPEG input */
 	int strip;		/* META_STRIP_*: metadata not to carry to the output */
@@ -88,7 +108,7 @@ struct task {
 	enum format format;	/* from the first bytes */
 	char *path;		/* as opened: input + relative path */
 	char *rel;		/* relative path below its input, mirrored under -o */
-	char *out;		/* output path, or NULL when nothing is written */
+	char **out;		/* a path per output (job_outputs), then NULL; NULL: nothing is written */
 	uint64_t bytes;		/* input file size */
 	struct timespec mtime;	/* when the input was last modified */
 	uint64_t cost;		/* memory it is expected to need (cost.h); 0: unknown */
@@ -109,6 +129,12 @@ enum status {
 	STATUS_EXISTS,		/* not run: its output was done (--skip-existing) */
 };
 
+/* What one output of an image became (struct result). */
+struct result_output {
+	uint32_t width, height;
+	uint64_t bytes;
+};
+
 /*
  * The record of one image. Fixed size and far smaller than PIPE_BUF, so a
  * worker sends it to the parent with one atomic write().
@@ -123,8 +149,10 @@ struct result {
 	int16_t cpu;		/* CPU the image finished on */
 	uint8_t meta;		/* enum meta_fate: what became of its metadata */
 	uint32_t in_width, in_height;
-	uint32_t out_width, out_height;
-	uint64_t out_bytes;
+	uint32_t out_width, out_height;	/* of its first output */
+	uint64_t out_bytes;	/* of all its outputs */
+	uint8_t decodes;	/* how often the file was decoded: once per load shrink */
+	struct result_output outs[OUTPUTS_MAX];	/* each output, job_outputs of them */
 	/* Nanoseconds spent in each stage, and in all of work_run. */
 	uint64_t read_ns, decode_ns, filter_ns, encode_ns, write_ns, total_ns;
 	uint64_t start_ns;	/* clock_ns() when work_run began */
@@ -133,6 +161,18 @@ struct result {
 	/* Why it failed; for an image that is ok, why some metadata was dropped, or "". */
 	char error[ERROR_MAX];
 };
+
+/*
+ * How many outputs each image has: max(1, nvariants) x nformats. Output k
+ * is variant k / nformats (NULL without --variant) in format k % nformats
+ * (job_output_format: in, the input's own, for "same").
+ */
+int job_outputs(const struct job *job);
+const struct variant *job_output_variant(const struct job *job, int k);
+enum format job_output_format(const struct job *job, enum format in, int k);
+
+/* Frees task's output paths. */
+void task_free_outputs(struct task *task);
 
 /* "ok", "skipped", "failed", "crashed", "timeout", "exists", "pending". */
 const char *status_name(enum status status);
