@@ -1,0 +1,57 @@
+#!/bin/sh
+# --name and --flat: outputs named from a template, {width} and {height}
+# from the output made; names that would collide refused before any work
+# when the template says so, else at the rename, never overwriting an
+# output of the same run.
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p in/a in/b
+cp "$SAMPLES/jpeg/rocket.jpg" in/a/x.jpg
+cp "$SAMPLES/png/horse.png" in/b/x.png
+cp "$SAMPLES/png/camera.png" in/b/y.png
+
+# Refused before any work: nothing written, exit 2.
+refused() {
+	expect_exit 2 "$PIXPOOL" "$@" in -o never
+	[ ! -e never ] || fail "a refused run wrote never/: $*"
+}
+refused --variant s=thumbnail:size=100 --variant m=thumbnail:size=200 --name '{stem}.{ext}'
+refused --format jpg,png --name '{dir}/{stem}'
+refused --name '../{stem}.{ext}'
+refused --name '/tmp/{stem}.{ext}'
+refused --name '{width}/{stem}.{ext}'
+refused --name '{stem}.{nope}'
+refused --variant 'bad name=grayscale'
+refused --variant a=grayscale --variant a=blur
+
+# {width} and {height}: the size of each output, as the manifest records it.
+"$PIXPOOL" -q -f thumbnail:size=64 --variant s= --variant m=resize:width=32 --format png \
+	--name '{dir}/{stem}-{variant}-{width}x{height}.{ext}' in -o sized --manifest sized.json ||
+	fail "the sized run failed"
+python3 - sized.json <<'PY' || fail "sized names are not the sizes made"
+import json, os, struct, sys
+rows = json.load(open(sys.argv[1]))["images"]
+assert len(rows) == 6, len(rows)
+for r in rows:
+    head = open(r["output"], "rb").read(24)
+    w, h = struct.unpack(">II", head[16:24])
+    assert (w, h) == (r["output_width"], r["output_height"]), r
+    assert r["output"].endswith("-%s-%dx%d.png" % (r["variant"], w, h)), r["output"]
+    assert os.path.dirname(r["output"]) == "sized/" + os.path.basename(os.path.dirname(r["input"]))
+PY
+[ "$(count_files sized)" = 6 ] || fail "sized/ holds $(count_files sized) files, not 6"
+
+# Collisions known only at the rename: the second image fails, naming the first.
+"$PIXPOOL" -q -e serial -f resize:width=50,height=50 --format png --name '{width}.{ext}' in \
+	-o clash --manifest clash.csv 2>clash.err
+[ $? = 1 ] || fail "a collision at the rename should fail the run"
+[ "$(count_files clash)" = 1 ] || fail "clash/ holds $(count_files clash) files, not 1"
+[ "$(grep -c ',ok,' clash.csv)" = 1 ] || fail "not one image ok"
+grep -q 'is written already, from in/' clash.err || { cat clash.err; fail "the error does not name the first"; }
+
+# --flat: every output in OUTDIR; x.jpg and x.png both become x.png: the second is refused.
+"$PIXPOOL" -q --flat --format png in -o flat --manifest flat.csv 2>flat.err
+[ $? = 1 ] || fail "--flat with a collision should fail one image"
+[ -f flat/x.png ] && [ -f flat/y.png ] || fail "--flat did not write into flat/"
+[ "$(count_files flat)" = 2 ] || fail "flat/ holds $(count_files flat) files"
+grep -q 'taken by another input' flat.err || { cat flat.err; fail "the collision is not said"; }
