@@ -118,11 +118,25 @@ static void remove_outputs(struct work_files *f)
 	f->nout = 0;
 }
 
+/*
+ * --in-place: the file that replaces the input keeps its permissions, and
+ * its owner and group where this process may give them (root may).
+ */
+static int keep_mode(struct work_files *f, const struct stat *in)
+{
+	int k = f->nout - 1;
+
+	if (fchown(f->out[k], in->st_uid, in->st_gid) < 0 && fchown(f->out[k], -1, in->st_gid) < 0)
+		error_clear();
+	if (fchmod(f->out[k], in->st_mode & 07777) < 0)
+		return error("%s: cannot set its mode: %s", f->tmp[k], strerror(errno));
+	return 0;
+}
+
 int work_open(const struct job *job, const struct task *task, struct work_files *f)
 {
 	struct stat st;
 
-	(void)job;
 	*f = (struct work_files)WORK_FILES_INIT;
 	if (task->refused)
 		return error("%s: %s", task->path, task->refused);
@@ -131,7 +145,7 @@ int work_open(const struct job *job, const struct task *task, struct work_files 
 		return error_prefix(task->path);
 	f->size = (uint64_t)st.st_size;
 	for (char **out = task->out; out && *out && f->nout < OUTPUTS_MAX; out++) {
-		if (create_output(*out, f) < 0) {
+		if (create_output(*out, f) < 0 || (job->in_place && keep_mode(f, &st) < 0)) {
 			remove_outputs(f);
 			close(f->in);
 			f->in = -1;

@@ -268,6 +268,8 @@ static void dry_run_outputs(const struct job *job, const struct task *t)
 	for (char **out = t->out; out && *out; out++) {
 		if (t->exists)
 			snprintf(line, sizeof(line), "%s: exists: %s", t->path, *out);
+		else if (job->in_place)
+			snprintf(line, sizeof(line), "%s: would be replaced", t->path);
 		else if (job->verbose)
 			/* The memory admission will charge it (cost.h), chain and encoder included. */
 			snprintf(line, sizeof(line), "%s -> %s (needs about %.1f MB)", t->path, *out,

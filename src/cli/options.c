@@ -49,6 +49,8 @@ static const char usage_text[] =
 "                           {width} {height} (default: {dir}/{stem}.{ext}, with\n"
 "                           --variant {dir}/{stem}-{variant}.{ext})\n"
 "      --flat               every output straight in OUTDIR: {dir} is empty\n"
+"      --in-place           replace each input with its output, atomically, keeping\n"
+"                           its mode; no -o, no --variant, no change of format\n"
 "      --quality N          quality of lossy output, 1..100 (default: the format's own; JPEG 90)\n"
 "      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
 "      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
@@ -380,7 +382,7 @@ enum {
 	OPT_CHANNEL = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
 	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION, OPT_SKIP_EXISTING, OPT_FILES_FROM,
-	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD, OPT_VARIANT, OPT_NAME, OPT_FLAT,
+	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD, OPT_VARIANT, OPT_NAME, OPT_FLAT, OPT_IN_PLACE,
 };
 
 const struct option options_long[] = {
@@ -397,6 +399,7 @@ const struct option options_long[] = {
 	{ "variant", required_argument, NULL, OPT_VARIANT },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "flat", no_argument, NULL, OPT_FLAT },
+	{ "in-place", no_argument, NULL, OPT_IN_PLACE },
 	{ "quality", required_argument, NULL, OPT_QUALITY },
 	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL },
 	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
@@ -467,6 +470,7 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_VARIANT: add_variant(job, arg); break;
 	case OPT_NAME: job->name = arg; break;
 	case OPT_FLAT: job->flat = 1; break;
+	case OPT_IN_PLACE: job->in_place = 1; break;
 	case OPT_QUALITY: job->encode.quality = options_integer("--quality", arg, 1, 100); break;
 	case OPT_PNG_LEVEL: job->encode.png_level = options_integer("--png-level", arg, 0, 12); break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
@@ -512,6 +516,26 @@ static void check_files_from(const struct job *job)
 		usage_error("INPUT: no input folder or file given");
 	if (job->files_from && strcmp(job->files_from, "-") && access(job->files_from, R_OK) < 0)
 		usage_error("--files-from: %s: cannot read: %s", job->files_from, strerror(errno));
+}
+
+/*
+ * --in-place replaces each input by its output, of the same format: as
+ * mogrify without -format. A new format would need a new name beside the
+ * input, and the input kept or removed: neither is replacing it, so it is
+ * refused, and so is whatever names or multiplies the outputs.
+ */
+static void check_in_place(const struct job *job)
+{
+	if (job->outdir)
+		usage_error("--in-place: replaces the inputs: give no -o");
+	if (job->nvariants || job->name || job->flat)
+		usage_error("--in-place: one output an image, its input's name: no --variant, "
+			    "--name or --flat");
+	if (job->nformats > 1 || job->format != FORMAT_NONE)
+		usage_error("--in-place: keeps each input's format (--format same); to write "
+			    "another format, give -o DIR");
+	if (job->skip_existing)
+		usage_error("--in-place: an input replaced is done already: no --skip-existing");
 }
 
 /* The outputs of an image: bounded, each variant's chain whole, names that cannot collide. */
@@ -633,7 +657,9 @@ void options_parse(struct job *job, int argc, char **argv)
 	job->inputs = (const char **)argv + optind;
 	job->ninputs = argc - optind;
 	check_files_from(job);
-	if (!job->outdir)
+	if (job->in_place)
+		check_in_place(job);
+	else if (!job->outdir)
 		usage_error("-o: no output folder given (-o DIR)");
 	if (job->manifest)
 		check_manifest(job->manifest);

@@ -39,7 +39,8 @@ static int exit_status(const struct batch *b, const struct walk *w, int walk_fai
 static void check_outputs(const struct job *job, struct preflight *pf)
 {
 	preflight_init(pf);
-	preflight_folder(pf, "-o", job->outdir, !job->dry_run);
+	if (job->outdir)
+		preflight_folder(pf, "-o", job->outdir, !job->dry_run);
 	if (job->manifest)
 		preflight_file(pf, "--manifest", job->manifest, !job->dry_run);
 }

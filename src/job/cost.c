@@ -52,7 +52,7 @@ static uint64_t variants_largest(const struct job *job, int width, int height, u
 /* Whether some output is PNG: its encoder holds a fourth buffer. */
 static int writes_png(const struct job *job, enum format in)
 {
-	for (int k = 0; job->outdir && k < job_outputs(job); k++)
+	for (int k = 0; (job->outdir || job->in_place) && k < job_outputs(job); k++)
 		if (job_output_format(job, in, k) == FORMAT_PNG)
 			return 1;
 	return 0;

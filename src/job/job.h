@@ -66,6 +66,7 @@ struct job {
 	struct chain chain;
 	const char *name;	/* --name: the outputs' names (job/name.h); NULL: the default */
 	int flat;		/* --flat: {dir} is "": every output straight in outdir */
+	int in_place;		/* --in-place: each output replaces its input (outdir NULL) */
 	const struct engine *engine;	/* --engine (engine/engine.h) */
 	enum channel_kind channel;	/* --channel: how process workers send results */
 	enum schedule schedule;

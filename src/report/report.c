@@ -292,8 +292,9 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 			job->shard.k, job->shard.n, job->shard.images, job->shard.images_total,
 			job->shard.weight_total ?
 			100.0 * job->shard.weight / job->shard.weight_total : 0.0);
-	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written to %s\n",
-		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir);
+	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written %s%s\n",
+		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir ? "to " : "in place",
+		job->outdir ? job->outdir : "");
 	fprintf(stderr, "  wall %.3f s, %.2f images/s, %.1f MP/s  ", wall,
 		wall > 0 ? t.count[STATUS_OK] / wall : 0.0, wall > 0 ? t.megapixels / wall : 0.0);
 	summary_engine(b);
