@@ -22,6 +22,7 @@
 
 static const char usage_text[] =
 "usage: pixpool [run] [options] INPUT... -o OUTDIR\n"
+"       pixpool [run] [options] --in-place INPUT...\n"
 "       pixpool [run] [options] --files-from LIST -o OUTDIR\n"
 "       pixpool bench [options] INPUT...\n"
 "       pixpool filters\n"
