@@ -96,3 +96,15 @@ done
 # pixpool report counts images, not outputs.
 "$PIXPOOL" report pipe.json >report.out 2>&1
 grep -q "$images images: $((images - 1)) ok" report.out || { cat report.out; fail "report miscounts"; }
+
+# A worker dying while it writes rocket's second variant: none of rocket's
+# outputs is left, not even the ones written before; every other image has all four.
+if backend_wanted process; then
+	PIXPOOL_TEST_DIE=writing:rocket-b "$PIXPOOL" -q -e process -j 2 --variant a=thumbnail:size=300 \
+		--variant b=thumbnail:size=200 --format jpg,png in -o died --manifest died.csv 2>/dev/null
+	[ $? = 1 ] || fail "a worker's death should fail the run"
+	[ -z "$(find died -name 'rocket*')" ] || fail "rocket left outputs: $(find died -name 'rocket*')"
+	rm -f died/.pixpool-settings
+	[ "$(count_files died)" = $(((images - 2) * 4)) ] || fail "died/ holds $(count_files died) files"
+	[ "$(grep -c '^in/jpeg/rocket.jpg,.*,crashed,' died.csv)" = 4 ] || fail "rocket has not 4 crashed records"
+fi
