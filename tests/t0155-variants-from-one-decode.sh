@@ -108,3 +108,19 @@ if backend_wanted process; then
 	[ "$(count_files died)" = $(((images - 2) * 4)) ] || fail "died/ holds $(count_files died) files"
 	[ "$(grep -c '^in/jpeg/rocket.jpg,.*,crashed,' died.csv)" = 4 ] || fail "rocket has not 4 crashed records"
 fi
+
+# --skip-existing knows each output: an image with one output missing is made
+# again, whole; the others are done. Other variants are refused up front.
+rm -f in/jpeg/broken.jpg
+"$PIXPOOL" -q --variant a=thumbnail:size=300 --variant b=thumbnail:size=200 --format jpg,png \
+	in -o resume || fail "the first run failed"
+rm resume/png/horse-b.png
+"$PIXPOOL" -q --variant a=thumbnail:size=300 --variant b=thumbnail:size=200 --format jpg,png \
+	--skip-existing in -o resume --manifest resume.csv || fail "the resumed run failed"
+[ "$(grep -c ',ok,' resume.csv)" = 4 ] || fail "horse's 4 outputs are not made again"
+[ "$(grep -c ',exists,' resume.csv)" = $(((images - 2) * 4)) ] || fail "the others are not done"
+grep ',ok,' resume.csv | grep -qv 'horse' && fail "an image other than horse was made again"
+expect_exit 2 "$PIXPOOL" -q --variant a=thumbnail:size=300 --variant b=thumbnail:size=100 \
+	--format jpg,png --skip-existing in -o resume
+rm -f resume/.pixpool-settings ref/.pixpool-settings
+same_tree ref resume
