@@ -60,3 +60,10 @@ done
 [ -f flat/x.png ] && [ -f flat/y.png ] || fail "--flat did not write into flat/"
 [ "$(count_files flat)" = 2 ] || fail "flat/ holds $(count_files flat) files"
 grep -q 'taken by another input' flat.err || { cat flat.err; fail "the collision is not said"; }
+
+# --format same,png: x.jpg makes x.jpg and x.png; a PNG would make its name twice and is refused.
+"$PIXPOOL" -q --format same,png in -o both --manifest both.csv 2>both.err
+[ $? = 1 ] || fail "same,png should refuse x.png"
+[ -f both/a/x.jpg ] && [ -f both/a/x.png ] || fail "same,png: outputs missing"
+[ ! -e both/b ] || fail "same,png wrote a PNG input's outputs"
+grep -q 'two of its outputs would have the same name' both.err || { cat both.err; fail "not said why"; }

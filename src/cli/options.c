@@ -450,10 +450,26 @@ static void add_rule(struct job *job, const char *glob, int include)
 	job->nrules++;
 }
 
-void options_set(struct job *job, int c, const char *arg)
+/* The options that say what is written where; 0 when c is none of them. */
+static int output_option(struct job *job, int c, const char *arg)
 {
 	switch (c) {
 	case 'o': job->outdir = arg; break;
+	case OPT_FORMAT: set_formats(job, arg); break;
+	case OPT_VARIANT: add_variant(job, arg); break;
+	case OPT_NAME: job->name = arg; break;
+	case OPT_FLAT: job->flat = 1; break;
+	case OPT_IN_PLACE: job->in_place = 1; break;
+	default: return 0;
+	}
+	return 1;
+}
+
+void options_set(struct job *job, int c, const char *arg)
+{
+	if (output_option(job, c, arg))
+		return;
+	switch (c) {
 	case 'f':
 		if (chain_parse(&job->chain, arg) < 0)
 			usage_error("-f %s: %s", arg, error_message());
@@ -467,11 +483,6 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_CHANNEL: job->channel = pick("--channel", arg, channel_names); break;
 	case OPT_SCHEDULE: job->schedule = pick("--schedule", arg, schedule_names); break;
 	case OPT_PIN: job->pin = 1; break;
-	case OPT_FORMAT: set_formats(job, arg); break;
-	case OPT_VARIANT: add_variant(job, arg); break;
-	case OPT_NAME: job->name = arg; break;
-	case OPT_FLAT: job->flat = 1; break;
-	case OPT_IN_PLACE: job->in_place = 1; break;
 	case OPT_QUALITY: job->encode.quality = options_integer("--quality", arg, 1, 100); break;
 	case OPT_PNG_LEVEL: job->encode.png_level = options_integer("--png-level", arg, 0, 12); break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
