@@ -125,3 +125,18 @@ expect_exit 2 "$PIXPOOL" -q --variant a=thumbnail:size=300 --variant b=thumbnail
 	--format jpg,png --skip-existing in -o resume
 rm -f resume/.pixpool-settings ref/.pixpool-settings
 same_tree ref resume
+
+# A worker lying about one output, or about its decodes, costs its own image
+# alone: refused, none of its outputs kept, every other image whole.
+if backend_wanted process; then
+	for lie in outputs decodes; do
+		PIXPOOL_TEST_FORGE=$lie:rocket "$PIXPOOL" -q -e process -j 2 --variant a=thumbnail:size=300 \
+			--variant b=thumbnail:size=200 --format jpg,png in -o lie-$lie 2>lie-$lie.err
+		[ $? = 1 ] || fail "$lie: the forged record should fail the run"
+		grep -q "rocket.jpg: the worker.s record was refused: " lie-$lie.err ||
+			{ cat lie-$lie.err; fail "$lie: no refusal"; }
+		[ -z "$(find lie-$lie -name 'rocket*')" ] || fail "$lie: rocket left outputs"
+		rm -f lie-$lie/.pixpool-settings
+		[ "$(count_files lie-$lie)" = $(((images - 2) * 4)) ] || fail "$lie: others not whole"
+	done
+fi
