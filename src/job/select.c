@@ -173,7 +173,7 @@ int select_files_from(const struct job *job, struct walk *w)
 		.f = stdin_list ? stdin : fopen(job->files_from, "r"),
 		.name = stdin_list ? "stdin" : job->files_from,
 		.sep = job->from0 ? '\0' : '\n',
-		.outdir = realpath(job->outdir, NULL),
+		.outdir = job->outdir ? realpath(job->outdir, NULL) : NULL,	/* --in-place: none */
 	};
 	int ret;
 
