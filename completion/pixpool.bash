@@ -208,6 +208,11 @@ _pixpool_value()
 		fi
 		;;
 	--strip) _pixpool_list "$cur" exif xmp icc gps ;;
+	--progress) [[ $verb != bench ]] && _pixpool_list "$cur" json ;;
+	--background)
+		_pixpool_list "$cur" white black grey gray silver red maroon yellow olive lime \
+			green aqua teal blue navy fuchsia purple
+		;;
 	--shard)
 		# k8s/ wants its N next, with no space after the slash.
 		_pixpool_list "$cur" slurm k8s/

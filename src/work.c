@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -82,6 +83,42 @@ static int write_output(const char *out, int fd, const struct buffer *buf)
 }
 
 /*
+ * -o -: the output is held in memory (a memfd, which a process worker is
+ * handed as it would be a file) until the result says it is whole, then
+ * copied to standard output, so a failed image writes nothing there.
+ */
+static int create_in_memory(struct work_files *f)
+{
+	int k = f->nout;
+
+	f->out[k] = memfd_create("pixpool-output", MFD_CLOEXEC);
+	if (f->out[k] < 0)
+		return error("-: cannot hold the output in memory: %s", strerror(errno));
+	/* No name to remove, nothing for a signal to clean up. */
+	f->tmp[k][0] = '\0';
+	f->slot[k] = -1;
+	f->nout++;
+	return 0;
+}
+
+/* The output held in memory, written to standard output. */
+static int copy_to_stdout(int fd)
+{
+	unsigned char buf[1 << 16];
+	ssize_t n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * A second Ctrl-C removes the temporary file before it kills pixpool
  * (interrupt_open_owned), so f->tmp[k] stays unchanged until work_commit
  * disowns it.
@@ -90,6 +127,8 @@ static int create_output(const char *out, struct work_files *f)
 {
 	int k = f->nout;
 
+	if (!strcmp(out, "-"))
+		return create_in_memory(f);
 	if (work_temp_path(out, getpid(), f->tmp[k], sizeof(f->tmp[k])) < 0)
 		return error("%s: output path too long", out);
 	if (folder_make_parents(f->tmp[k]) < 0)
@@ -112,7 +151,8 @@ static void remove_outputs(struct work_files *f)
 	for (int k = 0; k < f->nout; k++) {
 		if (f->out[k] >= 0)
 			close(f->out[k]);
-		unlink(f->tmp[k]);
+		if (f->tmp[k][0])
+			unlink(f->tmp[k]);
 		interrupt_disown(f->slot[k]);
 	}
 	f->nout = 0;
@@ -144,6 +184,8 @@ int work_open(const struct job *job, const struct task *task, struct work_files 
 	if (f->in < 0)
 		return error_prefix(task->path);
 	f->size = (uint64_t)st.st_size;
+	f->dates[0] = st.st_atim;
+	f->dates[1] = st.st_mtim;
 	for (char **out = task->out; out && *out && f->nout < OUTPUTS_MAX; out++) {
 		if (create_output(*out, f) < 0 || (job->in_place && keep_mode(f, &st) < 0)) {
 			remove_outputs(f);
@@ -166,16 +208,21 @@ static void close_fd(int *fd)
  * Sets the settings on each temporary output and closes it: the settings
  * go with the bytes, in one rename (select.h). A file system that cannot
  * hold them leaves the output unknown to a resume, which makes it again:
- * never wrong, so not an error here. -1 when a close says a write failed.
+ * never wrong, so not an error here. -1 when a close says a write failed,
+ * or the input's dates cannot be set (--keep-dates) on an output to keep.
  */
-static int close_outputs(const struct job *job, const struct task *task, struct work_files *f)
+static int close_outputs(const struct job *job, const struct task *task, struct work_files *f,
+			 int keep)
 {
 	int ret = 0;
 
 	for (int k = 0; k < f->nout; k++) {
-		if (job->settings_id[0])
+		if (keep && job->settings_id[0])
 			fsetxattr(f->out[k], SETTINGS_XATTR, job->settings_id,
 				  strlen(job->settings_id), 0);
+		/* Set last of all but the rename (which keeps them): a write would move them. */
+		if (keep && job->keep_dates && futimens(f->out[k], f->dates) < 0 && ret == 0)
+			ret = error("%s: cannot set its dates: %s", task->out[k], strerror(errno));
 		if (close(f->out[k]) < 0 && ret == 0)
 			ret = error("%s: cannot write: %s", task->out[k], strerror(errno));
 		f->out[k] = -1;
@@ -306,7 +353,16 @@ void work_commit(const struct job *job, const struct task *task, struct work_fil
 	int keep = res->status == STATUS_OK && f->nout > 0;
 
 	close_fd(&f->in);
-	if (f->nout && close_outputs(job, task, f) < 0 && keep) {
+	if (job->to_stdout && f->nout) {
+		if (keep && copy_to_stdout(f->out[0]) < 0) {
+			error("-: cannot write to standard output: %s", strerror(errno));
+			work_failed(task, res);
+		}
+		close_fd(&f->out[0]);
+		f->nout = 0;
+		return;
+	}
+	if (f->nout && close_outputs(job, task, f, keep) < 0 && keep) {
 		work_failed(task, res);
 		keep = 0;
 	}
@@ -466,6 +522,8 @@ static int save(struct making *m, int k, const struct image *img)
 	uint64_t t0 = clock_ns(), t1;
 	int ret;
 
+	if (k == 0)
+		m->res->out_channels = (uint8_t)img->channels;
 	prepare_meta(m, k, img, format, &meta);
 	ret = image_encode_with(img, format, &m->job->encode, &out);
 	if (ret == 0)
@@ -484,23 +542,49 @@ static int save(struct making *m, int k, const struct image *img)
 	return ret;
 }
 
-/* Records img as the size of variant v's outputs, and writes them. */
-static int save_variant(struct making *m, const struct image *img)
+/*
+ * A format with no alpha (JPEG, PNM) would drop it and show what the
+ * transparent pixels happen to hold, often black: the image is laid over
+ * --background first, after the chain (which may blur or turn alpha) and
+ * before the encode, in whichever process encodes. Counted as filtering.
+ */
+static int flatten(struct making *m, struct image *img)
 {
-	int formats = m->job->nformats > 1 ? m->job->nformats : 1, ret = 0;
+	uint64_t t = clock_ns();
+	int ret = image_flatten(img, m->job->encode.background);
+
+	m->res->filter_ns += clock_ns() - t;
+	return ret < 0 ? error_prefix(m->task->path) : 0;
+}
+
+/*
+ * Records img as the size of variant v's outputs, and writes them: first in
+ * the formats that hold alpha, then, the image flattened once, in those
+ * that do not, so each has the bytes of a run with that format alone.
+ */
+static int save_variant(struct making *m, struct image *img)
+{
+	int formats = m->job->nformats > 1 ? m->job->nformats : 1, ret = 0, flat = 0;
 
 	if (m->v == 0) {
 		m->res->out_width = (uint32_t)img->width;
 		m->res->out_height = (uint32_t)img->height;
 		m->res->out_channels = (uint8_t)img->channels;
 	}
-	for (int j = 0; j < formats; j++) {
-		int k = m->v * formats + j;
+	for (int opaque = 0; opaque < 2; opaque++) {
+		for (int j = 0; j < formats && ret == 0; j++) {
+			int k = m->v * formats + j;
+			enum format format = job_output_format(m->job, m->task->format, k);
 
-		m->res->outs[k].width = (uint32_t)img->width;
-		m->res->outs[k].height = (uint32_t)img->height;
-		if (ret == 0 && m->task->out)
-			ret = save(m, k, img);
+			m->res->outs[k].width = (uint32_t)img->width;
+			m->res->outs[k].height = (uint32_t)img->height;
+			if (!m->task->out || !format_row(format)->opaque != !opaque)
+				continue;
+			if (opaque && !flat++)
+				ret = flatten(m, img);
+			if (ret == 0)
+				ret = save(m, k, img);
+		}
 	}
 	return ret;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "base/error.h"
 #include "job/job.h"
@@ -33,13 +34,14 @@
 struct work_files {
 	int in;			/* the input, opened read-only and checked */
 	uint64_t size;		/* its size when opened: never read past it */
+	struct timespec dates[2];	/* its access and modification times then (--keep-dates) */
 	int nout;		/* the temporary outputs, one per output of the task */
 	int out[OUTPUTS_MAX];	/*   (job_outputs), or none when nothing is written */
 	int slot[OUTPUTS_MAX];	/* each one's slot in interrupt.h's list */
 	char tmp[OUTPUTS_MAX][4096];	/* their names: see work_temp_path */
 };
 
-#define WORK_FILES_INIT { -1, 0, 0, { 0 }, { 0 }, { "" } }
+#define WORK_FILES_INIT { -1, 0, { { 0, 0 }, { 0, 0 } }, 0, { 0 }, { 0 }, { "" } }
 
 /*
  * Opens task's input (a regular file, not empty, without blocking: see
@@ -62,9 +64,10 @@ void work_process(const struct job *job, const struct task *task, const struct w
 /*
  * Closes f's descriptors and, when res says ok, renames every temporary
  * output into place (name.h; a name holding {width} or {height} only now
- * known, refused when an output of this run has it already), else removes
- * them: an image's outputs are all written, or none (res becomes failed
- * when one cannot be). Never fails otherwise; f may be WORK_FILES_INIT.
+ * known, refused when an output of this run has it already), with its
+ * input's dates when job->keep_dates, else removes them: an image's outputs
+ * are all written, or none (res becomes failed when one cannot be). Never
+ * fails otherwise; f may be WORK_FILES_INIT.
  */
 void work_commit(const struct job *job, const struct task *task, struct work_files *f,
 		 struct result *res);

@@ -20,9 +20,12 @@ static int task_outputs(const struct job *job, struct task *t, int n)
 	t->out = calloc((size_t)n + 1, sizeof(*t->out));
 	if (!t->out)
 		return -1;
-	/* --in-place: one output, the input itself, replaced by a rename (work_commit). */
-	if (job->in_place)
-		return (t->out[0] = strdup(t->path)) ? 0 : -1;
+	/*
+	 * --in-place: one output, the input itself, replaced by a rename
+	 * (work_commit); -o -: one output, "-", standard output.
+	 */
+	if (job->in_place || job->to_stdout)
+		return (t->out[0] = strdup(job->to_stdout ? "-" : t->path)) ? 0 : -1;
 	for (int k = 0; k < n; k++) {
 		t->out[k] = name_output(job, t, k, 0, 0, &why);
 		if (!t->out[k]) {
@@ -212,7 +215,7 @@ int batch_walk(const struct job *job, struct walk *w)
 	struct stat st;
 	int ret = 0;
 
-	if (job->outdir && stat(job->outdir, &st) == 0) {
+	if (job->outdir && !job->to_stdout && stat(job->outdir, &st) == 0) {
 		w->skip = 1;
 		w->skip_dev = st.st_dev;
 		w->skip_ino = st.st_ino;
@@ -223,7 +226,8 @@ int batch_walk(const struct job *job, struct walk *w)
 	for (int i = 0; i < job->ninputs && ret == 0; i++)
 		ret = walk_input(job, w, job->inputs[i]);
 	select_rules(job, w);
-	if (output_paths(job, w) < 0 || (!job->in_place && refuse_overwriting_inputs(w) < 0) ||
+	if (output_paths(job, w) < 0 ||
+	    (!job->in_place && !job->to_stdout && refuse_overwriting_inputs(w) < 0) ||
 	    refuse_collisions(job, w) < 0)
 		return -1;
 	/*

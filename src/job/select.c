@@ -413,6 +413,13 @@ static void settings_text(const struct job *job, char *buf, size_t size)
 		 "filter %s\nformat %s\nquality %s\npng-level %d\nautoorient %s\nstrip %s\n",
 		 job->chain.len ? chain : "none", formats, quality,
 		 job->encode.png_level, job->autoorient ? "yes" : "no", strip);
+	/*
+	 * Recorded only when not the default, so that a folder made before
+	 * --background existed keeps its record (and its images) on resume.
+	 */
+	if (job->encode.background != BACKGROUND_DEFAULT)
+		snprintf(buf + strlen(buf), size - strlen(buf), "background #%06x\n",
+			 (unsigned)job->encode.background);
 	variants_text(job, buf + strlen(buf), size - strlen(buf));
 }
 
@@ -604,7 +611,8 @@ int select_settings_write(const struct job *job, const struct walk *w)
 	char path[PATH_MAX], old[SETTINGS_MAX], now[SETTINGS_MAX];
 	int ret;
 
-	if (!job->outdir || !writes_some(w))
+	/* Standard output keeps no record: there is nothing to resume; nor does --in-place. */
+	if (!job->outdir || !writes_some(w) || job->to_stdout)
 		return 0;
 	if (settings_path(job, path, sizeof(path)) < 0 || folder_make_parents(path) < 0)
 		return -1;
