@@ -140,3 +140,19 @@ if backend_wanted process; then
 		[ "$(count_files lie-$lie)" = $(((images - 2) * 4)) ] || fail "$lie: others not whole"
 	done
 fi
+
+# Alpha: a format without it gets the image laid over --background, the
+# others keep it; each has the bytes of a run in that format alone.
+mkdir alpha
+/usr/bin/convert "$SAMPLES/png/chelsea.png" -alpha set -channel A -fx 'i/w' alpha/fade.png ||
+	fail "cannot make an image with alpha"
+"$PIXPOOL" -q --background red --variant s=thumbnail:size=100 --variant b=blur:1 --format png,jpg \
+	alpha -o alpha-v || fail "the alpha run failed"
+for v in s:thumbnail:size=100 b:blur:1; do
+	for fmt in png jpg; do
+		"$PIXPOOL" -q --background red -f "${v#*:}" --format $fmt alpha -o "alpha-${v%%:*}-$fmt" ||
+			fail "the single alpha run failed"
+		cmp -s "alpha-${v%%:*}-$fmt/fade.$fmt" "alpha-v/fade-${v%%:*}.$fmt" ||
+			fail "fade-${v%%:*}.$fmt differs from its run alone"
+	done
+done
