@@ -119,17 +119,37 @@ static int copy_to_stdout(int fd)
 }
 
 /*
+ * The temporary name of out (work_temp_path). A name still to be made from
+ * {width} or {height} may be the same for several images before they are
+ * made: the task's index keeps their temporary files apart.
+ */
+static int temp_name(const struct job *job, const struct task *task, const char *out,
+		     char *buf, size_t size)
+{
+	size_t n;
+
+	if (work_temp_path(out, getpid(), buf, size) < 0)
+		return -1;
+	if (!name_sized(job))
+		return 0;
+	n = strlen(buf) - strlen(".tmp");
+	return (size_t)snprintf(buf + n, size - n, "-%u.tmp", (unsigned)task->id) >= size - n ?
+		-1 : 0;
+}
+
+/*
  * A second Ctrl-C removes the temporary file before it kills pixpool
  * (interrupt_open_owned), so f->tmp[k] stays unchanged until work_commit
  * disowns it.
  */
-static int create_output(const char *out, struct work_files *f)
+static int create_output(const struct job *job, const struct task *task, const char *out,
+			 struct work_files *f)
 {
 	int k = f->nout;
 
 	if (!strcmp(out, "-"))
 		return create_in_memory(f);
-	if (work_temp_path(out, getpid(), f->tmp[k], sizeof(f->tmp[k])) < 0)
+	if (temp_name(job, task, out, f->tmp[k], sizeof(f->tmp[k])) < 0)
 		return error("%s: output path too long", out);
 	if (folder_make_parents(f->tmp[k]) < 0)
 		return -1;
@@ -187,7 +207,8 @@ int work_open(const struct job *job, const struct task *task, struct work_files 
 	f->dates[0] = st.st_atim;
 	f->dates[1] = st.st_mtim;
 	for (char **out = task->out; out && *out && f->nout < OUTPUTS_MAX; out++) {
-		if (create_output(*out, f) < 0 || (job->in_place && keep_mode(f, &st) < 0)) {
+		if (create_output(job, task, *out, f) < 0 ||
+		    (job->in_place && keep_mode(f, &st) < 0)) {
 			remove_outputs(f);
 			close(f->in);
 			f->in = -1;

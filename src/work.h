@@ -93,7 +93,8 @@ void work_run(const struct job *job, const struct task *task, struct result *res
 
 /*
  * The temporary name work_open creates in process pid for out:
- * ".NAME.pixpool-PID.tmp" in the output folder. Returns -1 if it does not
+ * ".NAME.pixpool-PID.tmp" in the output folder (".NAME.pixpool-PID-TASK.tmp"
+ * for a name made from the output's size: see name.h). Returns -1 if it does not
  * fit in size.
  */
 int work_temp_path(const char *out, pid_t pid, char *buf, size_t size);

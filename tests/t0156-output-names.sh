@@ -67,3 +67,19 @@ grep -q 'taken by another input' flat.err || { cat flat.err; fail "the collision
 [ -f both/a/x.jpg ] && [ -f both/a/x.png ] || fail "same,png: outputs missing"
 [ ! -e both/b ] || fail "same,png wrote a PNG input's outputs"
 grep -q 'two of its outputs would have the same name' both.err || { cat both.err; fail "not said why"; }
+
+# Standard output takes one image: no variants, format lists or names there.
+for args in "--variant a=blur" "--format jpg,png" "--name {stem}"; do
+	# shellcheck disable=SC2086
+	expect_exit 2 "$PIXPOOL" $args - -o - <in/a/x.jpg >stdout.jpg
+	[ ! -s stdout.jpg ] || fail "-o - with $args wrote something"
+done
+
+# --keep-dates: every output of an image gets its input's dates.
+touch -d '2001-02-03 04:05:06' in/a/x.jpg
+"$PIXPOOL" -q --keep-dates --variant s=thumbnail:size=20 --variant m=thumbnail:size=40 \
+	--format jpg,png in/a -o dated || fail "the --keep-dates run failed"
+[ "$(find dated -type f ! -name .pixpool-settings | wc -l)" = 4 ] || fail "not 4 dated outputs"
+for f in dated/*; do
+	[ "$(stat -c %Y "$f")" = "$(stat -c %Y in/a/x.jpg)" ] || fail "$f: not the input's date"
+done

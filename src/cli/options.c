@@ -642,7 +642,7 @@ static void check_outputs(const struct job *job)
 		if (chain_join(&joined, &job->chain, &job->variants[i].chain) < 0)
 			usage_error("--variant %s: with -f's chain: %s", job->variants[i].name,
 				    error_message());
-	if (job->to_stdout && (job_outputs(job) > 1 || job->name || job->flat))
+	if (job->to_stdout && (job->nvariants || job_outputs(job) > 1 || job->name || job->flat))
 		usage_error("-o -: standard output takes one image: no --variant, --format list, "
 			    "--name or --flat");
 	if (name_check(job) < 0)
