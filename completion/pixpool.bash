@@ -208,6 +208,11 @@ _pixpool_value()
 		fi
 		;;
 	--strip) _pixpool_list "$cur" exif xmp icc gps ;;
+	--profile)
+		_pixpool_files -f "$text"
+		[[ srgb == "$cur"* ]] && COMPREPLY+=(srgb)
+		;;
+	--intent) _pixpool_list "$cur" perceptual relative saturation absolute ;;
 	--progress) [[ $verb != bench ]] && _pixpool_list "$cur" json ;;
 	--background)
 		_pixpool_list "$cur" white black grey gray silver red maroon yellow olive lime \

@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "base/escape.h"
 #include "filter/chain.h"
+#include "codec/colour.h"
 #include "codec/image.h"
 #include "base/interrupt.h"
 #include "codec/meta.h"
@@ -474,6 +475,9 @@ static int decode(const struct job *job, const struct task *task, const struct s
 		res->in_width = (uint32_t)(img->shrink ? img->full_width : img->width);
 		res->in_height = (uint32_t)(img->shrink ? img->full_height : img->height);
 		res->in_channels = (uint8_t)img->channels;
+		res->in_bits = (uint8_t)(img->bits > 0 && img->bits <= RESULT_MAX_BITS ? img->bits : 0);
+		res->in_pages = (uint16_t)(img->pages < RESULT_MAX_PAGES ? img->pages :
+					   RESULT_MAX_PAGES);
 	}
 	return ret;
 }
@@ -503,6 +507,7 @@ struct making {
 	struct result *res;
 	const struct lender *lender;
 	int v;			/* the variant */
+	int target_icc;		/* its outputs carry --profile's ICC profile (manage_colour) */
 	char warning[ERROR_MAX];	/* the first output's metadata warning, or "" */
 };
 
@@ -526,6 +531,8 @@ static void prepare_meta(struct making *m, int k, const struct image *img, enum 
 	uint8_t fate;
 
 	meta_collect(meta, m->src->file.data, m->src->file.len, m->task->format);
+	if (m->target_icc)
+		meta_set_icc(meta, m->job->profile->icc.data, m->job->profile->icc.len);
 	fate = (uint8_t)meta_prepare(meta, &e);
 	/* The record has one fate: the first output's, as before variants. */
 	if (k == 0)
@@ -579,6 +586,73 @@ static int flatten(struct making *m, struct image *img)
 }
 
 /*
+ * Without --profile, --strip that drops a colour profile leaves the pixels
+ * in a space the web will take for sRGB: say so, unless they are sRGB's.
+ */
+static void warn_unconverted(const struct job *job, const struct image *img, struct meta *meta)
+{
+	char desc[64], what[ERROR_MAX / 2];
+
+	if (!(job->strip & META_STRIP_ICC) || !meta->icc.len || img->channels < 3 ||
+	    colour_is_srgb(meta->icc.data, meta->icc.len) != 0) {
+		error_clear();
+		return;
+	}
+	meta_icc_description(meta->icc.data, meta->icc.len, desc, sizeof(desc));
+	snprintf(what, sizeof(what), "strips the ICC profile \"%s\"", desc[0] ? desc : "unnamed");
+	meta_warn(meta, "%s without converting its colours; add --profile srgb", what);
+}
+
+/*
+ * --profile: the pixels converted to the profile asked for, which the
+ * output then carries in place of the input's. A profile that cannot be
+ * used costs a warning, not the image: its pixels are taken as sRGB, as
+ * untagged ones are (and as vips does). Returns whether the outputs carry
+ * the profile asked for (prepare_meta sets it on each).
+ */
+static int convert_colour(const struct job *job, struct image *img, struct meta *meta,
+			  struct result *res)
+{
+	char note[RESULT_PROFILE_MAX], why[ERROR_MAX / 2];
+	int ret = colour_convert(img, meta->icc.data, meta->icc.len, job->profile, job->intent,
+				 note, sizeof(note));
+
+	if (ret < 0) {
+		snprintf(why, sizeof(why), "ICC profile (%.80s)", error_message());
+		error_clear();
+		meta_warn(meta, "unusable %s, pixels taken as sRGB", why);
+		ret = colour_convert(img, NULL, 0, job->profile, job->intent, note, sizeof(note));
+		if (ret == 0)
+			snprintf(note, sizeof(note), "unusable profile -> %s", job->profile->name);
+		error_clear();
+	}
+	escape_terminal(note, res->profile, sizeof(res->profile));
+	return ret != 0 || (img->channels >= 3 && meta->icc.len);
+}
+
+/*
+ * The pixels' colours as the outputs should hold them, after the chain and
+ * before the encode: pixel work, so its time counts in the filter stage's.
+ * Once for each variant, from the file's metadata; whether the outputs
+ * carry the profile asked for is kept for each one's metadata.
+ */
+static void manage_colour(struct making *m, struct image *img)
+{
+	struct meta meta = META_INIT;
+	uint64_t t = clock_ns();
+
+	meta_collect(&meta, m->src->file.data, m->src->file.len, m->task->format);
+	if (m->job->profile)
+		m->target_icc = convert_colour(m->job, img, &meta, m->res);
+	else
+		warn_unconverted(m->job, img, &meta);
+	if (meta.warning[0] && !m->warning[0])
+		snprintf(m->warning, sizeof(m->warning), "%s", meta.warning);
+	meta_release(&meta);
+	m->res->filter_ns += clock_ns() - t;
+}
+
+/*
  * Records img as the size of variant v's outputs, and writes them: first in
  * the formats that hold alpha, then, the image flattened once, in those
  * that do not, so each has the bytes of a run with that format alone.
@@ -592,6 +666,10 @@ static int save_variant(struct making *m, struct image *img)
 		m->res->out_height = (uint32_t)img->height;
 		m->res->out_channels = (uint8_t)img->channels;
 	}
+	/* Colours first, so that --background is laid in the outputs' space. */
+	m->target_icc = 0;
+	if (m->task->out)
+		manage_colour(m, img);
 	for (int opaque = 0; opaque < 2; opaque++) {
 		for (int j = 0; j < formats && ret == 0; j++) {
 			int k = m->v * formats + j;
@@ -703,7 +781,7 @@ void work_process(const struct job *job, const struct task *task, const struct w
 		  struct result *res, const struct lender *lender)
 {
 	struct source src = { BUFFER_INIT, { 0 }, 1 };
-	struct making m = { job, task, f, &src, res, lender, 0, "" };
+	struct making m = { job, task, f, &src, res, lender, 0, 0, "" };
 	uint64_t start = clock_ns();
 	int ret;
 

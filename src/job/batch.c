@@ -215,6 +215,7 @@ int batch_walk(const struct job *job, struct walk *w)
 	struct stat st;
 	int ret = 0;
 
+	w->list_passed = job->verbose || job->dry_run;
 	if (job->outdir && !job->to_stdout && stat(job->outdir, &st) == 0) {
 		w->skip = 1;
 		w->skip_dev = st.st_dev;

@@ -85,10 +85,12 @@ uint64_t cost_of_file(const struct job *job, const struct task *task, uint64_t *
 	if (ret == 0) {
 		/* EXIF orientations 5 to 8 swap the sides before the chain (filter_orient). */
 		int turned = job->autoorient && orientation >= 5;
+		/* A 16-bit decode holds its samples twice as wide until they are rounded. */
+		uint64_t wide = p.bits > 8 ? BYTES_PER_PIXEL * (uint64_t)p.width * p.height : 0;
 
 		*pixels = (uint64_t)p.width * p.height;
-		return cost_of_image(job, task->format, turned ? p.height : p.width,
-				     turned ? p.width : p.height, task->bytes);
+		return wide + cost_of_image(job, task->format, turned ? p.height : p.width,
+					    turned ? p.width : p.height, task->bytes);
 	}
 	if (ret != PROBE_MORE) {
 		*pixels = 0;

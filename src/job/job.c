@@ -45,11 +45,19 @@ const struct variant *job_output_variant(const struct job *job, int k)
 	return job->nvariants ? &job->variants[k / formats_of(job)] : NULL;
 }
 
+enum format job_format_asked(const struct job *job, int k)
+{
+	return job->nformats ? job->formats[k % formats_of(job)] : job->format;
+}
+
 enum format job_output_format(const struct job *job, enum format in, int k)
 {
-	enum format f = job->nformats ? job->formats[k % formats_of(job)] : job->format;
+	const struct format_row *row = format_row(in);
+	enum format asked = job_format_asked(job, k);
 
-	return f ? f : in;
+	if (asked)
+		return asked;
+	return row && !row->encode ? FORMAT_PNG : in;
 }
 
 void task_free_outputs(struct task *task)

@@ -120,7 +120,8 @@ static void parts_of(const struct job *job, const struct task *t, int k, struct 
 	const char *base = strrchr(t->rel, '/') ? strrchr(t->rel, '/') + 1 : t->rel;
 	const char *dot = strrchr(base, '.');
 	enum format f = job_output_format(job, t->format, k);
-	int own = job_output_format(job, FORMAT_NONE, k) == FORMAT_NONE;
+	/* Renamed when a format is asked, or its own is one pixpool does not write. */
+	int renamed = f != FORMAT_NONE && (job_format_asked(job, k) || f != t->format);
 	const struct variant *v = job_output_variant(job, k);
 
 	if (dot == base)
@@ -129,8 +130,8 @@ static void parts_of(const struct job *job, const struct task *t, int k, struct 
 	p->dir_len = job->flat || base == t->rel ? 0 : (size_t)(base - t->rel - 1);
 	p->stem = base;
 	p->stem_len = dot ? (size_t)(dot - base) : strlen(base);
-	/* "same" keeps the extension as the input spells it, as the mirrored tree always has. */
-	p->ext = own ? (dot ? dot + 1 : "") : format_extension(f);
+	/* Its own format keeps the extension as the input spells it, as the mirrored tree has. */
+	p->ext = renamed ? format_extension(f) : (dot ? dot + 1 : "");
 	p->variant = v ? v->name : "";
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "codec/colour.h"
 #include "codec/meta.h"
 #include "base/folder.h"
 
@@ -284,6 +285,8 @@ void select_rules(const struct job *job, struct walk *w)
 		if (taken < 0)
 			t->refused = "out of memory matching --include and --exclude";
 		if (!taken) {
+			/* Out of memory for the record, the image is still left out, and counted. */
+			walk_pass(w, t->path, "excluded by --include/--exclude");
 			free(t->path);
 			free(t->rel);
 			task_free_outputs(t);
@@ -399,6 +402,19 @@ static void variants_text(const struct job *job, char *buf, size_t size)
 	}
 }
 
+/*
+ * --profile and --intent, appended only when a profile is given, so that a
+ * folder made without one, before pixpool had them, resumes as it was made.
+ */
+static void profile_text(const struct job *job, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (job->profile)
+		snprintf(buf, size, "profile %s %016llx\nintent %s\n", job->profile->srgb ? "srgb" :
+			 "file", (unsigned long long)colour_target_id(job->profile),
+			 colour_intent_names[job->intent]);
+}
+
 static void settings_text(const struct job *job, char *buf, size_t size)
 {
 	char chain[SETTINGS_MAX / 4], strip[64], quality[16] = "default", formats[256];
@@ -421,6 +437,7 @@ static void settings_text(const struct job *job, char *buf, size_t size)
 		snprintf(buf + strlen(buf), size - strlen(buf), "background #%06x\n",
 			 (unsigned)job->encode.background);
 	variants_text(job, buf + strlen(buf), size - strlen(buf));
+	profile_text(job, buf + strlen(buf), size - strlen(buf));
 }
 
 /*

@@ -169,7 +169,10 @@ static void test_sniff_knows_each_format_and_nothing_else(void **state)
 	assert_int_equal(format_of(tga, sizeof(tga)), FORMAT_TGA);
 	assert_int_equal(format_of((const unsigned char *)"P3\n", 3), FORMAT_NONE);	/* ASCII PNM: stb can't */
 	assert_int_equal(format_of((const unsigned char *)"hello, world, hello", 18), FORMAT_NONE);
-	assert_int_equal(format_of((const unsigned char *)"GIF89a", 6), FORMAT_NONE);
+	assert_int_equal(format_of((const unsigned char *)"GIF89a", 6), FORMAT_GIF);
+	assert_int_equal(format_of((const unsigned char *)"GIF88a", 6), FORMAT_NONE);
+	assert_int_equal(format_of((const unsigned char *)"8BPS\0\1", 6), FORMAT_PSD);
+	assert_int_equal(format_of((const unsigned char *)"8BPS\0\2", 6), FORMAT_NONE);	/* PSB */
 	assert_int_equal(format_of((const unsigned char *)"", 0), FORMAT_NONE);
 }
 
