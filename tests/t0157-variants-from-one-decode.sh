@@ -156,3 +156,19 @@ for v in s:thumbnail:size=100 b:blur:1; do
 			fail "fade-${v%%:*}.$fmt differs from its run alone"
 	done
 done
+
+# --profile: each variant's pixels converted after its own chain, each output
+# carrying the profile, as a run for it alone (rocket.jpg is Adobe RGB).
+"$PIXPOOL" -q --profile srgb --variant a=thumbnail:size=300 --variant b=blur:1 --format jpg,png \
+	in/jpeg -o colour-v --manifest colour.csv || fail "the --profile run failed"
+grep -q 'rocket.jpg,.*,Adobe RGB (1998) -> sRGB$' colour.csv || fail "rocket's colours not converted"
+for v in a:thumbnail:size=300 b:blur:1; do
+	for fmt in jpg png; do
+		"$PIXPOOL" -q --profile srgb -f "${v#*:}" --format $fmt in/jpeg -o "colour-${v%%:*}-$fmt" ||
+			fail "the single --profile run failed"
+		for f in "colour-${v%%:*}-$fmt"/*.$fmt; do
+			b=$(basename "$f" .$fmt)
+			cmp -s "$f" "colour-v/$b-${v%%:*}.$fmt" || fail "$b-${v%%:*}.$fmt differs from its run alone"
+		done
+	done
+done
