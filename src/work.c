@@ -195,7 +195,7 @@ static int load(const struct job *job, const struct task *task, const struct wor
 		error_prefix(task->path);
 	t1 = clock_ns();
 	res->read_ns = t1 - t0;
-	if (ret == 0 && job->autoorient && task->format == FORMAT_JPEG)
+	if (ret == 0 && job->autoorient)
 		orientation = image_exif_orientation(file.data, file.len);
 	if (ret == 0)
 		ret = image_decode_shrunk(img, file.data, file.len, job->max_pixels, task->path,

@@ -167,7 +167,7 @@ refuse(b'two\nlines.jpg', cut(jpg, 0.5), 'cannot decode: truncated JPEG')
 refuse(b'bytes-\xff\xfe.png', cut(pngf, 0.5), 'cannot decode: truncated PNG')
 refuse(b'back\\slash.bmp', cut(bmp, 0.5), 'cannot decode: truncated BMP')
 refuse(b'not-a-photo.jpg', b'this is text\n',
-       'not an image: the content is not JPEG, PNG, BMP, TGA or PNM')
+       'not an image: the content is not JPEG, PNG, BMP, TGA, PNM or WebP')
 
 with open(expected_path, 'w', encoding='utf-8') as f:
     f.write(''.join(line + '\n' for line in expected))

@@ -43,8 +43,10 @@ static const char usage_text[] =
 "      --format FMT         same | %s (default: same)\n"
 "      --quality N          quality of lossy output, 1..100 (default: the format's own; JPEG 90)\n"
 "      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
-"      --no-autoorient      keep JPEG pixels as stored; ignore EXIF Orientation\n"
-"      --strip[=PARTS]      drop metadata from JPEG and PNG outputs: all of it, or\n"
+"      --lossless           write WebP lossless: the same pixels, larger files\n"
+"                           (default: lossy, at --quality)\n"
+"      --no-autoorient      keep JPEG and WebP pixels as stored; ignore EXIF Orientation\n"
+"      --strip[=PARTS]      drop metadata from JPEG, PNG and WebP outputs: all of it, or\n"
 "                           a list of exif, xmp, icc, gps (default: keep all)\n"
 "      --follow-symlinks    follow symbolic links inside the input folders\n"
 "      --max-pixels MP      refuse images over MP megapixels, read or written (default:\n"
@@ -318,7 +320,7 @@ enum {
 	OPT_CHANNEL = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
 	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION, OPT_SKIP_EXISTING, OPT_FILES_FROM,
-	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD,
+	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD, OPT_LOSSLESS,
 };
 
 const struct option options_long[] = {
@@ -334,6 +336,7 @@ const struct option options_long[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "quality", required_argument, NULL, OPT_QUALITY },
 	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL },
+	{ "lossless", no_argument, NULL, OPT_LOSSLESS },
 	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
 	{ "strip", optional_argument, NULL, OPT_STRIP },
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
@@ -401,6 +404,7 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_FORMAT: job->format = pick_format(arg); break;
 	case OPT_QUALITY: job->encode.quality = options_integer("--quality", arg, 1, 100); break;
 	case OPT_PNG_LEVEL: job->encode.png_level = options_integer("--png-level", arg, 0, 12); break;
+	case OPT_LOSSLESS: job->encode.lossless = 1; break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
 	case OPT_STRIP: job->strip |= arg ? strip_parts(arg) : META_STRIP_ALL; break;
 	case OPT_FOLLOW: job->follow_symlinks = 1; break;

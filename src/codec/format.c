@@ -11,6 +11,7 @@ static const struct format_row *const rows[FORMAT_COUNT] = {
 	[FORMAT_BMP] = &format_bmp,
 	[FORMAT_TGA] = &format_tga,
 	[FORMAT_PNM] = &format_pnm,
+	[FORMAT_WEBP] = &format_webp,
 };
 
 const struct format_row *format_row(enum format format)

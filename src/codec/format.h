@@ -3,7 +3,7 @@
 
 /*
  * The image formats pixpool reads and writes, as a table: one row a format,
- * each row in its own file (jpeg.c, png.c, bmp.c, tga.c, pnm.c). A row says
+ * each row in its own file (jpeg.c, png.c, bmp.c, tga.c, pnm.c, webp.c). A row says
  * how to recognise the format from its first bytes, how to read its header
  * and check its structure (pixpool's own bounded parsers, never a
  * decoder's), how to decode and encode it, and how to carry its metadata.
@@ -34,6 +34,7 @@ enum format {
 	FORMAT_BMP,
 	FORMAT_TGA,
 	FORMAT_PNM,
+	FORMAT_WEBP,
 	FORMAT_COUNT		/* one past the last row */
 };
 
@@ -50,12 +51,13 @@ enum format {
 struct encode_options {
 	int quality;		/* lossy formats, 1..100; 0: the row's default_quality */
 	int png_level;		/* PNG, 0..12 (PNG_LEVEL_DEFAULT) */
+	int lossless;		/* WebP: lossless instead of lossy at quality */
 };
 
 /* The libdeflate level of PNG output when --png-level does not say. */
 #define PNG_LEVEL_DEFAULT 1
 
-#define ENCODE_OPTIONS_INIT { .quality = 0, .png_level = PNG_LEVEL_DEFAULT }
+#define ENCODE_OPTIONS_INIT { .quality = 0, .png_level = PNG_LEVEL_DEFAULT, .lossless = 0 }
 
 /* The parts of metadata (meta.h) a format's files can carry. */
 #define FORMAT_META_EXIF 1
@@ -121,6 +123,7 @@ extern const struct format_row format_png;
 extern const struct format_row format_bmp;
 extern const struct format_row format_tga;
 extern const struct format_row format_pnm;
+extern const struct format_row format_webp;
 
 /* The row of a format; NULL for FORMAT_NONE or a value outside the table. */
 const struct format_row *format_row(enum format format);
@@ -143,7 +146,7 @@ const char *format_extension(enum format format);
 /* The format whose files are named with extension ext ("JPG", "ppm"); FORMAT_NONE if none. */
 enum format format_of_extension(const char *ext);
 
-/* "JPEG, PNG, BMP, TGA or PNM": every row's name, for messages. */
+/* "JPEG, PNG, BMP, TGA, PNM or WebP": every row's name, for messages. */
 const char *format_list(void);
 
 /* "not an image: the content is not JPEG, ... or PNM": why a file named like one is refused. */

@@ -368,10 +368,11 @@ static void settings_text(const struct job *job, char *buf, size_t size)
 	strip_text(job->strip, strip, sizeof(strip));
 	snprintf(buf, size, "# The settings the images in this folder were made with: pixpool\n"
 		 "# --skip-existing refuses to add to them with other settings.\n"
-		 "filter %s\nformat %s\nquality %s\npng-level %d\nautoorient %s\nstrip %s\n",
-		 job->chain.len ? chain : "none",
+		 "filter %s\nformat %s\nquality %s\npng-level %d\nlossless %s\nautoorient %s\n"
+		 "strip %s\n", job->chain.len ? chain : "none",
 		 job->format ? format_extension(job->format) : "same", quality,
-		 job->encode.png_level, job->autoorient ? "yes" : "no", strip);
+		 job->encode.png_level, job->encode.lossless ? "yes" : "no",
+		 job->autoorient ? "yes" : "no", strip);
 }
 
 /*
