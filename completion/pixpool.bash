@@ -199,7 +199,7 @@ _pixpool_value()
 		;;
 	--channel | --ipc) _pixpool_list "$cur" pipe shm ;;
 	--schedule) _pixpool_list "$cur" dynamic static lpt ;;
-	--format) _pixpool_list "$cur" same jpg png bmp tga pnm ;;
+	--format) _pixpool_list "$cur" same jpg png bmp tga pnm webp ;;
 	--strip) _pixpool_list "$cur" exif xmp icc gps ;;
 	--shard)
 		# k8s/ wants its N next, with no space after the slash.
