@@ -12,8 +12,10 @@ median, min and max wall seconds and pixpool's median over the fastest
 comparable peer's median, as a markdown table on stdout and as JSON
 (COMPARE_JSON, default BUILD/bench/compare.json).
 
-Environment: ROUNDS=N, WORKLOADS=name,name (default: all but resize1600;
-"all" for every one), COMPARE_JSON=path.
+Environment: ROUNDS=N, WORKLOADS=name,name (default: all but resize1600,
+and thumbnail-webp unless WEBP_CORPUS is set; "all" for every one),
+COMPARE_JSON=path, WEBP_CORPUS=folder (the corpus as WebP, one .webp for
+each .jpg, e.g. made with cwebp -q 90: the input of thumbnail-webp).
 """
 import json
 import os
@@ -79,14 +81,15 @@ class Tool:
 		self.times, self.output_bytes = [], 0
 
 
-def parallel(jobs, template, *more):
-	"""GNU parallel over the corpus, one process per file, jobs at a time;
-	more lists (@SCALES, @MATRICES) go with the files one to one: {1} is
-	the file, {2} the next list's item..."""
+def parallel(jobs, template, *more, files="@FILES"):
+	"""GNU parallel over the corpus (files: @FILES, or @WEBP for its WebP
+	copy), one process per file, jobs at a time; more lists (@SCALES,
+	@MATRICES) go with the files one to one: {1} is the file, {2} the next
+	list's item..."""
 	argv = ["parallel", "--will-cite", "-j", str(jobs)]
 	if more:
 		argv.append("--link")
-	argv += [template, ":::", "@FILES"]
+	argv += [template, ":::", files]
 	for name in more:
 		argv += [":::", name]
 	return argv
@@ -98,9 +101,9 @@ def workloads(ctx):
 	(scratch for intermediates, emptied too) and pool (the Pillow script)."""
 	j, out, tmp = ctx["jobs"], ctx["out"], ctx["tmp"]
 
-	def pixpool(*args, ext="jpg"):
+	def pixpool(*args, ext="jpg", corpus="corpus"):
 		return Tool("pixpool -j %d" % j,
-			    [ctx["pixpool"], "-q", "-j", str(j)] + list(args) + [ctx["corpus"], "-o", out], ext=ext)
+			    [ctx["pixpool"], "-q", "-j", str(j)] + list(args) + [ctx[corpus], "-o", out], ext=ext)
 
 	vips1 = {"VIPS_CONCURRENCY": "1"}
 	return [
@@ -150,6 +153,19 @@ def workloads(ctx):
 			Tool("Python multiprocessing.Pool + Pillow",
 			     [PYTHON, ctx["pool"], "blur", ctx["corpus"], out, str(j)]),
 		]),
+		# WebP at libvips's webpsave settings but its default quality: effort
+		# (libwebp's method) 4 as pixpool's, quality 80 as pixpool's default.
+		("thumbnail-webp", "thumbnail 800 px from WebP, WebP q80", [
+			pixpool("-f", "thumbnail:size=800", "--quality", "80", ext="webp", corpus="webp"),
+			Tool("GNU parallel + vipsthumbnail",
+			     parallel(j, "vipsthumbnail --size 800 -o %s/%%s.webp[Q=80,effort=4] {}" % out,
+				      files="@WEBP"), vips1, ext="webp"),
+		]),
+		("jpeg-webp", "JPEG to WebP q80", [
+			pixpool("--format", "webp", "--quality", "80", ext="webp"),
+			Tool("GNU parallel + vips copy",
+			     parallel(j, "vips copy {} %s/{/.}.webp[Q=80,effort=4]" % out), vips1, ext="webp"),
+		]),
 		("resize1600", "resize 1600 wide, JPEG q90", [
 			pixpool("-f", "resize:width=1600", "--quality", "90"),
 			Tool("libvips vipsthumbnail, all files, %d threads" % j,
@@ -170,7 +186,7 @@ def workloads(ctx):
 	]
 
 
-DEFAULT = "thumbnail,blur,sharpen,median,edges,chain,pillow"
+DEFAULT = "thumbnail,blur,sharpen,median,edges,chain,pillow,jpeg-webp"
 
 
 def die(msg, code=1):
@@ -200,6 +216,8 @@ def shown(tool, corpus):
 	for a in tool.argv:
 		if a == "@FILES":
 			words.append(shlex.quote(corpus) + "/*.jpg")
+		elif a == "@WEBP":
+			words.append("$WEBP_CORPUS/*.webp")
 		elif a == "@NAMES":
 			words.append("*.jpg")
 		elif a == "@SCALES":
@@ -217,7 +235,17 @@ def empty(path):
 	os.makedirs(path)
 
 
-MAGIC = {"jpg": (b"\xff\xd8\xff", b"\xff\xd9"), "png": (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82")}
+MAGIC = {"jpg": (b"\xff\xd8\xff", b"\xff\xd9"), "png": (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"),
+	 "webp": (b"RIFF", b"")}
+
+
+def whole(head, last, size, ext):
+	"""Whether a file starts and ends as its format's do; a WebP has no end
+	marker, but its RIFF size is the file's less 8 bytes."""
+	magic, tail = MAGIC[ext]
+	if ext == "webp":
+		return head[:4] == magic and int.from_bytes(head[4:8], "little") + 8 == size
+	return head[:len(magic)] == magic and last.endswith(tail)
 
 
 def check(tool, out, stems, sample):
@@ -231,16 +259,15 @@ def check(tool, out, stems, sample):
 		missing, extra = sorted(want - got), sorted(got - want)
 		die("%s: wrong outputs in %s: missing %s, unexpected %s"
 		    % (tool.name, out, missing[:5] or "none", extra[:5] or "none"))
-	head, tail = MAGIC[tool.ext]
 	total = 0
 	for name in sorted(want):
 		path = os.path.join(out, name)
 		size = os.path.getsize(path)
 		with open(path, "rb") as f:
-			first = f.read(len(head))
-			f.seek(max(0, size - len(tail)))
+			first = f.read(12)
+			f.seek(max(0, size - 8))
 			last = f.read()
-		if size == 0 or first != head or not last.endswith(tail):
+		if size == 0 or not whole(first, last, size, tool.ext):
 			die("%s: %s is empty, truncated or not %s" % (tool.name, path, tool.ext.upper()))
 		total += size
 	path = os.path.join(out, stems[sample] + "." + tool.ext)
@@ -317,6 +344,8 @@ def main():
 		    % (corpus, len(names), others[:3] or "nothing else"), 2)
 	files = [os.path.join(corpus, f) for f in names]
 	stems = [os.path.splitext(f)[0] for f in names]
+	webp_corpus = os.path.abspath(os.environ["WEBP_CORPUS"]) if os.environ.get("WEBP_CORPUS") else ""
+	webp = [os.path.join(webp_corpus, s + ".webp") for s in stems]
 	frames = [frame_of(f) for f in files]
 	scales = ["%.6f" % (2000 / w) for w, _ in frames]
 
@@ -324,7 +353,7 @@ def main():
 	os.environ["PARALLEL_SHELL"] = "/bin/sh"
 	scratch = tempfile.mkdtemp(prefix="pixpool-compare.")
 	try:
-		ctx = {"pixpool": pixpool, "jobs": jobs, "corpus": corpus,
+		ctx = {"pixpool": pixpool, "jobs": jobs, "corpus": corpus, "webp": webp_corpus,
 		       "out": os.path.join(scratch, "out"), "tmp": os.path.join(scratch, "tmp"),
 		       "pool": os.path.join(scratch, "pool.py"), "mat": os.path.join(scratch, "saturate.mat"),
 		       "grey": os.path.join(scratch, "grey.mat")}
@@ -337,15 +366,21 @@ def main():
 		# The saturation matrix for each file: grey photos (the camera
 		# corpus has some) stay grey, as pixpool leaves them.
 		mats = [ctx["mat"] if n == 3 else ctx["grey"] for _, n in frames]
-		lists = {"@FILES": files, "@NAMES": names, "@SCALES": scales, "@MATRICES": mats}
+		lists = {"@FILES": files, "@NAMES": names, "@SCALES": scales, "@MATRICES": mats,
+			 "@WEBP": webp}
 		every = workloads(ctx)
-		chosen = os.environ.get("WORKLOADS") or DEFAULT
+		chosen = os.environ.get("WORKLOADS") or DEFAULT + (",thumbnail-webp" if webp_corpus else "")
 		chosen = [w[0] for w in every] if chosen == "all" else chosen.split(",")
 		unknown = [c for c in chosen if c not in [w[0] for w in every]]
 		if unknown:
 			die("unknown workload %s; there are: %s" % (", ".join(unknown),
 								    ", ".join(w[0] for w in every)), 2)
 		todo = [w for w in every if w[0] in chosen]
+		if any("@WEBP" in t.argv or webp_corpus in t.argv for w in todo for t in w[2]):
+			found = sorted(os.listdir(webp_corpus)) if os.path.isdir(webp_corpus) else []
+			if found != sorted(s + ".webp" for s in stems):
+				die("thumbnail-webp wants WEBP_CORPUS, a folder of one .webp for each .jpg "
+				    "of the corpus (cwebp -q 90), and nothing else", 2)
 		need = {n for w in todo for t in w[2][1:] for n in programs(t.argv)}
 		lacking = [n for n in sorted(need) if not shutil.which(n)]
 		if lacking:

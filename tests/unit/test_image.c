@@ -232,7 +232,7 @@ static void test_webp_animation_decodes_its_first_frame(void **state)
 {
 	struct image one = pattern(5, 4, 4), two = pattern(9, 8, 4), back;
 	struct buffer f1 = webp_encoded(&one, 0, 1), f2 = webp_encoded(&two, 0, 1);
-	struct buffer anim = { calloc(1, 64 + f1.len + f2.len), 0, 0, 0 };
+	struct buffer anim = { calloc(1, 128 + f1.len + f2.len), 0, 0, 0 };
 	unsigned char *d = anim.data;
 
 	(void)state;
