@@ -181,6 +181,12 @@ struct layout {
 	struct bitstream first;	/* the still image's, or the first frame's, header */
 };
 
+/* An animation's image is its first frame; a still image chunk beside it is not read. */
+static int animated(const struct layout *l)
+{
+	return l->extended && (l->flags & FLAG_ANIMATION);
+}
+
 /* The first frame: its place, its size and its ALPH and VP8/VP8L chunks, which must agree. */
 static int note_frame(struct layout *l, const struct chunk *c)
 {
@@ -210,11 +216,11 @@ static int note_chunk(struct layout *l, const struct chunk *c, const unsigned ch
 {
 	int still = is(c, "VP8 ") || is(c, "VP8L");
 
-	if (is(c, "ANMF") && l->extended && l->frames++ == 0)
+	if (is(c, "ANMF") && animated(l) && l->frames++ == 0)
 		return note_frame(l, c);
 	if (is(c, "ALPH"))
 		l->alpha = 1;
-	if (!still || l->images++)
+	if (!still || animated(l) || l->images++)
 		return 0;
 	if (read_bitstream(c, c->len, &l->first) != 0)
 		return -1;
@@ -254,11 +260,6 @@ static int webp_layout(struct layout *l, const unsigned char *d, size_t n)
 		l->height = l->first.height;
 	}
 	return 0;
-}
-
-static int animated(const struct layout *l)
-{
-	return l->extended && (l->flags & FLAG_ANIMATION);
 }
 
 /*
