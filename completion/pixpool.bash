@@ -201,6 +201,11 @@ _pixpool_value()
 	--schedule) _pixpool_list "$cur" dynamic static lpt ;;
 	--format) _pixpool_list "$cur" same jpg png bmp tga pnm webp ;;
 	--strip) _pixpool_list "$cur" exif xmp icc gps ;;
+	--progress) [[ $verb != bench ]] && _pixpool_list "$cur" json ;;
+	--background)
+		_pixpool_list "$cur" white black grey gray silver red maroon yellow olive lime \
+			green aqua teal blue navy fuchsia purple
+		;;
 	--shard)
 		# k8s/ wants its N next, with no space after the slash.
 		_pixpool_list "$cur" slurm k8s/

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -80,12 +81,44 @@ static int write_output(const char *out, int fd, const struct buffer *buf)
 }
 
 /*
+ * -o -: the output is held in memory (a memfd, which a process worker is
+ * handed as it would be a file) until the result says it is whole, then
+ * copied to standard output, so a failed image writes nothing there.
+ */
+static int create_in_memory(struct work_files *f)
+{
+	f->out = memfd_create("pixpool-output", MFD_CLOEXEC);
+	if (f->out < 0)
+		return error("-: cannot hold the output in memory: %s", strerror(errno));
+	return 0;
+}
+
+/* The output held in memory, written to standard output. */
+static int copy_to_stdout(int fd)
+{
+	unsigned char buf[1 << 16];
+	ssize_t n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * A second Ctrl-C removes the temporary file before it kills pixpool
  * (interrupt_open_owned), so f->tmp stays unchanged until work_commit
  * disowns it.
  */
 static int create_output(const char *out, struct work_files *f)
 {
+	if (!strcmp(out, "-"))
+		return create_in_memory(f);
 	if (work_temp_path(out, getpid(), f->tmp, sizeof(f->tmp)) < 0)
 		return error("%s: output path too long", out);
 	if (folder_make_parents(f->tmp) < 0)
@@ -114,6 +147,8 @@ int work_open(const struct job *job, const struct task *task, struct work_files 
 	if (f->in < 0)
 		return error_prefix(task->path);
 	f->size = (uint64_t)st.st_size;
+	f->dates[0] = st.st_atim;
+	f->dates[1] = st.st_mtim;
 	if (task->out && create_output(task->out, f) < 0) {
 		close(f->in);
 		f->in = -1;
@@ -135,6 +170,14 @@ void work_commit(const struct job *job, const struct task *task, struct work_fil
 	int keep = res->status == STATUS_OK && f->out >= 0;
 
 	close_fd(&f->in);
+	if (job->to_stdout) {
+		if (keep && copy_to_stdout(f->out) < 0) {
+			error("-: cannot write to standard output: %s", strerror(errno));
+			work_failed(task, res);
+		}
+		close_fd(&f->out);
+		return;
+	}
 	/*
 	 * The settings go with the bytes, in one rename (select.h). A file
 	 * system that cannot hold them leaves the output unknown to a resume,
@@ -142,6 +185,15 @@ void work_commit(const struct job *job, const struct task *task, struct work_fil
 	 */
 	if (keep && job->settings_id[0])
 		fsetxattr(f->out, SETTINGS_XATTR, job->settings_id, strlen(job->settings_id), 0);
+	/*
+	 * The input's dates as it was opened, set last of all but the rename
+	 * (which keeps them): a write after would move the modification time.
+	 */
+	if (keep && job->keep_dates && futimens(f->out, f->dates) < 0) {
+		error("%s: cannot set its dates: %s", task->out, strerror(errno));
+		work_failed(task, res);
+		keep = 0;
+	}
 	if (f->out >= 0 && close(f->out) < 0 && keep) {
 		error("%s: cannot write: %s", task->out, strerror(errno));
 		work_failed(task, res);
@@ -226,6 +278,27 @@ static int check_output(const struct job *job, const struct task *task,
 		     (unsigned long long)job->max_pixels);
 }
 
+/* The format an image is written in: --format's, or its own. */
+static enum format output_format(const struct job *job, const struct task *task)
+{
+	return job->format ? job->format : task->format;
+}
+
+/*
+ * A format with no alpha (JPEG, PNM) would drop it and show what the
+ * transparent pixels happen to hold, often black: the image is laid over
+ * --background first, after the chain (which may blur or turn alpha) and
+ * before the encode, in whichever process encodes.
+ */
+static int flatten(const struct job *job, const struct task *task, struct image *img)
+{
+	if (!task->out || !format_row(output_format(job, task))->opaque)
+		return 0;
+	if (image_flatten(img, job->encode.background) < 0)
+		return error_prefix(task->path);
+	return 0;
+}
+
 /* The metadata made true for the output: its size, orientation and format. */
 static void prepare_meta(const struct job *job, const struct image *img, int oriented,
 			 enum format format, struct meta *meta, struct result *res)
@@ -247,7 +320,7 @@ static int save(const struct job *job, const struct task *task, int fd,
 		const struct image *img, struct meta *meta, int oriented, struct result *res)
 {
 	struct buffer out = BUFFER_INIT;
-	enum format format = job->format ? job->format : task->format;
+	enum format format = output_format(job, task);
 	uint64_t t0 = clock_ns(), t1;
 	int ret;
 
@@ -295,9 +368,11 @@ void work_process(const struct job *job, const struct task *task, const struct w
 		res->in_channels = (uint8_t)img.channels;
 		t = clock_ns();
 		ret = chain_apply(&job->chain, &img, lender);
-		res->filter_ns = clock_ns() - t;
 		if (ret < 0)
 			error_prefix(task->path);
+		if (ret == 0)
+			ret = flatten(job, task, &img);
+		res->filter_ns = clock_ns() - t;
 	}
 	if (ret == 0) {
 		res->out_width = (uint32_t)img.width;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "base/error.h"
 #include "job/job.h"
@@ -33,12 +34,13 @@
 struct work_files {
 	int in;			/* the input, opened read-only and checked */
 	uint64_t size;		/* its size when opened: never read past it */
+	struct timespec dates[2];	/* its access and modification times then (--keep-dates) */
 	int out;		/* the temporary output, or -1 when nothing is written */
 	int slot;		/* its slot in interrupt.h's list, or -1 */
 	char tmp[4096];		/* its name: see work_temp_path */
 };
 
-#define WORK_FILES_INIT { -1, 0, -1, -1, "" }
+#define WORK_FILES_INIT { -1, 0, { { 0, 0 }, { 0, 0 } }, -1, -1, "" }
 
 /*
  * Opens task's input (a regular file, not empty, without blocking: see
@@ -60,7 +62,8 @@ void work_process(const struct job *job, const struct task *task, const struct w
 
 /*
  * Closes f's descriptors and, when res says ok, renames the temporary
- * output into place (res becomes failed if that fails), else removes it.
+ * output into place (res becomes failed if that fails), with its input's
+ * dates when job->keep_dates, else removes it.
  * Never fails otherwise; f may be WORK_FILES_INIT.
  */
 void work_commit(const struct job *job, const struct task *task, struct work_files *f,

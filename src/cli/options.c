@@ -17,11 +17,13 @@
 #include "codec/format.h"
 #include "codec/meta.h"
 #include "base/suggest.h"
+#include "base/colour.h"
 #include "base/version.h"
 
 static const char usage_text[] =
 "usage: pixpool [run] [options] INPUT... -o OUTDIR\n"
 "       pixpool [run] [options] --files-from LIST -o OUTDIR\n"
+"       pixpool [run] [options] - -o - <IN >OUT\n"
 "       pixpool bench [options] INPUT...\n"
 "       pixpool filters\n"
 "       pixpool info [options] INPUT...\n"
@@ -32,7 +34,9 @@ static const char usage_text[] =
 "Applies a chain of filters to every image under the INPUT folders (and files),\n"
 "on a pool of workers, and writes the results in the same tree under OUTDIR.\n"
 "\n"
-"  -o, --output DIR         write outputs under DIR, mirroring the input tree\n"
+"  -o, --output DIR         write outputs under DIR, mirroring the input tree; '-':\n"
+"                           the one image read from standard input ('-') goes to\n"
+"                           standard output (summary only with -v)\n"
 "  -f, --filter CHAIN       filters to apply, e.g. grayscale,blur:sigma=2,resize:width=800\n"
 "                           (repeatable; 'pixpool filters' lists them)\n"
 "  -j, --jobs N             pool size (default: the CPUs this process may use)\n"
@@ -46,9 +50,14 @@ static const char usage_text[] =
 "      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
 "      --lossless           write WebP lossless: the same pixels, larger files\n"
 "                           (default: lossy, at --quality)\n"
+"      --background COLOUR  what transparent pixels become in a format without alpha\n"
+"                           (JPEG, PNM): a name (white, black, grey, red, ...) or\n"
+"                           #rrggbb (default: white)\n"
 "      --no-autoorient      keep JPEG and WebP pixels as stored; ignore EXIF Orientation\n"
 "      --strip[=PARTS]      drop metadata from JPEG, PNG and WebP outputs: all of it, or\n"
 "                           a list of exif, xmp, icc, gps (default: keep all)\n"
+"      --keep-dates         give each output its input's modification and access\n"
+"                           times (default: the time it was written)\n"
 "      --follow-symlinks    follow symbolic links inside the input folders\n"
 "      --max-pixels MP      refuse images over MP megapixels, read or written (default:\n"
 "                           178.956970, twice Pillow's decompression-bomb warning)\n"
@@ -57,7 +66,8 @@ static const char usage_text[] =
 "                           (default: 50%% of the machine's memory; none: no limit)\n"
 "      --timeout SEC        kill a worker stuck on one image for SEC seconds\n"
 "                           (process engine only)\n"
-"      --manifest FILE      one record per image, JSON (.json) or CSV (.csv)\n"
+"      --manifest FILE      one record per image, JSON (.json) or CSV (.csv); '-':\n"
+"                           JSON lines on stdout, then one line for the run\n"
 "      --dry-run            print what would be written where, and what would be\n"
 "                           refused and why; read no pixels, write nothing\n"
 "      --skip-existing      do not decode an image whose output exists and is not\n"
@@ -78,7 +88,8 @@ static const char usage_text[] =
 "                           'slurm' takes K and N from a Slurm job array task;\n"
 "                           'k8s/N' takes K from JOB_COMPLETION_INDEX (a Kubernetes\n"
 "                           Indexed Job of N completions)\n"
-"      --progress           show a progress line (default: when stderr is a terminal)\n"
+"      --progress[=KIND]    show a progress line (default: when stderr is a terminal);\n"
+"                           KIND json: one JSON event per image on stderr instead\n"
 "      --no-progress        never show it\n"
 "  -q, --quiet              print errors only, no summary\n"
 "  -v, --verbose            print one line per image\n"
@@ -196,6 +207,26 @@ static enum format pick_format(const char *value)
 			names[n++] = format_row((enum format)f)->words[0];
 	names[n] = NULL;
 	options_not_one_of("--format", value, names);
+}
+
+/* --background: a colour's name or hex digits (base/colour.h). */
+static uint32_t pick_colour(const char *value)
+{
+	uint32_t rgb;
+
+	if (colour_parse(value, &rgb) < 0)
+		usage_error("--background %s: not a colour: a name (%s, ...) or #rrggbb or #rgb%s",
+			    value, "white, black, grey, red", did_you_mean(value, colour_names()));
+	return rgb;
+}
+
+/* --progress=json: the only value --progress takes. */
+static int progress_kind(const char *value)
+{
+	static const char *const names[] = { "json", NULL };
+
+	pick("--progress", value, names);
+	return PROGRESS_JSON;
 }
 
 static void strip_part(char *item, void *data)
@@ -321,7 +352,8 @@ enum {
 	OPT_CHANNEL = 256, OPT_SCHEDULE, OPT_PIN, OPT_FORMAT, OPT_QUALITY, OPT_NO_AUTOORIENT,
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
 	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION, OPT_SKIP_EXISTING, OPT_FILES_FROM,
-	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD, OPT_LOSSLESS,
+	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD, OPT_BACKGROUND,
+	OPT_KEEP_DATES, OPT_LOSSLESS,
 };
 
 const struct option options_long[] = {
@@ -338,15 +370,17 @@ const struct option options_long[] = {
 	{ "quality", required_argument, NULL, OPT_QUALITY },
 	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL },
 	{ "lossless", no_argument, NULL, OPT_LOSSLESS },
+	{ "background", required_argument, NULL, OPT_BACKGROUND },
 	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
 	{ "strip", optional_argument, NULL, OPT_STRIP },
+	{ "keep-dates", no_argument, NULL, OPT_KEEP_DATES },
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
 	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
 	{ "mem-limit", required_argument, NULL, OPT_MEM_LIMIT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "manifest", required_argument, NULL, OPT_MANIFEST },
 	{ "shard", required_argument, NULL, OPT_SHARD },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "progress", optional_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "skip-existing", no_argument, NULL, OPT_SKIP_EXISTING },
 	{ "files-from", required_argument, NULL, OPT_FILES_FROM },
@@ -406,8 +440,10 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_QUALITY: job->encode.quality = options_integer("--quality", arg, 1, 100); break;
 	case OPT_PNG_LEVEL: job->encode.png_level = options_integer("--png-level", arg, 0, 12); break;
 	case OPT_LOSSLESS: job->encode.lossless = 1; break;
+	case OPT_BACKGROUND: job->encode.background = pick_colour(arg); break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
 	case OPT_STRIP: job->strip |= arg ? strip_parts(arg) : META_STRIP_ALL; break;
+	case OPT_KEEP_DATES: job->keep_dates = 1; break;
 	case OPT_FOLLOW: job->follow_symlinks = 1; break;
 	case OPT_MAX_PIXELS:
 		job->max_pixels = (uint64_t)(options_number("--max-pixels", arg, 0.000001, 4096) * 1e6);
@@ -419,7 +455,7 @@ void options_set(struct job *job, int c, const char *arg)
 		if (shard_parse(&job->shard, arg) < 0)
 			usage_error("--shard %.40s: %s", arg, error_message());
 		break;
-	case OPT_PROGRESS: job->progress = 1; break;
+	case OPT_PROGRESS: job->progress = arg ? progress_kind(arg) : 1; break;
 	case OPT_NO_PROGRESS: job->progress = 0; break;
 	case OPT_SKIP_EXISTING: job->skip_existing = 1; break;
 	case OPT_FILES_FROM: job->files_from = arg; break;
@@ -451,12 +487,56 @@ static void check_files_from(const struct job *job)
 		usage_error("--files-from: %s: cannot read: %s", job->files_from, strerror(errno));
 }
 
+/* Whether "-" is among the inputs. */
+static int stdin_given(const struct job *job)
+{
+	for (int i = 0; i < job->ninputs; i++)
+		if (!strcmp(job->inputs[i], "-"))
+			return 1;
+	return 0;
+}
+
+/*
+ * "-" as the input and -o -: one image through, standard input to standard
+ * output. Each alone, or with more, would leave open where the others go.
+ * Standard output is a pipe, not a folder: nothing to resume, no dates to
+ * set, no room for the manifest; and the summary is left to -v.
+ */
+static void check_stdout(struct job *job)
+{
+	job->to_stdout = !strcmp(job->outdir, "-");
+	if (!job->to_stdout && !stdin_given(job))
+		return;
+	if (!job->to_stdout)
+		usage_error("-: standard input goes to standard output: give -o - "
+			    "(pixpool ... - -o - <in.jpg >out.jpg)");
+	if (job->ninputs != 1 || strcmp(job->inputs[0], "-"))
+		usage_error("-o -: writes one image, read from standard input: give - as the only "
+			    "input (pixpool ... - -o - <in.jpg >out.jpg)");
+	if (job->skip_existing)
+		usage_error("--skip-existing: there is nothing to resume with -o -");
+	if (job->keep_dates)
+		usage_error("--keep-dates: standard output has no dates to set (-o -)");
+	if (job->manifest && !strcmp(job->manifest, "-"))
+		usage_error("--manifest -: standard output holds the image (-o -): name a file");
+	if (job->shard.n)
+		usage_error("--shard: -o - has one image, not a share of many");
+	if (isatty(STDOUT_FILENO) && !job->dry_run)
+		usage_error("-o -: standard output is a terminal: redirect it (> out.jpg) or pipe it");
+	if (!job->verbose)
+		job->quiet = 1;
+	job->workers = 1;
+}
+
 static void check_manifest(const char *path)
 {
 	const char *dot = strrchr(path, '.');
 
+	if (!strcmp(path, "-"))
+		return;
 	if (!dot || (strcmp(dot, ".json") && strcmp(dot, ".csv")))
-		usage_error("--manifest %s: name must end in .json or .csv", path);
+		usage_error("--manifest %s: name must end in .json or .csv, or be - (standard output)",
+			    path);
 }
 
 void options_version(void)
@@ -555,6 +635,7 @@ void options_parse(struct job *job, int argc, char **argv)
 	check_files_from(job);
 	if (!job->outdir)
 		usage_error("-o: no output folder given (-o DIR)");
+	check_stdout(job);
 	if (job->manifest)
 		check_manifest(job->manifest);
 	if (job->engine->single)

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/clock.h"
 #include "base/error.h"
@@ -12,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/preflight.h"
+#include "codec/input.h"
 #include "engine/engine.h"
 #include "job/batch.h"
 #include "job/select.h"
@@ -39,8 +41,9 @@ static int exit_status(const struct batch *b, const struct walk *w, int walk_fai
 static void check_outputs(const struct job *job, struct preflight *pf)
 {
 	preflight_init(pf);
-	preflight_folder(pf, "-o", job->outdir, !job->dry_run);
-	if (job->manifest)
+	if (!job->to_stdout)
+		preflight_folder(pf, "-o", job->outdir, !job->dry_run);
+	if (job->manifest && strcmp(job->manifest, "-"))
 		preflight_file(pf, "--manifest", job->manifest, !job->dry_run);
 }
 
@@ -132,6 +135,11 @@ int run_main(int argc, char **argv)
 		usage_error("%s", why);
 	check_outputs(&job, &pf);
 	walk_init(&w);
+	/* The parent keeps standard input whole before any worker starts (codec/input.h). */
+	if (job.to_stdout && input_take_stdin(job.max_pixels) < 0) {
+		fprintf(stderr, "pixpool: standard input: %s\n", error_message());
+		goto out;
+	}
 	if (find_tasks(&job, &w, &walk_failed) < 0)
 		goto out;
 	if (job.dry_run) {

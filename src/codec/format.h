@@ -52,12 +52,24 @@ struct encode_options {
 	int quality;		/* lossy formats, 1..100; 0: the row's default_quality */
 	int png_level;		/* PNG, 0..12 (PNG_LEVEL_DEFAULT) */
 	int lossless;		/* WebP: lossless instead of lossy at quality */
+	/*
+	 * 0xrrggbb that alpha is flattened onto for a row that is opaque
+	 * (BACKGROUND_DEFAULT): work_run does it before the encode.
+	 */
+	uint32_t background;
 };
 
 /* The libdeflate level of PNG output when --png-level does not say. */
 #define PNG_LEVEL_DEFAULT 1
 
-#define ENCODE_OPTIONS_INIT { .quality = 0, .png_level = PNG_LEVEL_DEFAULT, .lossless = 0 }
+/*
+ * White, as ImageMagick's and vips' flatten: a transparent web graphic
+ * meant for a white page stays readable, where black would hide dark text.
+ */
+#define BACKGROUND_DEFAULT 0xffffffu
+
+#define ENCODE_OPTIONS_INIT { .quality = 0, .png_level = PNG_LEVEL_DEFAULT, \
+			      .background = BACKGROUND_DEFAULT, .lossless = 0 }
 
 /* The parts of metadata (meta.h) a format's files can carry. */
 #define FORMAT_META_EXIF 1
@@ -97,6 +109,12 @@ struct format_row {
 	int (*encode)(const struct image *img, const struct encode_options *o, struct buffer *buf);
 	uint32_t max_side;	/* the longest side the format stores; 0: no limit of its own */
 	int default_quality;	/* the quality when --quality does not say; 0: lossless only */
+	/*
+	 * 1 where the format's files hold no alpha (JPEG, PNM): an image with
+	 * alpha is flattened onto o->background before encode (image_flatten).
+	 * 0, the default, where encode keeps alpha.
+	 */
+	int opaque;
 
 	/* FORMAT_META_*: what the format's files carry; 0 for none. */
 	unsigned meta_parts;

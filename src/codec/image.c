@@ -45,6 +45,71 @@ void image_release(struct image *img)
 	*img = (struct image)IMAGE_INIT;
 }
 
+/* One sample of fg at opacity a over bg, correctly rounded (255 is odd: no ties). */
+static inline unsigned char over(unsigned fg, unsigned a, unsigned bg)
+{
+	return (unsigned char)((a * fg + (255 - a) * bg + 127) / 255);
+}
+
+/*
+ * In place: each pixel of grey or RGB and alpha becomes grey or RGB over bg.
+ * A pixel is read whole before it is written, and its output lies before
+ * the next pixel's input, so nothing is overwritten before it is read.
+ */
+static void flatten_in_place(struct image *img, const unsigned char *bg)
+{
+	size_t n = (size_t)img->width * (size_t)img->height;
+	const unsigned char *s = img->pixels;
+	unsigned char *d = img->pixels;
+
+	if (img->channels == 2) {
+		for (size_t i = 0; i < n; i++, s += 2)
+			d[i] = over(s[0], s[1], bg[0]);
+	} else {
+		for (size_t i = 0; i < n; i++, s += 4, d += 3) {
+			unsigned char r = over(s[0], s[3], bg[0]), g = over(s[1], s[3], bg[1]),
+				      b = over(s[2], s[3], bg[2]);
+
+			d[0] = r;
+			d[1] = g;
+			d[2] = b;
+		}
+	}
+	img->channels--;
+}
+
+/* Grey and alpha over a colour that is not grey: RGB, in a new image. */
+static int flatten_to_colour(struct image *img, const unsigned char *bg)
+{
+	struct image rgb = IMAGE_INIT;
+	size_t n = (size_t)img->width * (size_t)img->height;
+
+	if (image_alloc(&rgb, img->width, img->height, 3) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < 3; k++)
+			rgb.pixels[i * 3 + (size_t)k] = over(img->pixels[i * 2], img->pixels[i * 2 + 1],
+							     bg[k]);
+	rgb.bits = img->bits;
+	rgb.pages = img->pages;
+	image_move(img, &rgb);
+	return 0;
+}
+
+int image_flatten(struct image *img, uint32_t rgb)
+{
+	const unsigned char bg[3] = {
+		(unsigned char)(rgb >> 16), (unsigned char)(rgb >> 8), (unsigned char)rgb,
+	};
+
+	if (img->channels != 2 && img->channels != 4)
+		return 0;
+	if (img->channels == 2 && (bg[0] != bg[1] || bg[1] != bg[2]))
+		return flatten_to_colour(img, bg);
+	flatten_in_place(img, bg);
+	return 0;
+}
+
 void image_move(struct image *to, struct image *from)
 {
 	image_release(to);

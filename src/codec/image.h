@@ -81,6 +81,15 @@ void image_release(struct image *img);
 /* Hands the pixels of *from to *to (releasing what *to held) and resets *from. */
 void image_move(struct image *to, struct image *from);
 
+/*
+ * Drops img's alpha, laying each pixel over the colour rgb (0xrrggbb):
+ * out = (a * fg + (255 - a) * bg) / 255, rounded to the nearest, on the
+ * 8-bit samples as they are (sRGB, as ImageMagick's flatten). Grey and
+ * alpha becomes grey on a grey background, RGB on any other; an image with
+ * no alpha is left as it is. Returns 0, or -1 out of memory.
+ */
+int image_flatten(struct image *img, uint32_t rgb);
+
 struct probe;
 
 /*

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,9 +35,78 @@
  * refused before it is read, so a forged header never makes pixpool read
  * more than 16 x max_pixels + 64 MiB (2.9 GB at the default limit).
  */
+static uint64_t bytes_limit(uint64_t pixels)
+{
+	return 16 * pixels + META_BYTES;
+}
+
 static uint64_t file_limit(const struct probe *p)
 {
-	return 16 * (uint64_t)p->width * p->height + META_BYTES;
+	return bytes_limit((uint64_t)p->width * p->height);
+}
+
+/* The copy of standard input that the input "-" names (input_take_stdin), or -1. */
+static int stdin_copy = -1;
+
+/* Appends what fd holds, up to its end or limit bytes, to copy. */
+static int copy_bounded(int fd, int copy, uint64_t limit)
+{
+	unsigned char buf[1 << 16];
+	uint64_t total = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return error("cannot read: %s", strerror(errno));
+		total += (uint64_t)n;
+		if (total > limit)
+			return error("more than %llu bytes, over what an image of the pixel limit can "
+				     "need (--max-pixels)", (unsigned long long)limit);
+		for (ssize_t done = 0, w; done < n; done += w)
+			if ((w = write(copy, buf + done, (size_t)(n - done))) < 0)
+				return error("cannot keep it in memory: %s", strerror(errno));
+	}
+	return 0;
+}
+
+int input_take_stdin(uint64_t max_pixels)
+{
+	int copy;
+
+	if (isatty(STDIN_FILENO))
+		return error("is a terminal: pipe an image into pixpool, or redirect one (< photo.jpg)");
+	copy = memfd_create("pixpool-stdin", MFD_CLOEXEC);
+	if (copy < 0)
+		return error("cannot keep it in memory: %s", strerror(errno));
+	if (copy_bounded(STDIN_FILENO, copy, bytes_limit(max_pixels)) < 0) {
+		close(copy);
+		return -1;
+	}
+	stdin_copy = copy;
+	return 0;
+}
+
+int input_is_stdin(const char *path)
+{
+	return stdin_copy >= 0 && !strcmp(path, "-");
+}
+
+/*
+ * "-": a descriptor of its own on the copy, read from the start. Only one
+ * reader at a time ever reads it (the walk, the cost, then the image's one
+ * process), so the offset they share is never moved under another.
+ */
+static int open_stdin_copy(void)
+{
+	int fd = fcntl(stdin_copy, F_DUPFD_CLOEXEC, 0);
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_SET) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /*
@@ -49,7 +119,7 @@ int input_open(const char *path, struct stat *st)
 {
 	int fd, e;
 
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	fd = input_is_stdin(path) ? open_stdin_copy() : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return error("cannot open: %s", strerror(errno));
 	if (fstat(fd, st) < 0) {

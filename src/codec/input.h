@@ -23,6 +23,19 @@
 #include "codec/probe.h"
 
 /*
+ * Reads all of standard input into memory (a memfd), bounded as a file is:
+ * more than an image of max_pixels can need (16 bytes a pixel and 64 MiB)
+ * is refused, as is a terminal. From then on the input "-" names that copy,
+ * for input_open and everything that opens through it; the copy is a
+ * regular file, so a process worker is handed it as it is handed a file.
+ * Returns 0, or -1 with an error that does not name it.
+ */
+int input_take_stdin(uint64_t max_pixels);
+
+/* Whether path is "-" and standard input was taken. */
+int input_is_stdin(const char *path);
+
+/*
  * Opens path read-only without blocking (a FIFO's open would wait for a
  * writer) and checks that it is a regular file, not empty; *st is what
  * fstat says of it. Returns the descriptor, or -1 with an error that does

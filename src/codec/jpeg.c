@@ -470,6 +470,7 @@ const struct format_row format_jpeg = {
 	.encode = jpeg_encode,
 	.max_side = 65535,
 	.default_quality = 90,
+	.opaque = 1,
 	.meta_parts = FORMAT_META_EXIF | FORMAT_META_XMP | FORMAT_META_XMP_EXT | FORMAT_META_ICC,
 	.meta_collect = jpeg_meta_collect,
 	.meta_at = jpeg_meta_at,

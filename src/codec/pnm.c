@@ -141,4 +141,5 @@ const struct format_row format_pnm = {
 	.complete = pnm_complete,
 	.decode = pnm_decode,
 	.encode = pnm_encode,
+	.opaque = 1,
 };

@@ -12,7 +12,7 @@
 #include "job/select.h"
 
 /* The output path of a task: OUTDIR/REL, with the extension of the output format. */
-static char *output_path(const struct job *job, const struct task *t)
+static char *tree_path(const struct job *job, const struct task *t)
 {
 	const char *base = strrchr(t->rel, '/') ? strrchr(t->rel, '/') + 1 : t->rel;
 	const char *dot = strrchr(base, '.');
@@ -25,6 +25,12 @@ static char *output_path(const struct job *job, const struct task *t)
 		snprintf(out, len, "%s/%.*s%s%s", job->outdir, (int)keep, t->rel,
 			 *ext ? "." : "", ext);
 	return out;
+}
+
+/* Where a task's output goes: under the output folder, or "-" for standard output. */
+static char *output_path(const struct job *job, const struct task *t)
+{
+	return job->to_stdout ? strdup("-") : tree_path(job, t);
 }
 
 /*
@@ -168,7 +174,7 @@ int batch_walk(const struct job *job, struct walk *w)
 	struct stat st;
 	int ret = 0;
 
-	if (stat(job->outdir, &st) == 0) {
+	if (!job->to_stdout && stat(job->outdir, &st) == 0) {
 		w->skip = 1;
 		w->skip_dev = st.st_dev;
 		w->skip_ino = st.st_ino;
@@ -179,7 +185,7 @@ int batch_walk(const struct job *job, struct walk *w)
 	for (int i = 0; i < job->ninputs && ret == 0; i++)
 		ret = walk_input(job, w, job->inputs[i]);
 	select_rules(job, w);
-	if (output_paths(job, w) < 0 || refuse_overwriting_inputs(w) < 0 ||
+	if (output_paths(job, w) < 0 || (!job->to_stdout && refuse_overwriting_inputs(w) < 0) ||
 	    refuse_collisions(w) < 0)
 		return -1;
 	/*

@@ -28,6 +28,9 @@ struct engine;
 #define SETTINGS_XATTR "user.pixpool.settings"
 
 enum channel_kind { CHANNEL_PIPE, CHANNEL_SHM };
+
+/* job.progress for --progress=json: events on stderr (report/events.h), no line. */
+#define PROGRESS_JSON 2
 enum schedule { SCHEDULE_DYNAMIC, SCHEDULE_STATIC, SCHEDULE_LPT };
 
 /* One --include or --exclude, in the order given (select.h). */
@@ -49,6 +52,7 @@ struct job {
 	const char **inputs;	/* folders and files, as given */
 	int ninputs;
 	const char *outdir;	/* NULL: decode and filter, write nothing */
+	int to_stdout;		/* -o -: the one image, from stdin ("-"), goes to stdout */
 	struct chain chain;
 	const struct engine *engine;	/* --engine (engine/engine.h) */
 	enum channel_kind channel;	/* --channel: how process workers send results */
@@ -60,13 +64,14 @@ struct job {
 	struct encode_options encode;	/* --quality, --png-level, ... (codec/format.h) */
 	int autoorient;		/* apply EXIF orientation of JPEG input */
 	int strip;		/* META_STRIP_*: metadata not to carry to the output */
+	int keep_dates;		/* each output gets its input's access and modification times */
 	int follow_symlinks;
 	uint64_t max_pixels;	/* refuse larger images before decoding */
 	uint64_t mem_limit;	/* bytes the images in flight may need together (admit.h) */
 	double timeout;		/* seconds per image in the process engine; 0: none */
 	int quiet;
 	int verbose;
-	int progress;		/* -1: when stderr is a terminal */
+	int progress;		/* -1: when stderr is a terminal; 0, 1; PROGRESS_JSON */
 	const char *manifest;	/* JSON or CSV manifest, by extension; NULL: none */
 	int dry_run;		/* print what would be done, read no pixels, write nothing */
 	/* Which images the run takes (select.h). */

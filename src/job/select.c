@@ -368,11 +368,20 @@ static void settings_text(const struct job *job, char *buf, size_t size)
 	strip_text(job->strip, strip, sizeof(strip));
 	snprintf(buf, size, "# The settings the images in this folder were made with: pixpool\n"
 		 "# --skip-existing refuses to add to them with other settings.\n"
-		 "filter %s\nformat %s\nquality %s\npng-level %d\nlossless %s\nautoorient %s\n"
-		 "strip %s\n", job->chain.len ? chain : "none",
+		 "filter %s\nformat %s\nquality %s\npng-level %d\nautoorient %s\nstrip %s\n",
+		 job->chain.len ? chain : "none",
 		 job->format ? format_extension(job->format) : "same", quality,
-		 job->encode.png_level, job->encode.lossless ? "yes" : "no",
-		 job->autoorient ? "yes" : "no", strip);
+		 job->encode.png_level, job->autoorient ? "yes" : "no", strip);
+	/*
+	 * Recorded only when not the default, so that a folder made before
+	 * --background and --lossless existed keeps its record (and its
+	 * images) on resume.
+	 */
+	if (job->encode.background != BACKGROUND_DEFAULT)
+		snprintf(buf + strlen(buf), size - strlen(buf), "background #%06x\n",
+			 (unsigned)job->encode.background);
+	if (job->encode.lossless)
+		snprintf(buf + strlen(buf), size - strlen(buf), "lossless yes\n");
 }
 
 /*
@@ -563,7 +572,8 @@ int select_settings_write(const struct job *job, const struct walk *w)
 	char path[PATH_MAX], old[SETTINGS_MAX], now[SETTINGS_MAX];
 	int ret;
 
-	if (!writes_some(w))
+	/* Standard output keeps no record: there is nothing to resume. */
+	if (!writes_some(w) || job->to_stdout)
 		return 0;
 	if (settings_path(job, path, sizeof(path)) < 0 || folder_make_parents(path) < 0)
 		return -1;

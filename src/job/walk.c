@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "codec/input.h"
 
 /*
  * How the walk stays finite when it follows symbolic links.
@@ -414,12 +415,38 @@ static int visit_input_file(struct walk *w, const char *input, const char *rel,
 	return not_walked(w, input, "not an image pixpool reads (JPEG, PNG, BMP, TGA, PNM)");
 }
 
+/*
+ * "-", standard input's copy (codec/input.h): one task, which fails with
+ * the reason when it holds no image, so that the exit status says it.
+ */
+static int visit_stdin(struct walk *w)
+{
+	unsigned char head[SNIFF_BYTES];
+	struct stat st = { .st_mode = S_IFREG };
+	ssize_t n = -1;
+	int fd = input_open("-", &st);	/* fails only when it is empty */
+	struct task *t;
+
+	if (fd >= 0) {
+		n = read(fd, head, sizeof(head));
+		close(fd);
+	}
+	if (add_task(w, "-", "-", &st, n > 0 ? format_of(head, (size_t)n) : FORMAT_NONE) < 0)
+		return -1;
+	t = &w->tasks[w->ntasks - 1];
+	if (t->format == FORMAT_NONE)
+		t->refused = st.st_size == 0 ? "nothing on standard input" : format_not_an_image();
+	return 0;
+}
+
 int walk_add(struct walk *w, const char *input, const char *rel_prefix, int follow)
 {
 	struct stat st;
 	struct folder root = { input, rel_prefix, 0, 0, 0, follow, NULL };
 	int ret;
 
+	if (input_is_stdin(input))
+		return visit_stdin(w);
 	/* An input named on the command line is followed even if it is a link. */
 	if (stat(input, &st) < 0)
 		return not_walked(w, input, "%s", strerror(errno));

@@ -46,7 +46,7 @@ static struct {
 
 int progress_wanted(const struct job *job)
 {
-	if (job->quiet || job->progress == 0)
+	if (job->quiet || job->progress == 0 || job->progress == PROGRESS_JSON)
 		return 0;
 	return job->progress == 1 || isatty(STDERR_FILENO);
 }

@@ -49,6 +49,9 @@ void report_start(struct report *rep, const struct batch *b)
 	/* Images done before the run are not part of its progress, nor of its pace. */
 	for (size_t i = 0; i < b->ntasks; i++)
 		done_before += b->tasks[i].exists != 0;
+	rep->json = b->job->progress == PROGRESS_JSON;
+	if (rep->json)
+		events_start(&rep->events, b);
 	total = progress_total(b->tasks, b->ntasks, &rep->fill);
 	progress_start(progress_wanted(b->job), b->ntasks - done_before, total);
 }
@@ -91,6 +94,8 @@ void report_result(const struct result *res, void *data)
 	const struct task *t = &rep->b->tasks[res->task];
 	char rel[SHOWN_MAX];
 
+	if (rep->json)
+		events_image(&rep->events, res);
 	if (res->status == STATUS_EXISTS) {
 		report_exists(rep, t);
 		return;
@@ -267,6 +272,8 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 	double wall = wall_ns / 1e9;
 
 	progress_stop();
+	if (rep->json)
+		events_end(&rep->events, wall_ns);
 	if (job->quiet)
 		return;
 	batch_totals(b, &t);
@@ -421,7 +428,7 @@ static void json_date(FILE *f, const struct timespec *ts)
  * manifests of a job's shards, run on several machines, add up to one
  * report (pixpool report) without trusting anything but their records.
  */
-static void manifest_run(FILE *f, const struct batch *b)
+static void manifest_run(FILE *f, const struct batch *b, const char *br)
 {
 	const struct job *job = b->job;
 	struct totals t;
@@ -447,17 +454,17 @@ static void manifest_run(FILE *f, const struct batch *b)
 	json_put_string(f, cpus_usable()->why);
 	manifest_shard(f, &job->shard);
 	manifest_slurm(f);
-	fputs(",\n    \"inputs\": [", f);
+	fprintf(f, ",%s\"inputs\": [", br);
 	for (int i = 0; i < job->ninputs; i++) {
 		fputs(i ? ", " : "", f);
 		json_put_string(f, job->inputs[i]);
 	}
 	fputs("], \"output\": ", f);
 	json_put_string(f, job->outdir);
-	fprintf(f, ",\n    \"images\": %zu, \"status\": {", b->ntasks);
+	fprintf(f, ",%s\"images\": %zu, \"status\": {", br, b->ntasks);
 	for (size_t s = STATUS_OK; s < sizeof(t.count) / sizeof(t.count[0]); s++)
 		fprintf(f, "%s\"%s\": %zu", s > STATUS_OK ? ", " : "", status_name(s), t.count[s]);
-	fprintf(f, "}, \"megapixels\": %.6f, \"input_bytes\": %llu, \"output_bytes\": %llu},\n",
+	fprintf(f, "}, \"megapixels\": %.6f, \"input_bytes\": %llu, \"output_bytes\": %llu}",
 		t.megapixels, (unsigned long long)t.in_bytes, (unsigned long long)t.out_bytes);
 }
 
@@ -609,8 +616,8 @@ static void manifest_json(FILE *f, const struct batch *b)
 
 	fprintf(f, "{\"schema\": \"%s\", \"pixpool\": {\"version\": \"%s\"},\n",
 		MANIFEST_SCHEMA, PIXPOOL_VERSION);
-	manifest_run(f, b);
-	fputs("\"images\": [\n", f);
+	manifest_run(f, b, "\n    ");
+	fputs(",\n\"images\": [\n", f);
 	for (size_t i = 0; i < b->ntasks; i++) {
 		fputs("  ", f);
 		image_json(f, &b->results[i], &b->tasks[i], first);
@@ -631,11 +638,42 @@ static void manifest_csv(FILE *f, const struct batch *b)
 		image_csv(f, &b->results[i], &b->tasks[i], first);
 }
 
+/*
+ * JSON lines, for a pipe: a line per image, the JSON manifest's records,
+ * then one line with what the manifest says besides (schema, pixpool, run),
+ * so that a reader knows the run is over and how it ended.
+ */
+static void manifest_lines(FILE *f, const struct batch *b)
+{
+	uint64_t first = first_start(b);
+
+	for (size_t i = 0; i < b->ntasks; i++) {
+		image_json(f, &b->results[i], &b->tasks[i], first);
+		fputc('\n', f);
+	}
+	fprintf(f, "{\"schema\": \"%s\", \"pixpool\": {\"version\": \"%s\"}, ",
+		MANIFEST_SCHEMA, PIXPOOL_VERSION);
+	manifest_run(f, b, " ");
+	fputs("}\n", f);
+}
+
+/* The manifest on standard output, as JSON lines. */
+static int manifest_stdout(const struct batch *b)
+{
+	manifest_lines(stdout, b);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return error("--manifest -: cannot write to standard output: %s", strerror(errno));
+	return 0;
+}
+
 int report_manifest(const struct batch *b, const char *path)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f;
 	int csv = strlen(path) > 4 && !strcmp(path + strlen(path) - 4, ".csv");
 
+	if (!strcmp(path, "-"))
+		return manifest_stdout(b);
+	f = fopen(path, "w");
 	if (!f)
 		return error("%s: cannot create: %s", path, strerror(errno));
 	if (csv)

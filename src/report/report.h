@@ -24,11 +24,14 @@
 
 #include "job/batch.h"
 #include "job/walk.h"
+#include "report/events.h"
 
 struct report {
 	const struct batch *b;
 	uint64_t start;		/* clock_ns() at report_start */
 	double fill;		/* progress weight of an image whose header said nothing */
+	int json;		/* --progress=json: events on stderr */
+	struct events events;
 };
 
 void report_start(struct report *rep, const struct batch *b);
