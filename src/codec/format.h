@@ -115,6 +115,8 @@ struct format_row {
 	 * 0, the default, where encode keeps alpha.
 	 */
 	int opaque;
+	/* 1 where grey is written as RGB (WebP): the file's colour space is RGB. */
+	int colour_only;
 
 	/* FORMAT_META_*: what the format's files carry; 0 for none. */
 	unsigned meta_parts;

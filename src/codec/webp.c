@@ -407,6 +407,7 @@ const struct format_row format_webp = {
 	.encode = webp_encode_row,
 	.max_side = WEBP_SIDE_MAX,
 	.default_quality = 80,
+	.colour_only = 1,
 	.meta_parts = FORMAT_META_EXIF | FORMAT_META_XMP | FORMAT_META_ICC,
 	.meta_collect = webp_meta_collect,
 	.meta_at = webp_meta_at,

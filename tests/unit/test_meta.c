@@ -489,25 +489,29 @@ static void test_webp_carries_exif_icc_and_xmp(void **state)
 	free(p);
 }
 
+/* PNG keeps grey grey; WebP writes grey as RGB, so a grey image there takes a colour profile. */
 static void test_grey_image_takes_only_grey_profile(void **state)
 {
 	static const char *const space[] = { "RGB ", "GRAY" };
+	static const enum format formats[] = { FORMAT_PNG, FORMAT_WEBP };
 
 	(void)state;
-	for (int grey = 0; grey <= 1; grey++) {
-		for (int channels = 1; channels <= 3; channels += 2) {
-			struct meta m = META_INIT;
-			struct meta_edit e = { .width = 1, .height = 1, .channels = channels,
-					       .format = FORMAT_PNG };
+	for (int f = 0; f < 2; f++)
+		for (int grey = 0; grey <= 1; grey++) {
+			for (int channels = 1; channels <= 3; channels += 2) {
+				struct meta m = META_INIT;
+				struct meta_edit e = { .width = 1, .height = 1, .channels = channels,
+						       .format = formats[f] };
+				int grey_file = channels == 1 && formats[f] == FORMAT_PNG;
 
-			m.icc.data = profile(500, space[grey]);
-			m.icc.len = m.icc.alloc = 500;
-			m.had = 1;
-			meta_prepare(&m, &e);
-			assert_int_equal(m.icc.len != 0, grey == (channels == 1));
-			meta_release(&m);
+				m.icc.data = profile(500, space[grey]);
+				m.icc.len = m.icc.alloc = 500;
+				m.had = 1;
+				meta_prepare(&m, &e);
+				assert_int_equal(m.icc.len != 0, grey == grey_file);
+				meta_release(&m);
+			}
 		}
-	}
 }
 
 /* A PNG chunk of type (4 letters) around body; its CRC is not what is under test. */
