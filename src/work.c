@@ -225,7 +225,7 @@ void work_failed(const struct task *task, struct result *res)
 static int load_shrink(const struct job *job, const struct task *task, const struct probe *p,
 		       int orientation)
 {
-	if (task->format != FORMAT_JPEG)
+	if (task->format != FORMAT_JPEG && task->format != FORMAT_WEBP)
 		return 1;
 	return chain_load_shrink(&job->chain, (int)p->width, (int)p->height, orientation);
 }

@@ -290,24 +290,59 @@ static int webp_complete(struct probe *p, const unsigned char *d, size_t n)
 	return 0;
 }
 
+/*
+ * Whether to decode at half size: asked for, a still image (a frame's
+ * place on its canvas would not halve), both sides even, so that each
+ * pixel is the mean of a whole 2x2 square, as libwebp's scaling makes it
+ * (of Y, U and V before their conversion to RGB, for lossy images).
+ */
+static int halved(const struct layout *l, const struct probe *p, int shrink)
+{
+	return shrink == 2 && !animated(l) && p->width % 2 == 0 && p->height % 2 == 0;
+}
+
+static void note_halved(struct image *img, const struct probe *p)
+{
+	img->shrink = 2;
+	img->full_width = (int)p->width;
+	img->full_height = (int)p->height;
+}
+
+/*
+ * A chain that starts by shrinking asks for shrink 2: libwebp then scales
+ * while it decodes, which spares the full-size conversion to RGB and the
+ * full-size image (vips thumbnails WebP the same way).
+ */
 static int webp_decode(struct image *img, const struct probe *p, const unsigned char *d,
 		       size_t n, int shrink)
 {
 	struct layout l;
-	size_t stride = (size_t)p->width * (size_t)p->channels, size = stride * p->height, at = 0;
+	struct webp_target t = { NULL, 0, 0, p->channels, 0, 0 };
+	int half;
 
-	(void)shrink;
-	if (webp_layout(&l, d, n) < 0 || image_alloc(img, (int)p->width, (int)p->height,
-						     p->channels) < 0)
+	if (webp_layout(&l, d, n) < 0)
 		return -1;
-	memset(img->pixels, 0, size);
+	half = halved(&l, p, shrink);
+	if (half) {
+		t.width = (int)p->width / 2;
+		t.height = (int)p->height / 2;
+	}
+	if (image_alloc(img, half ? t.width : (int)p->width, half ? t.height : (int)p->height,
+			p->channels) < 0)
+		return -1;
+	t.stride = (size_t)img->width * (size_t)p->channels;
+	t.size = t.stride * (size_t)img->height;
+	memset(img->pixels, 0, t.size);
+	t.pixels = img->pixels;
 	if (animated(&l))
-		at = (size_t)l.y * stride + (size_t)l.x * (size_t)p->channels;
-	if (webp_decode_into(l.image, l.image_len, img->pixels + at, stride, size - at,
-			     p->channels) < 0) {
+		t.pixels += (size_t)l.y * t.stride + (size_t)l.x * (size_t)p->channels;
+	t.size -= (size_t)(t.pixels - img->pixels);
+	if (webp_decode_into(l.image, l.image_len, &t) < 0) {
 		image_release(img);
 		return -1;
 	}
+	if (half)
+		note_halved(img, p);
 	img->pages = animated(&l) ? l.frames : 1;
 	return 0;
 }

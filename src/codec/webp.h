@@ -23,13 +23,23 @@ struct meta;
 #define WEBP_SIDE_MAX 16383
 
 /*
- * Decodes one still bitstream (a whole RIFF file, or one animation frame's
- * ALPH and VP8/VP8L chunks) as RGB (channels 3) or RGBA (4) into size
- * bytes at pixels, rows stride bytes apart. libwebp checks that its image
- * fits there; it writes nothing else.
+ * Where webp_decode_into writes: size bytes at pixels, rows stride bytes
+ * apart, RGB (channels 3) or RGBA (4); scaled by libwebp while it decodes
+ * to width x height when those are not 0.
  */
-int webp_decode_into(const unsigned char *data, size_t n, unsigned char *pixels, size_t stride,
-		     size_t size, int channels);
+struct webp_target {
+	unsigned char *pixels;
+	size_t stride, size;
+	int channels;
+	int width, height;
+};
+
+/*
+ * Decodes one still bitstream (a whole RIFF file, or one animation frame's
+ * ALPH and VP8/VP8L chunks) into t. libwebp checks that its image fits
+ * there; it writes nothing else.
+ */
+int webp_decode_into(const unsigned char *data, size_t n, const struct webp_target *t);
 
 /* Appends img to buf: lossy at quality 1..100, or lossless; the same bytes every run. */
 int webp_encode(const struct image *img, int quality, int lossless, struct buffer *buf);

@@ -35,8 +35,7 @@ static int decode_failed(VP8StatusCode status)
 	}
 }
 
-int webp_decode_into(const unsigned char *data, size_t n, unsigned char *pixels, size_t stride,
-		     size_t size, int channels)
+int webp_decode_into(const unsigned char *data, size_t n, const struct webp_target *t)
 {
 	WebPDecoderConfig config;
 	VP8StatusCode status;
@@ -44,11 +43,16 @@ int webp_decode_into(const unsigned char *data, size_t n, unsigned char *pixels,
 	if (!WebPInitDecoderConfig(&config))
 		return error("libwebp is not the version pixpool was built with");
 	config.options.use_threads = 0;
-	config.output.colorspace = channels == 4 ? MODE_RGBA : MODE_RGB;
+	if (t->width) {
+		config.options.use_scaling = 1;
+		config.options.scaled_width = t->width;
+		config.options.scaled_height = t->height;
+	}
+	config.output.colorspace = t->channels == 4 ? MODE_RGBA : MODE_RGB;
 	config.output.is_external_memory = 1;
-	config.output.u.RGBA.rgba = pixels;
-	config.output.u.RGBA.stride = (int)stride;
-	config.output.u.RGBA.size = size;
+	config.output.u.RGBA.rgba = t->pixels;
+	config.output.u.RGBA.stride = (int)t->stride;
+	config.output.u.RGBA.size = t->size;
 	status = WebPDecode(data, n, &config);
 	WebPFreeDecBuffer(&config.output);
 	return status == VP8_STATUS_OK ? 0 : decode_failed(status);
