@@ -52,9 +52,11 @@ w, h = im.size
 alpha = Image.linear_gradient("L").resize((w, h)).rotate(90)
 rgba = im.copy(); rgba.putalpha(alpha); rgba.save("alpha.png")
 im.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save("flipped.png")
+im.crop((0, 0, 450, 300)).save("even.png")
 EOF
 { cwebp -quiet -q 80 "$SAMPLES/jpeg/rocket.jpg" -o in/lossy.webp &&
 	cwebp -quiet -lossless "$CHELSEA" -o in/lossless.webp &&
+	cwebp -quiet -q 80 even.png -o in/even.webp &&
 	cwebp -quiet -q 80 alpha.png -o in/alpha-lossy.webp &&
 	cwebp -quiet -lossless -exact alpha.png -o in/alpha-lossless.webp &&
 	img2webp -lossless "$CHELSEA" flipped.png -o in/anim.webp; } >/dev/null 2>&1 ||
@@ -67,7 +69,7 @@ EOF
 	webpmux -set xmp meta.jpg.xmp exif.webp -o in/meta.webp 2>/dev/null ||
 	fail "cannot make the WebP with metadata"
 head -c 3000 in/lossy.webp >in/broken.webp
-for f in lossy lossless alpha-lossy alpha-lossless meta; do
+for f in lossy lossless even alpha-lossy alpha-lossless meta; do
 	dwebp -quiet in/$f.webp -o ref-$f.png || fail "dwebp cannot read in/$f.webp"
 done
 
@@ -75,9 +77,9 @@ done
 # the animation its first frame, the EXIF Orientation obeyed; the broken one named.
 expect_exit 1 "$PIXPOOL" -q --format png --manifest m.csv in -o png 2>err
 grep -qx "pixpool: in/broken.webp: cannot decode: truncated WebP" err || fail "broken: $(cat err)"
-[ "$(grep -c ',ok,' m.csv) $(grep -c ',failed,' m.csv)" = "6 1" ] || fail "counts: $(cat m.csv)"
+[ "$(grep -c ',ok,' m.csv) $(grep -c ',failed,' m.csv)" = "7 1" ] || fail "counts: $(cat m.csv)"
 [ -e png/broken.png ] && fail "a broken input left an output"
-for f in lossy alpha-lossy; do compare png/$f.png ref-$f.png 60; done
+for f in lossy even alpha-lossy; do compare png/$f.png ref-$f.png 60; done
 compare png/lossless.png "$CHELSEA"
 compare png/alpha-lossless.png alpha.png
 compare png/anim.png "$CHELSEA"
@@ -118,8 +120,9 @@ expect_exit 0 "$PIXPOOL" -q --format webp meta.jpg -o fromjpeg
 webpmux -get icc fromjpeg/meta.webp -o jpeg.icc 2>/dev/null && cmp -s jpeg.icc meta.jpg.icc ||
 	fail "JPEG -> WebP lost the ICC profile"
 
-# The same bytes from every engine and channel, lossy and lossless.
-for opts in "--format webp" "--format webp --lossless -f grayscale"; do
+# The same bytes from every engine and channel, lossy and lossless, and thumbnails
+# (in/even.webp decoded at half size).
+for opts in "--format webp -f thumbnail:size=200" "--format webp --lossless -f grayscale"; do
 	rm -rf ref
 	for b in serial process:pipe process:shm openmp; do
 		backend_wanted ${b%%:*} || continue
