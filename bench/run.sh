@@ -25,6 +25,11 @@ bench/make-corpus "$corpus/mixed" mixed
 echo "== engines on the mixed folder (skewed sizes), -j ${JOBS:-2}"
 bench/engines.sh "$B" "$corpus/mixed"
 
+# --- Colour management ------------------------------------------------------------
+# --profile srgb on an Adobe RGB copy of the camera folder, thumbnails.
+echo "== --profile srgb on thumbnails of the camera folder, in Adobe RGB"
+bench/colour.sh "$B" "$corpus/camera"
+
 # --- Scaling ---------------------------------------------------------------------
 # pixpool bench on 16 camera-sized JPEGs: every backend, pool sizes 1 .. CPUs.
 echo "== scaling on the camera folder"

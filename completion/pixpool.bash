@@ -201,6 +201,11 @@ _pixpool_value()
 	--schedule) _pixpool_list "$cur" dynamic static lpt ;;
 	--format) _pixpool_list "$cur" same jpg png bmp tga pnm webp ;;
 	--strip) _pixpool_list "$cur" exif xmp icc gps ;;
+	--profile)
+		_pixpool_files -f "$text"
+		[[ srgb == "$cur"* ]] && COMPREPLY+=(srgb)
+		;;
+	--intent) _pixpool_list "$cur" perceptual relative saturation absolute ;;
 	--progress) [[ $verb != bench ]] && _pixpool_list "$cur" json ;;
 	--background)
 		_pixpool_list "$cur" white black grey gray silver red maroon yellow olive lime \

@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "base/escape.h"
 #include "filter/chain.h"
+#include "codec/colour.h"
 #include "codec/image.h"
 #include "base/interrupt.h"
 #include "codec/meta.h"
@@ -278,10 +279,10 @@ static int check_output(const struct job *job, const struct task *task,
 		     (unsigned long long)job->max_pixels);
 }
 
-/* The format an image is written in: --format's, or its own. */
+/* The format an image is written in: --format's, its own, or PNG (job_output_format). */
 static enum format output_format(const struct job *job, const struct task *task)
 {
-	return job->format ? job->format : task->format;
+	return job_output_format(job, task->format);
 }
 
 /*
@@ -340,6 +341,64 @@ static int save(const struct job *job, const struct task *task, int fd,
 	return ret;
 }
 
+/*
+ * Without --profile, --strip that drops a colour profile leaves the pixels
+ * in a space the web will take for sRGB: say so, unless they are sRGB's.
+ */
+static void warn_unconverted(const struct job *job, const struct image *img, struct meta *meta)
+{
+	char desc[64], what[ERROR_MAX / 2];
+
+	if (!(job->strip & META_STRIP_ICC) || !meta->icc.len || img->channels < 3 ||
+	    colour_is_srgb(meta->icc.data, meta->icc.len) != 0) {
+		error_clear();
+		return;
+	}
+	meta_icc_description(meta->icc.data, meta->icc.len, desc, sizeof(desc));
+	snprintf(what, sizeof(what), "strips the ICC profile \"%s\"", desc[0] ? desc : "unnamed");
+	meta_warn(meta, "%s without converting its colours; add --profile srgb", what);
+}
+
+/*
+ * --profile: the pixels converted to the profile asked for, which the
+ * output then carries in place of the input's. A profile that cannot be
+ * used costs a warning, not the image: its pixels are taken as sRGB, as
+ * untagged ones are (and as vips does).
+ */
+static void convert_colour(const struct job *job, struct image *img, struct meta *meta,
+			   struct result *res)
+{
+	char note[RESULT_PROFILE_MAX], why[ERROR_MAX / 2];
+	int ret = colour_convert(img, meta->icc.data, meta->icc.len, job->profile, job->intent,
+				 note, sizeof(note));
+
+	if (ret < 0) {
+		snprintf(why, sizeof(why), "ICC profile (%.80s)", error_message());
+		error_clear();
+		meta_warn(meta, "unusable %s, pixels taken as sRGB", why);
+		ret = colour_convert(img, NULL, 0, job->profile, job->intent, note, sizeof(note));
+		if (ret == 0)
+			snprintf(note, sizeof(note), "unusable profile -> %s", job->profile->name);
+		error_clear();
+	}
+	if (ret != 0 || (img->channels >= 3 && meta->icc.len))
+		meta_set_icc(meta, job->profile->icc.data, job->profile->icc.len);
+	escape_terminal(note, res->profile, sizeof(res->profile));
+}
+
+/*
+ * The pixels' colours as the output should hold them, after the chain and
+ * before the encode: pixel work, so its time counts in the filter stage's.
+ */
+static void manage_colour(const struct job *job, struct image *img, struct meta *meta,
+			  struct result *res)
+{
+	if (job->profile)
+		convert_colour(job, img, meta, res);
+	else
+		warn_unconverted(job, img, meta);
+}
+
 /* An image written without some of its metadata: the reason travels where an error would. */
 static void warn_meta(const struct task *task, const struct meta *meta, struct result *res)
 {
@@ -366,10 +425,15 @@ void work_process(const struct job *job, const struct task *task, const struct w
 		res->in_width = (uint32_t)(img.shrink ? img.full_width : img.width);
 		res->in_height = (uint32_t)(img.shrink ? img.full_height : img.height);
 		res->in_channels = (uint8_t)img.channels;
+		res->in_bits = (uint8_t)(img.bits > 0 && img.bits <= RESULT_MAX_BITS ? img.bits : 0);
+		res->in_pages = (uint16_t)(img.pages < RESULT_MAX_PAGES ? img.pages : RESULT_MAX_PAGES);
 		t = clock_ns();
 		ret = chain_apply(&job->chain, &img, lender);
 		if (ret < 0)
 			error_prefix(task->path);
+		/* Colours first, so that --background is laid in the output's space. */
+		if (ret == 0 && task->out)
+			manage_colour(job, &img, &meta, res);
 		if (ret == 0)
 			ret = flatten(job, task, &img);
 		res->filter_ns = clock_ns() - t;

@@ -7,7 +7,8 @@ quotes, a newline, bytes that are not UTF-8), a top-down BMP, a PNG with an
 empty IDAT chunk, a PNG with a short palette, and damaged files whose markers
 and chunks are whole (a JPEG cut in its scan but ended, bits flipped in a
 scan, palette indices past the palette). BAD gets files that must fail:
-truncated, bit-flipped and header-forged ones, a pixel bomb, forged sizes,
+truncated, bit-flipped and header-forged ones, pixel bombs (PNG, GIF, PSD),
+GIFs and PSDs forged or coded in ways stb cannot read, forged sizes,
 under awkward names too. EXPECTED lists each bad file, one a line, the name as pixpool
 prints it (escaped) and a TAB and the reason it must give. Every byte is
 derived from SRC and constants, so two runs make the same files.
@@ -175,6 +176,35 @@ header = struct.pack('<2sIHHIIiiHHIIiiII', b'BM', 14 + 40 + 8 + 64, 0, 0, 14 + 4
                      8, 8, 1, 8, 0, 64, 0, 0, 2, 0)
 refuse(b'palette-index.bmp', header + bytes(8) + bytes([200] * 64),
        'cannot decode: corrupt BMP: a pixel names a colour past its palette')
+# GIF: a screen that is a pixel bomb, a first frame outside the screen, one
+# with no colour table, an unknown block, no trailer; PSD: forged sizes.
+def gif(width, height, frame=(0, 0, 1, 1), table=True, tail=b';'):
+    head = b'GIF89a' + struct.pack('<HHBBB', width, height, 0x80 if table else 0, 0, 0)
+    head += bytes(6) if table else b''
+    image = b',' + struct.pack('<HHHHB', *frame, 0) + b'\x02\x02\x4c\x01\x00'
+    return head + image + tail
+
+
+def psd(width, height, depth=8, mode=3, data=b''):
+    return b'8BPS' + struct.pack('>H6xHIIHH', 1, 3, height, width, depth, mode) + bytes(12) + \
+        struct.pack('>H', 0) + data
+
+
+refuse(b'gif-bomb.gif', gif(65535, 65535),
+       'GIF larger than the limit: 65535x65535 is 4294836225 pixels, over 178956970 (--max-pixels)')
+refuse(b'gif-frame-outside.gif', gif(4, 4, (3, 0, 2, 1)),
+       'cannot decode: corrupt GIF: a frame lies outside the image')
+refuse(b'gif-no-table.gif', gif(1, 1, table=False), 'cannot decode: corrupt GIF: no colour table')
+refuse(b'gif-unknown-block.gif', gif(1, 1, tail=b'\x99;'),
+       'cannot decode: corrupt GIF: a block of unknown kind')
+refuse(b'gif-no-trailer.gif', gif(1, 1, tail=b''), 'cannot decode: truncated GIF')
+refuse(b'psd-bomb.psd', psd(30000, 30000),
+       'PSD larger than the limit: 30000x30000 is 900000000 pixels, over 178956970 (--max-pixels)')
+refuse(b'psd-short.psd', psd(4, 4, data=bytes(47)), 'cannot decode: truncated PSD')
+refuse(b'psd-cmyk.psd', psd(1, 1, mode=4, data=bytes(3)),
+       'cannot decode: PSD in a colour mode other than RGB, which pixpool does not read')
+refuse(b'psd-deep.psd', psd(1, 1, depth=32, data=bytes(12)),
+       'cannot decode: PSD with 32-bit samples, which pixpool does not read')
 # Names a terminal would act on, or that are not UTF-8.
 refuse(b'title\x1b]0;pwned\x07.jpg', cut(jpg, 0.5), 'cannot decode: truncated JPEG')
 refuse(b'clear\x1b[2J\x9b2J.png', cut(pngf, 0.5), 'cannot decode: truncated PNG')
@@ -182,7 +212,7 @@ refuse(b'two\nlines.jpg', cut(jpg, 0.5), 'cannot decode: truncated JPEG')
 refuse(b'bytes-\xff\xfe.png', cut(pngf, 0.5), 'cannot decode: truncated PNG')
 refuse(b'back\\slash.bmp', cut(bmp, 0.5), 'cannot decode: truncated BMP')
 refuse(b'not-a-photo.jpg', b'this is text\n',
-       'not an image: the content is not JPEG, PNG, BMP, TGA, PNM or WebP')
+       'not an image: the content is not JPEG, PNG, BMP, TGA, PNM, GIF, PSD or WebP')
 
 with open(expected_path, 'w', encoding='utf-8') as f:
     f.write(''.join(line + '\n' for line in expected))

@@ -28,5 +28,5 @@ for j in 1 3; do
 		[ -s "out/$good" ] || fail "-j $j: good photo $good not written"
 	done
 	[ "$(count_files out)" = 3 ] || fail "-j $j: stray files: $(find out -type f)"
-	grep -q "6 images: 3 ok, 3 failed; skipped 1 other file, 0 hidden, 0 links" err || fail "-j $j: counts wrong: $(cat err)"
+	grep -q "6 images: 3 ok, 3 failed; skipped 1 non-image file, 0 hidden, 0 links" err || fail "-j $j: counts wrong: $(cat err)"
 done

@@ -66,7 +66,7 @@ says "-f blur:radius=2: filter blur has no parameter 'radius': it takes sigma" \
 says "-x: unknown option" -x "$SAMPLES" -o out
 says "-o: needs a value" "$SAMPLES" -o
 says "--output: needs a value" "$SAMPLES" --output
-says "--p: ambiguous option: could be --pin, --png-level, --progress" --p "$SAMPLES" -o out
+says "--p: ambiguous option: could be --pin, --png-level, --profile, --progress" --p "$SAMPLES" -o out
 says "--pin: takes no value, not '2'" --pin=2 "$SAMPLES" -o out
 says "--repeat: needs a value" bench "$SAMPLES" --repeat
 says "-z: unknown option" bench -z "$SAMPLES"

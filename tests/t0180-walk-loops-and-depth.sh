@@ -38,7 +38,7 @@ once in/again "a loop"
 once in/gone.jpg "dangling symbolic link"
 once "$deep/d/deep.png" "more than 64 levels below the input"
 [ "$(grep -c '^pixpool: in/' err)" = 5 ] || fail "more than the five skips named: $(cat err)"
-grep -q "3 images: 3 ok, 0 failed; skipped 0 other files, 0 hidden, 0 links, 5 not walked" err ||
+grep -q "3 images: 3 ok, 0 failed; skipped 0 non-image files, 0 hidden, 0 links, 5 not walked" err ||
 	fail "summary: $(cat err)"
 
 # A missing input is named once; the other input is still processed.
@@ -59,6 +59,6 @@ timeout 60 "$PIXPOOL" in2 -o out3 2>err
 status=$?
 [ $status = 0 ] || fail "skipping by policy: exit $status, not 0: $(cat err)"
 grep -q "^pixpool: in2/" err && fail "skipping by policy named a file: $(cat err)"
-grep -q "1 images: 1 ok, 0 failed; skipped 1 other file, 1 hidden, 2 links, 0 not walked" err ||
+grep -q "1 images: 1 ok, 0 failed; skipped 1 non-image file, 1 hidden, 2 links, 0 not walked" err ||
 	fail "skipping by policy: summary: $(cat err)"
 [ "$(count_files out3)" = 1 ] || fail "skipping by policy: $(find out3 -type f)"

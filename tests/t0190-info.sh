@@ -44,8 +44,8 @@ assert re.search(r"needs about 2[0-9] MB$", largest[0]), largest
 PY
 
 # The same skips as the run's summary.
-want=$(sed -n 's/.*skipped \([0-9]*\) other files*, \([0-9]*\) hidden, \([0-9]*\) links*, \([0-9]*\) not walked.*/\1 \2 \3 \4/p' summary)
-got=$(sed -n 's/^  skipped: \([0-9]*\) other files*, \([0-9]*\) hidden, \([0-9]*\) links*, \([0-9]*\) not walked;.*/\1 \2 \3 \4/p' info)
+want=$(sed -n 's/.*skipped \([0-9]*\) non-image files*, \([0-9]*\) hidden, \([0-9]*\) links*, \([0-9]*\) not walked.*/\1 \2 \3 \4/p' summary)
+got=$(sed -n 's/^  skipped: \([0-9]*\) non-image files*, \([0-9]*\) hidden, \([0-9]*\) links*, \([0-9]*\) not walked;.*/\1 \2 \3 \4/p' info)
 [ -n "$want" ] && [ "$want" = "$got" ] || fail "info skips '$got', the run skipped '$want'"
 [ "$got" = "1 1 1 0" ] || fail "info skips '$got', not one other file, one hidden, one link"
 

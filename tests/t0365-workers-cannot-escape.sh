@@ -8,7 +8,8 @@
 # none", no file appears, and every other output is byte for byte the
 # serial run's. PIXPOOL_TEST_FORGE makes the worker lie in its record
 # instead (another image's id, an id out of range, an unterminated or
-# unescaped error text, an impossible status, sizes, byte count or time):
+# unescaped error text or colour note, an impossible status, sizes, byte
+# count or time):
 # each lie costs chelsea alone, reported failed with the reason, and the
 # parent goes on unharmed, under both channels.
 . "$(dirname "$0")/lib.sh"
@@ -36,7 +37,7 @@ for ipc in pipe shm; do
 	[ ! -e pixpool-escape ] || fail "$ipc: a worker created a file"
 	others_same escape-$ipc
 
-	for lie in other range unterminated text status sizes bytes times; do
+	for lie in other range unterminated text profile status sizes bytes times bits; do
 		case=$lie-$ipc
 		PIXPOOL_TEST_FORGE=$lie:chelsea expect_exit 1 "$PIXPOOL" -b process --ipc $ipc \
 			-j 2 -f grayscale "$SAMPLES" -o $case --manifest $case.csv 2>$case.err

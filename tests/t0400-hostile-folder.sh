@@ -51,7 +51,7 @@ for backend in serial process openmp; do
 	n=$(grep -c '^pixpool: hostile/' err)
 	[ "$n" = "$bad_count" ] || fail "$backend: $n failures reported, not $bad_count"
 	! grep -q "$esc" err || fail "$backend: an escape character reached the terminal"
-	grep -q "$((good_count + bad_count)) images: $good_count ok, $bad_count failed; skipped 2 other files" err ||
+	grep -q "$((good_count + bad_count)) images: $good_count ok, $bad_count failed; skipped 2 non-image files" err ||
 		fail "$backend: counts wrong: $(tail -n 6 err)"
 	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' time.txt)
 	[ "${rss:-0}" -gt 0 ] && [ "$rss" -lt 1048576 ] || fail "$backend: peak memory $rss KiB"

@@ -115,6 +115,8 @@ expect_completion "--schedule " "dynamic lpt static"
 expect_completion "--shard " "k8s/ slurm"
 expect_completion "bench --repeat a" "auto"
 expect_completion "--strip=exif,g" "exif,gps"
+expect_completion "--intent rel" "relative"
+expect_completion "--profile sr" "srgb"
 expect_completion "bench -e process,o" "process,openmp"
 expect_completion "bench --no-a" "--no-autoorient"
 expect_completion "bench --filt" "--filter"
@@ -129,7 +131,7 @@ grep -oE -- '--[a-z0-9][a-z0-9-]*' run.help | sort -u | diff - completed.options
 # The values the completion offers are the ones the binary takes (options
 # are read in order, so --help after a bad value is never reached).
 expect_exit 2 "$PIXPOOL" --channel nonsense --help >/dev/null 2>&1
-for opt in --engine --channel --schedule --format; do
+for opt in --engine --channel --schedule --format --intent; do
 	values=$(complete_line "$opt ")
 	[ -n "$values" ] || fail "no values completed for $opt"
 	for v in $values; do

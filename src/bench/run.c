@@ -297,7 +297,7 @@ static int walk_inputs(struct bench *bn, struct walk *w)
 		return error("not all of the inputs could be walked (named above); "
 			     "a benchmark measures all of them or none");
 	if (w->ntasks == 0)
-		return error("no images found (%zu other files, %zu hidden, %zu links skipped)",
+		return error("no images found (%zu non-image files, %zu hidden, %zu links skipped)",
 			     w->other, w->hidden, w->links);
 	bn->images = w->ntasks;
 	for (size_t i = 0; i < w->ntasks; i++) {

@@ -3,6 +3,8 @@
 #include "cli/commands.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "codec/image.h"
 #include "codec/meta.h"
 #include "codec/probe.h"
+#include "codec/unread.h"
 #include "report/report.h"
 #include "codec/input.h"
 
@@ -27,7 +30,7 @@ static const char info_usage_text[] =
 "For a file: its format, size, channels, EXIF orientation and metadata.\n"
 "For a folder, walked as run walks it: the images by format, how many and how\n"
 "many megapixels, the largest and the memory decoding it needs, and what run\n"
-"would skip (other files, hidden entries, links, what cannot be walked) or\n"
+"would skip (non-image files, hidden entries, links, what cannot be walked) or\n"
 "refuse (images over --max-pixels, damaged headers), and why.\n"
 "\n"
 "      --max-pixels MP      the limit run would apply (see 'pixpool --help')\n"
@@ -48,13 +51,24 @@ static void print_escaped(FILE *f, const char *prefix, const char *text, const c
  * An image's header, checked as a run's parent and worker check it before
  * decoding: 0 with *p filled, PROBE_MORE when its size is not in the first
  * MiB, or -1 with an error saying why a run would refuse it (without the
- * path, which the caller shows).
+ * path, which the caller shows); *limit, when not NULL, set when it is
+ * refused for its size alone.
  */
-static int header_verdict(const char *path, uint64_t max_pixels, struct probe *p)
+static int header_verdict(const struct task *t, uint64_t max_pixels, struct probe *p,
+			  int *limit)
 {
-	int ret = input_read_header(path, HEADER_BYTES, p);
+	int ret;
 
-	return ret != 0 ? ret : image_check_size(p, max_pixels);
+	/* Refused by the walk (codec/unread.h) or the batch: the run reads nothing of it. */
+	if (t->refused)
+		return error("%s", t->refused);
+	ret = input_read_header(t->path, HEADER_BYTES, p);
+	if (ret != 0)
+		return ret;
+	ret = image_check_size(p, max_pixels);
+	if (limit)
+		*limit = ret < 0;
+	return ret;
 }
 
 /* The metadata line of pixpool info: text from the file, escaped. */
@@ -72,6 +86,22 @@ static void info_meta(const struct buffer *buf, enum format format)
 }
 
 /*
+ * The format of a photo pixpool does not read (unread.h), known from its
+ * name or its first bytes (read without blocking), as the walk knows it;
+ * NULL for any other file.
+ */
+static const struct unread *not_read(const char *path)
+{
+	unsigned char head[SNIFF_BYTES];
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, head, sizeof(head));
+
+	if (fd >= 0)
+		close(fd);
+	return unread_of(head, n > 0 ? (size_t)n : 0, path);
+}
+
+/*
  * What a file is, without decoding its pixels: read as a run reads it
  * (bounded, never blocking), its header and structure, channels included,
  * read by pixpool's own parser (probe.h), never a decoder's.
@@ -81,22 +111,33 @@ static int info_file(const char *path)
 	struct buffer buf = { 0 };
 	struct probe p;
 	char shown[4096];
-	int c, ret = input_read_file(path, UINT64_MAX, &buf, NULL);
+	const struct unread *u = not_read(path);
+	int c, ret;
 
+	if (u)
+		return error("%s: %s", path, u->reason);
+	ret = input_read_file(path, UINT64_MAX, &buf, NULL);
 	escape_terminal(path, shown, sizeof(shown));
 	if (ret == 0 && (probe_header(&p, buf.data, buf.len) != 0 ||
 			 probe_complete(&p, buf.data, buf.len) < 0))
 		ret = error_prefix(path);
 	if (ret == 0) {
 		c = p.channels;
-		printf("%s: %s %ux%u, %d channel%s, %.1f MP, EXIF orientation %d\n", shown,
-		       format_name(p.format), p.width, p.height, c, c == 1 ? "" : "s",
-		       (double)p.width * p.height / 1e6, image_exif_orientation(buf.data, buf.len));
+		printf("%s: %s %ux%u, %d channel%s, ", shown, format_name(p.format), p.width,
+		       p.height, c, c == 1 ? "" : "s");
+		if (p.bits > 8)
+			printf("%d-bit samples (read as 8), ", p.bits);
+		if (p.pages > 1)
+			printf("%d frames (the first is read), ", p.pages);
+		printf("%.1f MP, EXIF orientation %d\n", (double)p.width * p.height / 1e6,
+		       image_exif_orientation(buf.data, buf.len));
 		info_meta(&buf, p.format);
 	}
 	buffer_release(&buf);
 	return ret;
 }
+
+#define CENSUS_KINDS 32
 
 /* What a folder holds, as run would see it. */
 struct census {
@@ -106,7 +147,35 @@ struct census {
 	uint64_t total;				/* pixels of the images run would take */
 	const struct task *largest;
 	struct probe largest_probe;
+	/* The refused by kind: "JPEG XL", "broken JPEG", "not an image" ... */
+	int kinds;
+	char kind[CENSUS_KINDS][48];
+	size_t of_kind[CENSUS_KINDS];
 };
+
+/* Counts a refused image under its kind; past CENSUS_KINDS kinds, under the last. */
+static void count_refused(struct census *c, const struct task *t, int limit)
+{
+	char kind[48];
+	int k;
+
+	c->refused++;
+	if (t->unread)
+		snprintf(kind, sizeof(kind), "%s", t->unread);
+	else if (t->format == FORMAT_NONE)
+		snprintf(kind, sizeof(kind), "%s", t->bytes ? "not an image" : "empty");
+	else if (limit)
+		snprintf(kind, sizeof(kind), "%s over --max-pixels", format_name(t->format));
+	else
+		snprintf(kind, sizeof(kind), "broken %s", format_name(t->format));
+	for (k = 0; k < c->kinds && strcmp(c->kind[k], kind); k++)
+		;
+	if (k == CENSUS_KINDS)
+		k = CENSUS_KINDS - 1;
+	if (k == c->kinds)
+		memcpy(c->kind[c->kinds++], kind, sizeof(kind));
+	c->of_kind[k]++;
+}
 
 static void count_image(struct census *c, const struct task *t, const struct probe *p)
 {
@@ -128,7 +197,8 @@ static void take_census(struct census *c, const struct walk *w, uint64_t max_pix
 	for (size_t i = 0; i < w->ntasks; i++) {
 		const struct task *t = &w->tasks[i];
 		struct probe p;
-		int ret = header_verdict(t->path, max_pixels, &p);
+		int limit = 0;
+		int ret = header_verdict(t, max_pixels, &p, &limit);
 
 		if (ret == 0) {
 			count_image(c, t, &p);
@@ -140,10 +210,21 @@ static void take_census(struct census *c, const struct walk *w, uint64_t max_pix
 			char line[ERROR_MAX + 4096];
 
 			snprintf(line, sizeof(line), "%s: %s", t->path, error_message());
-			c->refused++;
+			count_refused(c, t, limit);
 			print_escaped(out, "  refused: ", line, "\n");
 		}
 	}
+}
+
+/* "  unreadable: 3 (JPEG XL 1, broken JPEG 2)": the refused by kind, in walk order. */
+static void print_kinds(const struct census *c)
+{
+	if (!c->refused)
+		return;
+	printf("  unreadable: %zu (", c->refused);
+	for (int k = 0; k < c->kinds; k++)
+		printf("%s%s %zu", k ? ", " : "", c->kind[k], c->of_kind[k]);
+	printf(")\n");
 }
 
 static void print_census(const char *input, const struct census *c, const struct walk *w)
@@ -169,9 +250,10 @@ static void print_census(const char *input, const struct census *c, const struct
 	if (c->unsized)
 		printf("  size unknown: %zu image%s without a header in the first MiB\n", c->unsized,
 		       c->unsized == 1 ? "" : "s");
-	printf("  skipped: %zu other file%s, %zu hidden, %zu link%s, %zu not walked; "
+	printf("  skipped: %zu non-image file%s, %zu hidden, %zu link%s, %zu not walked; "
 	       "%zu image%s refused\n", w->other, w->other == 1 ? "" : "s", w->hidden, w->links,
 	       w->links == 1 ? "" : "s", w->errors, c->refused, c->refused == 1 ? "" : "s");
+	print_kinds(c);
 }
 
 static int info_folder(const struct job *job, const char *input)
@@ -260,9 +342,23 @@ int info_main(int argc, char **argv)
 	return ret;
 }
 
+/* Every file the walk passed over, with why: "PATH: skipped: hidden". */
+static void list_passed(const struct walk *w)
+{
+	size_t n;
+	const struct walk_skip *s = walk_passed(w, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		char line[ERROR_MAX * 2];
+
+		snprintf(line, sizeof(line), "%s: skipped: %s", s[i].path, s[i].reason);
+		print_escaped(stdout, "", line, "\n");
+	}
+}
+
 int info_dry_run(const struct job *job, const struct walk *w)
 {
-	size_t written = 0, refused = 0, exist = 0;
+	size_t written = 0, refused = 0, exist = 0, unread = 0;
 
 	for (size_t i = 0; i < w->ntasks; i++) {
 		const struct task *t = &w->tasks[i];
@@ -273,10 +369,10 @@ int info_dry_run(const struct job *job, const struct walk *w)
 			/* --skip-existing: left alone, not even its header read. */
 			snprintf(line, sizeof(line), "%s: exists: %s", t->path, t->out);
 			exist++;
-		} else if (t->refused || header_verdict(t->path, job->max_pixels, &p) < 0) {
-			snprintf(line, sizeof(line), "%s: refused: %s", t->path,
-				 t->refused ? t->refused : error_message());
+		} else if (header_verdict(t, job->max_pixels, &p, NULL) < 0) {
+			snprintf(line, sizeof(line), "%s: refused: %s", t->path, error_message());
 			refused++;
+			unread += t->unread != NULL;
 		} else if (job->verbose) {
 			/* The memory admission will charge it (cost.h), chain and encoder included. */
 			snprintf(line, sizeof(line), "%s -> %s (needs about %.1f MB)", t->path, t->out,
@@ -288,9 +384,15 @@ int info_dry_run(const struct job *job, const struct walk *w)
 		}
 		print_escaped(stdout, "", line, "\n");
 	}
+	list_passed(w);
 	if (!job->quiet)
-		fprintf(stderr, "pixpool: dry run: %zu image%s would be written, %zu refused, "
-			"%zu skipped (exists); nothing was read past the headers, nothing written\n",
-			written, written == 1 ? "" : "s", refused, exist);
+		fprintf(stderr, "pixpool: dry run: %zu image%s would be written, %zu refused",
+			written, written == 1 ? "" : "s", refused);
+	if (!job->quiet && unread)
+		fprintf(stderr, " (%zu in format%s pixpool does not read)", unread,
+			unread == 1 ? "" : "s");
+	if (!job->quiet)
+		fprintf(stderr, ", %zu skipped (exists); nothing was read past the headers, "
+			"nothing written\n", exist);
 	return refused || w->errors ? 1 : 0;
 }

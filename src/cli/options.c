@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "base/error.h"
 #include "base/escape.h"
+#include "codec/colour.h"
 #include "codec/format.h"
 #include "codec/meta.h"
 #include "base/suggest.h"
@@ -44,7 +45,8 @@ static const char usage_text[] =
 "      --channel NAME       process results over: pipe | shm (default: pipe)\n"
 "      --schedule NAME      dynamic | static | lpt (default: dynamic)\n"
 "      --pin                pin worker i to the i-th allowed CPU\n"
-"      --format FMT         same | %s (default: same)\n"
+"      --format FMT         same | %s (default: same;\n"
+"                           png for a format pixpool reads but does not write)\n"
 "      --quality N          quality of lossy output, 1..100 (default: the format's own; JPEG 90,\n"
 "                           WebP 80)\n"
 "      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
@@ -56,6 +58,11 @@ static const char usage_text[] =
 "      --no-autoorient      keep JPEG and WebP pixels as stored; ignore EXIF Orientation\n"
 "      --strip[=PARTS]      drop metadata from JPEG, PNG and WebP outputs: all of it, or\n"
 "                           a list of exif, xmp, icc, gps (default: keep all)\n"
+"      --profile PROFILE    convert colours from each image's embedded ICC profile\n"
+"                           (none: sRGB) to PROFILE, srgb or an RGB profile's file,\n"
+"                           and embed it unless --strip drops it\n"
+"      --intent NAME        how --profile converts: perceptual | relative |\n"
+"                           saturation | absolute (default: relative)\n"
 "      --keep-dates         give each output its input's modification and access\n"
 "                           times (default: the time it was written)\n"
 "      --follow-symlinks    follow symbolic links inside the input folders\n"
@@ -68,8 +75,8 @@ static const char usage_text[] =
 "                           (process engine only)\n"
 "      --manifest FILE      one record per image, JSON (.json) or CSV (.csv); '-':\n"
 "                           JSON lines on stdout, then one line for the run\n"
-"      --dry-run            print what would be written where, and what would be\n"
-"                           refused and why; read no pixels, write nothing\n"
+"      --dry-run            print what would be written where, what would be\n"
+"                           refused and skipped and why; read no pixels, write nothing\n"
 "      --skip-existing      do not decode an image whose output exists and is not\n"
 "                           older than it (resume an interrupted run); refused when\n"
 "                           OUTDIR was made with other settings (OUTDIR/.pixpool-settings)\n"
@@ -92,7 +99,7 @@ static const char usage_text[] =
 "                           KIND json: one JSON event per image on stderr instead\n"
 "      --no-progress        never show it\n"
 "  -q, --quiet              print errors only, no summary\n"
-"  -v, --verbose            print one line per image\n"
+"  -v, --verbose            print one line per image, and per file skipped\n"
 "  -h, --help               show this help\n"
 "      --version            print pixpool's version\n"
 "\n"
@@ -247,6 +254,25 @@ static int strip_parts(const char *value)
 	return parts;
 }
 
+/*
+ * --profile srgb|FILE: the user's own profile is read and checked here, in
+ * the parent, once; embedded profiles are parsed only where images are
+ * decoded (codec/colour.h).
+ */
+static void set_profile(struct job *job, const char *arg)
+{
+	struct colour_target *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		usage_error("out of memory");
+	if (colour_target_load(t, arg) < 0)
+		usage_error("--profile %s: %s", arg, error_message());
+	if (job->profile)
+		colour_target_release(job->profile);
+	free(job->profile);
+	job->profile = t;
+}
+
 double options_number(const char *option, const char *value, double min, double max)
 {
 	char *end;
@@ -336,6 +362,7 @@ void job_init(struct job *job)
 	job->format = FORMAT_NONE;
 	job->encode = (struct encode_options)ENCODE_OPTIONS_INIT;
 	job->autoorient = 1;
+	job->intent = COLOUR_INTENT_DEFAULT;
 	job->max_pixels = 2 * 89478485u;	/* Pillow's bomb error: 2 x its warning (1 GiB / 4 / 3) */
 	job->mem_limit = memory_share(DEFAULT_MEM_SHARE);
 	job->progress = -1;
@@ -345,6 +372,10 @@ void job_release(struct job *job)
 {
 	free(job->rules);
 	job->rules = NULL;
+	if (job->profile)
+		colour_target_release(job->profile);
+	free(job->profile);
+	job->profile = NULL;
 	job->nrules = 0;
 }
 
@@ -353,7 +384,7 @@ enum {
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
 	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION, OPT_SKIP_EXISTING, OPT_FILES_FROM,
 	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD, OPT_BACKGROUND,
-	OPT_KEEP_DATES, OPT_LOSSLESS,
+	OPT_KEEP_DATES, OPT_PROFILE, OPT_INTENT, OPT_LOSSLESS,
 };
 
 const struct option options_long[] = {
@@ -373,6 +404,8 @@ const struct option options_long[] = {
 	{ "background", required_argument, NULL, OPT_BACKGROUND },
 	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
 	{ "strip", optional_argument, NULL, OPT_STRIP },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "intent", required_argument, NULL, OPT_INTENT },
 	{ "keep-dates", no_argument, NULL, OPT_KEEP_DATES },
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
 	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
@@ -443,6 +476,11 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_BACKGROUND: job->encode.background = pick_colour(arg); break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
 	case OPT_STRIP: job->strip |= arg ? strip_parts(arg) : META_STRIP_ALL; break;
+	case OPT_PROFILE: set_profile(job, arg); break;
+	case OPT_INTENT:
+		job->intent = pick("--intent", arg, colour_intent_names);
+		job->intent_given = 1;
+		break;
 	case OPT_KEEP_DATES: job->keep_dates = 1; break;
 	case OPT_FOLLOW: job->follow_symlinks = 1; break;
 	case OPT_MAX_PIXELS:
@@ -638,6 +676,8 @@ void options_parse(struct job *job, int argc, char **argv)
 	check_stdout(job);
 	if (job->manifest)
 		check_manifest(job->manifest);
+	if (job->intent_given && !job->profile)
+		usage_error("--intent: says how --profile converts: give --profile too");
 	if (job->engine->single)
 		job->workers = 1;
 	/*

@@ -57,10 +57,12 @@ static int find_tasks(struct job *job, struct walk *w, int *walk_failed)
 {
 	*walk_failed = batch_walk(job, w) < 0;
 	report_walk_skips(w);
+	if (job->verbose && !job->dry_run)
+		report_walk_passed(w);
 	if (*walk_failed && error_message()[0])
 		fprintf(stderr, "pixpool: %s\n", error_message());
 	if (w->ntasks == 0) {
-		fprintf(stderr, "pixpool: no images found (%zu other files, %zu hidden, %zu links skipped, "
+		fprintf(stderr, "pixpool: no images found (%zu non-image files, %zu hidden, %zu links skipped, "
 			"%zu excluded)\n", w->other, w->hidden, w->links, w->excluded);
 		return -1;
 	}

@@ -11,6 +11,8 @@ static const struct format_row *const rows[FORMAT_COUNT] = {
 	[FORMAT_BMP] = &format_bmp,
 	[FORMAT_TGA] = &format_tga,
 	[FORMAT_PNM] = &format_pnm,
+	[FORMAT_GIF] = &format_gif,
+	[FORMAT_PSD] = &format_psd,
 	[FORMAT_WEBP] = &format_webp,
 };
 

@@ -3,7 +3,8 @@
 
 /*
  * The image formats pixpool reads and writes, as a table: one row a format,
- * each row in its own file (jpeg.c, png.c, bmp.c, tga.c, pnm.c, webp.c). A row says
+ * each row in its own file (jpeg.c, png.c, bmp.c, tga.c, pnm.c, gif.c,
+ * psd.c, webp.c). A row says
  * how to recognise the format from its first bytes, how to read its header
  * and check its structure (pixpool's own bounded parsers, never a
  * decoder's), how to decode and encode it, and how to carry its metadata.
@@ -34,6 +35,8 @@ enum format {
 	FORMAT_BMP,
 	FORMAT_TGA,
 	FORMAT_PNM,
+	FORMAT_GIF,
+	FORMAT_PSD,
 	FORMAT_WEBP,
 	FORMAT_COUNT		/* one past the last row */
 };
@@ -143,6 +146,8 @@ extern const struct format_row format_png;
 extern const struct format_row format_bmp;
 extern const struct format_row format_tga;
 extern const struct format_row format_pnm;
+extern const struct format_row format_gif;
+extern const struct format_row format_psd;
 extern const struct format_row format_webp;
 
 /* The row of a format; NULL for FORMAT_NONE or a value outside the table. */

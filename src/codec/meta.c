@@ -50,6 +50,20 @@ void meta_release(struct meta *m)
 	buffer_release(&m->icc);
 }
 
+void meta_set_icc(struct meta *m, const unsigned char *profile, size_t n)
+{
+	if (m->icc.len == n && !memcmp(m->icc.data, profile, n))
+		return;
+	buffer_release(&m->icc);
+	buffer_put(&m->icc, profile, n);
+	if (m->icc.failed) {
+		buffer_release(&m->icc);
+		meta_warn(m, "%s: out of memory, dropped", "ICC profile");
+	}
+	m->had = 1;
+	m->changed = 1;
+}
+
 static void drop(struct meta *m, struct buffer *b)
 {
 	if (b->len)

@@ -87,6 +87,12 @@ struct meta_edit {
 	enum format format;	/* the output's format */
 };
 
+/*
+ * Puts profile (n bytes) in place of the input's ICC profile, as the one
+ * the output's pixels are now in (codec/colour.h).
+ */
+void meta_set_icc(struct meta *m, const unsigned char *profile, size_t n);
+
 /* Drops and edits what the output should not carry as it was; says what became of it. */
 enum meta_fate meta_prepare(struct meta *m, const struct meta_edit *e);
 

@@ -89,6 +89,7 @@ static int png_header(struct probe *p, const unsigned char *d, size_t n)
 			p->width = be32(d + pos + 8);
 			p->height = be32(d + pos + 12);
 			p->channels = colour_channels(d[pos + 17]);
+			p->bits = d[pos + 16];
 			if (!p->width || !p->height || p->width > PNG_MAX || p->height > PNG_MAX)
 				return error("corrupt PNG: bad width or height");
 			return 0;

@@ -41,6 +41,15 @@ struct probe {
 	int channels;
 	int empty_idat;		/* PNG: an empty IDAT chunk before any image data */
 	int short_palette;	/* PNG: an indexed image with fewer than 256 colours */
+	/*
+	 * Bits per sample in the file where the header says (a PNG's 1 to 16,
+	 * a PSD's 8 or 16; 0 for 8 where it does not), 16 being decoded at 16
+	 * and rounded to 8; and the frames of an animated file (GIF; 0 for
+	 * one), of which the decode takes the first. Both reach struct image's
+	 * fields of the same names.
+	 */
+	int bits;
+	int pages;
 };
 
 /* probe_header's answer when the header goes on past the bytes it was given. */

@@ -17,12 +17,14 @@
 
 #include <stddef.h>
 
-/* Only the formats pixpool reads: no GIF, PSD, PIC or HDR decoders to attack. */
+/* Only the formats pixpool reads: no PIC or HDR decoders to attack. */
 #define STBI_ONLY_JPEG
 #define STBI_ONLY_PNG
 #define STBI_ONLY_BMP
 #define STBI_ONLY_TGA
 #define STBI_ONLY_PNM
+#define STBI_ONLY_GIF
+#define STBI_ONLY_PSD
 #define STBI_NO_LINEAR
 #define STBI_NO_HDR
 
@@ -44,8 +46,15 @@ struct buffer;
 /*
  * Decodes with stb_image a whole file that the probe accepted, keeping its
  * channels; refuses one whose size reads otherwise to stb than to the probe.
+ * A file of 16 bits a sample (p->bits) is decoded at 16 bits and each
+ * sample rounded to the nearest 8-bit one (sample_16_to_8), where stb alone
+ * would cut the low byte off; img->bits and img->pages come from the probe.
  */
 int stb_decode(struct image *img, const struct probe *p, const unsigned char *data, size_t size);
+
+/* stb_decode, with the channels p->channels says (1 to 4) rather than the file's own. */
+int stb_decode_channels(struct image *img, const struct probe *p, const unsigned char *data,
+			size_t size);
 
 /* stb_decode for a JPEG, at half size when shrink is 2 (stb_jpeg_load). */
 int stb_decode_jpeg(struct image *img, const struct probe *p, const unsigned char *data,

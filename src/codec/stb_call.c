@@ -3,6 +3,7 @@
  * struct image, encode into a buffer, and stb's failures in pixpool's words.
  */
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -84,6 +85,10 @@ static const struct {
 	{ "bad masks", CORRUPT, "bad colour masks" },
 	{ "bad offset", CORRUPT, "bad pixel data offset" },
 	{ "bad bpp", CORRUPT, "bad bits per pixel" },
+	{ "bad Image Descriptor", CORRUPT, "a frame lies outside the image" },
+	{ "missing color table", CORRUPT, "no colour table" },
+	{ "wrong color format", UNSUPPORTED, "in a colour mode other than RGB" },
+	{ "corrupt", CORRUPT, "bad compressed data" },
 };
 
 /* Why stb_image failed on a file of this format, from its failure code. */
@@ -132,15 +137,67 @@ static int take(struct image *img, const struct probe *p, const struct decoded *
 	return 0;
 }
 
+/*
+ * n samples of 16 bits reduced in place to 8 (sample_16_to_8), the block
+ * then shrunk to their size. Sample i is written to byte i only once
+ * sample i (bytes 2i and 2i + 1) and every one before it have been read.
+ */
+static unsigned char *reduce_16(stbi_us *samples, size_t n)
+{
+	unsigned char *bytes = (unsigned char *)samples, *shrunk;
+
+	for (size_t i = 0; i < n; i++)
+		bytes[i] = sample_16_to_8(samples[i]);
+	shrunk = realloc(bytes, n ? n : 1);
+	return shrunk ? shrunk : bytes;
+}
+
+/* stbi_load_from_memory, 16-bit files reduced here with rounding; req: channels, 0 the file's. */
+static void load(struct decoded *r, const struct probe *p, const unsigned char *data,
+		 size_t size, int req)
+{
+	stbi_us *wide;
+
+	stb_failure_clear();
+	if (p->bits != 16) {
+		r->pixels = stbi_load_from_memory(data, (int)size, &r->w, &r->h, &r->c, req);
+	} else {
+		wide = stbi_load_16_from_memory(data, (int)size, &r->w, &r->h, &r->c, req);
+		r->pixels = NULL;
+		if (wide)
+			r->pixels = reduce_16(wide, (size_t)r->w * (size_t)r->h *
+					      (size_t)(req ? req : r->c));
+	}
+	if (req)
+		r->c = req;
+	r->full_w = r->w;
+	r->full_h = r->h;
+}
+
+static int decoded(struct image *img, const struct probe *p, const struct decoded *r)
+{
+	if (take(img, p, r) < 0)
+		return -1;
+	img->bits = p->bits;
+	img->pages = p->pages;
+	return 0;
+}
+
 int stb_decode(struct image *img, const struct probe *p, const unsigned char *data, size_t size)
 {
 	struct decoded r = { .shrink = 1 };
 
-	stb_failure_clear();
-	r.pixels = stbi_load_from_memory(data, (int)size, &r.w, &r.h, &r.c, 0);
-	r.full_w = r.w;
-	r.full_h = r.h;
-	return take(img, p, &r);
+	load(&r, p, data, size, 0);
+	return decoded(img, p, &r);
+}
+
+int stb_decode_channels(struct image *img, const struct probe *p, const unsigned char *data,
+			size_t size)
+{
+	struct decoded r = { .shrink = 1 };
+
+	load(&r, p, data, size, p->channels);
+	return decoded(img, p, &r);
 }
 
 int stb_decode_jpeg(struct image *img, const struct probe *p, const unsigned char *data,

@@ -8,7 +8,7 @@
  * An animation is read as its first frame, placed on a transparent (or,
  * without alpha, black) canvas of the animation's size, as libwebp's
  * animation decoder shows it before any other frame is blended in;
- * img->pages says how many frames the file holds.
+ * pages says how many frames the file holds.
  */
 #include <string.h>
 
@@ -287,6 +287,7 @@ static int webp_complete(struct probe *p, const unsigned char *d, size_t n)
 		p->channels = (l.flags & FLAG_ALPHA) || (!animated(&l) && l.alpha) ? 4 : 3;
 	else
 		p->channels = l.first.alpha ? 4 : 3;
+	p->pages = l.frames > 1 ? l.frames : 0;
 	return 0;
 }
 
@@ -343,7 +344,7 @@ static int webp_decode(struct image *img, const struct probe *p, const unsigned 
 	}
 	if (half)
 		note_halved(img, p);
-	img->pages = animated(&l) ? l.frames : 1;
+	img->pages = p->pages;
 	return 0;
 }
 

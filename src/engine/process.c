@@ -121,6 +121,8 @@ static void test_forge(const struct pool *p, const struct task *t, struct result
 		memset(res->error, 'A', sizeof(res->error));
 	if (test_hook_forges("text", t->rel))
 		snprintf(res->error, sizeof(res->error), "\033]0;forged\007\033[2J");
+	if (test_hook_forges("profile", t->rel))
+		snprintf(res->profile, sizeof(res->profile), "\033]0;forged\007 -> sRGB");
 	if (test_hook_forges("status", t->rel))
 		res->status = 200;
 	if (test_hook_forges("sizes", t->rel))
@@ -129,6 +131,8 @@ static void test_forge(const struct pool *p, const struct task *t, struct result
 		res->out_bytes = UINT64_MAX;
 	if (test_hook_forges("times", t->rel))
 		res->total_ns = UINT64_MAX;
+	if (test_hook_forges("bits", t->rel))
+		res->in_bits = UINT8_MAX;
 }
 
 void pool_work(struct pool *p, int slot, int64_t i, const struct work_files *f,

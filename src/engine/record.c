@@ -20,16 +20,16 @@
 #include "codec/meta.h"
 
 /*
- * Whether text, an error message, is terminated within ERROR_MAX bytes and
+ * Whether text, an error message, is terminated within size bytes and
  * as escape_terminal would have left it: nothing it would escape but the
  * backslashes of its own escapes.
  */
-static int text_safe(const char *text)
+static int text_safe(const char *text, size_t size)
 {
 	char plain[ERROR_MAX], escaped[4 * ERROR_MAX];
 	size_t n;
 
-	if (!memchr(text, '\0', ERROR_MAX))
+	if (size > ERROR_MAX || !memchr(text, '\0', size))
 		return 0;
 	for (n = 0; text[n]; n++)
 		plain[n] = text[n] == '\\' ? '_' : text[n];
@@ -92,10 +92,14 @@ static const char *wrong(const struct pool *p, const struct worker *w, const str
 		return "it names another image";
 	if (res->status != STATUS_OK && res->status != STATUS_FAILED)
 		return "status out of range";
-	if (!text_safe(res->error))
+	if (!text_safe(res->error, sizeof(res->error)))
 		return "error text unterminated or not escaped";
+	if (!text_safe(res->profile, sizeof(res->profile)))
+		return "profile text unterminated or not escaped";
 	if (res->meta > META_DROPPED)
 		return "metadata fate out of range";
+	if (res->in_bits > RESULT_MAX_BITS)
+		return "bits per sample out of range";
 	if (res->cpu < -1 || res->cpu >= CPU_SETSIZE)
 		return "CPU out of range";
 	if (!times_possible(res, w->started, clock_ns()))

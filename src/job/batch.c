@@ -11,13 +11,18 @@
 #include "job/cost.h"
 #include "job/select.h"
 
-/* The output path of a task: OUTDIR/REL, with the extension of the output format. */
+/*
+ * The output path of a task: OUTDIR/REL, with the extension of the output
+ * format when that is not the input's own.
+ */
 static char *tree_path(const struct job *job, const struct task *t)
 {
 	const char *base = strrchr(t->rel, '/') ? strrchr(t->rel, '/') + 1 : t->rel;
 	const char *dot = strrchr(base, '.');
-	size_t keep = job->format && dot && dot != base ? (size_t)(dot - t->rel) : strlen(t->rel);
-	const char *ext = job->format ? format_extension(job->format) : "";
+	enum format format = job_output_format(job, t->format);
+	int renamed = format != FORMAT_NONE && (job->format || format != t->format);
+	size_t keep = renamed && dot && dot != base ? (size_t)(dot - t->rel) : strlen(t->rel);
+	const char *ext = renamed ? format_extension(format) : "";
 	size_t len = strlen(job->outdir) + 1 + keep + 1 + strlen(ext) + 1;
 	char *out = malloc(len);
 
@@ -174,6 +179,7 @@ int batch_walk(const struct job *job, struct walk *w)
 	struct stat st;
 	int ret = 0;
 
+	w->list_passed = job->verbose || job->dry_run;
 	if (!job->to_stdout && stat(job->outdir, &st) == 0) {
 		w->skip = 1;
 		w->skip_dev = st.st_dev;

@@ -32,7 +32,7 @@ static int side(uint64_t n)
 uint64_t cost_of_image(const struct job *job, enum format in, uint32_t width, uint32_t height,
 		       uint64_t file_bytes)
 {
-	enum format out = job->format ? job->format : in;
+	enum format out = job_output_format(job, in);
 	uint64_t most = chain_largest(&job->chain, side(width), side(height));
 
 	return cost_of_pixels(most, file_bytes, job->outdir && out == FORMAT_PNG);
@@ -53,10 +53,12 @@ uint64_t cost_of_file(const struct job *job, const struct task *task, uint64_t *
 	if (ret == 0) {
 		/* EXIF orientations 5 to 8 swap the sides before the chain (filter_orient). */
 		int turned = job->autoorient && orientation >= 5;
+		/* A 16-bit decode holds its samples twice as wide until they are rounded. */
+		uint64_t wide = p.bits > 8 ? BYTES_PER_PIXEL * (uint64_t)p.width * p.height : 0;
 
 		*pixels = (uint64_t)p.width * p.height;
-		return cost_of_image(job, task->format, turned ? p.height : p.width,
-				     turned ? p.width : p.height, task->bytes);
+		return wide + cost_of_image(job, task->format, turned ? p.height : p.width,
+					    turned ? p.width : p.height, task->bytes);
 	}
 	if (ret != PROBE_MORE) {
 		*pixels = 0;

@@ -10,6 +10,15 @@ static const char *const status_names[] = {
 	[STATUS_EXISTS] = "exists",
 };
 
+enum format job_output_format(const struct job *job, enum format in)
+{
+	const struct format_row *row = format_row(in);
+
+	if (job->format)
+		return job->format;
+	return row && !row->encode ? FORMAT_PNG : in;
+}
+
 const char *status_name(enum status status)
 {
 	return status_names[status];

@@ -19,6 +19,7 @@
 #include "filter/chain.h"
 
 struct engine;
+struct colour_target;
 
 /*
  * An output's record of the settings it was made with (select.h): "v1 "
@@ -64,6 +65,10 @@ struct job {
 	struct encode_options encode;	/* --quality, --png-level, ... (codec/format.h) */
 	int autoorient;		/* apply EXIF orientation of JPEG input */
 	int strip;		/* META_STRIP_*: metadata not to carry to the output */
+	/* --profile: the profile outputs are converted to (codec/colour.h); NULL: none. */
+	struct colour_target *profile;
+	int intent;		/* --intent: enum colour_intent */
+	int intent_given;	/*   --intent was given (it needs --profile) */
 	int keep_dates;		/* each output gets its input's access and modification times */
 	int follow_symlinks;
 	uint64_t max_pixels;	/* refuse larger images before decoding */
@@ -101,8 +106,12 @@ struct task {
 	dev_t dev;		/* identity of the input file, to refuse */
 	ino_t ino;		/*   an output path that resolves to it */
 	const char *refused;	/* set before the run: why this image is not processed */
+	const char *unread;	/* set by the walk: the photo format pixpool does not read ("JPEG XL") */
 	int exists;		/* set before the run: its output is done (--skip-existing) */
 };
+
+/* The longest note of a colour conversion a result carries, its NUL included. */
+#define RESULT_PROFILE_MAX 96
 
 enum status {
 	STATUS_PENDING = 0,	/* no result yet */
@@ -113,6 +122,10 @@ enum status {
 	STATUS_TIMEOUT,		/* the worker was killed after --timeout */
 	STATUS_EXISTS,		/* not run: its output was done (--skip-existing) */
 };
+
+/* The most bits per sample and pages a result records; more pages are recorded as this many. */
+#define RESULT_MAX_BITS 32
+#define RESULT_MAX_PAGES 65535
 
 /*
  * The record of one image. Fixed size and far smaller than PIPE_BUF, so a
@@ -127,6 +140,8 @@ struct result {
 	int16_t worker;		/* 0 .. workers-1 */
 	int16_t cpu;		/* CPU the image finished on */
 	uint8_t meta;		/* enum meta_fate: what became of its metadata */
+	uint8_t in_bits;	/* bits per sample in the file, when not 8 (struct image) */
+	uint16_t in_pages;	/* frames or pages in the file, when more than one */
 	uint32_t in_width, in_height;
 	uint32_t out_width, out_height;
 	uint64_t out_bytes;
@@ -137,7 +152,16 @@ struct result {
 	uint32_t peak_rss_kb;
 	/* Why it failed; for an image that is ok, why some metadata was dropped, or "". */
 	char error[ERROR_MAX];
+	/* --profile: what the pixels were converted from and to, escaped; "" for nothing. */
+	char profile[RESULT_PROFILE_MAX];
 };
+
+/*
+ * The format an image of format in is written in: --format, or its own;
+ * PNG, which keeps every pixel, for a format pixpool reads but does not
+ * write (GIF, PSD). FORMAT_NONE for a task that is not an image.
+ */
+enum format job_output_format(const struct job *job, enum format in);
 
 /* "ok", "skipped", "failed", "crashed", "timeout", "exists", "pending". */
 const char *status_name(enum status status);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "codec/colour.h"
 #include "codec/meta.h"
 #include "base/folder.h"
 
@@ -284,6 +285,8 @@ void select_rules(const struct job *job, struct walk *w)
 		if (taken < 0)
 			t->refused = "out of memory matching --include and --exclude";
 		if (!taken) {
+			/* Out of memory for the record, the image is still left out, and counted. */
+			walk_pass(w, t->path, "excluded by --include/--exclude");
 			free(t->path);
 			free(t->rel);
 			free(t->out);
@@ -358,6 +361,19 @@ static void strip_text(int strip, char *buf, size_t size)
  */
 #define SETTINGS_MAX 16384
 
+/*
+ * --profile and --intent, appended only when a profile is given, so that a
+ * folder made without one, before pixpool had them, resumes as it was made.
+ */
+static void profile_text(const struct job *job, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (job->profile)
+		snprintf(buf, size, "profile %s %016llx\nintent %s\n", job->profile->srgb ? "srgb" :
+			 "file", (unsigned long long)colour_target_id(job->profile),
+			 colour_intent_names[job->intent]);
+}
+
 static void settings_text(const struct job *job, char *buf, size_t size)
 {
 	char chain[SETTINGS_MAX / 2], strip[64], quality[16] = "default";
@@ -382,6 +398,7 @@ static void settings_text(const struct job *job, char *buf, size_t size)
 			 (unsigned)job->encode.background);
 	if (job->encode.lossless)
 		snprintf(buf + strlen(buf), size - strlen(buf), "lossless yes\n");
+	profile_text(job, buf + strlen(buf), size - strlen(buf));
 }
 
 /*

@@ -13,6 +13,7 @@
 
 #include "base/error.h"
 #include "codec/input.h"
+#include "codec/unread.h"
 
 /*
  * How the walk stays finite when it follows symbolic links.
@@ -73,8 +74,11 @@ void walk_release(struct walk *w)
 	}
 	for (size_t i = 0; i < w->nskips; i++)
 		free(w->skips[i].path);
+	for (size_t i = 0; i < w->npassed; i++)
+		free(w->passed[i].path);
 	free(w->tasks);
 	free(w->skips);
+	free(w->passed);
 	tdestroy(w->linked, free);
 	walk_init(w);
 }
@@ -105,6 +109,25 @@ static void *grow(void *array, size_t *alloc, size_t n, size_t size)
 	return array;
 }
 
+/* Appends path and reason to a list of skips; -1 only when out of memory. */
+static int keep(struct walk *w, struct walk_skip **list, size_t *n, size_t *alloc,
+		const char *path, const char *reason)
+{
+	size_t lp = strlen(path) + 1, lr = strlen(reason) + 1;
+	struct walk_skip *s;
+
+	if (!(s = grow(*list, alloc, *n, sizeof(*s))))
+		return out_of_memory(w, path);
+	*list = s;
+	s = &s[*n];
+	if (!(s->path = malloc(lp + lr)))
+		return out_of_memory(w, path);
+	memcpy(s->path, path, lp);
+	s->reason = memcpy(s->path + lp, reason, lr);
+	++*n;
+	return 0;
+}
+
 /*
  * Records an input or entry the walk does not take, and why (printf-style);
  * the walk goes on without it. Returns -1 only when out of memory.
@@ -113,25 +136,33 @@ __attribute__((format(printf, 3, 4)))
 static int not_walked(struct walk *w, const char *path, const char *fmt, ...)
 {
 	char reason[ERROR_MAX];
-	size_t lp = strlen(path) + 1, lr;
-	struct walk_skip *s;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	lr = strlen(reason) + 1;
 	w->errors++;
-	if (!(s = grow(w->skips, &w->skips_alloc, w->nskips, sizeof(*s))))
-		return out_of_memory(w, path);
-	w->skips = s;
-	s = &w->skips[w->nskips];
-	if (!(s->path = malloc(lp + lr)))
-		return out_of_memory(w, path);
-	memcpy(s->path, path, lp);
-	s->reason = memcpy(s->path + lp, reason, lr);
-	w->nskips++;
-	return 0;
+	return keep(w, &w->skips, &w->nskips, &w->skips_alloc, path, reason);
+}
+
+int walk_pass(struct walk *w, const char *path, const char *reason)
+{
+	if (!w->list_passed)
+		return 0;
+	return keep(w, &w->passed, &w->npassed, &w->passed_alloc, path, reason);
+}
+
+const struct walk_skip *walk_passed(const struct walk *w, size_t *n)
+{
+	*n = w->npassed;
+	return w->passed;
+}
+
+/* A file that is not an image, counted and passed over. */
+static int other_file(struct walk *w, const char *path, const char *reason)
+{
+	w->other++;
+	return walk_pass(w, path, reason);
 }
 
 int walk_not_taken(struct walk *w, const char *path, const char *reason)
@@ -205,36 +236,51 @@ static int add_task(struct walk *w, const char *path, const char *rel,
 	return 0;
 }
 
+/*
+ * A file whose name or bytes say it is a photo, but which pixpool cannot
+ * read: as far as the user can tell it is a photo, broken or in a format
+ * pixpool does not read. It becomes a task that fails with the reason, so
+ * it is reported by name and counted, never skipped in silence.
+ */
+static int photo_not_read(struct walk *w, const char *path, const char *rel,
+			  const struct stat *st, const struct unread *u)
+{
+	struct task *t;
+
+	if (add_task(w, path, rel, st, FORMAT_NONE) < 0)
+		return -1;
+	t = &w->tasks[w->ntasks - 1];
+	if (st->st_size == 0) {
+		t->refused = "empty file";
+	} else if (u) {
+		t->refused = u->reason;
+		t->unread = u->name;
+	} else {
+		t->refused = format_not_an_image();
+	}
+	return 0;
+}
+
 /* A file: a task when its first bytes (or its name) say it is an image. */
 static int visit_file(struct walk *w, const char *path, const char *rel, const struct stat *st)
 {
 	unsigned char head[SNIFF_BYTES];
 	enum format format = FORMAT_NONE;
+	const struct unread *u = NULL;
 	ssize_t n;
 
-	if (!S_ISREG(st->st_mode)) {
-		w->other++;
-		return 0;
-	}
+	if (!S_ISREG(st->st_mode))
+		return other_file(w, path, "not a regular file");
 	if ((n = read_head(path, head, sizeof(head))) < 0)
 		return not_walked(w, path, "%s", strerror(errno));
 	if (n > 0)
 		format = format_of(head, (size_t)n);
 	if (format != FORMAT_NONE)
 		return add_task(w, path, rel, st, format);
-	if (!named_as_image(path)) {
-		w->other++;
-		return 0;
-	}
-	/*
-	 * A file named like a photo that is not one is a broken photo as far as
-	 * the user can tell: it becomes a task that fails with the reason, so it
-	 * is reported by name and counted, not silently skipped.
-	 */
-	if (add_task(w, path, rel, st, FORMAT_NONE) < 0)
-		return -1;
-	w->tasks[w->ntasks - 1].refused = st->st_size == 0 ? "empty file" : format_not_an_image();
-	return 0;
+	u = unread_of(head, (size_t)n, path);
+	if (u || named_as_image(path))
+		return photo_not_read(w, path, rel, st, u);
+	return other_file(w, path, "not an image");
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -279,6 +325,22 @@ static int read_names(struct walk *w, DIR *dir, const char *path, char ***names,
 
 static int visit(struct walk *w, const struct folder *in, const char *name);
 
+/* A hidden entry of folder f: counted, and passed over. */
+static int hidden(struct walk *w, const struct folder *f, const char *name)
+{
+	char *path;
+	int ret;
+
+	w->hidden++;
+	if (!w->list_passed)
+		return 0;
+	if (!(path = join(f->path, name)))
+		return out_of_memory(w, f->path);
+	ret = walk_pass(w, path, "hidden");
+	free(path);
+	return ret;
+}
+
 /* Visits every entry of a folder in byte order of names, hidden ones counted and skipped. */
 static int visit_dir(struct walk *w, const struct folder *f)
 {
@@ -295,7 +357,7 @@ static int visit_dir(struct walk *w, const struct folder *f)
 		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n && ret == 0; i++) {
 		if (names[i][0] == '.')
-			w->hidden++;
+			ret = hidden(w, f, names[i]);
 		else
 			ret = visit(w, f, names[i]);
 	}
@@ -382,7 +444,7 @@ static int visit_entry(struct walk *w, const struct folder *in, const char *path
 			visit_file(w, path, rel, &lst);
 	if (!in->follow) {
 		w->links++;
-		return 0;
+		return walk_pass(w, path, "symbolic link, not followed (--follow-symlinks)");
 	}
 	if (stat(path, &st) < 0)
 		return errno == ENOENT ? not_walked(w, path, "dangling symbolic link") :
@@ -406,13 +468,16 @@ static int visit_input_file(struct walk *w, const char *input, const char *rel,
 			    const struct stat *st)
 {
 	size_t other = w->other;
+	int list = w->list_passed, ret;
 
-	if (visit_file(w, input, rel, st) < 0)
-		return -1;
-	if (w->other == other)
-		return 0;
+	/* Not passed over: refused by name below. */
+	w->list_passed = 0;
+	ret = visit_file(w, input, rel, st);
+	w->list_passed = list;
+	if (ret < 0 || w->other == other)
+		return ret;
 	w->other = other;
-	return not_walked(w, input, "not an image pixpool reads (JPEG, PNG, BMP, TGA, PNM)");
+	return not_walked(w, input, "not an image pixpool reads (%s)", format_list());
 }
 
 /*
@@ -425,6 +490,7 @@ static int visit_stdin(struct walk *w)
 	struct stat st = { .st_mode = S_IFREG };
 	ssize_t n = -1;
 	int fd = input_open("-", &st);	/* fails only when it is empty */
+	const struct unread *u;
 	struct task *t;
 
 	if (fd >= 0) {
@@ -434,8 +500,13 @@ static int visit_stdin(struct walk *w)
 	if (add_task(w, "-", "-", &st, n > 0 ? format_of(head, (size_t)n) : FORMAT_NONE) < 0)
 		return -1;
 	t = &w->tasks[w->ntasks - 1];
-	if (t->format == FORMAT_NONE)
+	u = t->format == FORMAT_NONE && n > 0 ? unread_of(head, (size_t)n, NULL) : NULL;
+	if (u) {
+		t->refused = u->reason;
+		t->unread = u->name;
+	} else if (t->format == FORMAT_NONE) {
 		t->refused = st.st_size == 0 ? "nothing on standard input" : format_not_an_image();
+	}
 	return 0;
 }
 

@@ -6,7 +6,9 @@
  * and makes one task per image, in a stable order that depends only on the
  * names on disk.
  *
- * A file is an image when its first bytes say so, whatever its name. Hidden
+ * A file is an image when its first bytes say so, whatever its name. A file
+ * whose name or bytes say it is a photo is a task even when pixpool cannot
+ * read it, so that it fails with the reason (codec/unread.h). Hidden
  * files and folders (".name") are skipped, and so are symbolic links unless
  * follow_symlinks is set. Entries of a folder are visited in byte order of
  * their names, depth first, so two walks of the same tree give the same list.
@@ -50,6 +52,15 @@ struct walk {
 	struct walk_skip *skips;	/*   skips[] (which is shorter only when */
 	size_t nskips;		/*   memory ran out before it was recorded) */
 	size_t skips_alloc;
+	/*
+	 * Set before walking to keep every file passed over (not an image,
+	 * hidden, a link not followed, excluded), each with its reason, in
+	 * passed[]: what -v and --dry-run list. Unset, they are only counted.
+	 */
+	int list_passed;
+	struct walk_skip *passed;
+	size_t npassed;
+	size_t passed_alloc;
 	void *linked;		/* folders walk_add entered through links, how often */
 	int skip;		/* set: do not enter the folder skip_dev/skip_ino */
 	dev_t skip_dev;		/*   (the output folder, when it lies inside */
@@ -79,5 +90,15 @@ int walk_not_taken(struct walk *w, const char *path, const char *reason);
 
 /* What the walks so far did not take, in walk order: *n records. */
 const struct walk_skip *walk_skips(const struct walk *w, size_t *n);
+
+/*
+ * Records path as passed over, for reason (a constant), when list_passed
+ * is set: for the steps that leave files out in other ways (select.h).
+ * Returns -1 only when out of memory.
+ */
+int walk_pass(struct walk *w, const char *path, const char *reason);
+
+/* What the walks so far passed over, when list_passed was set: *n records. */
+const struct walk_skip *walk_passed(const struct walk *w, size_t *n);
 
 #endif

@@ -14,6 +14,7 @@
 #include "base/error.h"
 #include "base/stats.h"
 #include "base/escape.h"
+#include "codec/colour.h"
 #include "codec/meta.h"
 #include "report/progress.h"
 #include "base/version.h"
@@ -66,6 +67,33 @@ static void count_result(struct report *rep, const struct result *res)
 		      rep->fill), mp);
 }
 
+/* Bits per sample in an image's file: 8 where its decode did not say. */
+static int result_bits(const struct result *r)
+{
+	return r->in_bits ? r->in_bits : 8;
+}
+
+/* Frames or pages in an image's file, of which the first was read. */
+static int result_pages(const struct result *r)
+{
+	return r->in_pages ? r->in_pages : 1;
+}
+
+/*
+ * What the decode left out, for the -v line: ", 16-bit samples rounded to
+ * 8", ", first of 3 frames"; "" for an image read whole.
+ */
+static void what_was_reduced(const struct result *r, char *buf, size_t size)
+{
+	int n = 0;
+
+	buf[0] = '\0';
+	if (r->in_bits > 8)
+		n = snprintf(buf, size, ", %d-bit samples rounded to 8", r->in_bits);
+	if (r->in_pages > 1 && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, ", first of %d frames", r->in_pages);
+}
+
 /* Whether a result has a line of its own on stderr. */
 static int says_something(const struct result *res, const struct job *job)
 {
@@ -92,7 +120,7 @@ void report_result(const struct result *res, void *data)
 	struct report *rep = data;
 	const struct job *job = rep->b->job;
 	const struct task *t = &rep->b->tasks[res->task];
-	char rel[SHOWN_MAX];
+	char rel[SHOWN_MAX], reduced[64];
 
 	if (rep->json)
 		events_image(&rep->events, res);
@@ -110,9 +138,10 @@ void report_result(const struct result *res, void *data)
 		fprintf(stderr, "pixpool: warning: %s\n", res->error);
 	if (res->status == STATUS_OK && job->verbose) {
 		escape_terminal(t->rel, rel, sizeof(rel));
-		fprintf(stderr, "ok  %s  %ux%u -> %ux%u  %.1f ms  worker %d\n", rel,
+		what_was_reduced(res, reduced, sizeof(reduced));
+		fprintf(stderr, "ok  %s  %ux%u -> %ux%u  %.1f ms  worker %d%s\n", rel,
 			res->in_width, res->in_height, res->out_width, res->out_height,
-			res->total_ns / 1e6, res->worker);
+			res->total_ns / 1e6, res->worker, reduced);
 	}
 	progress_release();
 }
@@ -264,6 +293,59 @@ static void summary_engine(const struct batch *b)
 	fprintf(stderr, ")\n");
 }
 
+/*
+ * Images written from part of what their files hold, so that a user
+ * without -v learns it too:
+ *   "  first frame only of 1 animated image; samples over 8 bits rounded to 8 in 2 images"
+ */
+static void summary_reduced(const struct batch *b)
+{
+	size_t frames = 0, wide = 0;
+
+	for (size_t i = 0; i < b->ntasks; i++) {
+		const struct result *r = &b->results[i];
+
+		frames += r->status == STATUS_OK && r->in_pages > 1;
+		wide += r->status == STATUS_OK && r->in_bits > 8;
+	}
+	if (frames)
+		fprintf(stderr, "  first frame only of %zu animated image%s%s", frames,
+			frames == 1 ? "" : "s", wide ? "; " : "\n");
+	if (wide)
+		fprintf(stderr, "%ssamples over 8 bits rounded to 8 in %zu image%s\n", frames ? "" : "  ",
+			wide, wide == 1 ? "" : "s");
+}
+
+/*
+ * Of the images failed, those in formats pixpool does not read, told apart
+ * from the broken ones: " (2 in formats pixpool does not read)".
+ */
+static void summary_unread(const struct batch *b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->ntasks; i++)
+		n += b->tasks[i].unread && b->results[i].status == STATUS_FAILED;
+	if (n)
+		fprintf(stderr, " (%zu in format%s pixpool does not read)", n, n == 1 ? "" : "s");
+}
+
+/* --profile: how many images it converted, and to what. */
+static void summary_colour(const struct batch *b)
+{
+	size_t converted = 0, ok = 0;
+
+	if (!b->job->profile)
+		return;
+	for (size_t i = 0; i < b->ntasks; i++) {
+		ok += b->results[i].status == STATUS_OK;
+		converted += b->results[i].status == STATUS_OK && b->results[i].profile[0];
+	}
+	fprintf(stderr, "  colours: %zu image%s converted to %s, %zu left as they were (in it "
+		"already, grey, or untagged sRGB)\n", converted, converted == 1 ? "" : "s",
+		b->job->profile->name, ok - converted);
+}
+
 void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 {
 	const struct batch *b = rep->b;
@@ -279,6 +361,7 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 	batch_totals(b, &t);
 	fprintf(stderr, "pixpool: %zu images: %zu ok, %zu failed", b->ntasks,
 		t.count[STATUS_OK], t.count[STATUS_FAILED]);
+	summary_unread(b);
 	if (t.count[STATUS_CRASHED])
 		fprintf(stderr, ", %zu crashed", t.count[STATUS_CRASHED]);
 	if (t.count[STATUS_TIMEOUT])
@@ -287,12 +370,13 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 		fprintf(stderr, ", %zu skipped (interrupted)", t.count[STATUS_SKIPPED]);
 	if (t.count[STATUS_EXISTS])
 		fprintf(stderr, ", %zu skipped (exists)", t.count[STATUS_EXISTS]);
-	fprintf(stderr, "; skipped %zu other file%s, %zu hidden, %zu link%s, %zu not walked",
+	fprintf(stderr, "; skipped %zu non-image file%s, %zu hidden, %zu link%s, %zu not walked",
 		w->other, w->other == 1 ? "" : "s", w->hidden, w->links, w->links == 1 ? "" : "s",
 		w->errors);
 	if (job->nrules)
 		fprintf(stderr, ", %zu excluded", w->excluded);
 	fputc('\n', stderr);
+	summary_reduced(b);
 	if (job->shard.n)
 		fprintf(stderr, "  shard %u/%u: %zu of %zu images, %.1f%% of their pixels\n",
 			job->shard.k, job->shard.n, job->shard.images, job->shard.images_total,
@@ -300,6 +384,7 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 			100.0 * job->shard.weight / job->shard.weight_total : 0.0);
 	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written to %s\n",
 		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir);
+	summary_colour(b);
 	fprintf(stderr, "  wall %.3f s, %.2f images/s, %.1f MP/s  ", wall,
 		wall > 0 ? t.count[STATUS_OK] / wall : 0.0, wall > 0 ? t.megapixels / wall : 0.0);
 	summary_engine(b);
@@ -475,10 +560,11 @@ static void manifest_run(FILE *f, const struct batch *b, const char *br)
  */
 enum column {
 	COL_INPUT, COL_OUTPUT, COL_STATUS, COL_WORKER, COL_CPU,
-	COL_IN_WIDTH, COL_IN_HEIGHT, COL_IN_CHANNELS, COL_OUT_WIDTH, COL_OUT_HEIGHT,
+	COL_IN_WIDTH, COL_IN_HEIGHT, COL_IN_CHANNELS, COL_IN_BITS, COL_IN_PAGES,
+	COL_OUT_WIDTH, COL_OUT_HEIGHT,
 	COL_OUT_CHANNELS, COL_IN_BYTES, COL_OUT_BYTES,
 	COL_READ, COL_DECODE, COL_FILTER, COL_ENCODE, COL_WRITE, COL_TOTAL, COL_START,
-	COL_PEAK, COL_ERROR, COL_METADATA, COL_WARNING, NCOLUMNS
+	COL_PEAK, COL_ERROR, COL_METADATA, COL_WARNING, COL_PROFILE, NCOLUMNS
 };
 
 enum kind { KIND_NAME, KIND_TEXT, KIND_WORD, KIND_INT, KIND_MS, KIND_MB };
@@ -495,6 +581,8 @@ static const struct {
 	[COL_IN_WIDTH] = { "input_width", KIND_INT },
 	[COL_IN_HEIGHT] = { "input_height", KIND_INT },
 	[COL_IN_CHANNELS] = { "input_channels", KIND_INT },
+	[COL_IN_BITS] = { "input_bits", KIND_INT },
+	[COL_IN_PAGES] = { "input_pages", KIND_INT },
 	[COL_OUT_WIDTH] = { "output_width", KIND_INT },
 	[COL_OUT_HEIGHT] = { "output_height", KIND_INT },
 	[COL_OUT_CHANNELS] = { "output_channels", KIND_INT },
@@ -511,6 +599,7 @@ static const struct {
 	[COL_ERROR] = { "error", KIND_TEXT },
 	[COL_METADATA] = { "metadata", KIND_WORD },
 	[COL_WARNING] = { "warning", KIND_TEXT },
+	[COL_PROFILE] = { "profile", KIND_TEXT },
 };
 
 /* One column's value for an image: text (NULL: none), or a number. */
@@ -531,6 +620,7 @@ static struct value text_value(int c, const struct result *r, const struct task 
 	case COL_METADATA: v.text = meta_name(r); break;
 	case COL_ERROR: v.text = r->status != STATUS_OK && r->error[0] ? r->error : NULL; break;
 	case COL_WARNING: v.text = r->status == STATUS_OK && r->error[0] ? r->error : NULL; break;
+	case COL_PROFILE: v.text = r->status == STATUS_OK && r->profile[0] ? r->profile : NULL; break;
 	}
 	return v;
 }
@@ -550,6 +640,8 @@ static struct value column_value(int c, const struct result *r, const struct tas
 	case COL_IN_WIDTH: v.n = r->in_width; break;
 	case COL_IN_HEIGHT: v.n = r->in_height; break;
 	case COL_IN_CHANNELS: v.n = r->in_channels; break;
+	case COL_IN_BITS: v.n = r->status == STATUS_OK ? result_bits(r) : 0; break;
+	case COL_IN_PAGES: v.n = r->status == STATUS_OK ? result_pages(r) : 0; break;
 	case COL_OUT_WIDTH: v.n = r->out_width; break;
 	case COL_OUT_HEIGHT: v.n = r->out_height; break;
 	case COL_OUT_CHANNELS: v.n = r->out_channels; break;
@@ -698,6 +790,18 @@ void report_json_string(FILE *f, const char *s)
 void report_csv_string(FILE *f, const char *s)
 {
 	csv_string(f, s);
+}
+
+void report_walk_passed(const struct walk *w)
+{
+	size_t n;
+	const struct walk_skip *s = walk_passed(w, &n);
+	char path[SHOWN_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		escape_terminal(s[i].path, path, sizeof(path));
+		fprintf(stderr, "skipped  %s: %s\n", path, s[i].reason);
+	}
 }
 
 void report_walk_skips(const struct walk *w)

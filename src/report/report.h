@@ -66,4 +66,7 @@ void report_csv_string(FILE *f, const char *s);
 /* One line per input or entry the walk did not take: "pixpool: PATH: REASON". */
 void report_walk_skips(const struct walk *w);
 
+/* One line per file the walk passed over, for -v: "skipped  PATH: REASON". */
+void report_walk_passed(const struct walk *w);
+
 #endif

@@ -9,7 +9,9 @@
  * EXIF, XMP and ICC from the same bytes, checking and editing the EXIF, and
  * writing it all into the encoded output of every row that carries it,
  * then reading each output back and aborting where a strip left something
- * behind (check_output). Run by
+ * behind (check_output); and lcms2 on the ICC profile the file embeds
+ * (colour.h): the sRGB check --strip warns by, and the conversion of the
+ * filtered pixels to sRGB. Run by
  * `make fuzz` (and `make test`) for a bounded time under ASan and UBSan,
  * from the seeds in tests/fuzz/seeds.
  *
@@ -27,11 +29,14 @@
 
 #include <string.h>
 
+#include "base/error.h"
+#include "codec/colour.h"
 #include "codec/exif.h"
 #include "codec/format.h"
 #include "codec/image.h"
 #include "codec/meta.h"
 #include "codec/probe.h"
+#include "codec/unread.h"
 #include "codec/xmp.h"
 #include "filter/chain.h"
 
@@ -40,6 +45,8 @@
 static struct chain chain;
 /* A chain that starts with a thumbnail, for the half-size JPEG decode. */
 static struct chain thumb;
+/* What --profile srgb converts to. */
+static struct colour_target srgb;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -53,7 +60,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* Every kind of filter walk: point, strips, bands, stripes, resampling. */
 	if (chain_parse(&chain, "saturate:amount=1.5,blur:sigma=1.2,sharpen,median:radius=2,"
 			"edges,resize:width=37,height=29,rotate:angle=90") < 0 ||
-	    chain_parse(&thumb, "thumbnail:size=16x12^,crop=entropy,sharpen") < 0)
+	    chain_parse(&thumb, "thumbnail:size=16x12^,crop=entropy,sharpen") < 0 ||
+	    colour_target_load(&srgb, "srgb") < 0)
 		abort();
 	return 0;
 }
@@ -171,6 +179,8 @@ static void run_meta(const uint8_t *data, size_t size, enum format format, int o
  */
 static void run_rows(const uint8_t *data, size_t size)
 {
+	(void)unread_of(data, size, "fuzz.jxl");
+	(void)unread_of(data, size, NULL);
 	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++) {
 		const struct format_row *row = format_row((enum format)f);
 		const unsigned char *block;
@@ -198,6 +208,22 @@ static void run_rows(const uint8_t *data, size_t size)
 	}
 }
 
+/* The colour path of --profile srgb and --strip, on the profile the file embeds. */
+static void run_colour(struct image *img, const uint8_t *data, size_t size, enum format format)
+{
+	struct meta m = META_INIT;
+	char note[96];
+
+	meta_collect(&m, data, size, format);
+	if (m.icc.len) {
+		(void)colour_is_srgb(m.icc.data, m.icc.len);
+		(void)colour_convert(img, m.icc.data, m.icc.len, &srgb, COLOUR_RELATIVE, note,
+				     sizeof(note));
+	}
+	meta_release(&m);
+	error_clear();
+}
+
 /* Decodes, turns upright, filters and encodes one file held in memory. */
 static void run_one(const uint8_t *data, size_t size, enum format format)
 {
@@ -207,8 +233,10 @@ static void run_one(const uint8_t *data, size_t size, enum format format)
 
 	run_meta(data, size, format, orientation != 1);
 	if (image_decode(&img, data, size, FUZZ_MAX_PIXELS, "fuzz") == 0 &&
-	    filter_orient(&img, orientation) == 0 && chain_apply(&chain, &img, NULL) == 0)
+	    filter_orient(&img, orientation) == 0 && chain_apply(&chain, &img, NULL) == 0) {
+		run_colour(&img, data, size, format);
 		image_encode(&img, FORMAT_PNG, 90, PNG_LEVEL_DEFAULT, &out);
+	}
 	buffer_release(&out);
 	image_release(&img);
 	/* The half-size decode, as a run does it for a chain that starts with a thumbnail. */

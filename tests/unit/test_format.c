@@ -47,9 +47,9 @@ static void test_every_row_is_whole(void **state)
 		assert_int_equal(format_find(row->words[0]), f);
 		assert_int_equal(format_of_extension(row->ext), f);
 	}
-	assert_string_equal(format_list(), "JPEG, PNG, BMP, TGA, PNM or WebP");
+	assert_string_equal(format_list(), "JPEG, PNG, BMP, TGA, PNM, GIF, PSD or WebP");
 	assert_string_equal(format_not_an_image(),
-			    "not an image: the content is not JPEG, PNG, BMP, TGA, PNM or WebP");
+			    "not an image: the content is not JPEG, PNG, BMP, TGA, PNM, GIF, PSD or WebP");
 }
 
 static void test_format_words_and_extensions(void **state)
@@ -60,7 +60,8 @@ static void test_format_words_and_extensions(void **state)
 	} words[] = {
 		{ "jpg", FORMAT_JPEG }, { "jpeg", FORMAT_JPEG }, { "png", FORMAT_PNG },
 		{ "bmp", FORMAT_BMP }, { "tga", FORMAT_TGA }, { "pnm", FORMAT_PNM },
-		{ "webp", FORMAT_WEBP }, { "same", FORMAT_NONE }, { "JPG", FORMAT_NONE }, { "gif", FORMAT_NONE },
+		{ "gif", FORMAT_GIF }, { "psd", FORMAT_PSD }, { "webp", FORMAT_WEBP },
+		{ "same", FORMAT_NONE }, { "JPG", FORMAT_NONE }, { "jxl", FORMAT_NONE },
 		{ "", FORMAT_NONE },
 	};
 	static const struct {
@@ -69,8 +70,9 @@ static void test_format_words_and_extensions(void **state)
 	} exts[] = {
 		{ "JPG", FORMAT_JPEG }, { "jpe", FORMAT_JPEG }, { "Jpeg", FORMAT_JPEG },
 		{ "png", FORMAT_PNG }, { "ppm", FORMAT_PNM }, { "pgm", FORMAT_PNM },
-		{ "TGA", FORMAT_TGA }, { "bmp", FORMAT_BMP }, { "WebP", FORMAT_WEBP },
-		{ "gif", FORMAT_NONE },
+		{ "TGA", FORMAT_TGA }, { "bmp", FORMAT_BMP }, { "GIF", FORMAT_GIF },
+		{ "Psd", FORMAT_PSD }, { "WebP", FORMAT_WEBP }, { "jxl", FORMAT_NONE },
+		{ "psb", FORMAT_NONE },
 		{ "jpgx", FORMAT_NONE },
 	};
 
@@ -134,7 +136,8 @@ static void test_each_row_reads_its_own_output(void **state)
 {
 	(void)state;
 	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++) {
-		for (int c = 1; c <= 4; c++) {
+		/* A format pixpool only reads is tested from files made by hand (test_gif_psd.c). */
+		for (int c = 1; c <= 4 && format_row((enum format)f)->encode; c++) {
 			struct buffer buf = encoded(13, 7, c, (enum format)f);
 			int x, y, expect;
 

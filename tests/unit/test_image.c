@@ -160,7 +160,7 @@ static void test_webp_lossless_gives_back_every_sample(void **state)
 		assert_int_equal(back.width, 37);
 		assert_int_equal(back.height, 11);
 		assert_int_equal(back.channels, out);
-		assert_int_equal(back.pages, 1);
+		assert_int_equal(back.pages, 0);
 		for (int i = 0; i < 37 * 11; i++) {
 			const unsigned char *s = img.pixels + i * c, *d = back.pixels + i * out;
 
@@ -311,7 +311,10 @@ static void test_sniff_knows_each_format_and_nothing_else(void **state)
 	assert_int_equal(format_of((const unsigned char *)"RIFF\0\0\0\0WAVEfmt ", 16), FORMAT_NONE);
 	assert_int_equal(format_of((const unsigned char *)"P3\n", 3), FORMAT_NONE);	/* ASCII PNM: stb can't */
 	assert_int_equal(format_of((const unsigned char *)"hello, world, hello", 18), FORMAT_NONE);
-	assert_int_equal(format_of((const unsigned char *)"GIF89a", 6), FORMAT_NONE);
+	assert_int_equal(format_of((const unsigned char *)"GIF89a", 6), FORMAT_GIF);
+	assert_int_equal(format_of((const unsigned char *)"GIF88a", 6), FORMAT_NONE);
+	assert_int_equal(format_of((const unsigned char *)"8BPS\0\1", 6), FORMAT_PSD);
+	assert_int_equal(format_of((const unsigned char *)"8BPS\0\2", 6), FORMAT_NONE);	/* PSB */
 	assert_int_equal(format_of((const unsigned char *)"", 0), FORMAT_NONE);
 }
 

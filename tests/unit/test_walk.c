@@ -169,6 +169,46 @@ static void test_walk_counts_what_it_skips(void **state)
 	walk_release(&w);
 }
 
+/*
+ * A photo in a format pixpool does not read is a task that fails with the
+ * format named; with list_passed, every file passed over is kept with why.
+ */
+static void test_walk_fails_photos_not_read_and_lists_what_it_passes(void **state)
+{
+	struct walk w;
+	size_t n;
+	const struct walk_skip *s;
+
+	(void)state;
+	put_at(scratch, "a.jxl", "junk", 4);
+	put_at(scratch, "b", "FOVb sigma", 10);
+	put_at(scratch, "c.jpg", jpeg, sizeof(jpeg));
+	put_at(scratch, "notes.txt", "hello", 5);
+	put_at(scratch, ".hidden", "x", 1);
+	for (int list = 0; list <= 1; list++) {
+		walk_init(&w);
+		w.list_passed = list;
+		assert_int_equal(walk_add(&w, scratch, "", 0), 0);
+		assert_int_equal(w.ntasks, 3);
+		assert_string_equal(w.tasks[0].refused, "JPEG XL: not a format pixpool reads");
+		assert_string_equal(w.tasks[0].unread, "JPEG XL");
+		assert_string_equal(w.tasks[1].refused, "camera RAW: not a format pixpool reads");
+		assert_null(w.tasks[2].refused);
+		assert_null(w.tasks[2].unread);
+		assert_int_equal(w.other, 1);
+		assert_int_equal(w.hidden, 1);
+		s = walk_passed(&w, &n);
+		assert_int_equal(n, list ? 2 : 0);
+		if (list) {
+			assert_non_null(strstr(s[0].path, "/.hidden"));
+			assert_string_equal(s[0].reason, "hidden");
+			assert_non_null(strstr(s[1].path, "/notes.txt"));
+			assert_string_equal(s[1].reason, "not an image");
+		}
+		walk_release(&w);
+	}
+}
+
 static void test_walk_follows_links_when_asked(void **state)
 {
 	struct walk w;
@@ -454,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_walk_of_a_file_uses_the_prefix_as_its_name),
 		cmocka_unit_test(test_walk_records_a_missing_input),
 #define with_scratch(t) cmocka_unit_test_setup_teardown(t, make_scratch, remove_scratch)
+		with_scratch(test_walk_fails_photos_not_read_and_lists_what_it_passes),
 		with_scratch(test_walk_does_not_enter_a_link_to_its_own_folder),
 		with_scratch(test_walk_of_two_links_to_its_own_folder_stays_linear),
 		with_scratch(test_walk_does_not_enter_a_link_two_folders_up),
