@@ -28,6 +28,7 @@ LDLIBS  += -lseccomp -ldeflate -lz -lm
 # management, by their pkg-config names (third_party/README.md names the
 # Debian packages). A format's row adds its library here.
 CODEC_PKGS :=
+CODEC_PKGS += libheif
 CODEC_PKGS += lcms2
 CODEC_PKGS += libwebp libwebpmux
 ifneq ($(strip $(CODEC_PKGS)),)

@@ -12,10 +12,10 @@ median, min and max wall seconds and pixpool's median over the fastest
 comparable peer's median, as a markdown table on stdout and as JSON
 (COMPARE_JSON, default BUILD/bench/compare.json).
 
-Environment: ROUNDS=N, WORKLOADS=name,name (default: all but resize1600,
-and thumbnail-webp unless WEBP_CORPUS is set; "all" for every one),
-COMPARE_JSON=path, WEBP_CORPUS=folder (the corpus as WebP, one .webp for
-each .jpg, e.g. made with cwebp -q 90: the input of thumbnail-webp).
+Environment: ROUNDS=N, WORKLOADS=name,name (default: all but resize1600 and
+the HEIF and WebP ones; "all" for every one), COMPARE_JSON=path, HEIC_CORPUS=folder
+(of .heic files, for heic-thumbnail: heif-enc -q 80 of camera JPEGs), WEBP_CORPUS=folder
+(of .webp files, for webp-thumbnail: cwebp -q 90 of camera JPEGs).
 """
 import json
 import os
@@ -75,17 +75,16 @@ class Tool:
 	extension of what it writes, and whether its result is comparable with
 	pixpool's (only those can be the fastest peer)."""
 
-	def __init__(self, name, argv, env=None, ext="jpg", comparable=True, cwd=None):
+	def __init__(self, name, argv, env=None, ext="jpg", comparable=True, cwd=None, files="@FILES"):
 		self.name, self.argv, self.env, self.cwd = name, argv, env or {}, cwd
-		self.ext, self.comparable = ext, comparable
+		self.ext, self.comparable, self.files = ext, comparable, files
 		self.times, self.output_bytes = [], 0
 
 
 def parallel(jobs, template, *more, files="@FILES"):
-	"""GNU parallel over the corpus (files: @FILES, or @WEBP for its WebP
-	copy), one process per file, jobs at a time; more lists (@SCALES,
-	@MATRICES) go with the files one to one: {1} is the file, {2} the next
-	list's item..."""
+	"""GNU parallel over the corpus (files: @FILES, @HEICS or @WEBPS), one process
+	per file, jobs at a time; more lists (@SCALES, @MATRICES) go with the
+	files one to one: {1} is the file, {2} the next list's item..."""
 	argv = ["parallel", "--will-cite", "-j", str(jobs)]
 	if more:
 		argv.append("--link")
@@ -101,9 +100,10 @@ def workloads(ctx):
 	(scratch for intermediates, emptied too) and pool (the Pillow script)."""
 	j, out, tmp = ctx["jobs"], ctx["out"], ctx["tmp"]
 
-	def pixpool(*args, ext="jpg", corpus="corpus"):
+	def pixpool(*args, ext="jpg", corpus="corpus", files="@FILES"):
 		return Tool("pixpool -j %d" % j,
-			    [ctx["pixpool"], "-q", "-j", str(j)] + list(args) + [ctx[corpus], "-o", out], ext=ext)
+			    [ctx["pixpool"], "-q", "-j", str(j)] + list(args) + [ctx[corpus], "-o", out],
+			    ext=ext, files=files)
 
 	vips1 = {"VIPS_CONCURRENCY": "1"}
 	return [
@@ -153,18 +153,37 @@ def workloads(ctx):
 			Tool("Python multiprocessing.Pool + Pillow",
 			     [PYTHON, ctx["pool"], "blur", ctx["corpus"], out, str(j)]),
 		]),
-		# WebP at libvips's webpsave settings but its default quality: effort
-		# (libwebp's method) 4 as pixpool's, quality 80 as pixpool's default.
-		("thumbnail-webp", "thumbnail 800 px from WebP, WebP q80", [
-			pixpool("-f", "thumbnail:size=800", "--quality", "80", ext="webp", corpus="webp"),
+		# HEIC, as phones write it, read through libheif by both; vips's
+		# thumbnail asks libheif for the embedded thumbnail when large enough,
+		# which heif-enc does not write, so both decode the whole image.
+		("heic-thumbnail", "thumbnail 800 px from HEIC, JPEG q90", [
+			pixpool("-f", "thumbnail:size=800", "--quality", "90", corpus="heic",
+				files="@HEICS"),
+			Tool("GNU parallel + vipsthumbnail",
+			     parallel(j, "vipsthumbnail --size 800 -o %s/%%s.jpg[Q=90] {}" % out,
+				      files="@HEICS"), vips1, files="@HEICS"),
+		]),
+		# WebP through libwebp for both, at vips's webpsave settings but
+		# pixpool's default quality: effort (libwebp's method) 4 as pixpool's.
+		("webp-thumbnail", "thumbnail 800 px from WebP, WebP q80", [
+			pixpool("-f", "thumbnail:size=800", "--quality", "80", ext="webp", corpus="webp",
+				files="@WEBPS"),
 			Tool("GNU parallel + vipsthumbnail",
 			     parallel(j, "vipsthumbnail --size 800 -o %s/%%s.webp[Q=80,effort=4] {}" % out,
-				      files="@WEBP"), vips1, ext="webp"),
+				      files="@WEBPS"), vips1, ext="webp", files="@WEBPS"),
 		]),
 		("jpeg-webp", "JPEG to WebP q80", [
 			pixpool("--format", "webp", "--quality", "80", ext="webp"),
 			Tool("GNU parallel + vips copy",
 			     parallel(j, "vips copy {} %s/{/.}.webp[Q=80,effort=4]" % out), vips1, ext="webp"),
+		]),
+		# The same encoder (libaom through libheif), the same quality, speed
+		# (vips's effort is 9 - speed) and one thread an image.
+		("avif", "JPEG to AVIF, quality 50, speed 6", [
+			pixpool("--format", "avif", "--quality", "50", "--avif-speed", "6", ext="avif"),
+			Tool("GNU parallel + vips heifsave",
+			     parallel(j, "vips copy {} %s/{/.}.avif[Q=50,compression=av1,effort=3]" % out),
+			     vips1, ext="avif"),
 		]),
 		("resize1600", "resize 1600 wide, JPEG q90", [
 			pixpool("-f", "resize:width=1600", "--quality", "90"),
@@ -209,14 +228,16 @@ def expand(argv, lists):
 	return res
 
 
-def shown(tool, corpus):
+def shown(tool, corpus, heic=None):
 	"""The command as a shell line, the file list written as a glob."""
 	env = " ".join("%s=%s" % kv for kv in tool.env.items())
 	words = []
 	for a in tool.argv:
 		if a == "@FILES":
 			words.append(shlex.quote(corpus) + "/*.jpg")
-		elif a == "@WEBP":
+		elif a == "@HEICS":
+			words.append(shlex.quote(heic or "HEIC_CORPUS") + "/*.heic")
+		elif a == "@WEBPS":
 			words.append("$WEBP_CORPUS/*.webp")
 		elif a == "@NAMES":
 			words.append("*.jpg")
@@ -236,21 +257,42 @@ def empty(path):
 
 
 MAGIC = {"jpg": (b"\xff\xd8\xff", b"\xff\xd9"), "png": (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"),
-	 "webp": (b"RIFF", b"")}
+	 "avif": (b"", b""), "webp": (b"RIFF", b"")}
+
+# How one output is decoded in full: Pillow, or libheif's heif-convert for AVIF.
+DECODE = "import sys\nfrom PIL import Image\n" \
+	 "im = Image.open(sys.argv[1]); im.load(); print(im.size[0], im.size[1], im.mode)"
 
 
-def whole(head, last, size, ext):
-	"""Whether a file starts and ends as its format's do; a WebP has no end
-	marker, but its RIFF size is the file's less 8 bytes."""
-	magic, tail = MAGIC[ext]
-	if ext == "webp":
-		return head[:4] == magic and int.from_bytes(head[4:8], "little") + 8 == size
-	return head[:len(magic)] == magic and last.endswith(tail)
+def decode(path, ext):
+	if ext != "avif":
+		return subprocess.run([PYTHON, "-c", DECODE, path], capture_output=True, text=True)
+	png = path + ".png"
+	r = subprocess.run(["heif-convert", path, png], capture_output=True, text=True)
+	if r.returncode == 0:
+		r = subprocess.run([PYTHON, "-c", DECODE, png], capture_output=True, text=True)
+		os.unlink(png)
+	return r
+
+
+def whole(ext, path, size):
+	"""Whether a file looks whole: its magic and end for JPEG and PNG, an
+	AVIF ftyp box for AVIF (whose end holds nothing to check)."""
+	head, tail = MAGIC[ext]
+	with open(path, "rb") as f:
+		first = f.read(max(len(head), 12))
+		f.seek(max(0, size - len(tail)))
+		last = f.read()
+	if ext == "avif":
+		return size > 12 and first[4:8] == b"ftyp" and first[8:12] == b"avif"
+	if ext == "webp":	# no end marker, but the RIFF size is the file's less 8 bytes
+		return first[8:12] == b"WEBP" and int.from_bytes(first[4:8], "little") + 8 == size
+	return size > 0 and first.startswith(head) and last.endswith(tail)
 
 
 def check(tool, out, stems, sample):
 	"""Every input has its output, non-empty, of the right format and whole
-	(its first and last bytes; hidden files aside); one of them is decoded in full. Returns the
+	(hidden files aside); one of them is decoded in full. Returns the
 	outputs' total size."""
 	want = {s + "." + tool.ext for s in stems}
 	# pixpool leaves a record of its settings, .pixpool-settings, beside its outputs
@@ -263,17 +305,11 @@ def check(tool, out, stems, sample):
 	for name in sorted(want):
 		path = os.path.join(out, name)
 		size = os.path.getsize(path)
-		with open(path, "rb") as f:
-			first = f.read(12)
-			f.seek(max(0, size - 8))
-			last = f.read()
-		if size == 0 or not whole(first, last, size, tool.ext):
+		if not whole(tool.ext, path, size):
 			die("%s: %s is empty, truncated or not %s" % (tool.name, path, tool.ext.upper()))
 		total += size
 	path = os.path.join(out, stems[sample] + "." + tool.ext)
-	r = subprocess.run([PYTHON, "-c", "import sys\nfrom PIL import Image\n"
-			    "im = Image.open(sys.argv[1]); im.load(); print(im.size[0], im.size[1], im.mode)", path],
-			   capture_output=True, text=True)
+	r = decode(path, tool.ext)
 	if r.returncode != 0:
 		die("%s: %s does not decode: %s" % (tool.name, path, r.stderr.strip().splitlines()[-1:]))
 	return total, r.stdout.strip()
@@ -344,8 +380,14 @@ def main():
 		    % (corpus, len(names), others[:3] or "nothing else"), 2)
 	files = [os.path.join(corpus, f) for f in names]
 	stems = [os.path.splitext(f)[0] for f in names]
-	webp_corpus = os.path.abspath(os.environ["WEBP_CORPUS"]) if os.environ.get("WEBP_CORPUS") else ""
-	webp = [os.path.join(webp_corpus, s + ".webp") for s in stems]
+	heic = os.path.abspath(os.environ["HEIC_CORPUS"]) if os.environ.get("HEIC_CORPUS") else None
+	heics = sorted(os.path.join(heic, f) for f in os.listdir(heic)
+		       if f.lower().endswith(".heic")) if heic else []
+	heic_stems = [os.path.splitext(os.path.basename(f))[0] for f in heics]
+	webp = os.path.abspath(os.environ["WEBP_CORPUS"]) if os.environ.get("WEBP_CORPUS") else None
+	webps = sorted(os.path.join(webp, f) for f in os.listdir(webp)
+		       if f.lower().endswith(".webp")) if webp else []
+	webp_stems = [os.path.splitext(os.path.basename(f))[0] for f in webps]
 	frames = [frame_of(f) for f in files]
 	scales = ["%.6f" % (2000 / w) for w, _ in frames]
 
@@ -353,7 +395,8 @@ def main():
 	os.environ["PARALLEL_SHELL"] = "/bin/sh"
 	scratch = tempfile.mkdtemp(prefix="pixpool-compare.")
 	try:
-		ctx = {"pixpool": pixpool, "jobs": jobs, "corpus": corpus, "webp": webp_corpus,
+		ctx = {"pixpool": pixpool, "jobs": jobs, "corpus": corpus, "heic": heic or "",
+		       "webp": webp or "",
 		       "out": os.path.join(scratch, "out"), "tmp": os.path.join(scratch, "tmp"),
 		       "pool": os.path.join(scratch, "pool.py"), "mat": os.path.join(scratch, "saturate.mat"),
 		       "grey": os.path.join(scratch, "grey.mat")}
@@ -367,20 +410,19 @@ def main():
 		# corpus has some) stay grey, as pixpool leaves them.
 		mats = [ctx["mat"] if n == 3 else ctx["grey"] for _, n in frames]
 		lists = {"@FILES": files, "@NAMES": names, "@SCALES": scales, "@MATRICES": mats,
-			 "@WEBP": webp}
+			 "@HEICS": heics, "@WEBPS": webps}
 		every = workloads(ctx)
-		chosen = os.environ.get("WORKLOADS") or DEFAULT + (",thumbnail-webp" if webp_corpus else "")
+		chosen = os.environ.get("WORKLOADS") or DEFAULT
 		chosen = [w[0] for w in every] if chosen == "all" else chosen.split(",")
 		unknown = [c for c in chosen if c not in [w[0] for w in every]]
 		if unknown:
 			die("unknown workload %s; there are: %s" % (", ".join(unknown),
 								    ", ".join(w[0] for w in every)), 2)
 		todo = [w for w in every if w[0] in chosen]
-		if any("@WEBP" in t.argv or webp_corpus in t.argv for w in todo for t in w[2]):
-			found = sorted(os.listdir(webp_corpus)) if os.path.isdir(webp_corpus) else []
-			if found != sorted(s + ".webp" for s in stems):
-				die("thumbnail-webp wants WEBP_CORPUS, a folder of one .webp for each .jpg "
-				    "of the corpus (cwebp -q 90), and nothing else", 2)
+		if any(t.files == "@HEICS" for w in todo for t in w[2]) and not heics:
+			die("heic-thumbnail needs HEIC_CORPUS, a folder of .heic files", 2)
+		if any(t.files == "@WEBPS" for w in todo for t in w[2]) and not webps:
+			die("webp-thumbnail needs WEBP_CORPUS, a folder of .webp files", 2)
 		need = {n for w in todo for t in w[2][1:] for n in programs(t.argv)}
 		lacking = [n for n in sorted(need) if not shutil.which(n)]
 		if lacking:
@@ -403,19 +445,20 @@ def main():
 		for name, title, tools in todo:
 			print("\n%s (%s):" % (name, title))
 			for t in tools:
-				print("  %s:\n    $ %s" % (t.name, shown(t, corpus)), flush=True)
+				print("  %s:\n    $ %s" % (t.name, shown(t, corpus, heic)), flush=True)
 			sys.stdout.flush()
 			for r in range(rounds + 1):
 				order = tools[r % len(tools):] + tools[:r % len(tools)]
 				for t in order:
+					own = {"@HEICS": heic_stems, "@WEBPS": webp_stems}.get(t.files, stems)
 					wall, size, decoded = run(t, lists, ctx["out"], ctx["tmp"],
-								  stems, r % len(stems))
+								  own, r % len(own))
 					print("compare: %s round %s: %s %.2f s (%s)" % (name, r or "warm-up",
 						t.name, wall, decoded), file=sys.stderr)
 					if r:
 						t.times.append(wall)
 					t.output_bytes, t.sample = size, decoded
-			info["workloads"].append(summary(name, title, tools, corpus))
+			info["workloads"].append(summary(name, title, tools, corpus, heic))
 		print()
 		table(info)
 		os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)
@@ -426,10 +469,10 @@ def main():
 		shutil.rmtree(scratch, ignore_errors=True)
 
 
-def summary(name, title, tools, corpus):
+def summary(name, title, tools, corpus, heic):
 	rows = []
 	for t in tools:
-		rows.append({"tool": t.name, "command": shown(t, corpus), "env": t.env,
+		rows.append({"tool": t.name, "command": shown(t, corpus, heic), "env": t.env,
 			     "comparable": t.comparable, "times": t.times,
 			     "median": statistics.median(t.times), "min": min(t.times), "max": max(t.times),
 			     "output_bytes": t.output_bytes, "sample_output": t.sample})

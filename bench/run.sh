@@ -39,6 +39,11 @@ mkdir -p "$B/bench"
 	--csv "$B/bench/scaling.csv" --svg "$B/bench/scaling.svg"
 echo "(JSON, CSV and SVG in $B/bench/)"
 
+# --- Several outputs from one decode ---------------------------------------------
+# Three sizes in two formats: --variant and --format jpg,png against six runs.
+echo "== variants on the camera folder: one decode against six runs"
+bench/variants.sh "$B" "$corpus/camera"
+
 # --- Against other tools (BENCH_COMPARE=1) -------------------------------------------
 if [ "${BENCH_COMPARE:-0}" = 1 ]; then
 	echo "== pixpool and the fastest other tools, workload by workload"

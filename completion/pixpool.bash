@@ -199,7 +199,14 @@ _pixpool_value()
 		;;
 	--channel | --ipc) _pixpool_list "$cur" pipe shm ;;
 	--schedule) _pixpool_list "$cur" dynamic static lpt ;;
-	--format) _pixpool_list "$cur" same jpg png bmp tga pnm webp ;;
+	--format) _pixpool_list "$cur" same jpg png bmp tga pnm avif webp ;;
+	--variant)
+		# NAME=CHAIN: the chain after the name completes as -f's does.
+		if [[ $cur == *=* ]]; then
+			_pixpool_chain "$bin" "${cur#*=}"
+			COMPREPLY=("${COMPREPLY[@]/#/${cur%%=*}=}")
+		fi
+		;;
 	--strip) _pixpool_list "$cur" exif xmp icc gps ;;
 	--profile)
 		_pixpool_files -f "$text"
@@ -301,7 +308,7 @@ _pixpool()
 		return 0
 	fi
 	_pixpool_value "$bin" "$verb" "$opt" "$cur" "$text"
-	[[ $opt == -f || $opt == --filter ]] && compopt -o nospace 2>/dev/null
+	[[ $opt == -f || $opt == --filter || $opt == --variant ]] && compopt -o nospace 2>/dev/null
 	[[ ${_pixpool_arg[$opt]} == DIR || ${_pixpool_arg[$opt]} == FILE ]] && return 0
 
 	# The candidates complete the whole value, of which bash replaces only

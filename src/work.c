@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "codec/input.h"
 #include "base/folder.h"
 #include "base/test_hook.h"
+#include "job/name.h"
 
 
 static int write_all(int fd, const unsigned char *p, size_t len)
@@ -88,9 +90,15 @@ static int write_output(const char *out, int fd, const struct buffer *buf)
  */
 static int create_in_memory(struct work_files *f)
 {
-	f->out = memfd_create("pixpool-output", MFD_CLOEXEC);
-	if (f->out < 0)
+	int k = f->nout;
+
+	f->out[k] = memfd_create("pixpool-output", MFD_CLOEXEC);
+	if (f->out[k] < 0)
 		return error("-: cannot hold the output in memory: %s", strerror(errno));
+	/* No name to remove, nothing for a signal to clean up. */
+	f->tmp[k][0] = '\0';
+	f->slot[k] = -1;
+	f->nout++;
 	return 0;
 }
 
@@ -112,27 +120,77 @@ static int copy_to_stdout(int fd)
 }
 
 /*
+ * The temporary name of out (work_temp_path). A name still to be made from
+ * {width} or {height} may be the same for several images before they are
+ * made: the task's index keeps their temporary files apart.
+ */
+static int temp_name(const struct job *job, const struct task *task, const char *out,
+		     char *buf, size_t size)
+{
+	size_t n;
+
+	if (work_temp_path(out, getpid(), buf, size) < 0)
+		return -1;
+	if (!name_sized(job))
+		return 0;
+	n = strlen(buf) - strlen(".tmp");
+	return (size_t)snprintf(buf + n, size - n, "-%u.tmp", (unsigned)task->id) >= size - n ?
+		-1 : 0;
+}
+
+/*
  * A second Ctrl-C removes the temporary file before it kills pixpool
- * (interrupt_open_owned), so f->tmp stays unchanged until work_commit
+ * (interrupt_open_owned), so f->tmp[k] stays unchanged until work_commit
  * disowns it.
  */
-static int create_output(const char *out, struct work_files *f)
+static int create_output(const struct job *job, const struct task *task, const char *out,
+			 struct work_files *f)
 {
+	int k = f->nout;
+
 	if (!strcmp(out, "-"))
 		return create_in_memory(f);
-	if (work_temp_path(out, getpid(), f->tmp, sizeof(f->tmp)) < 0)
+	if (temp_name(job, task, out, f->tmp[k], sizeof(f->tmp[k])) < 0)
 		return error("%s: output path too long", out);
-	if (folder_make_parents(f->tmp) < 0)
+	if (folder_make_parents(f->tmp[k]) < 0)
 		return -1;
-	f->out = interrupt_open_owned(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-				      O_NOFOLLOW, 0666, &f->slot);
-	if (f->out < 0) {
+	f->out[k] = interrupt_open_owned(f->tmp[k], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+					 O_NOFOLLOW, 0666, &f->slot[k]);
+	if (f->out[k] < 0) {
 		int e = errno;
 
-		interrupt_disown(f->slot);
-		f->slot = -1;
-		return error("%s: cannot create: %s", f->tmp, strerror(e));
+		interrupt_disown(f->slot[k]);
+		return error("%s: cannot create: %s", f->tmp[k], strerror(e));
 	}
+	f->nout++;
+	return 0;
+}
+
+/* Closes and removes the temporary outputs of f. */
+static void remove_outputs(struct work_files *f)
+{
+	for (int k = 0; k < f->nout; k++) {
+		if (f->out[k] >= 0)
+			close(f->out[k]);
+		if (f->tmp[k][0])
+			unlink(f->tmp[k]);
+		interrupt_disown(f->slot[k]);
+	}
+	f->nout = 0;
+}
+
+/*
+ * --in-place: the file that replaces the input keeps its permissions, and
+ * its owner and group where this process may give them (root may).
+ */
+static int keep_mode(struct work_files *f, const struct stat *in)
+{
+	int k = f->nout - 1;
+
+	if (fchown(f->out[k], in->st_uid, in->st_gid) < 0 && fchown(f->out[k], -1, in->st_gid) < 0)
+		error_clear();
+	if (fchmod(f->out[k], in->st_mode & 07777) < 0)
+		return error("%s: cannot set its mode: %s", f->tmp[k], strerror(errno));
 	return 0;
 }
 
@@ -140,7 +198,6 @@ int work_open(const struct job *job, const struct task *task, struct work_files 
 {
 	struct stat st;
 
-	(void)job;
 	*f = (struct work_files)WORK_FILES_INIT;
 	if (task->refused)
 		return error("%s: %s", task->path, task->refused);
@@ -150,10 +207,14 @@ int work_open(const struct job *job, const struct task *task, struct work_files 
 	f->size = (uint64_t)st.st_size;
 	f->dates[0] = st.st_atim;
 	f->dates[1] = st.st_mtim;
-	if (task->out && create_output(task->out, f) < 0) {
-		close(f->in);
-		f->in = -1;
-		return -1;
+	for (char **out = task->out; out && *out && f->nout < OUTPUTS_MAX; out++) {
+		if (create_output(job, task, *out, f) < 0 ||
+		    (job->in_place && keep_mode(f, &st) < 0)) {
+			remove_outputs(f);
+			close(f->in);
+			f->in = -1;
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -165,51 +226,178 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/*
+ * Sets the settings on each temporary output and closes it: the settings
+ * go with the bytes, in one rename (select.h). A file system that cannot
+ * hold them leaves the output unknown to a resume, which makes it again:
+ * never wrong, so not an error here. -1 when a close says a write failed,
+ * or the input's dates cannot be set (--keep-dates) on an output to keep.
+ */
+static int close_outputs(const struct job *job, const struct task *task, struct work_files *f,
+			 int keep)
+{
+	int ret = 0;
+
+	for (int k = 0; k < f->nout; k++) {
+		if (keep && job->settings_id[0])
+			fsetxattr(f->out[k], SETTINGS_XATTR, job->settings_id,
+				  strlen(job->settings_id), 0);
+		/* Set last of all but the rename (which keeps them): a write would move them. */
+		if (keep && job->keep_dates && futimens(f->out[k], f->dates) < 0 && ret == 0)
+			ret = error("%s: cannot set its dates: %s", task->out[k], strerror(errno));
+		if (close(f->out[k]) < 0 && ret == 0)
+			ret = error("%s: cannot write: %s", task->out[k], strerror(errno));
+		f->out[k] = -1;
+	}
+	return ret;
+}
+
+/*
+ * The names made from {width} and {height} in this run, each with the
+ * input it was made from: no output may take a name another output of the
+ * run has (work_claim_name). Open addressing; under the OpenMP engine
+ * several threads commit at once.
+ */
+struct claim {
+	char *name;
+	const char *input;
+};
+
+static pthread_mutex_t claims_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct claim *claims;
+static size_t claims_size, claims_used;
+
+static size_t name_hash(const char *name)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return (size_t)h;
+}
+
+/* The slot that holds name, or the empty one where it would go. */
+static struct claim *claim_slot(struct claim *table, size_t size, const char *name)
+{
+	size_t i = name_hash(name) & (size - 1);
+
+	while (table[i].name && strcmp(table[i].name, name))
+		i = (i + 1) & (size - 1);
+	return &table[i];
+}
+
+/* Room for one more claim, the table at most half full; -1 when out of memory. */
+static int claims_grow(void)
+{
+	size_t size = claims_size ? 2 * claims_size : 1024;
+	struct claim *table;
+
+	if (2 * (claims_used + 1) <= claims_size)
+		return 0;
+	if (!(table = calloc(size, sizeof(*table))))
+		return -1;
+	for (size_t i = 0; i < claims_size; i++)
+		if (claims[i].name)
+			*claim_slot(table, size, claims[i].name) = claims[i];
+	free(claims);
+	claims = table;
+	claims_size = size;
+	return 0;
+}
+
+int work_claim_name(const char *name, const char *input)
+{
+	struct claim *c;
+	int ret = 0;
+
+	pthread_mutex_lock(&claims_lock);
+	if (claims_grow() < 0) {
+		ret = error("%s: out of memory", input);
+	} else if ((c = claim_slot(claims, claims_size, name))->name) {
+		ret = error("%s: its output %s is written already, from %s: put more fields in "
+			    "--name", input, name, c->input);
+	} else if (!(c->name = strdup(name))) {
+		ret = error("%s: out of memory", input);
+	} else {
+		c->input = input;
+		claims_used++;
+	}
+	pthread_mutex_unlock(&claims_lock);
+	return ret;
+}
+
+/* The final name of task's output k: known before the run, or made now from its size. */
+static char *final_name(const struct job *job, const struct task *task, int k,
+			const struct result *res)
+{
+	const char *why = NULL;
+	char *name;
+
+	if (!name_sized(job))
+		return strdup(task->out[k]);
+	name = name_output(job, task, k, res->outs[k].width, res->outs[k].height, &why);
+	if (!name)
+		error("%s: %s", task->path, why ? why : "out of memory");
+	else if (work_claim_name(name, task->path) < 0) {
+		free(name);
+		name = NULL;
+	}
+	return name;
+}
+
+/*
+ * Renames every temporary output into place, or none: when one fails, those
+ * renamed before it are removed again. -1 with an error.
+ */
+static int rename_outputs(const struct job *job, const struct task *task, struct work_files *f,
+			  const struct result *res)
+{
+	char *names[OUTPUTS_MAX] = { NULL };
+	int k, ret = 0;
+
+	for (k = 0; k < f->nout && ret == 0; k++)
+		if (!(names[k] = final_name(job, task, k, res)))
+			ret = -1;
+	for (k = 0; k < f->nout && ret == 0; k++)
+		if (rename(f->tmp[k], names[k]) < 0)
+			ret = error("%s: cannot write: %s", names[k], strerror(errno));
+	/* k is one past the rename that failed: the ones before it are taken back. */
+	for (int i = 0; ret < 0 && i + 1 < k; i++)
+		unlink(names[i]);
+	for (k = 0; k < f->nout; k++)
+		free(names[k]);
+	return ret;
+}
+
 void work_commit(const struct job *job, const struct task *task, struct work_files *f,
 		 struct result *res)
 {
-	int keep = res->status == STATUS_OK && f->out >= 0;
+	int keep = res->status == STATUS_OK && f->nout > 0;
 
 	close_fd(&f->in);
-	if (job->to_stdout) {
-		if (keep && copy_to_stdout(f->out) < 0) {
+	if (job->to_stdout && f->nout) {
+		if (keep && copy_to_stdout(f->out[0]) < 0) {
 			error("-: cannot write to standard output: %s", strerror(errno));
 			work_failed(task, res);
 		}
-		close_fd(&f->out);
+		close_fd(&f->out[0]);
+		f->nout = 0;
 		return;
 	}
-	/*
-	 * The settings go with the bytes, in one rename (select.h). A file
-	 * system that cannot hold them leaves the output unknown to a resume,
-	 * which makes it again: never wrong, so not an error here.
-	 */
-	if (keep && job->settings_id[0])
-		fsetxattr(f->out, SETTINGS_XATTR, job->settings_id, strlen(job->settings_id), 0);
-	/*
-	 * The input's dates as it was opened, set last of all but the rename
-	 * (which keeps them): a write after would move the modification time.
-	 */
-	if (keep && job->keep_dates && futimens(f->out, f->dates) < 0) {
-		error("%s: cannot set its dates: %s", task->out, strerror(errno));
+	if (f->nout && close_outputs(job, task, f, keep) < 0 && keep) {
 		work_failed(task, res);
 		keep = 0;
 	}
-	if (f->out >= 0 && close(f->out) < 0 && keep) {
-		error("%s: cannot write: %s", task->out, strerror(errno));
+	if (keep && rename_outputs(job, task, f, res) < 0) {
 		work_failed(task, res);
 		keep = 0;
 	}
-	if (keep && rename(f->tmp, task->out) < 0) {
-		error("%s: cannot write: %s", task->out, strerror(errno));
-		work_failed(task, res);
-		keep = 0;
+	for (int k = 0; k < f->nout; k++) {
+		if (!keep)
+			unlink(f->tmp[k]);
+		interrupt_disown(f->slot[k]);
 	}
-	if (f->out >= 0 && !keep)
-		unlink(f->tmp);
-	f->out = -1;
-	interrupt_disown(f->slot);
-	f->slot = -1;
+	f->nout = 0;
 }
 
 void work_failed(const struct task *task, struct result *res)
@@ -220,46 +408,79 @@ void work_failed(const struct task *task, struct result *res)
 }
 
 /*
- * How much smaller than its file the image can be decoded, for a chain
- * that begins by shrinking it (chain_load_shrink); p is its header.
+ * The chain that makes variant v's outputs: the job's, then the variant's
+ * (NULL: the job's alone). 0, or -1 when they are too long together.
  */
-static int load_shrink(const struct job *job, const struct task *task, const struct probe *p,
-		       int orientation)
+static int variant_chain(const struct job *job, int v, struct chain *to)
 {
-	if (task->format != FORMAT_JPEG && task->format != FORMAT_WEBP)
-		return 1;
-	return chain_load_shrink(&job->chain, (int)p->width, (int)p->height, orientation);
+	if (!job->nvariants) {
+		*to = job->chain;
+		return 0;
+	}
+	return chain_join(to, &job->chain, &job->variants[v].chain);
 }
 
-/* The stages of work_run; each returns -1 with error() naming the file. */
 /*
- * The metadata is copied out of the file while it is in memory, so it costs
- * no second read; *oriented says whether the pixels were turned upright.
+ * How much smaller than its file the image can be decoded for variant v,
+ * whose chain may begin by shrinking it (chain_load_shrink); p is its
+ * header. Variants that agree share one decode; the bytes of each are those
+ * of a run with its chain alone.
  */
-static int load(const struct job *job, const struct task *task, const struct work_files *f,
-		struct image *img, struct meta *meta, int *oriented, struct result *res)
+static int load_shrink(const struct job *job, const struct task *task, const struct probe *p,
+		       int orientation, int v)
 {
-	struct buffer file = BUFFER_INIT;
+	struct chain chain;
+
+	if ((task->format != FORMAT_JPEG && task->format != FORMAT_WEBP) ||
+	    variant_chain(job, v, &chain) < 0)
+		return 1;
+	return chain_load_shrink(&chain, (int)p->width, (int)p->height, orientation);
+}
+
+/* What is read once for all the outputs of an image. */
+struct source {
+	struct buffer file;	/* the file, kept for each output's metadata */
 	struct probe header;
-	uint64_t t0 = clock_ns(), t1;
-	int ret = input_read(f->in, f->size, job->max_pixels, &file, &header), orientation = 1;
+	int orientation;	/* EXIF, 1 when not turned upright */
+};
+
+/* The stages of work_process; each returns -1 with error() naming the file. */
+static int read_source(const struct job *job, const struct task *task,
+		       const struct work_files *f, struct source *src, struct result *res)
+{
+	uint64_t t0 = clock_ns();
+	int ret = input_read(f->in, f->size, job->max_pixels, &src->file, &src->header);
 
 	if (ret < 0)
 		error_prefix(task->path);
-	t1 = clock_ns();
-	res->read_ns = t1 - t0;
-	if (ret == 0 && job->autoorient)
-		orientation = image_exif_orientation(file.data, file.len);
+	res->read_ns = clock_ns() - t0;
+	src->orientation = 1;
+	if (ret == 0 && job->autoorient &&
+	    (task->format == FORMAT_JPEG || task->format == FORMAT_WEBP))
+		src->orientation = image_exif_orientation(src->file.data, src->file.len);
+	return ret;
+}
+
+/* Decodes the source shrunk by shrink, turned upright. */
+static int decode(const struct job *job, const struct task *task, const struct source *src,
+		  int shrink, struct image *img, struct result *res)
+{
+	uint64_t t0 = clock_ns();
+	int ret = image_decode_shrunk(img, src->file.data, src->file.len, job->max_pixels,
+				      task->path, shrink);
+
 	if (ret == 0)
-		ret = image_decode_shrunk(img, file.data, file.len, job->max_pixels, task->path,
-					  load_shrink(job, task, &header, orientation));
-	if (ret == 0)
-		ret = filter_orient(img, orientation);
-	*oriented = orientation != 1;
-	if (ret == 0 && task->out)
-		meta_collect(meta, file.data, file.len, task->format);
-	res->decode_ns = clock_ns() - t1;
-	buffer_release(&file);
+		ret = filter_orient(img, src->orientation);
+	res->decode_ns += clock_ns() - t0;
+	res->decodes++;
+	if (ret == 0 && !res->in_width) {
+		res->in_width = (uint32_t)(img->shrink ? img->full_width : img->width);
+		res->in_height = (uint32_t)(img->shrink ? img->full_height : img->height);
+		res->in_channels = (uint8_t)img->channels;
+		res->in_bits = (uint8_t)(img->bits > 0 && img->bits <= RESULT_MAX_BITS ? img->bits : 0);
+		res->in_pages = (uint16_t)(img->pages < RESULT_MAX_PAGES ? img->pages :
+					   RESULT_MAX_PAGES);
+	}
 	return ret;
 }
 
@@ -279,66 +500,93 @@ static int check_output(const struct job *job, const struct task *task,
 		     (unsigned long long)job->max_pixels);
 }
 
-/* The format an image is written in: --format's, its own, or PNG (job_output_format). */
-static enum format output_format(const struct job *job, const struct task *task)
+/* One output being made: which, from what, and what became of its metadata. */
+struct making {
+	const struct job *job;
+	const struct task *task;
+	const struct work_files *f;
+	const struct source *src;
+	struct result *res;
+	const struct lender *lender;
+	int v;			/* the variant */
+	int target_icc;		/* its outputs carry --profile's ICC profile (manage_colour) */
+	char warning[ERROR_MAX];	/* the first output's metadata warning, or "" */
+};
+
+/*
+ * The metadata of the file, made true for output k: its size, orientation
+ * and format. Collected again for each output, from the file kept in memory.
+ */
+static void prepare_meta(struct making *m, int k, const struct image *img, enum format format,
+			 struct meta *meta)
 {
-	return job_output_format(job, task->format);
+	struct meta_edit e = {
+		.strip = m->job->strip,
+		.oriented = m->src->orientation != 1,
+		.pixels_changed = m->src->orientation != 1 || m->job->chain.len > 0 ||
+			(m->job->nvariants && m->job->variants[m->v].chain.len > 0),
+		.width = (uint32_t)img->width,
+		.height = (uint32_t)img->height,
+		.channels = img->channels,
+		.format = format,
+	};
+	uint8_t fate;
+
+	meta_collect(meta, m->src->file.data, m->src->file.len, m->task->format);
+	if (m->target_icc)
+		meta_set_icc(meta, m->job->profile->icc.data, m->job->profile->icc.len);
+	fate = (uint8_t)meta_prepare(meta, &e);
+	/* The record has one fate: the first output's, as before variants. */
+	if (k == 0)
+		m->res->meta = fate;
+	if (meta->warning[0] && !m->warning[0])
+		snprintf(m->warning, sizeof(m->warning), "%s", meta->warning);
+}
+
+/* Encodes img as output k and writes it to its temporary file. */
+static int save(struct making *m, int k, const struct image *img)
+{
+	struct buffer out = BUFFER_INIT;
+	struct meta meta = META_INIT;
+	enum format format = job_output_format(m->job, m->task->format, k);
+	struct encode_options o = m->job->encode;
+	uint64_t t0 = clock_ns(), t1;
+	int ret;
+
+	if (k == 0)
+		m->res->out_channels = (uint8_t)img->channels;
+	prepare_meta(m, k, img, format, &meta);
+	o.meta = &meta;	/* for a row that writes it itself; the others' is inserted below */
+	ret = image_encode_with(img, format, &o, &out);
+	if (ret == 0)
+		ret = meta_insert(&meta, format, &out);
+	meta_release(&meta);
+	t1 = clock_ns();
+	m->res->encode_ns += t1 - t0;
+	if (ret < 0)
+		error_prefix(m->task->path);
+	else
+		ret = write_output(m->task->out[k], m->f->out[k], &out);
+	m->res->write_ns += clock_ns() - t1;
+	m->res->outs[k].bytes = out.len;
+	m->res->out_bytes += out.len;
+	buffer_release(&out);
+	return ret;
 }
 
 /*
  * A format with no alpha (JPEG, PNM) would drop it and show what the
  * transparent pixels happen to hold, often black: the image is laid over
  * --background first, after the chain (which may blur or turn alpha) and
- * before the encode, in whichever process encodes.
+ * before the encode, in whichever process encodes. Counted as filtering.
  */
-static int flatten(const struct job *job, const struct task *task, struct image *img)
+static int flatten(struct making *m, struct image *img)
 {
-	if (!task->out || !format_row(output_format(job, task))->opaque)
-		return 0;
-	if (image_flatten(img, job->encode.background) < 0)
-		return error_prefix(task->path);
-	return 0;
-}
+	uint64_t t = clock_ns();
+	int ret = image_flatten(img, m->job->encode.background);
 
-/* The metadata made true for the output: its size, orientation and format. */
-static void prepare_meta(const struct job *job, const struct image *img, int oriented,
-			 enum format format, struct meta *meta, struct result *res)
-{
-	struct meta_edit e = {
-		.strip = job->strip,
-		.oriented = oriented,
-		.pixels_changed = oriented || job->chain.len > 0,
-		.width = (uint32_t)img->width,
-		.height = (uint32_t)img->height,
-		.channels = img->channels,
-		.format = format,
-	};
-
-	res->meta = (uint8_t)meta_prepare(meta, &e);
-}
-
-static int save(const struct job *job, const struct task *task, int fd,
-		const struct image *img, struct meta *meta, int oriented, struct result *res)
-{
-	struct buffer out = BUFFER_INIT;
-	enum format format = output_format(job, task);
-	uint64_t t0 = clock_ns(), t1;
-	int ret;
-
-	prepare_meta(job, img, oriented, format, meta, res);
-	ret = image_encode_with(img, format, &job->encode, &out);
-	if (ret == 0)
-		ret = meta_insert(meta, format, &out);
-	t1 = clock_ns();
-	res->encode_ns = t1 - t0;
-	if (ret < 0)
-		error_prefix(task->path);
-	else
-		ret = write_output(task->out, fd, &out);
-	res->write_ns = clock_ns() - t1;
-	res->out_bytes = out.len;
-	buffer_release(&out);
-	return ret;
+	m->res->filter_ns += clock_ns() - t;
+	return ret < 0 ? error_prefix(m->task->path) : 0;
 }
 
 /*
@@ -363,10 +611,11 @@ static void warn_unconverted(const struct job *job, const struct image *img, str
  * --profile: the pixels converted to the profile asked for, which the
  * output then carries in place of the input's. A profile that cannot be
  * used costs a warning, not the image: its pixels are taken as sRGB, as
- * untagged ones are (and as vips does).
+ * untagged ones are (and as vips does). Returns whether the outputs carry
+ * the profile asked for (prepare_meta sets it on each).
  */
-static void convert_colour(const struct job *job, struct image *img, struct meta *meta,
-			   struct result *res)
+static int convert_colour(const struct job *job, struct image *img, struct meta *meta,
+			  struct result *res)
 {
 	char note[RESULT_PROFILE_MAX], why[ERROR_MAX / 2];
 	int ret = colour_convert(img, meta->icc.data, meta->icc.len, job->profile, job->intent,
@@ -381,28 +630,152 @@ static void convert_colour(const struct job *job, struct image *img, struct meta
 			snprintf(note, sizeof(note), "unusable profile -> %s", job->profile->name);
 		error_clear();
 	}
-	if (ret != 0 || (img->channels >= 3 && meta->icc.len))
-		meta_set_icc(meta, job->profile->icc.data, job->profile->icc.len);
 	escape_terminal(note, res->profile, sizeof(res->profile));
+	return ret != 0 || (img->channels >= 3 && meta->icc.len);
 }
 
 /*
- * The pixels' colours as the output should hold them, after the chain and
+ * The pixels' colours as the outputs should hold them, after the chain and
  * before the encode: pixel work, so its time counts in the filter stage's.
+ * Once for each variant, from the file's metadata; whether the outputs
+ * carry the profile asked for is kept for each one's metadata.
  */
-static void manage_colour(const struct job *job, struct image *img, struct meta *meta,
-			  struct result *res)
+static void manage_colour(struct making *m, struct image *img)
 {
-	if (job->profile)
-		convert_colour(job, img, meta, res);
+	struct meta meta = META_INIT;
+	uint64_t t = clock_ns();
+
+	meta_collect(&meta, m->src->file.data, m->src->file.len, m->task->format);
+	if (m->job->profile)
+		m->target_icc = convert_colour(m->job, img, &meta, m->res);
 	else
-		warn_unconverted(job, img, meta);
+		warn_unconverted(m->job, img, &meta);
+	if (meta.warning[0] && !m->warning[0])
+		snprintf(m->warning, sizeof(m->warning), "%s", meta.warning);
+	meta_release(&meta);
+	m->res->filter_ns += clock_ns() - t;
+}
+
+/*
+ * Records img as the size of variant v's outputs, and writes them: first in
+ * the formats that hold alpha, then, the image flattened once, in those
+ * that do not, so each has the bytes of a run with that format alone.
+ */
+static int save_variant(struct making *m, struct image *img)
+{
+	int formats = m->job->nformats > 1 ? m->job->nformats : 1, ret = 0, flat = 0;
+
+	if (m->v == 0) {
+		m->res->out_width = (uint32_t)img->width;
+		m->res->out_height = (uint32_t)img->height;
+		m->res->out_channels = (uint8_t)img->channels;
+	}
+	/* Colours first, so that --background is laid in the outputs' space. */
+	m->target_icc = 0;
+	if (m->task->out)
+		manage_colour(m, img);
+	for (int opaque = 0; opaque < 2; opaque++) {
+		for (int j = 0; j < formats && ret == 0; j++) {
+			int k = m->v * formats + j;
+			enum format format = job_output_format(m->job, m->task->format, k);
+
+			m->res->outs[k].width = (uint32_t)img->width;
+			m->res->outs[k].height = (uint32_t)img->height;
+			if (!m->task->out || !format_row(format)->opaque != !opaque)
+				continue;
+			if (opaque && !flat++)
+				ret = flatten(m, img);
+			if (ret == 0)
+				ret = save(m, k, img);
+		}
+	}
+	return ret;
+}
+
+/* A copy of img, shrunk-on-load fields and all: a variant's chain runs on its own. */
+static int image_copy(struct image *to, const struct image *from)
+{
+	size_t bytes = (size_t)from->width * (size_t)from->height * (size_t)from->channels;
+
+	if (image_alloc(to, from->width, from->height, from->channels) < 0)
+		return error("out of memory");
+	memcpy(to->pixels, from->pixels, bytes);
+	to->shrink = from->shrink;
+	to->full_width = from->full_width;
+	to->full_height = from->full_height;
+	to->bits = from->bits;
+	to->pages = from->pages;
+	return 0;
+}
+
+/* Variant m->v from img, the job's chain done: on a copy, or on img itself when last. */
+static int make_variant(struct making *m, struct image *img, int last)
+{
+	struct image copy = IMAGE_INIT, *work = last ? img : &copy;
+	uint64_t t = clock_ns();
+	int ret = last ? 0 : image_copy(&copy, img);
+
+	if (ret == 0 && m->job->nvariants)
+		ret = chain_apply(&m->job->variants[m->v].chain, work, m->lender);
+	m->res->filter_ns += clock_ns() - t;
+	if (ret < 0)
+		error_prefix(m->task->path);
+	if (ret == 0)
+		ret = check_output(m->job, m->task, work);
+	if (ret == 0)
+		ret = save_variant(m, work);
+	image_release(&copy);
+	return ret;
+}
+
+/*
+ * The variants from first on that decode at the same shrink as it, not done
+ * yet: one decode, the job's chain once, then each variant.
+ */
+static int make_group(struct making *m, int first, int nv, unsigned *done)
+{
+	int shrink = load_shrink(m->job, m->task, &m->src->header, m->src->orientation, first);
+	int last = first, ret;
+	struct image img = IMAGE_INIT;
+	uint64_t t;
+
+	for (int v = first; v < nv; v++)
+		if (!(*done & (1u << v)) && load_shrink(m->job, m->task, &m->src->header,
+							m->src->orientation, v) == shrink)
+			last = v;
+	ret = decode(m->job, m->task, m->src, shrink, &img, m->res);
+	t = clock_ns();
+	if (ret == 0 && (ret = chain_apply(&m->job->chain, &img, m->lender)) < 0)
+		error_prefix(m->task->path);
+	m->res->filter_ns += clock_ns() - t;
+	for (int v = first; v <= last && ret == 0; v++) {
+		if (*done & (1u << v) || load_shrink(m->job, m->task, &m->src->header,
+						      m->src->orientation, v) != shrink)
+			continue;
+		*done |= 1u << v;
+		m->v = v;
+		ret = make_variant(m, &img, v == last);
+	}
+	image_release(&img);
+	return ret;
+}
+
+/* Every output of the image: each variant in each format. */
+static int make_outputs(struct making *m)
+{
+	int nv = m->job->nvariants ? m->job->nvariants : 1, ret = 0;
+	unsigned done = 0;
+
+	for (int v = 0; v < nv && ret == 0; v++)
+		if (!(done & (1u << v)))
+			ret = make_group(m, v, nv, &done);
+	return ret;
 }
 
 /* An image written without some of its metadata: the reason travels where an error would. */
-static void warn_meta(const struct task *task, const struct meta *meta, struct result *res)
+static void warn_meta(const struct task *task, const char *warning, struct result *res)
 {
-	error("%s", meta->warning);
+	error("%s", warning);
 	error_prefix(task->path);
 	escape_terminal(error_message(), res->error, sizeof(res->error));
 	error_clear();
@@ -411,49 +784,25 @@ static void warn_meta(const struct task *task, const struct meta *meta, struct r
 void work_process(const struct job *job, const struct task *task, const struct work_files *f,
 		  struct result *res, const struct lender *lender)
 {
-	struct image img = IMAGE_INIT;
-	struct meta meta = META_INIT;
-	uint64_t start = clock_ns(), t;
-	int ret, oriented = 0;
+	struct source src = { BUFFER_INIT, { 0 }, 1 };
+	struct making m = { job, task, f, &src, res, lender, 0, 0, "" };
+	uint64_t start = clock_ns();
+	int ret;
 
 	memset(res, 0, sizeof(*res));
 	res->task = task->id;
 	error_clear();
 	image_limit_pixels(job->max_pixels);
-	ret = load(job, task, f, &img, &meta, &oriented, res);
-	if (ret == 0) {
-		res->in_width = (uint32_t)(img.shrink ? img.full_width : img.width);
-		res->in_height = (uint32_t)(img.shrink ? img.full_height : img.height);
-		res->in_channels = (uint8_t)img.channels;
-		res->in_bits = (uint8_t)(img.bits > 0 && img.bits <= RESULT_MAX_BITS ? img.bits : 0);
-		res->in_pages = (uint16_t)(img.pages < RESULT_MAX_PAGES ? img.pages : RESULT_MAX_PAGES);
-		t = clock_ns();
-		ret = chain_apply(&job->chain, &img, lender);
-		if (ret < 0)
-			error_prefix(task->path);
-		/* Colours first, so that --background is laid in the output's space. */
-		if (ret == 0 && task->out)
-			manage_colour(job, &img, &meta, res);
-		if (ret == 0)
-			ret = flatten(job, task, &img);
-		res->filter_ns = clock_ns() - t;
-	}
-	if (ret == 0) {
-		res->out_width = (uint32_t)img.width;
-		res->out_height = (uint32_t)img.height;
-		res->out_channels = (uint8_t)img.channels;
-		ret = check_output(job, task, &img);
-	}
-	if (ret == 0 && task->out)
-		ret = save(job, task, f->out, &img, &meta, oriented, res);
-	image_release(&img);
+	ret = read_source(job, task, f, &src, res);
+	if (ret == 0)
+		ret = make_outputs(&m);
+	buffer_release(&src.file);
 	res->status = ret == 0 ? STATUS_OK : STATUS_FAILED;
 	/* Names and reasons come from outside: escaped once, here, for every reader. */
 	if (ret < 0)
 		escape_terminal(error_message(), res->error, sizeof(res->error));
-	else if (meta.warning[0])
-		warn_meta(task, &meta, res);
-	meta_release(&meta);
+	else if (m.warning[0])
+		warn_meta(task, m.warning, res);
 	res->cpu = (int16_t)sched_getcpu();
 	res->start_ns = start;
 	res->total_ns = clock_ns() - start;

@@ -212,7 +212,21 @@ refuse(b'two\nlines.jpg', cut(jpg, 0.5), 'cannot decode: truncated JPEG')
 refuse(b'bytes-\xff\xfe.png', cut(pngf, 0.5), 'cannot decode: truncated PNG')
 refuse(b'back\\slash.bmp', cut(bmp, 0.5), 'cannot decode: truncated BMP')
 refuse(b'not-a-photo.jpg', b'this is text\n',
-       'not an image: the content is not JPEG, PNG, BMP, TGA, PNM, GIF, PSD or WebP')
+       'not an image: the content is not JPEG, PNG, BMP, TGA, PNM, GIF, PSD, HEIC, AVIF or WebP')
+
+# HEIC and AVIF: cut short, a box larger than its parent, a forged size.
+# (A Canon CR3, ISO-BMFF too, is camera RAW: test_bmff, test_gif_psd.)
+heic, avif = read('chelsea.heic'), read('chelsea.avif')
+write(good, b'phone.heic', heic)
+write(good, b'chelsea-heif.avif', avif)
+refuse(b'cut-short.heic', cut(heic, 0.6), 'cannot decode: truncated HEIC')
+refuse(b'truncated.avif', cut(avif, 0.6), 'cannot decode: truncated AVIF')
+meta = heic.index(b'meta') - 4
+refuse(b'box-past-parent.heic', heic[:meta + 12] + b'\x7f' + heic[meta + 13:],
+       "cannot decode: corrupt HEIC: a box's size does not fit in its parent")
+ispe = avif.index(b'ispe')
+refuse(b'huge.avif', avif[:ispe + 8] + struct.pack('>II', 100000, 100000) + avif[ispe + 16:],
+       'AVIF larger than the limit: 100000x100000 is 10000000000 pixels')
 
 with open(expected_path, 'w', encoding='utf-8') as f:
     f.write(''.join(line + '\n' for line in expected))

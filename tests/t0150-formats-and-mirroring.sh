@@ -2,8 +2,9 @@
 # inputs each get their own folder, and each output really is that format.
 . "$(dirname "$0")/lib.sh"
 
-for fmt in png bmp tga pnm jpg; do
-	expect_exit 0 "$PIXPOOL" -q --format $fmt "$SAMPLES" -o out-$fmt
+for fmt in png bmp tga pnm jpg avif; do
+	# AVIF at its fastest: what is tested here is the format, not its size.
+	expect_exit 0 "$PIXPOOL" -q --format $fmt --avif-speed 10 "$SAMPLES" -o out-$fmt
 	for f in jpeg/rocket jpeg/retina png/chelsea png/camera; do
 		[ -s out-$fmt/$f.$fmt ] || fail "out-$fmt/$f.$fmt missing"
 	done
@@ -14,6 +15,7 @@ done
 "$PIXPOOL" info out-tga/png/chelsea.tga | grep -q ": TGA 451x300" || fail "not a TGA"
 "$PIXPOOL" info out-pnm/png/camera.pnm | grep -q ": PNM 512x512, 1 channel" || fail "not a grey PNM"
 "$PIXPOOL" info out-jpg/png/horse.jpg | grep -q ": JPEG 400x328" || fail "not a JPEG"
+"$PIXPOOL" info out-avif/png/horse.avif | grep -q ": AVIF 400x328, 4 channels" || fail "not an AVIF"
 
 # Lossless formats keep every pixel of a lossless input: PNG -> BMP -> PNG
 # (compared without the metadata, which a BMP does not carry).

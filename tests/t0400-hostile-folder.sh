@@ -1,5 +1,6 @@
-# A folder of hostile and broken files beside good photos: every good photo is
-# written exactly as in a run of the good ones alone; every bad file is reported
+# A folder of hostile and broken files (HEIC and AVIF among them) beside good
+# photos: every good photo is written exactly as in a run of the good ones
+# alone; every bad file is reported
 # once, by its escaped name, with its true cause; nothing partial is left; a FIFO
 # and a link to /dev/zero named like photos are passed over; and whatever sizes
 # the files claim, the run ends in bounded time and memory. Exit 1.
@@ -14,6 +15,10 @@ make_sources() {
 		mkdir -p "$1" && mv conv/chelsea.$ext "$1/" || fail "cannot move chelsea.$ext"
 	done
 	cp "$TOP/tests/data/camera.png" "$1/" || fail "cannot copy camera.png"
+	heif-enc -q 60 -o "$1/chelsea.heic" "$TOP/tests/data/chelsea.png" >/dev/null ||
+		fail "heif-enc cannot make chelsea.heic (libheif-examples)"
+	"$PIXPOOL" -q --format avif "$TOP/tests/data/chelsea.png" -o conv &&
+		mv conv/chelsea.avif "$1/" || fail "cannot convert chelsea.png to avif"
 }
 
 make_sources src

@@ -11,6 +11,10 @@ for ext in jpg png bmp tga pnm webp; do
 	mkdir -p src && mv conv/chelsea.$ext src/ || fail "cannot move chelsea.$ext"
 done
 cp "$TOP/tests/data/camera.png" src/ || fail "cannot copy camera.png"
+heif-enc -q 60 -o src/chelsea.heic "$TOP/tests/data/chelsea.png" >/dev/null ||
+	fail "heif-enc cannot make chelsea.heic (libheif-examples)"
+"$PIXPOOL" -q --format avif "$TOP/tests/data/chelsea.png" -o conv && mv conv/chelsea.avif src/ ||
+	fail "cannot convert chelsea.png to avif"
 mkdir good bad || fail "cannot create folders"
 python3 "$TOP/tests/make-hostile.py" src good bad expected || fail "cannot build the files"
 

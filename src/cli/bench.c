@@ -47,13 +47,14 @@ static const char bench_usage_text[] =
 "  -o, --output DIR         keep the outputs in DIR\n"
 "  -h, --help               show this help\n"
 "\n"
-"Shared with run (see 'pixpool --help'): -f, --format, --quality, --png-level, --lossless,\n"
-"--schedule, --channel, --pin, --max-pixels, --mem-limit, --follow-symlinks, --no-autoorient.\n"
+"Shared with run (see 'pixpool --help'): -f, --format, --quality, --png-level, --avif-speed,\n"
+"--lossless, --schedule, --channel, --pin, --max-pixels, --mem-limit, --follow-symlinks,\n"
+"--no-autoorient.\n"
 "(--timeout is not: the serial baseline cannot stop an image midway.)\n";
 
 /* Options of run that mean the same in bench; -j and --engine take lists here. */
 static const char *const shared_options[] = {
-	"output", "filter", "format", "quality", "png-level", "lossless", "schedule", "channel", "ipc", "pin", "max-pixels",
+	"output", "filter", "format", "quality", "png-level", "avif-speed", "lossless", "schedule", "channel", "ipc", "pin", "max-pixels",
 	"mem-limit", "follow-symlinks", "no-autoorient", NULL,
 };
 

@@ -342,6 +342,26 @@ int info_main(int argc, char **argv)
 	return ret;
 }
 
+/* One line per output of t: "PATH -> OUT", or "PATH: exists: OUT"; with -v, what it needs. */
+static void dry_run_outputs(const struct job *job, const struct task *t)
+{
+	char line[ERROR_MAX + 8192];
+
+	for (char **out = t->out; out && *out; out++) {
+		if (t->exists)
+			snprintf(line, sizeof(line), "%s: exists: %s", t->path, *out);
+		else if (job->in_place)
+			snprintf(line, sizeof(line), "%s: would be replaced", t->path);
+		else if (job->verbose)
+			/* The memory admission will charge it (cost.h), chain and encoder included. */
+			snprintf(line, sizeof(line), "%s -> %s (needs about %.1f MB)", t->path, *out,
+				 (double)t->cost / 1e6);
+		else
+			snprintf(line, sizeof(line), "%s -> %s", t->path, *out);
+		print_escaped(stdout, "", line, "\n");
+	}
+}
+
 /* Every file the walk passed over, with why: "PATH: skipped: hidden". */
 static void list_passed(const struct walk *w)
 {
@@ -367,22 +387,17 @@ int info_dry_run(const struct job *job, const struct walk *w)
 
 		if (t->exists) {
 			/* --skip-existing: left alone, not even its header read. */
-			snprintf(line, sizeof(line), "%s: exists: %s", t->path, t->out);
+			dry_run_outputs(job, t);
 			exist++;
 		} else if (header_verdict(t, job->max_pixels, &p, NULL) < 0) {
 			snprintf(line, sizeof(line), "%s: refused: %s", t->path, error_message());
+			print_escaped(stdout, "", line, "\n");
 			refused++;
 			unread += t->unread != NULL;
-		} else if (job->verbose) {
-			/* The memory admission will charge it (cost.h), chain and encoder included. */
-			snprintf(line, sizeof(line), "%s -> %s (needs about %.1f MB)", t->path, t->out,
-				 (double)t->cost / 1e6);
-			written++;
 		} else {
-			snprintf(line, sizeof(line), "%s -> %s", t->path, t->out);
+			dry_run_outputs(job, t);
 			written++;
 		}
-		print_escaped(stdout, "", line, "\n");
 	}
 	list_passed(w);
 	if (!job->quiet)

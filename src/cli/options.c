@@ -16,6 +16,7 @@
 #include "base/escape.h"
 #include "codec/colour.h"
 #include "codec/format.h"
+#include "job/name.h"
 #include "codec/meta.h"
 #include "base/suggest.h"
 #include "base/colour.h"
@@ -23,6 +24,7 @@
 
 static const char usage_text[] =
 "usage: pixpool [run] [options] INPUT... -o OUTDIR\n"
+"       pixpool [run] [options] --in-place INPUT...\n"
 "       pixpool [run] [options] --files-from LIST -o OUTDIR\n"
 "       pixpool [run] [options] - -o - <IN >OUT\n"
 "       pixpool bench [options] INPUT...\n"
@@ -45,17 +47,28 @@ static const char usage_text[] =
 "      --channel NAME       process results over: pipe | shm (default: pipe)\n"
 "      --schedule NAME      dynamic | static | lpt (default: dynamic)\n"
 "      --pin                pin worker i to the i-th allowed CPU\n"
-"      --format FMT         same | %s (default: same;\n"
-"                           png for a format pixpool reads but does not write)\n"
-"      --quality N          quality of lossy output, 1..100 (default: the format's own; JPEG 90,\n"
-"                           WebP 80)\n"
+"      --format FMT[,FMT]   same | %s (default: same;\n"
+"                           for a format pixpool only reads, png, or jpg for HEIC);\n"
+"                           a list writes each output in each format\n"
+"      --variant NAME=CHAIN another output of every image: -f's chain, then CHAIN,\n"
+"                           from the same decode (repeatable; NAME: [A-Za-z0-9_-])\n"
+"      --name TEMPLATE      output names under OUTDIR from {dir} {stem} {ext} {variant}\n"
+"                           {width} {height} (default: {dir}/{stem}.{ext}, with\n"
+"                           --variant {dir}/{stem}-{variant}.{ext})\n"
+"      --flat               every output straight in OUTDIR: {dir} is empty\n"
+"      --in-place           replace each input with its output, atomically, keeping\n"
+"                           its mode; no -o, no --variant, no change of format\n"
+"      --quality N          quality of lossy output, 1..100 (default: the format's own;\n"
+"                           JPEG 90, AVIF 50, WebP 80)\n"
 "      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
+"      --avif-speed N       AVIF encoding, 0 (slowest, smallest) .. 10 (fastest) (default: 6)\n"
 "      --lossless           write WebP lossless: the same pixels, larger files\n"
 "                           (default: lossy, at --quality)\n"
 "      --background COLOUR  what transparent pixels become in a format without alpha\n"
 "                           (JPEG, PNM): a name (white, black, grey, red, ...) or\n"
 "                           #rrggbb (default: white)\n"
 "      --no-autoorient      keep JPEG and WebP pixels as stored; ignore EXIF Orientation\n"
+"                           (HEIC and AVIF are always turned by their own transforms)\n"
 "      --strip[=PARTS]      drop metadata from JPEG, PNG and WebP outputs: all of it, or\n"
 "                           a list of exif, xmp, icc, gps (default: keep all)\n"
 "      --profile PROFILE    convert colours from each image's embedded ICC profile\n"
@@ -216,6 +229,57 @@ static enum format pick_format(const char *value)
 	options_not_one_of("--format", value, names);
 }
 
+/* One format of --format's list. */
+static void format_item(char *item, void *data)
+{
+	struct job *job = data;
+
+	if (job->nformats == OUTPUTS_MAX)
+		usage_error("--format: more than %d formats", OUTPUTS_MAX);
+	job->formats[job->nformats++] = pick_format(item);
+}
+
+/* --format webp,jpg: each output in each format; the last --format given counts. */
+static void set_formats(struct job *job, const char *value)
+{
+	job->nformats = 0;
+	options_list(value, format_item, job);
+	if (!job->nformats)
+		usage_error("--format %s: names no format", value);
+	for (int i = 0; i < job->nformats; i++)
+		for (int j = 0; j < i; j++)
+			if (job->formats[i] == job->formats[j])
+				usage_error("--format %s: names a format twice", value);
+	job->format = job->formats[0];
+}
+
+/* --variant NAME=CHAIN: NAME of [A-Za-z0-9_-], unique; CHAIN as -f takes it ("" none). */
+static void add_variant(struct job *job, const char *value)
+{
+	const char *eq = strchr(value, '=');
+	size_t len = eq ? (size_t)(eq - value) : 0;
+	struct variant *v;
+
+	if (!len || len >= VARIANT_NAME_MAX || strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"abcdefghijklmnopqrstuvwxyz0123456789_-") != len)
+		usage_error("--variant %s: must be NAME=CHAIN, NAME of 1 to %d letters, digits, "
+			    "'_' or '-'", value, VARIANT_NAME_MAX - 1);
+	for (int i = 0; i < job->nvariants; i++)
+		if (strlen(job->variants[i].name) == len && !strncmp(job->variants[i].name, value, len))
+			usage_error("--variant %s: the name '%.*s' is given twice", value, (int)len, value);
+	if (job->nvariants == OUTPUTS_MAX)
+		usage_error("--variant: more than %d variants", OUTPUTS_MAX);
+	v = realloc(job->variants, (size_t)(job->nvariants + 1) * sizeof(*v));
+	if (!v)
+		usage_error("out of memory");
+	job->variants = v;
+	v += job->nvariants++;
+	memset(v, 0, sizeof(*v));
+	memcpy(v->name, value, len);
+	if (eq[1] && chain_parse(&v->chain, eq + 1) < 0)
+		usage_error("--variant %s: %s", value, error_message());
+}
+
 /* --background: a colour's name or hex digits (base/colour.h). */
 static uint32_t pick_colour(const char *value)
 {
@@ -370,6 +434,9 @@ void job_init(struct job *job)
 
 void job_release(struct job *job)
 {
+	free(job->variants);
+	job->variants = NULL;
+	job->nvariants = 0;
 	free(job->rules);
 	job->rules = NULL;
 	if (job->profile)
@@ -384,7 +451,8 @@ enum {
 	OPT_FOLLOW, OPT_MAX_PIXELS, OPT_MEM_LIMIT, OPT_TIMEOUT, OPT_MANIFEST, OPT_PROGRESS, OPT_NO_PROGRESS,
 	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION, OPT_SKIP_EXISTING, OPT_FILES_FROM,
 	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD, OPT_BACKGROUND,
-	OPT_KEEP_DATES, OPT_PROFILE, OPT_INTENT, OPT_LOSSLESS,
+	OPT_KEEP_DATES, OPT_PROFILE, OPT_INTENT, OPT_AVIF_SPEED, OPT_VARIANT, OPT_NAME, OPT_FLAT,
+	OPT_IN_PLACE, OPT_LOSSLESS,
 };
 
 const struct option options_long[] = {
@@ -398,8 +466,13 @@ const struct option options_long[] = {
 	{ "schedule", required_argument, NULL, OPT_SCHEDULE },
 	{ "pin", no_argument, NULL, OPT_PIN },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "variant", required_argument, NULL, OPT_VARIANT },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "flat", no_argument, NULL, OPT_FLAT },
+	{ "in-place", no_argument, NULL, OPT_IN_PLACE },
 	{ "quality", required_argument, NULL, OPT_QUALITY },
 	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL },
+	{ "avif-speed", required_argument, NULL, OPT_AVIF_SPEED },
 	{ "lossless", no_argument, NULL, OPT_LOSSLESS },
 	{ "background", required_argument, NULL, OPT_BACKGROUND },
 	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
@@ -452,10 +525,26 @@ static void add_rule(struct job *job, const char *glob, int include)
 	job->nrules++;
 }
 
-void options_set(struct job *job, int c, const char *arg)
+/* The options that say what is written where; 0 when c is none of them. */
+static int output_option(struct job *job, int c, const char *arg)
 {
 	switch (c) {
 	case 'o': job->outdir = arg; break;
+	case OPT_FORMAT: set_formats(job, arg); break;
+	case OPT_VARIANT: add_variant(job, arg); break;
+	case OPT_NAME: job->name = arg; break;
+	case OPT_FLAT: job->flat = 1; break;
+	case OPT_IN_PLACE: job->in_place = 1; break;
+	default: return 0;
+	}
+	return 1;
+}
+
+void options_set(struct job *job, int c, const char *arg)
+{
+	if (output_option(job, c, arg))
+		return;
+	switch (c) {
 	case 'f':
 		if (chain_parse(&job->chain, arg) < 0)
 			usage_error("-f %s: %s", arg, error_message());
@@ -469,9 +558,11 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_CHANNEL: job->channel = pick("--channel", arg, channel_names); break;
 	case OPT_SCHEDULE: job->schedule = pick("--schedule", arg, schedule_names); break;
 	case OPT_PIN: job->pin = 1; break;
-	case OPT_FORMAT: job->format = pick_format(arg); break;
 	case OPT_QUALITY: job->encode.quality = options_integer("--quality", arg, 1, 100); break;
 	case OPT_PNG_LEVEL: job->encode.png_level = options_integer("--png-level", arg, 0, 12); break;
+	case OPT_AVIF_SPEED:
+		job->encode.avif_speed = options_integer("--avif-speed", arg, 0, 10);
+		break;
 	case OPT_LOSSLESS: job->encode.lossless = 1; break;
 	case OPT_BACKGROUND: job->encode.background = pick_colour(arg); break;
 	case OPT_NO_AUTOORIENT: job->autoorient = 0; break;
@@ -564,6 +655,48 @@ static void check_stdout(struct job *job)
 	if (!job->verbose)
 		job->quiet = 1;
 	job->workers = 1;
+}
+
+/*
+ * --in-place replaces each input by its output, of the same format: as
+ * mogrify without -format. A new format would need a new name beside the
+ * input, and the input kept or removed: neither is replacing it, so it is
+ * refused, and so is whatever names or multiplies the outputs.
+ */
+static void check_in_place(const struct job *job)
+{
+	if (job->outdir)
+		usage_error("--in-place: replaces the inputs: give no -o");
+	if (job->nvariants || job->name || job->flat)
+		usage_error("--in-place: one output an image, its input's name: no --variant, "
+			    "--name or --flat");
+	if (job->nformats > 1 || job->format != FORMAT_NONE)
+		usage_error("--in-place: keeps each input's format (--format same); to write "
+			    "another format, give -o DIR");
+	if (job->skip_existing)
+		usage_error("--in-place: an input replaced is done already: no --skip-existing");
+	if (stdin_given(job))
+		usage_error("--in-place: standard input (-) is no file to replace");
+}
+
+/* The outputs of an image: bounded, each variant's chain whole, names that cannot collide. */
+static void check_outputs(const struct job *job)
+{
+	struct chain joined;
+
+	if (job_outputs(job) > OUTPUTS_MAX)
+		usage_error("--variant, --format: %d variants in %d formats are %d outputs an image, "
+			    "more than %d", job->nvariants, job->nformats, job_outputs(job),
+			    OUTPUTS_MAX);
+	for (int i = 0; i < job->nvariants; i++)
+		if (chain_join(&joined, &job->chain, &job->variants[i].chain) < 0)
+			usage_error("--variant %s: with -f's chain: %s", job->variants[i].name,
+				    error_message());
+	if (job->to_stdout && (job->nvariants || job_outputs(job) > 1 || job->name || job->flat))
+		usage_error("-o -: standard output takes one image: no --variant, --format list, "
+			    "--name or --flat");
+	if (name_check(job) < 0)
+		usage_error("%s", error_message());
 }
 
 static void check_manifest(const char *path)
@@ -671,11 +804,15 @@ void options_parse(struct job *job, int argc, char **argv)
 	job->inputs = (const char **)argv + optind;
 	job->ninputs = argc - optind;
 	check_files_from(job);
-	if (!job->outdir)
+	if (job->in_place)
+		check_in_place(job);
+	else if (!job->outdir)
 		usage_error("-o: no output folder given (-o DIR)");
-	check_stdout(job);
+	else
+		check_stdout(job);
 	if (job->manifest)
 		check_manifest(job->manifest);
+	check_outputs(job);
 	if (job->intent_given && !job->profile)
 		usage_error("--intent: says how --profile converts: give --profile too");
 	if (job->engine->single)

@@ -238,13 +238,19 @@ static int read_run(struct json *j, struct manifest *m)
 	return check_run(m);
 }
 
-/* One image record: its status, and its megapixels when it was written. */
+/*
+ * One output record: its image's status, and its megapixels when it was
+ * written. An image with several outputs counts once, at its first
+ * (output_index 0; a manifest from before variants has none).
+ */
 static int read_image(struct json *j, struct manifest *m)
 {
-	static const char *const names[] = { "status", "input_width", "input_height", NULL };
+	static const char *const names[] = {
+		"status", "input_width", "input_height", "output_index", NULL
+	};
 	struct keys k = { names, 0 };
 	char key[NAME_SIZE], status[NAME_SIZE];
-	uint64_t w = 0, h = 0, *slot;
+	uint64_t w = 0, h = 0, index = 0, *slot;
 	int r;
 
 	if (json_object(j) < 0)
@@ -255,6 +261,7 @@ static int read_image(struct json *j, struct manifest *m)
 		case 0: r = json_string(j, status, sizeof(status)); break;
 		case 1: r = json_count(j, &w); break;
 		case 2: r = json_count(j, &h); break;
+		case 3: r = json_count(j, &index); break;
 		default: r = error_message()[0] ? -1 : json_skip(j); break;
 		}
 		if (r < 0)
@@ -264,6 +271,8 @@ static int read_image(struct json *j, struct manifest *m)
 		return -1;
 	if (!status_word(status))
 		return error("'%s' is not a status", status);
+	if (index)
+		return 0;
 	if (!(slot = count_of(&m->seen, status)))
 		return error("more than %d kinds of status", NAMES);
 	++*slot;

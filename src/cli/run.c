@@ -41,7 +41,7 @@ static int exit_status(const struct batch *b, const struct walk *w, int walk_fai
 static void check_outputs(const struct job *job, struct preflight *pf)
 {
 	preflight_init(pf);
-	if (!job->to_stdout)
+	if (job->outdir && !job->to_stdout)
 		preflight_folder(pf, "-o", job->outdir, !job->dry_run);
 	if (job->manifest && strcmp(job->manifest, "-"))
 		preflight_file(pf, "--manifest", job->manifest, !job->dry_run);

@@ -13,6 +13,8 @@ static const struct format_row *const rows[FORMAT_COUNT] = {
 	[FORMAT_PNM] = &format_pnm,
 	[FORMAT_GIF] = &format_gif,
 	[FORMAT_PSD] = &format_psd,
+	[FORMAT_HEIC] = &format_heic,
+	[FORMAT_AVIF] = &format_avif,
 	[FORMAT_WEBP] = &format_webp,
 };
 
@@ -23,8 +25,10 @@ const struct format_row *format_row(enum format format)
 
 /*
  * The rows' tests exclude one another (TGA, which has no magic number,
- * needs a second byte of 0 or 1, which no other format starts with), so
- * the order they are asked in does not matter.
+ * needs a second byte of 0 or 1, which no other format starts with but
+ * HEIF, whose "ftyp" at bytes 4..7 TGA's zeros there exclude; HEIC and
+ * AVIF tell their brands apart), so the order they are asked in does not
+ * matter.
  */
 enum format format_of(const unsigned char *head, size_t n)
 {

@@ -14,8 +14,6 @@ static const char *const raw[] = {
 	"3fr", "arw", "cr2", "cr3", "crw", "dcr", "dng", "erf", "iiq", "kdc", "mos", "mrw",
 	"nef", "nrw", "orf", "pef", "raf", "raw", "rw2", "rwl", "sr2", "srf", "srw", "x3f", NULL
 };
-static const char *const heif[] = { "heic", "heif", "hif", NULL };
-static const char *const avif[] = { "avif", NULL };
 static const char *const tiff[] = { "tif", "tiff", NULL };
 static const char *const jp2[] = { "jp2", "j2k", "j2c", "jpc", "jpf", "jpx", NULL };
 static const char *const jxr[] = { "jxr", "wdp", "hdp", NULL };
@@ -40,16 +38,6 @@ static const struct unread formats[] = {
 	{ NOT_READ("camera RAW"), MAGIC(0, "\0MRM"), NULL },
 	{ NOT_READ("camera RAW"), MAGIC(6, "HEAPCCDR"), NULL },
 	{ NOT_READ("camera RAW"), MAGIC(4, "ftypcrx "), NULL },
-	{ NOT_READ("HEIF"), MAGIC(4, "ftypheic"), heif },
-	{ NOT_READ("HEIF"), MAGIC(4, "ftypheix"), NULL },
-	{ NOT_READ("HEIF"), MAGIC(4, "ftyphevc"), NULL },
-	{ NOT_READ("HEIF"), MAGIC(4, "ftyphevx"), NULL },
-	{ NOT_READ("HEIF"), MAGIC(4, "ftypheim"), NULL },
-	{ NOT_READ("HEIF"), MAGIC(4, "ftypheis"), NULL },
-	{ NOT_READ("HEIF"), MAGIC(4, "ftypmif1"), NULL },
-	{ NOT_READ("HEIF"), MAGIC(4, "ftypmsf1"), NULL },
-	{ NOT_READ("AVIF"), MAGIC(4, "ftypavif"), avif },
-	{ NOT_READ("AVIF"), MAGIC(4, "ftypavis"), NULL },
 	{ NOT_READ("TIFF"), MAGIC(0, "II*\0"), tiff },
 	{ NOT_READ("TIFF"), MAGIC(0, "MM\0*"), NULL },
 	{ NOT_READ("TIFF"), MAGIC(0, "II+\0"), NULL },

@@ -3,7 +3,7 @@
 
 /*
  * Photo formats pixpool does not read, known by their first bytes or their
- * names: JPEG XL, camera RAW, HEIF and AVIF, TIFF, JPEG 2000, PSB,
+ * names: JPEG XL, camera RAW, TIFF, JPEG 2000, PSB,
  * OpenEXR, Radiance HDR, ICO. A file of one is a photo all the same: the
  * walk makes it a task that fails with the reason, never a file skipped in
  * silence. The list is asked only after the format table (format.h), so a
@@ -33,7 +33,7 @@ struct unread {
  * first n bytes (at most SNIFF_BYTES are looked at); NULL when it is not
  * known as one. Only what no row of the format table claims is looked up:
  * bytes a row reads give NULL; an extension a row claims is not looked up,
- * the bytes are (a HEIF file named .jpg is HEIF, a broken JPEG is not).
+ * the bytes are (a WebP file named .jpg is WebP, a broken JPEG is not).
  * The name decides before the bytes: camera RAW files start as TIFF does.
  */
 const struct unread *unread_of(const unsigned char *head, size_t n, const char *name);

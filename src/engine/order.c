@@ -28,9 +28,14 @@
 #include "base/interrupt.h"
 #include "base/test_hook.h"
 
-/* Room for the descriptors of one message: at most two. */
+/*
+ * Room for the descriptors of one message: the input and an output for
+ * each of its OUTPUTS_MAX at most (--variant x --format).
+ */
+#define FDS_MAX (1 + OUTPUTS_MAX)
+
 union control {
-	char buf[CMSG_SPACE(2 * sizeof(int))];
+	char buf[CMSG_SPACE(FDS_MAX * sizeof(int))];
 	struct cmsghdr align;
 };
 
@@ -64,7 +69,7 @@ static int send_order(int fd, const struct order *o, const int *fds)
  * none came). Returns 0, or -1 at end of file (the parent says stop) or
  * when the message is not what the parent sends.
  */
-static int receive_order(int fd, uint32_t want, struct order *o, int fds[2])
+static int receive_order(int fd, uint32_t want, struct order *o, int fds[FDS_MAX])
 {
 	union control control;
 	struct iovec iov = { o, sizeof(*o) };
@@ -74,18 +79,19 @@ static int receive_order(int fd, uint32_t want, struct order *o, int fds[2])
 	size_t got = 0;
 	ssize_t n;
 
-	fds[0] = fds[1] = -1;
+	for (int i = 0; i < FDS_MAX; i++)
+		fds[i] = -1;
 	while ((n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
 		;
 	c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
 	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-	    c->cmsg_len <= CMSG_LEN(2 * sizeof(int))) {
+	    c->cmsg_len <= CMSG_LEN(FDS_MAX * sizeof(int))) {
 		got = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 		memcpy(fds, CMSG_DATA(c), got * sizeof(int));
 	}
 	if (n == (ssize_t)sizeof(*o) && o->kind == want && o->nfds == got)
 		return 0;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < FDS_MAX; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	return -1;
@@ -153,7 +159,7 @@ static int send_files(struct pool *p, int slot)
 	struct worker *w = &p->workers[slot];
 	struct order o = { .kind = ORDER_FILES, .index = (uint32_t)w->current };
 	struct result res;
-	int fds[2];
+	int fds[FDS_MAX];
 
 	error_clear();
 	if (work_open(p->r->b->job, pool_task(p, w->current), &w->files) < 0) {
@@ -168,8 +174,8 @@ static int send_files(struct pool *p, int slot)
 	w->opened = 1;
 	o.size = w->files.size;
 	fds[0] = w->files.in;
-	fds[1] = w->files.out;
-	o.nfds = w->files.out >= 0 ? 2 : 1;
+	memcpy(fds + 1, w->files.out, (size_t)w->files.nout * sizeof(int));
+	o.nfds = 1 + (uint32_t)w->files.nout;
 	if (send_order(w->fd, &o, fds) < 0)
 		shutdown(w->fd, SHUT_WR);
 	/* The worker has its own copy: the parent's is not needed any more. */
@@ -241,7 +247,7 @@ void order_lost(struct pool *p, int slot, int wstatus)
 static int ask_files(struct pool *p, int fd, uint32_t i, struct work_files *f)
 {
 	struct order o = { .kind = ORDER_OPEN, .index = i };
-	int fds[2];
+	int fds[FDS_MAX];
 
 	/* The tests' hooks stop or stall here, before the files are opened, as under serial. */
 	test_hook_stop("opening", pool_task(p, i)->path);
@@ -253,7 +259,8 @@ static int ask_files(struct pool *p, int fd, uint32_t i, struct work_files *f)
 		return 1;
 	*f = (struct work_files)WORK_FILES_INIT;
 	f->in = fds[0];
-	f->out = fds[1];
+	f->nout = (int)o.nfds - 1;
+	memcpy(f->out, fds + 1, (size_t)f->nout * sizeof(int));
 	f->size = o.size;
 	return 0;
 }
@@ -261,14 +268,14 @@ static int ask_files(struct pool *p, int fd, uint32_t i, struct work_files *f)
 /*
  * The worker's side. It runs what it is sent until the parent closes its
  * end; the descriptors of each task are closed after it, so the worker
- * holds at most one input and one output at a time.
+ * holds at most one input and its outputs at a time.
  */
 void order_work(struct pool *p, int slot, int fd)
 {
 	struct work_files f;
 	struct result res;
 	struct order o;
-	int fds[2], got;
+	int fds[FDS_MAX], got;
 
 	while (receive_order(fd, ORDER_TASK, &o, fds) == 0 && o.index < p->r->b->ntasks) {
 		got = ask_files(p, fd, o.index, &f);
@@ -278,8 +285,8 @@ void order_work(struct pool *p, int slot, int fd)
 			continue;
 		pool_work(p, slot, o.index, &f, &res);
 		close(f.in);
-		if (f.out >= 0)
-			close(f.out);
+		for (int k = 0; k < f.nout; k++)
+			close(f.out[k]);
 		if (p->channel->send(p, slot, fd, &res) < 0)
 			break;
 	}

@@ -133,6 +133,13 @@ static void test_forge(const struct pool *p, const struct task *t, struct result
 		res->total_ns = UINT64_MAX;
 	if (test_hook_forges("bits", t->rel))
 		res->in_bits = UINT8_MAX;
+	/* One output's bytes that add up but are not its file's; more decodes than can be. */
+	if (test_hook_forges("outputs", t->rel)) {
+		res->outs[OUTPUTS_MAX > 1 ? 1 : 0].bytes++;
+		res->out_bytes++;
+	}
+	if (test_hook_forges("decodes", t->rel))
+		res->decodes = 9;
 }
 
 void pool_work(struct pool *p, int slot, int64_t i, const struct work_files *f,

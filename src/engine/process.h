@@ -79,7 +79,8 @@ enum order_kind { ORDER_TASK = 1, ORDER_OPEN, ORDER_FILES };
 struct order {
 	uint32_t kind;		/* enum order_kind */
 	uint32_t index;		/* in order[] */
-	uint32_t nfds;		/* ORDER_FILES: 0, 1 (the input) or 2 (and the temporary output) */
+	uint32_t nfds;		/* ORDER_FILES: 0, or 1 (the input) and a temporary file */
+				/*   per output (1 + OUTPUTS_MAX at most) */
 	uint32_t unused;
 	uint64_t size;		/* ORDER_FILES: the input's size when the parent opened it */
 };

@@ -63,12 +63,46 @@ static int times_possible(const struct result *res, uint64_t started, uint64_t n
 	return sum <= res->total_ns;
 }
 
-/* What an image that was written says about its sizes and its file. */
+/*
+ * What an image says about each of its outputs: within the limits, each
+ * the size of the file it wrote, adding up to its total. A worker can only
+ * lie about the outputs of the image it holds: their descriptors are all
+ * it has.
+ */
+static const char *outputs_wrong(const struct pool *p, const struct worker *w,
+				 const struct result *res)
+{
+	uint64_t max = p->r->b->job->max_pixels, sum = 0;
+	int n = job_outputs(p->r->b->job);
+	struct stat st;
+
+	if (res->outs[0].width != res->out_width || res->outs[0].height != res->out_height)
+		return "first output's size not the image's";
+	for (int k = 0; k < OUTPUTS_MAX; k++) {
+		const struct result_output *o = &res->outs[k];
+
+		if (k >= n && (o->width || o->height || o->bytes))
+			return "an output the image does not have";
+		if (k < n && !size_fits(o->width, o->height, max))
+			return "output sizes out of range";
+		if (k >= n)
+			continue;
+		if (k >= w->files.nout && o->bytes)
+			return "output bytes for an image that writes none";
+		if (k < w->files.nout &&
+		    (fstat(w->files.out[k], &st) < 0 || (uint64_t)st.st_size != o->bytes))
+			return "output size not the size of the file written";
+		sum += o->bytes;
+	}
+	return sum == res->out_bytes ? NULL : "output bytes do not add up";
+}
+
+/* What an image that was written says about its sizes and its files. */
 static const char *ok_wrong(const struct pool *p, const struct worker *w,
 			    const struct result *res)
 {
 	uint64_t max = p->r->b->job->max_pixels;
-	struct stat st;
+	int nv = p->r->b->job->nvariants;
 
 	if (!size_fits(res->in_width, res->in_height, max) ||
 	    !size_fits(res->out_width, res->out_height, max))
@@ -76,11 +110,10 @@ static const char *ok_wrong(const struct pool *p, const struct worker *w,
 	if (res->in_channels < 1 || res->in_channels > 4 || res->out_channels < 1 ||
 	    res->out_channels > 4)
 		return "channel counts out of range";
-	if (w->files.out < 0)
-		return res->out_bytes ? "output bytes for an image that writes none" : NULL;
-	if (fstat(w->files.out, &st) < 0 || (uint64_t)st.st_size != res->out_bytes)
-		return "output size not the size of the file written";
-	return NULL;
+	/* One decode per load shrink, 1 or 2 (chain_load_shrink), none more than variants. */
+	if (res->decodes < 1 || res->decodes > 2 || res->decodes > (nv > 1 ? nv : 1))
+		return "decode count out of range";
+	return outputs_wrong(p, w, res);
 }
 
 /* Why res cannot be believed, or NULL. */

@@ -419,6 +419,16 @@ int chain_apply(const struct chain *chain, struct image *img, const struct lende
 	return 0;
 }
 
+int chain_join(struct chain *to, const struct chain *a, const struct chain *b)
+{
+	if (a->len + b->len > CHAIN_MAX)
+		return error("more than %d filters in one chain", CHAIN_MAX);
+	*to = *a;
+	memcpy(to->steps + a->len, b->steps, (size_t)b->len * sizeof(*b->steps));
+	to->len = a->len + b->len;
+	return 0;
+}
+
 /*
  * A parameter of a kind is written once for all the values it fills, so
  * the parameters after it that it covers are not written again.

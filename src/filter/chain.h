@@ -85,6 +85,12 @@ int step_splits(const struct step *step);
  */
 int step_apply(const struct step *step, struct image *img, int threads);
 
+/*
+ * Sets *to to a's steps then b's (--variant: the job's chain, then the
+ * variant's). -1 with an error when they are more than CHAIN_MAX together.
+ */
+int chain_join(struct chain *to, const struct chain *a, const struct chain *b);
+
 /* Writes the chain in canonical form ("blur:sigma=2") into buf. */
 void chain_format(const struct chain *chain, char *buf, size_t size);
 

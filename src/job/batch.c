@@ -9,45 +9,46 @@
 
 #include "base/error.h"
 #include "job/cost.h"
+#include "job/name.h"
 #include "job/select.h"
 
-/*
- * The output path of a task: OUTDIR/REL, with the extension of the output
- * format when that is not the input's own.
- */
-static char *tree_path(const struct job *job, const struct task *t)
+/* Task t's output paths, one per output, NULL-ended; -1 with t refused (why) or out of memory. */
+static int task_outputs(const struct job *job, struct task *t, int n)
 {
-	const char *base = strrchr(t->rel, '/') ? strrchr(t->rel, '/') + 1 : t->rel;
-	const char *dot = strrchr(base, '.');
-	enum format format = job_output_format(job, t->format);
-	int renamed = format != FORMAT_NONE && (job->format || format != t->format);
-	size_t keep = renamed && dot && dot != base ? (size_t)(dot - t->rel) : strlen(t->rel);
-	const char *ext = renamed ? format_extension(format) : "";
-	size_t len = strlen(job->outdir) + 1 + keep + 1 + strlen(ext) + 1;
-	char *out = malloc(len);
+	const char *why = NULL;
 
-	if (out)
-		snprintf(out, len, "%s/%.*s%s%s", job->outdir, (int)keep, t->rel,
-			 *ext ? "." : "", ext);
-	return out;
-}
-
-/* Where a task's output goes: under the output folder, or "-" for standard output. */
-static char *output_path(const struct job *job, const struct task *t)
-{
-	return job->to_stdout ? strdup("-") : tree_path(job, t);
+	t->out = calloc((size_t)n + 1, sizeof(*t->out));
+	if (!t->out)
+		return -1;
+	/*
+	 * --in-place: one output, the input itself, replaced by a rename
+	 * (work_commit); -o -: one output, "-", standard output.
+	 */
+	if (job->in_place || job->to_stdout)
+		return (t->out[0] = strdup(job->to_stdout ? "-" : t->path)) ? 0 : -1;
+	for (int k = 0; k < n; k++) {
+		t->out[k] = name_output(job, t, k, 0, 0, &why);
+		if (!t->out[k]) {
+			task_free_outputs(t);
+			t->refused = why;
+			return strcmp(why, "out of memory for its output path") ? 0 : -1;
+		}
+	}
+	return 0;
 }
 
 /*
- * Every task's output path. A task whose path cannot be made is refused (a
- * task without one would be decoded and reported ok, writing nothing), and
- * the tasks are left without refusing collisions: the run does not start.
+ * Every task's output paths (name.h). A task whose paths cannot be made is
+ * refused (a task without them would be decoded and reported ok, writing
+ * nothing); out of memory, the tasks are left without refusing
+ * collisions: the run does not start.
  */
 static int output_paths(const struct job *job, struct walk *w)
 {
+	int n = job_outputs(job);
+
 	for (size_t i = 0; i < w->ntasks; i++) {
-		w->tasks[i].out = output_path(job, &w->tasks[i]);
-		if (!w->tasks[i].out) {
+		if (task_outputs(job, &w->tasks[i], n) < 0) {
 			for (size_t j = i; j < w->ntasks; j++)
 				w->tasks[j].refused = "out of memory for its output path";
 			return error("out of memory making output paths");
@@ -56,12 +57,18 @@ static int output_paths(const struct job *job, struct walk *w)
 	return 0;
 }
 
+/* One output of one task, to sort them all by path. */
+struct output_ref {
+	const char *path;
+	struct task *task;
+};
+
 static int cmp_out(const void *a, const void *b)
 {
-	const struct task *x = *(struct task *const *)a, *y = *(struct task *const *)b;
-	int c = strcmp(x->out, y->out);
+	const struct output_ref *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
 
-	return c ? c : (x->id > y->id) - (x->id < y->id);
+	return c ? c : (x->task->id > y->task->id) - (x->task->id < y->task->id);
 }
 
 static int cmp_file(const void *a, const void *b)
@@ -86,20 +93,47 @@ static struct task **sorted_tasks(struct walk *w, int (*cmp)(const void *, const
 	return by;
 }
 
-/*
- * Two inputs may map to one output (a.jpg and a.png with --format png): the
- * first in walk order keeps it, the other is refused, never overwritten
- * behind the user's back.
- */
-static int refuse_collisions(struct walk *w)
+/* Every output of every task with paths, unsorted; NULL when out of memory. */
+static struct output_ref *all_outputs(struct walk *w, size_t *n)
 {
-	struct task **by_out = sorted_tasks(w, cmp_out);
+	struct output_ref *refs;
+	size_t count = 0;
 
-	if (!by_out)
+	for (size_t i = 0; i < w->ntasks; i++)
+		for (char **p = w->tasks[i].out; p && *p; p++)
+			count++;
+	refs = malloc((count ? count : 1) * sizeof(*refs));
+	if (!refs)
+		return NULL;
+	*n = 0;
+	for (size_t i = 0; i < w->ntasks; i++)
+		for (char **p = w->tasks[i].out; p && *p; p++)
+			refs[(*n)++] = (struct output_ref){ *p, &w->tasks[i] };
+	return refs;
+}
+
+/*
+ * Two inputs may map to one output (a.jpg and a.png with --format png), or
+ * two outputs of one input (--format same,png of a.png): the first in walk
+ * order keeps it, the other input is refused, never overwritten behind the
+ * user's back. Names that hold {width} or {height} are only known when made:
+ * work_commit refuses those collisions.
+ */
+static int refuse_collisions(const struct job *job, struct walk *w)
+{
+	struct output_ref *by_out;
+	size_t n;
+
+	if (name_sized(job))
+		return 0;
+	if (!(by_out = all_outputs(w, &n)))
 		return error("out of memory");
-	for (size_t i = 1; i < w->ntasks; i++)
-		if (!strcmp(by_out[i]->out, by_out[i - 1]->out))
-			by_out[i]->refused = "its output path is taken by another input with the same name";
+	qsort(by_out, n, sizeof(*by_out), cmp_out);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(by_out[i].path, by_out[i - 1].path))
+			by_out[i].task->refused = by_out[i].task == by_out[i - 1].task ?
+				"two of its outputs would have the same name" :
+				"its output path is taken by another input with the same name";
 	free(by_out);
 	return 0;
 }
@@ -116,15 +150,17 @@ static int refuse_overwriting_inputs(struct walk *w)
 	if (!by_file)
 		return error("out of memory");
 	for (size_t i = 0; i < w->ntasks; i++) {
-		struct stat st;
-		struct task key = { 0 }, *k = &key;
+		for (char **p = w->tasks[i].out; p && *p; p++) {
+			struct stat st;
+			struct task key = { 0 }, *k = &key;
 
-		if (stat(w->tasks[i].out, &st) < 0)
-			continue;
-		key.dev = st.st_dev;
-		key.ino = st.st_ino;
-		if (bsearch(&k, by_file, w->ntasks, sizeof(*by_file), cmp_file))
-			w->tasks[i].refused = "its output path is an input file";
+			if (stat(*p, &st) < 0)
+				continue;
+			key.dev = st.st_dev;
+			key.ino = st.st_ino;
+			if (bsearch(&k, by_file, w->ntasks, sizeof(*by_file), cmp_file))
+				w->tasks[i].refused = "its output path is an input file";
+		}
 	}
 	free(by_file);
 	return 0;
@@ -180,7 +216,7 @@ int batch_walk(const struct job *job, struct walk *w)
 	int ret = 0;
 
 	w->list_passed = job->verbose || job->dry_run;
-	if (!job->to_stdout && stat(job->outdir, &st) == 0) {
+	if (job->outdir && !job->to_stdout && stat(job->outdir, &st) == 0) {
 		w->skip = 1;
 		w->skip_dev = st.st_dev;
 		w->skip_ino = st.st_ino;
@@ -191,8 +227,9 @@ int batch_walk(const struct job *job, struct walk *w)
 	for (int i = 0; i < job->ninputs && ret == 0; i++)
 		ret = walk_input(job, w, job->inputs[i]);
 	select_rules(job, w);
-	if (output_paths(job, w) < 0 || (!job->to_stdout && refuse_overwriting_inputs(w) < 0) ||
-	    refuse_collisions(w) < 0)
+	if (output_paths(job, w) < 0 ||
+	    (!job->in_place && !job->to_stdout && refuse_overwriting_inputs(w) < 0) ||
+	    refuse_collisions(job, w) < 0)
 		return -1;
 	/*
 	 * A shard is cut by pixels from every image's header, done or not, so

@@ -29,13 +29,45 @@ static int side(uint64_t n)
 	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
+/*
+ * With variants, the largest image any one variant's chain holds (they run
+ * one after the other), and the job chain's output kept beside it for
+ * the variants still to come.
+ */
+static uint64_t variants_largest(const struct job *job, int width, int height, uint64_t *kept)
+{
+	struct chain joined;
+	uint64_t most = 0;
+
+	*kept = job->nvariants > 1 ? chain_largest(&job->chain, width, height) : 0;
+	for (int v = 0; v < job->nvariants; v++) {
+		uint64_t m = chain_join(&joined, &job->chain, &job->variants[v].chain) < 0 ? 0 :
+			chain_largest(&joined, width, height);
+
+		most = m > most ? m : most;
+	}
+	return most;
+}
+
+/* Whether some output is PNG: its encoder holds a fourth buffer. */
+static int writes_png(const struct job *job, enum format in)
+{
+	for (int k = 0; (job->outdir || job->in_place) && k < job_outputs(job); k++)
+		if (job_output_format(job, in, k) == FORMAT_PNG)
+			return 1;
+	return 0;
+}
+
 uint64_t cost_of_image(const struct job *job, enum format in, uint32_t width, uint32_t height,
 		       uint64_t file_bytes)
 {
-	enum format out = job_output_format(job, in);
-	uint64_t most = chain_largest(&job->chain, side(width), side(height));
+	uint64_t most, kept = 0;
 
-	return cost_of_pixels(most, file_bytes, job->outdir && out == FORMAT_PNG);
+	if (job->nvariants)
+		most = variants_largest(job, side(width), side(height), &kept);
+	else
+		most = chain_largest(&job->chain, side(width), side(height));
+	return cost_of_pixels(most, file_bytes, writes_png(job, in)) + BYTES_PER_PIXEL * kept;
 }
 
 /*

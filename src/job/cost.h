@@ -23,6 +23,8 @@
  * its input (or a band copy), the encoded output; four when the output is
  * PNG, whose encoder holds the filtered rows and the compressed stream
  * beside the image, then the PNG beside pixpool's copy of it.
+ * cost_of_image adds, for several --variant, the job chain's result kept
+ * while each variant runs on a copy of it.
  */
 uint64_t cost_of_pixels(uint64_t pixels, uint64_t file_bytes, int png);
 

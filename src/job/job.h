@@ -28,6 +28,20 @@ struct colour_target;
 #define SETTINGS_ID_SIZE 20
 #define SETTINGS_XATTR "user.pixpool.settings"
 
+/*
+ * The outputs of one image: every --variant (or the -f chain alone) in
+ * every --format. Bounded, since each is a descriptor the parent sends a
+ * process worker with the task (engine/order.c) and a slot in its record.
+ */
+#define OUTPUTS_MAX 16
+#define VARIANT_NAME_MAX 32
+
+/* --variant NAME=CHAIN: an output whose chain is the job's chain, then this one. */
+struct variant {
+	char name[VARIANT_NAME_MAX];	/* [A-Za-z0-9_-]+ */
+	struct chain chain;
+};
+
 enum channel_kind { CHANNEL_PIPE, CHANNEL_SHM };
 
 /* job.progress for --progress=json: events on stderr (report/events.h), no line. */
@@ -55,13 +69,20 @@ struct job {
 	const char *outdir;	/* NULL: decode and filter, write nothing */
 	int to_stdout;		/* -o -: the one image, from stdin ("-"), goes to stdout */
 	struct chain chain;
+	const char *name;	/* --name: the outputs' names (job/name.h); NULL: the default */
+	int flat;		/* --flat: {dir} is "": every output straight in outdir */
+	int in_place;		/* --in-place: each output replaces its input (outdir NULL) */
 	const struct engine *engine;	/* --engine (engine/engine.h) */
 	enum channel_kind channel;	/* --channel: how process workers send results */
 	enum schedule schedule;
 	int workers;		/* pool size, >= 1 */
 	int workers_given;	/* -j set it; else it is the usable CPUs (engine/cpus.h) */
 	int pin;		/* pin worker i to the i-th allowed CPU */
-	enum format format;	/* FORMAT_NONE: same as the input */
+	enum format format;	/* the first of formats */
+	enum format formats[OUTPUTS_MAX];	/* --format, each FORMAT_NONE: same as the input */
+	int nformats;		/*   >= 1 */
+	struct variant *variants;	/* --variant, in the order given; NULL: none */
+	int nvariants;
 	struct encode_options encode;	/* --quality, --png-level, ... (codec/format.h) */
 	int autoorient;		/* apply EXIF orientation of JPEG input */
 	int strip;		/* META_STRIP_*: metadata not to carry to the output */
@@ -98,7 +119,7 @@ struct task {
 	enum format format;	/* from the first bytes */
 	char *path;		/* as opened: input + relative path */
 	char *rel;		/* relative path below its input, mirrored under -o */
-	char *out;		/* output path, or NULL when nothing is written */
+	char **out;		/* a path per output (job_outputs), then NULL; NULL: nothing is written */
 	uint64_t bytes;		/* input file size */
 	struct timespec mtime;	/* when the input was last modified */
 	uint64_t cost;		/* memory it is expected to need (cost.h); 0: unknown */
@@ -123,6 +144,12 @@ enum status {
 	STATUS_EXISTS,		/* not run: its output was done (--skip-existing) */
 };
 
+/* What one output of an image became (struct result). */
+struct result_output {
+	uint32_t width, height;
+	uint64_t bytes;
+};
+
 /* The most bits per sample and pages a result records; more pages are recorded as this many. */
 #define RESULT_MAX_BITS 32
 #define RESULT_MAX_PAGES 65535
@@ -143,8 +170,10 @@ struct result {
 	uint8_t in_bits;	/* bits per sample in the file, when not 8 (struct image) */
 	uint16_t in_pages;	/* frames or pages in the file, when more than one */
 	uint32_t in_width, in_height;
-	uint32_t out_width, out_height;
-	uint64_t out_bytes;
+	uint32_t out_width, out_height;	/* of its first output */
+	uint64_t out_bytes;	/* of all its outputs */
+	uint8_t decodes;	/* how often the file was decoded: once per load shrink */
+	struct result_output outs[OUTPUTS_MAX];	/* each output, job_outputs of them */
 	/* Nanoseconds spent in each stage, and in all of work_run. */
 	uint64_t read_ns, decode_ns, filter_ns, encode_ns, write_ns, total_ns;
 	uint64_t start_ns;	/* clock_ns() when work_run began */
@@ -157,11 +186,22 @@ struct result {
 };
 
 /*
- * The format an image of format in is written in: --format, or its own;
- * PNG, which keeps every pixel, for a format pixpool reads but does not
- * write (GIF, PSD). FORMAT_NONE for a task that is not an image.
+ * How many outputs each image has: max(1, nvariants) x nformats. Output k
+ * is variant k / nformats (NULL without --variant) in format k % nformats:
+ * job_format_asked says which --format asked for it (FORMAT_NONE: "same"),
+ * job_output_format the format an image of format in is written in there:
+ * the one asked, or its own; for a format pixpool reads but does not
+ * write, its row's written_as: PNG, which keeps every pixel (GIF, PSD), or
+ * JPEG (HEIC, camera photos). FORMAT_NONE for a task that
+ * is not an image.
  */
-enum format job_output_format(const struct job *job, enum format in);
+int job_outputs(const struct job *job);
+const struct variant *job_output_variant(const struct job *job, int k);
+enum format job_format_asked(const struct job *job, int k);
+enum format job_output_format(const struct job *job, enum format in, int k);
+
+/* Frees task's output paths. */
+void task_free_outputs(struct task *task);
 
 /* "ok", "skipped", "failed", "crashed", "timeout", "exists", "pending". */
 const char *status_name(enum status status);

@@ -174,7 +174,7 @@ int select_files_from(const struct job *job, struct walk *w)
 		.f = stdin_list ? stdin : fopen(job->files_from, "r"),
 		.name = stdin_list ? "stdin" : job->files_from,
 		.sep = job->from0 ? '\0' : '\n',
-		.outdir = realpath(job->outdir, NULL),
+		.outdir = job->outdir ? realpath(job->outdir, NULL) : NULL,	/* --in-place: none */
 	};
 	int ret;
 
@@ -289,7 +289,7 @@ void select_rules(const struct job *job, struct walk *w)
 			walk_pass(w, t->path, "excluded by --include/--exclude");
 			free(t->path);
 			free(t->rel);
-			free(t->out);
+			task_free_outputs(t);
 			w->excluded++;
 			continue;
 		}
@@ -315,17 +315,30 @@ static int not_older(const struct timespec *a, const struct timespec *b)
 	return a->tv_sec != b->tv_sec ? a->tv_sec > b->tv_sec : a->tv_nsec >= b->tv_nsec;
 }
 
+/* Whether the output at path is done: a regular file no older than t's input, made with job's settings. */
+static int output_done(const struct job *job, const struct task *t, const char *path)
+{
+	struct stat out;
+
+	return stat(path, &out) == 0 && S_ISREG(out.st_mode) &&
+	       not_older(&out.st_mtim, &t->mtime) && made_with(path, job);
+}
+
+/*
+ * An image is done when every one of its outputs is: its outputs are made
+ * together from one decode, so one missing makes them all again.
+ */
 void select_existing(const struct job *job, struct walk *w)
 {
 	if (!job->skip_existing)
 		return;
 	for (size_t i = 0; i < w->ntasks; i++) {
 		struct task *t = &w->tasks[i];
-		struct stat out;
+		int done = !t->refused && t->out;
 
-		if (t->refused || !t->out || stat(t->out, &out) < 0 || !S_ISREG(out.st_mode))
-			continue;
-		t->exists = not_older(&out.st_mtim, &t->mtime) && made_with(t->out, job);
+		for (char **p = t->out; done && *p; p++)
+			done = output_done(job, t, *p);
+		t->exists = done;
 	}
 }
 
@@ -361,6 +374,34 @@ static void strip_text(int strip, char *buf, size_t size)
  */
 #define SETTINGS_MAX 16384
 
+/* --format's list as given ("jpg,png", "same"); one format reads as before. */
+static void formats_text(const struct job *job, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < (job->nformats ? job->nformats : 1) && n < size; i++) {
+		enum format f = job->nformats ? job->formats[i] : job->format;
+
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? "," : "",
+				      f ? format_extension(f) : "same");
+	}
+}
+
+/* A "variant NAME CHAIN" line for each --variant; nothing without them, as before. */
+static void variants_text(const struct job *job, char *buf, size_t size)
+{
+	char chain[SETTINGS_MAX / 4];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < job->nvariants && n < size; i++) {
+		chain_format(&job->variants[i].chain, chain, sizeof(chain));
+		n += (size_t)snprintf(buf + n, size - n, "variant-%s %s\n", job->variants[i].name,
+				      job->variants[i].chain.len ? chain : "none");
+	}
+}
+
 /*
  * --profile and --intent, appended only when a profile is given, so that a
  * folder made without one, before pixpool had them, resumes as it was made.
@@ -376,28 +417,32 @@ static void profile_text(const struct job *job, char *buf, size_t size)
 
 static void settings_text(const struct job *job, char *buf, size_t size)
 {
-	char chain[SETTINGS_MAX / 2], strip[64], quality[16] = "default";
+	char chain[SETTINGS_MAX / 4], strip[64], quality[16] = "default", formats[256];
 
 	if (job->encode.quality)
 		snprintf(quality, sizeof(quality), "%d", job->encode.quality);
+	formats_text(job, formats, sizeof(formats));
 	chain_format(&job->chain, chain, sizeof(chain));
 	strip_text(job->strip, strip, sizeof(strip));
 	snprintf(buf, size, "# The settings the images in this folder were made with: pixpool\n"
 		 "# --skip-existing refuses to add to them with other settings.\n"
 		 "filter %s\nformat %s\nquality %s\npng-level %d\nautoorient %s\nstrip %s\n",
-		 job->chain.len ? chain : "none",
-		 job->format ? format_extension(job->format) : "same", quality,
+		 job->chain.len ? chain : "none", formats, quality,
 		 job->encode.png_level, job->autoorient ? "yes" : "no", strip);
 	/*
 	 * Recorded only when not the default, so that a folder made before
-	 * --background and --lossless existed keeps its record (and its
-	 * images) on resume.
+	 * --background, --avif-speed or --lossless existed keeps its record
+	 * (and its images) on resume.
 	 */
 	if (job->encode.background != BACKGROUND_DEFAULT)
 		snprintf(buf + strlen(buf), size - strlen(buf), "background #%06x\n",
 			 (unsigned)job->encode.background);
 	if (job->encode.lossless)
 		snprintf(buf + strlen(buf), size - strlen(buf), "lossless yes\n");
+	if (job->encode.avif_speed != AVIF_SPEED_DEFAULT)
+		snprintf(buf + strlen(buf), size - strlen(buf), "avif-speed %d\n",
+			 job->encode.avif_speed);
+	variants_text(job, buf + strlen(buf), size - strlen(buf));
 	profile_text(job, buf + strlen(buf), size - strlen(buf));
 }
 
@@ -589,8 +634,8 @@ int select_settings_write(const struct job *job, const struct walk *w)
 	char path[PATH_MAX], old[SETTINGS_MAX], now[SETTINGS_MAX];
 	int ret;
 
-	/* Standard output keeps no record: there is nothing to resume. */
-	if (!writes_some(w) || job->to_stdout)
+	/* Standard output keeps no record: there is nothing to resume; nor does --in-place. */
+	if (!job->outdir || !writes_some(w) || job->to_stdout)
 		return 0;
 	if (settings_path(job, path, sizeof(path)) < 0 || folder_make_parents(path) < 0)
 		return -1;

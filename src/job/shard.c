@@ -210,7 +210,7 @@ int shard_apply(struct shard *s, struct walk *w)
 		if (to[i] != s->k) {
 			free(t->path);
 			free(t->rel);
-			free(t->out);
+			task_free_outputs(t);
 			continue;
 		}
 		s->images++;

@@ -70,7 +70,7 @@ void walk_release(struct walk *w)
 	for (size_t i = 0; i < w->ntasks; i++) {
 		free(w->tasks[i].path);
 		free(w->tasks[i].rel);
-		free(w->tasks[i].out);
+		task_free_outputs(&w->tasks[i]);
 	}
 	for (size_t i = 0; i < w->nskips; i++)
 		free(w->skips[i].path);

@@ -16,6 +16,7 @@
 #include "base/escape.h"
 #include "codec/colour.h"
 #include "codec/meta.h"
+#include "job/name.h"
 #include "report/progress.h"
 #include "base/version.h"
 
@@ -382,8 +383,9 @@ void report_summary(struct report *rep, const struct walk *w, uint64_t wall_ns)
 			job->shard.k, job->shard.n, job->shard.images, job->shard.images_total,
 			job->shard.weight_total ?
 			100.0 * job->shard.weight / job->shard.weight_total : 0.0);
-	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written to %s\n",
-		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir);
+	fprintf(stderr, "  %.1f MP read from %.1f MB, %.1f MB written %s%s\n",
+		t.megapixels, t.in_bytes / 1e6, t.out_bytes / 1e6, job->outdir ? "to " : "in place",
+		job->outdir ? job->outdir : "");
 	summary_colour(b);
 	fprintf(stderr, "  wall %.3f s, %.2f images/s, %.1f MP/s  ", wall,
 		wall > 0 ? t.count[STATUS_OK] / wall : 0.0, wall > 0 ? t.megapixels / wall : 0.0);
@@ -446,10 +448,21 @@ static double start_ms(const struct result *r, uint64_t first)
 	return r->start_ns ? (r->start_ns - first) / 1e6 : -1.0;
 }
 
-/* The output an image has after the run: written now, or found done (--skip-existing). */
-static const char *output_of(const struct result *r, const struct task *t)
+/*
+ * Output k of an image after the run, written now or found done
+ * (--skip-existing), malloc'ed; NULL when it has none. A name made from
+ * the output's size is made again from the record, as work_commit made it.
+ */
+static char *output_of(const struct job *job, const struct result *r, const struct task *t,
+		       int k)
 {
-	return r->status == STATUS_OK || r->status == STATUS_EXISTS ? t->out : NULL;
+	const char *why;
+
+	if ((r->status != STATUS_OK && r->status != STATUS_EXISTS) || !t->out)
+		return NULL;
+	if (!name_sized(job) || r->status == STATUS_EXISTS)
+		return strdup(t->out[k]);
+	return name_output(job, t, k, r->outs[k].width, r->outs[k].height, &why);
 }
 
 /* What became of an image's metadata; "" for an image not written. */
@@ -554,9 +567,12 @@ static void manifest_run(FILE *f, const struct batch *b, const char *br)
 }
 
 /*
- * The columns of an image's record, in one list for the JSON manifest and
+ * The columns of an output's record, in one list for the JSON manifest and
  * the CSV one, so that the two never disagree. A text column that may hold
- * a name's raw bytes gets a "_hex" field beside it in JSON.
+ * a name's raw bytes gets a "_hex" field beside it in JSON. An image has a
+ * record per output (--variant, --format); what it took to make them all
+ * (its times, its decodes) is on the first, output_index 0, and 0 on the
+ * others, so that every column adds up.
  */
 enum column {
 	COL_INPUT, COL_OUTPUT, COL_STATUS, COL_WORKER, COL_CPU,
@@ -564,7 +580,8 @@ enum column {
 	COL_OUT_WIDTH, COL_OUT_HEIGHT,
 	COL_OUT_CHANNELS, COL_IN_BYTES, COL_OUT_BYTES,
 	COL_READ, COL_DECODE, COL_FILTER, COL_ENCODE, COL_WRITE, COL_TOTAL, COL_START,
-	COL_PEAK, COL_ERROR, COL_METADATA, COL_WARNING, COL_PROFILE, NCOLUMNS
+	COL_PEAK, COL_ERROR, COL_METADATA, COL_WARNING, COL_VARIANT, COL_FORMAT,
+	COL_OUTPUT_INDEX, COL_DECODES, COL_PROFILE, NCOLUMNS
 };
 
 enum kind { KIND_NAME, KIND_TEXT, KIND_WORD, KIND_INT, KIND_MS, KIND_MB };
@@ -600,39 +617,79 @@ static const struct {
 	[COL_METADATA] = { "metadata", KIND_WORD },
 	[COL_WARNING] = { "warning", KIND_TEXT },
 	[COL_PROFILE] = { "profile", KIND_TEXT },
+	[COL_VARIANT] = { "variant", KIND_WORD },
+	[COL_FORMAT] = { "format", KIND_WORD },
+	[COL_OUTPUT_INDEX] = { "output_index", KIND_INT },
+	[COL_DECODES] = { "decodes", KIND_INT },
 };
 
-/* One column's value for an image: text (NULL: none), or a number. */
+/* One record: output k of an image, named out (NULL: none). */
+struct row {
+	const struct job *job;
+	const struct result *r;
+	const struct task *t;
+	int k;
+	const char *out;
+	uint64_t first;		/* first_start */
+};
+
+/* One column's value for a record: text (NULL: none), or a number. */
 struct value {
 	const char *text;
 	long long n;
 	double x;
 };
 
-static struct value text_value(int c, const struct result *r, const struct task *t)
+/* The extension of the row's output format; NULL for a file that is no image. */
+static const char *format_of_output(const struct row *w)
 {
-	struct value v = { NULL, 0, 0 };
+	enum format f = job_output_format(w->job, w->t->format, w->k);
 
-	switch (c) {
-	case COL_INPUT: v.text = t->path; break;
-	case COL_OUTPUT: v.text = output_of(r, t); break;
-	case COL_STATUS: v.text = status_name(r->status); break;
-	case COL_METADATA: v.text = meta_name(r); break;
-	case COL_ERROR: v.text = r->status != STATUS_OK && r->error[0] ? r->error : NULL; break;
-	case COL_WARNING: v.text = r->status == STATUS_OK && r->error[0] ? r->error : NULL; break;
-	case COL_PROFILE: v.text = r->status == STATUS_OK && r->profile[0] ? r->profile : NULL; break;
-	}
-	return v;
+	return f ? format_extension(f) : NULL;
 }
 
-static struct value column_value(int c, const struct result *r, const struct task *t,
-				 uint64_t first)
+static struct value text_value(int c, const struct row *w)
 {
+	const struct result *r = w->r;
+	const struct variant *v = job_output_variant(w->job, w->k);
+	struct value v0 = { NULL, 0, 0 };
+
+	switch (c) {
+	case COL_INPUT: v0.text = w->t->path; break;
+	case COL_OUTPUT: v0.text = w->out; break;
+	case COL_STATUS: v0.text = status_name(r->status); break;
+	case COL_METADATA: v0.text = meta_name(r); break;
+	case COL_ERROR: v0.text = r->status != STATUS_OK && r->error[0] ? r->error : NULL; break;
+	case COL_WARNING: v0.text = r->status == STATUS_OK && r->error[0] ? r->error : NULL; break;
+	case COL_VARIANT: v0.text = v ? v->name : NULL; break;
+	case COL_FORMAT: v0.text = format_of_output(w); break;
+	case COL_PROFILE: v0.text = r->status == STATUS_OK && r->profile[0] ? r->profile : NULL; break;
+	}
+	return v0;
+}
+
+/* The output's own size and bytes: the image's fields when it has one output. */
+static void output_value(int c, const struct row *w, struct value *v)
+{
+	const struct result *r = w->r;
+	const struct result_output *o = &r->outs[w->k];
+	int one = job_outputs(w->job) == 1;
+
+	switch (c) {
+	case COL_OUT_WIDTH: v->n = one ? r->out_width : o->width; break;
+	case COL_OUT_HEIGHT: v->n = one ? r->out_height : o->height; break;
+	case COL_OUT_BYTES: v->n = (long long)(one ? r->out_bytes : o->bytes); break;
+	}
+}
+
+static struct value column_value(int c, const struct row *w)
+{
+	const struct result *r = w->r;
 	const uint64_t ns[] = {
 		[COL_READ] = r->read_ns, [COL_DECODE] = r->decode_ns, [COL_FILTER] = r->filter_ns,
 		[COL_ENCODE] = r->encode_ns, [COL_WRITE] = r->write_ns, [COL_TOTAL] = r->total_ns,
 	};
-	struct value v = text_value(c, r, t);
+	struct value v = text_value(c, w);
 
 	switch (c) {
 	case COL_WORKER: v.n = r->worker; break;
@@ -642,15 +699,15 @@ static struct value column_value(int c, const struct result *r, const struct tas
 	case COL_IN_CHANNELS: v.n = r->in_channels; break;
 	case COL_IN_BITS: v.n = r->status == STATUS_OK ? result_bits(r) : 0; break;
 	case COL_IN_PAGES: v.n = r->status == STATUS_OK ? result_pages(r) : 0; break;
-	case COL_OUT_WIDTH: v.n = r->out_width; break;
-	case COL_OUT_HEIGHT: v.n = r->out_height; break;
 	case COL_OUT_CHANNELS: v.n = r->out_channels; break;
-	case COL_IN_BYTES: v.n = (long long)t->bytes; break;
-	case COL_OUT_BYTES: v.n = (long long)r->out_bytes; break;
-	case COL_START: v.x = start_ms(r, first); break;
+	case COL_IN_BYTES: v.n = (long long)w->t->bytes; break;
+	case COL_START: v.x = start_ms(r, w->first); break;
 	case COL_PEAK: v.x = r->peak_rss_kb / 1024.0; break;
+	case COL_OUTPUT_INDEX: v.n = w->k; break;
+	case COL_DECODES: v.n = w->k ? 0 : r->decodes; break;
 	default:
-		if (columns[c].kind == KIND_MS)
+		output_value(c, w, &v);
+		if (columns[c].kind == KIND_MS && !w->k)
 			v.x = ns[c] / 1e6;
 		break;
 	}
@@ -666,10 +723,10 @@ static void put_number(FILE *f, enum kind kind, const struct value *v)
 		fprintf(f, kind == KIND_MS ? "%.3f" : "%.1f", v->x);
 }
 
-static void image_json(FILE *f, const struct result *r, const struct task *t, uint64_t first)
+static void image_json(FILE *f, const struct row *w)
 {
 	for (int c = 0; c < NCOLUMNS; c++) {
-		struct value v = column_value(c, r, t, first);
+		struct value v = column_value(c, w);
 
 		fprintf(f, "%s\"%s\": ", c ? ", " : "{", columns[c].name);
 		if (columns[c].kind <= KIND_WORD)
@@ -682,10 +739,10 @@ static void image_json(FILE *f, const struct result *r, const struct task *t, ui
 	fputc('}', f);
 }
 
-static void image_csv(FILE *f, const struct result *r, const struct task *t, uint64_t first)
+static void image_csv(FILE *f, const struct row *w)
 {
 	for (int c = 0; c < NCOLUMNS; c++) {
-		struct value v = column_value(c, r, t, first);
+		struct value v = column_value(c, w);
 
 		if (c)
 			fputc(',', f);
@@ -698,36 +755,53 @@ static void image_csv(FILE *f, const struct result *r, const struct task *t, uin
 }
 
 /*
- * One object: what wrote it, the run, and a record per image.
+ * Calls put for every record: each output of each image, in task order,
+ * with before ahead of each, between after each but the last, last after it.
+ */
+static void each_row(FILE *f, const struct batch *b, void (*put)(FILE *f, const struct row *w),
+		     const char *before, const char *between, const char *last)
+{
+	int n = job_outputs(b->job);
+	struct row w = { b->job, NULL, NULL, 0, NULL, first_start(b) };
+
+	for (size_t i = 0; i < b->ntasks; i++) {
+		for (int k = 0; k < n; k++) {
+			char *out = output_of(b->job, &b->results[i], &b->tasks[i], k);
+
+			w.r = &b->results[i];
+			w.t = &b->tasks[i];
+			w.k = k;
+			w.out = out;
+			fputs(before, f);
+			put(f, &w);
+			fputs(i + 1 < b->ntasks || k + 1 < n ? between : last, f);
+			free(out);
+		}
+	}
+}
+
+/*
+ * One object: what wrote it, the run, and a record per output.
  *	{"schema": "pixpool-manifest/2", "pixpool": {"version": ...},
  *	 "run": {...}, "images": [{...}, ...]}
  */
 static void manifest_json(FILE *f, const struct batch *b)
 {
-	uint64_t first = first_start(b);
-
 	fprintf(f, "{\"schema\": \"%s\", \"pixpool\": {\"version\": \"%s\"},\n",
 		MANIFEST_SCHEMA, PIXPOOL_VERSION);
 	manifest_run(f, b, "\n    ");
 	fputs(",\n\"images\": [\n", f);
-	for (size_t i = 0; i < b->ntasks; i++) {
-		fputs("  ", f);
-		image_json(f, &b->results[i], &b->tasks[i], first);
-		fputs(i + 1 < b->ntasks ? ",\n" : "\n", f);
-	}
+	each_row(f, b, image_json, "  ", ",\n", "\n");
 	fputs("]}\n", f);
 }
 
-/* A header line of the column names, then a line per image. */
+/* A header line of the column names, then a line per output. */
 static void manifest_csv(FILE *f, const struct batch *b)
 {
-	uint64_t first = first_start(b);
-
 	for (int c = 0; c < NCOLUMNS; c++)
 		fprintf(f, "%s%s", c ? "," : "", columns[c].name);
 	fputc('\n', f);
-	for (size_t i = 0; i < b->ntasks; i++)
-		image_csv(f, &b->results[i], &b->tasks[i], first);
+	each_row(f, b, image_csv, "", "", "");
 }
 
 /*
@@ -737,12 +811,7 @@ static void manifest_csv(FILE *f, const struct batch *b)
  */
 static void manifest_lines(FILE *f, const struct batch *b)
 {
-	uint64_t first = first_start(b);
-
-	for (size_t i = 0; i < b->ntasks; i++) {
-		image_json(f, &b->results[i], &b->tasks[i], first);
-		fputc('\n', f);
-	}
+	each_row(f, b, image_json, "", "\n", "\n");
 	fprintf(f, "{\"schema\": \"%s\", \"pixpool\": {\"version\": \"%s\"}, ",
 		MANIFEST_SCHEMA, PIXPOOL_VERSION);
 	manifest_run(f, b, " ");

@@ -9,9 +9,9 @@
  * EXIF, XMP and ICC from the same bytes, checking and editing the EXIF, and
  * writing it all into the encoded output of every row that carries it,
  * then reading each output back and aborting where a strip left something
- * behind (check_output); and lcms2 on the ICC profile the file embeds
+ * behind (check_output); lcms2 on the ICC profile the file embeds
  * (colour.h): the sRGB check --strip warns by, and the conversion of the
- * filtered pixels to sRGB. Run by
+ * filtered pixels to sRGB; and HEIF's box reader (bmff.h) on every input. Run by
  * `make fuzz` (and `make test`) for a bounded time under ASan and UBSan,
  * from the seeds in tests/fuzz/seeds.
  *
@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "codec/bmff.h"
 #include "codec/colour.h"
 #include "codec/exif.h"
 #include "codec/format.h"
@@ -248,12 +249,34 @@ static void run_one(const uint8_t *data, size_t size, enum format format)
 	image_release(&img);
 }
 
+/*
+ * HEIF's box reader on any bytes (not only those the sniff takes): the
+ * header on the first bytes and on all of them, the structure check, and
+ * every item the header names copied out.
+ */
+static void run_bmff(const uint8_t *data, size_t size)
+{
+	struct bmff h;
+	struct buffer item = { 0 };
+
+	(void)bmff_header(&h, data, size < 4096 ? size : 4096);
+	if (bmff_header(&h, data, size) != 0 || bmff_complete(&h, data, size) < 0)
+		return;
+	if (h.exif_item)
+		(void)bmff_item_copy(&h, data, size, h.exif_item, &item, 1u << 20);
+	if (h.xmp_item)
+		(void)bmff_item_copy(&h, data, size, h.xmp_item, &item, 1u << 20);
+	(void)bmff_item_copy(&h, data, size, h.primary, &item, 1u << 20);
+	buffer_release(&item);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct probe p;
 	enum format format = format_of(data, size);
 
 	run_rows(data, size);
+	run_bmff(data, size);
 	if (format == FORMAT_NONE)
 		return 0;
 	/* What the parent does before handing an image out, on the first bytes alone. */

@@ -93,6 +93,34 @@ static void test_png_output_costs_a_fourth_buffer(void **state)
 			 12ull * 2000 * 1000 + FILE_BYTES);
 }
 
+/*
+ * With --variant, the largest image any one variant holds (they run one
+ * after the other), and the -f chain's result kept for those still to come;
+ * a fourth buffer when any output is PNG.
+ */
+static void test_variants_cost_the_largest_and_the_kept_image(void **state)
+{
+	(void)state;
+	struct job job = job_for("resize:width=2000", "out");
+	struct variant v[2];
+
+	memset(v, 0, sizeof(v));
+	assert_int_equal(chain_parse(&v[0].chain, "resize:width=4000"), 0);
+	assert_int_equal(chain_parse(&v[1].chain, "thumbnail:size=100"), 0);
+	job.variants = v;
+	job.nvariants = 1;
+	assert_int_equal(cost_of_image(&job, FORMAT_JPEG, 1000, 500, FILE_BYTES),
+			 12ull * 4000 * 2000 + FILE_BYTES);
+	job.nvariants = 2;
+	assert_int_equal(cost_of_image(&job, FORMAT_JPEG, 1000, 500, FILE_BYTES),
+			 12ull * 4000 * 2000 + 4ull * 2000 * 1000 + FILE_BYTES);
+	job.formats[0] = FORMAT_JPEG;
+	job.formats[1] = FORMAT_PNG;
+	job.nformats = 2;
+	assert_int_equal(cost_of_image(&job, FORMAT_JPEG, 1000, 500, FILE_BYTES),
+			 16ull * 4000 * 2000 + 4ull * 2000 * 1000 + FILE_BYTES);
+}
+
 /* Applies step to a width x height image and checks the size against its size hook. */
 static void check_size_hook(const struct step *s, int width, int height)
 {
@@ -146,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_resize_up_costs_the_output),
 		cmocka_unit_test(test_the_largest_image_along_the_chain_counts),
 		cmocka_unit_test(test_png_output_costs_a_fourth_buffer),
+		cmocka_unit_test(test_variants_cost_the_largest_and_the_kept_image),
 		cmocka_unit_test(test_every_filter_says_the_size_it_makes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -64,7 +64,8 @@ static void test_limit_is_inclusive(void **state)
 static void test_every_format_says_when_it_is_cut_short(void **state)
 {
 	static const enum format formats[] = { FORMAT_JPEG, FORMAT_PNG, FORMAT_BMP, FORMAT_TGA,
-					       FORMAT_PNM, FORMAT_WEBP };
+					       FORMAT_PNM, FORMAT_AVIF,
+					       FORMAT_WEBP };
 	char reason[64];
 
 	(void)state;
@@ -203,6 +204,32 @@ static void test_webp_structure_is_checked(void **state)
 	buffer_release(&lossy);
 }
 
+/*
+ * An AVIF whose ispe claims more than the limit, or a side over 65535, is
+ * refused from its header, before libheif sees it; so is one whose pixels
+ * are larger than its ispe says.
+ */
+static void test_heif_sizes_are_refused_from_the_header(void **state)
+{
+	struct buffer avif = encoded(64, 48, 3, FORMAT_AVIF);
+	unsigned char *ispe = memmem(avif.data, avif.len, "ispe", 4);
+
+	(void)state;
+	assert_non_null(ispe);
+	put32(ispe + 8, 100000, 1);
+	put32(ispe + 12, 100000, 1);
+	expect_refused(avif.data, avif.len, 178956970,
+		       "f: AVIF larger than the limit: 100000x100000 is 10000000000 pixels");
+	put32(ispe + 8, 70000, 1);
+	put32(ispe + 12, 1, 1);
+	expect_refused(avif.data, avif.len, 178956970,
+		       "f: AVIF with a side longer than 65535 pixels: 70000x1");
+	put32(ispe + 8, 32, 1);
+	put32(ispe + 12, 24, 1);
+	expect_refused(avif.data, avif.len, 178956970, "f: ");
+	buffer_release(&avif);
+}
+
 /* A PNG with one chunk inserted after IHDR (which ends at byte 33). */
 static struct buffer png_with_chunk(const struct buffer *png, const char *type, size_t len)
 {
@@ -329,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_every_format_says_when_it_is_cut_short),
 		cmocka_unit_test(test_top_down_bmp_decodes_as_bottom_up),
 		cmocka_unit_test(test_sizes_are_refused_from_the_header),
+		cmocka_unit_test(test_heif_sizes_are_refused_from_the_header),
 		cmocka_unit_test(test_webp_sizes_are_refused_from_the_header),
 		cmocka_unit_test(test_webp_structure_is_checked),
 		cmocka_unit_test(test_unknown_critical_chunk_is_named_without_its_bytes),

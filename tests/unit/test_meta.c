@@ -489,6 +489,51 @@ static void test_webp_carries_exif_icc_and_xmp(void **state)
 	free(p);
 }
 
+/*
+ * AVIF's metadata goes out through libheif (the encoder writes it) and
+ * comes back through pixpool's box reader: the profile and the XMP byte for
+ * byte, the EXIF with its Orientation reset to 1, since a HEIF's own
+ * transforms, never its EXIF, turn its pixels.
+ */
+static void test_avif_carries_profile_exif_and_xmp(void **state)
+{
+	static const char xmp[] = "<x:xmpmeta xmlns:x='adobe:ns:meta/'/>";
+	struct tiff t = block(1);
+	struct meta m = META_INIT, back = META_INIT;
+	struct buffer out = BUFFER_INIT;
+	struct image img = IMAGE_INIT;
+	struct encode_options o = ENCODE_OPTIONS_INIT;
+	unsigned char *p = profile(70000, "RGB ");
+	struct exif x;
+
+	(void)state;
+	buffer_put(&m.icc, p, 70000);
+	buffer_put(&m.exif, t.b, t.n);
+	buffer_put(&m.xmp, xmp, sizeof(xmp) - 1);
+	o.meta = &m;
+	o.avif_speed = 10;
+	assert_int_equal(image_alloc(&img, 16, 8, 3), 0);
+	memset(img.pixels, 90, 16 * 8 * 3);
+	assert_int_equal(image_encode_with(&img, FORMAT_AVIF, &o, &out), 0);
+	assert_int_equal(meta_insert(&m, FORMAT_AVIF, &out), 0);	/* the encoder's job */
+	meta_collect(&back, out.data, out.len, FORMAT_AVIF);
+	assert_string_equal(back.warning, "");
+	assert_int_equal(back.icc.len, 70000);
+	assert_memory_equal(back.icc.data, p, 70000);
+	assert_int_equal(back.xmp.len, sizeof(xmp) - 1);
+	assert_memory_equal(back.xmp.data, xmp, sizeof(xmp) - 1);
+	assert_int_equal(back.exif.len, t.n);
+	assert_int_equal(exif_parse(&x, back.exif.data, back.exif.len), 0);
+	assert_int_equal(exif_orientation(&x), 1);
+	assert_int_equal(exif_parse(&x, m.exif.data, m.exif.len), 0);
+	assert_int_equal(exif_orientation(&x), 6);
+	image_release(&img);
+	free(p);
+	meta_release(&m);
+	meta_release(&back);
+	buffer_release(&out);
+}
+
 /* PNG keeps grey grey; WebP writes grey as RGB, so a grey image there takes a colour profile. */
 static void test_grey_image_takes_only_grey_profile(void **state)
 {
@@ -593,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_icc_profile_carried_whole),
 		cmocka_unit_test(test_webp_carries_exif_icc_and_xmp),
 		cmocka_unit_test(test_grey_image_takes_only_grey_profile),
+		cmocka_unit_test(test_avif_carries_profile_exif_and_xmp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
