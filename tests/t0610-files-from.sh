@@ -68,7 +68,7 @@ expect_exit 1 "$PIXPOOL" -f grayscale --files-from bad -o badout 2>bad.err
 cat >bad.want <<EOF
 pixpool: in/missing.png: No such file or directory
 pixpool: in/a: a folder: --files-from takes files (find FOLDER -type f lists them)
-pixpool: in/notes.md: not an image pixpool reads (JPEG, PNG, BMP, TGA, PNM, GIF, PSD or WebP)
+pixpool: in/notes.md: not an image pixpool reads (JPEG, PNG, BMP, TGA, PNM, GIF, PSD, HEIC, AVIF or WebP)
 pixpool: /dev/null: not a regular file
 pixpool: in/a/../a/b/horse.png: '..' in the path: its output would lie outside the output folder; list the file without '..'
 pixpool: ../escape.png: '..' in the path: its output would lie outside the output folder; list the file without '..'
