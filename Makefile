@@ -30,6 +30,7 @@ LDLIBS  += -lseccomp -ldeflate -lz -lm
 CODEC_PKGS :=
 CODEC_PKGS += libheif
 CODEC_PKGS += lcms2
+CODEC_PKGS += libwebp libwebpmux
 CODEC_PKGS += libtiff-4
 CODEC_PKGS += libraw_r
 ifneq ($(strip $(CODEC_PKGS)),)

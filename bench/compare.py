@@ -13,10 +13,11 @@ comparable peer's median, as a markdown table on stdout and as JSON
 (COMPARE_JSON, default BUILD/bench/compare.json).
 
 Environment: ROUNDS=N, WORKLOADS=name,name (default: all but resize1600 and
-the HEIF, TIFF and DNG ones; "all" for every one), COMPARE_JSON=path,
+the HEIF, WebP, TIFF and DNG ones; "all" for every one), COMPARE_JSON=path,
 HEIC_CORPUS=folder (of .heic files, for heic-thumbnail: heif-enc -q 80 of
-camera JPEGs), TIFF_CORPUS=folder (of .tif files, for tiff-thumbnail) and
-DNG_CORPUS=folder (of .dng files, for dng-thumbnail).
+camera JPEGs), WEBP_CORPUS=folder (of .webp files, for webp-thumbnail: cwebp
+-q 90 of camera JPEGs), TIFF_CORPUS=folder (of .tif files, for
+tiff-thumbnail) and DNG_CORPUS=folder (of .dng files, for dng-thumbnail).
 """
 import json
 import os
@@ -83,7 +84,7 @@ class Tool:
 
 
 def parallel(jobs, template, *more, files="@FILES"):
-	"""GNU parallel over the corpus (files: @FILES, or @HEICS), one process
+	"""GNU parallel over the corpus (files: @FILES, @HEICS or @WEBPS), one process
 	per file, jobs at a time; more lists (@SCALES, @MATRICES) go with the
 	files one to one: {1} is the file, {2} the next list's item..."""
 	argv = ["parallel", "--will-cite", "-j", str(jobs)]
@@ -184,6 +185,20 @@ def workloads(ctx):
 				      % (tmp, out, tmp, tmp), files="@DNGS"),
 			     dict(vips1, OMP_NUM_THREADS="1"), files="@DNGS"),
 		]),
+		# WebP through libwebp for both, at vips's webpsave settings but
+		# pixpool's default quality: effort (libwebp's method) 4 as pixpool's.
+		("webp-thumbnail", "thumbnail 800 px from WebP, WebP q80", [
+			pixpool("-f", "thumbnail:size=800", "--quality", "80", ext="webp", corpus="webp",
+				files="@WEBPS"),
+			Tool("GNU parallel + vipsthumbnail",
+			     parallel(j, "vipsthumbnail --size 800 -o %s/%%s.webp[Q=80,effort=4] {}" % out,
+				      files="@WEBPS"), vips1, ext="webp", files="@WEBPS"),
+		]),
+		("jpeg-webp", "JPEG to WebP q80", [
+			pixpool("--format", "webp", "--quality", "80", ext="webp"),
+			Tool("GNU parallel + vips copy",
+			     parallel(j, "vips copy {} %s/{/.}.webp[Q=80,effort=4]" % out), vips1, ext="webp"),
+		]),
 		# The same encoder (libaom through libheif), the same quality, speed
 		# (vips's effort is 9 - speed) and one thread an image.
 		("avif", "JPEG to AVIF, quality 50, speed 6", [
@@ -212,7 +227,7 @@ def workloads(ctx):
 	]
 
 
-DEFAULT = "thumbnail,blur,sharpen,median,edges,chain,pillow"
+DEFAULT = "thumbnail,blur,sharpen,median,edges,chain,pillow,jpeg-webp"
 
 
 def die(msg, code=1):
@@ -237,8 +252,8 @@ def expand(argv, lists):
 
 # The corpora other than CORPUS: the list that stands for their files, the
 # variable that names their folder, and their files' extension.
-OTHERS = {"@HEICS": ("HEIC_CORPUS", "heic"), "@TIFFS": ("TIFF_CORPUS", "tif"),
-	  "@DNGS": ("DNG_CORPUS", "dng")}
+OTHERS = {"@HEICS": ("HEIC_CORPUS", "heic"), "@WEBPS": ("WEBP_CORPUS", "webp"),
+	  "@TIFFS": ("TIFF_CORPUS", "tif"), "@DNGS": ("DNG_CORPUS", "dng")}
 
 
 def other_corpus(key):
@@ -278,7 +293,7 @@ def empty(path):
 
 
 MAGIC = {"jpg": (b"\xff\xd8\xff", b"\xff\xd9"), "png": (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"),
-	 "avif": (b"", b"")}
+	 "avif": (b"", b""), "webp": (b"RIFF", b"")}
 
 # How one output is decoded in full: Pillow, or libheif's heif-convert for AVIF.
 DECODE = "import sys\nfrom PIL import Image\n" \
@@ -306,6 +321,8 @@ def whole(ext, path, size):
 		last = f.read()
 	if ext == "avif":
 		return size > 12 and first[4:8] == b"ftyp" and first[8:12] == b"avif"
+	if ext == "webp":	# no end marker, but the RIFF size is the file's less 8 bytes
+		return first[8:12] == b"WEBP" and int.from_bytes(first[4:8], "little") + 8 == size
 	return size > 0 and first.startswith(head) and last.endswith(tail)
 
 
@@ -411,6 +428,7 @@ def main():
 		ctx = {"pixpool": pixpool, "jobs": jobs, "corpus": corpus,
 		       "heic": folders["@HEICS"] or "", "tiff": folders["@TIFFS"] or "",
 		       "dng": folders["@DNGS"] or "",
+		       "webp": folders["@WEBPS"] or "",
 		       "out": os.path.join(scratch, "out"), "tmp": os.path.join(scratch, "tmp"),
 		       "pool": os.path.join(scratch, "pool.py"), "mat": os.path.join(scratch, "saturate.mat"),
 		       "grey": os.path.join(scratch, "grey.mat")}

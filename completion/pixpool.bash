@@ -199,7 +199,7 @@ _pixpool_value()
 		;;
 	--channel | --ipc) _pixpool_list "$cur" pipe shm ;;
 	--schedule) _pixpool_list "$cur" dynamic static lpt ;;
-	--format) _pixpool_list "$cur" same jpg png bmp tga pnm avif tiff tif ;;
+	--format) _pixpool_list "$cur" same jpg png bmp tga pnm avif webp tiff tif ;;
 	--tiff-compression) _pixpool_list "$cur" none lzw deflate jpeg ;;
 	--variant)
 		# NAME=CHAIN: the chain after the name completes as -f's does.

@@ -431,7 +431,8 @@ static int load_shrink(const struct job *job, const struct task *task, const str
 {
 	struct chain chain;
 
-	if (task->format != FORMAT_JPEG || variant_chain(job, v, &chain) < 0)
+	if ((task->format != FORMAT_JPEG && task->format != FORMAT_WEBP) ||
+	    variant_chain(job, v, &chain) < 0)
 		return 1;
 	return chain_load_shrink(&chain, (int)p->width, (int)p->height, orientation);
 }
@@ -454,7 +455,7 @@ static int read_source(const struct job *job, const struct task *task,
 		error_prefix(task->path);
 	res->read_ns = clock_ns() - t0;
 	src->orientation = 1;
-	/* A JPEG's EXIF, a TIFF's or a TIFF-based RAW's IFD0 (image_exif_orientation). */
+	/* A JPEG's or WebP's EXIF, a TIFF's or a TIFF-based RAW's IFD0 (image_exif_orientation). */
 	if (ret == 0 && job->autoorient)
 		src->orientation = image_exif_orientation(src->file.data, src->file.len);
 	return ret;

@@ -120,7 +120,7 @@ wait_for_process() {
 make_mix() {
 	mkdir -p "$1" || fail "cannot create $1"
 	cp -R "$SAMPLES/jpeg" "$SAMPLES/png" "$1/" || fail "cannot copy the samples"
-	for fmt in png bmp tga pnm tif; do
+	for fmt in png bmp tga pnm webp tif; do
 		"$PIXPOOL" -q --format $fmt "$SAMPLES/png" "$SAMPLES/jpeg/rocket.jpg" \
 			-o "$1/as-$fmt" || fail "cannot convert the samples to $fmt"
 		rm -f "$1/as-$fmt/.pixpool-settings"

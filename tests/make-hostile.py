@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tests/make-hostile.py SRC GOOD BAD EXPECTED: builds photos and broken files for the tests.
 
-SRC holds chelsea.{jpg,png,bmp,tga,pnm} and camera.png, written by pixpool.
+SRC holds chelsea.{jpg,png,bmp,tga,pnm,webp} and camera.png, written by pixpool.
 GOOD gets images that must decode: copies of SRC under awkward names (spaces,
 quotes, a newline, bytes that are not UTF-8), a top-down BMP, a PNG with an
 empty IDAT chunk, a PNG with a short palette, and damaged files whose markers
@@ -92,12 +92,14 @@ def jpeg_segment(data, marker):
     return pos
 
 
-jpg, pngf, bmp, tga, pnm = (read('chelsea.' + e) for e in ('jpg', 'png', 'bmp', 'tga', 'pnm'))
+jpg, pngf, bmp, tga, pnm, webp = (read('chelsea.' + e)
+                                   for e in ('jpg', 'png', 'bmp', 'tga', 'pnm', 'webp'))
 camera = read('camera.png')
 
 # Good images, some under names that must be escaped in any message.
 for name, data in [(b'chelsea.jpg', jpg), (b'chelsea.png', pngf), (b'chelsea.bmp', bmp),
-                   (b'chelsea.tga', tga), (b'chelsea.pnm', pnm), (b'camera.png', camera),
+                   (b'chelsea.tga', tga), (b'chelsea.pnm', pnm), (b'chelsea.webp', webp),
+                   (b'camera.png', camera),
                    (b'with space.png', camera), (b'quote\'s "q".png', pngf),
                    (b'new\nline.png', camera), (b'latin1-\xe9.png', pngf)]:
     write(good, name, data)
@@ -124,8 +126,9 @@ write(good, b'damaged-palette-index.png', png(64, 32, 3, [bytes(range(192, 256))
                                               palette=bytes(range(12))))
 
 # Cut short: every format says so.
-for ext, data in [('jpg', jpg), ('png', pngf), ('bmp', bmp), ('tga', tga), ('pnm', pnm)]:
-    kind = {'jpg': 'JPEG'}.get(ext, ext.upper())
+for ext, data in [('jpg', jpg), ('png', pngf), ('bmp', bmp), ('tga', tga), ('pnm', pnm),
+                  ('webp', webp)]:
+    kind = {'jpg': 'JPEG', 'webp': 'WebP'}.get(ext, ext.upper())
     refuse(('truncated.' + ext).encode(), cut(data, 0.6), 'cannot decode: truncated ' + kind)
 # A TGA header claiming 640x480 with 100 bytes of pixels.
 refuse(b'forged-640x480.tga', struct.pack('<BBBHHBHHHHBB', 0, 0, 2, 0, 0, 0, 0, 0, 640, 480, 24, 0)
@@ -153,6 +156,18 @@ refuse(b'overflow.pnm', b'P5\n99999999999 1\n255\n' + bytes(64),
        'cannot decode: corrupt PNM: a number in the header is too long')
 refuse(b'deep.pnm', b'P5\n4 4\n70000\n' + bytes(64),
        'cannot decode: PNM with samples over 16 bits, which pixpool does not read')
+# WebP (pixpool writes chelsea's with its ICC profile and XMP: VP8X, ICCP, VP8, XMP):
+# the ICCP chunk claiming 2 GB, a canvas over the limit or not the image's size, one
+# bit of the VP8 start code.
+assert webp[12:16] == b'VP8X' and webp[30:34] == b'ICCP'
+refuse(b'chunk-past-end.webp', webp[:34] + struct.pack('<I', 0x7fffffff) + webp[38:],
+       'cannot decode: corrupt WebP: a chunk runs past the end of the RIFF data')
+refuse(b'bomb.webp', webp[:24] + struct.pack('<I', 15999)[:3] + struct.pack('<I', 15999)[:3]
+       + webp[30:], 'WebP larger than the limit: 16000x16000 is 256000000 pixels')
+refuse(b'canvas.webp', webp[:24] + struct.pack('<I', 451)[:3] + webp[27:],
+       'cannot decode: corrupt WebP: the image is not the size of the canvas')
+vp8 = webp.index(b'VP8 ')
+refuse(b'flip-startcode.webp', flip(webp, vp8 + 11, 0), 'cannot decode: corrupt WebP: bad VP8 start code')
 # A critical chunk stb does not know, whose type would clear the screen if printed.
 refuse(b'chunk-esc.png', pngf[:8] + chunks(pngf)[0] + chunk(b'\x1b[2J', b'x') + b''.join(chunks(pngf)[1:]),
        'cannot decode: PNG with an unknown critical chunk, which pixpool does not read')
@@ -197,7 +212,7 @@ refuse(b'two\nlines.jpg', cut(jpg, 0.5), 'cannot decode: truncated JPEG')
 refuse(b'bytes-\xff\xfe.png', cut(pngf, 0.5), 'cannot decode: truncated PNG')
 refuse(b'back\\slash.bmp', cut(bmp, 0.5), 'cannot decode: truncated BMP')
 refuse(b'not-a-photo.jpg', b'this is text\n',
-       'not an image: the content is not JPEG, PNG, BMP, TGA, PNM, GIF, PSD, HEIC, AVIF, TIFF or RAW')
+       'not an image: the content is not JPEG, PNG, BMP, TGA, PNM, GIF, PSD, HEIC, AVIF, WebP, TIFF or RAW')
 
 # HEIC and AVIF: cut short, a box larger than its parent, a forged size.
 # (A Canon CR3, ISO-BMFF too, is camera RAW: test_bmff, test_gif_psd.)

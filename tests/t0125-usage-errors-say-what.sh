@@ -54,7 +54,7 @@ says "--strip exfi: must be one of exif, xmp, icc, gps; did you mean 'exif'?" \
 says "--engine opnmp: must be one of serial, process, openmp; did you mean 'openmp'?" \
 	bench -b process,opnmp "$SAMPLES"
 # Without a close name, the full list.
-says "--format gif: must be one of same, jpg, png, bmp, tga, pnm, avif, tiff" --format gif "$SAMPLES" -o out
+says "--format gif: must be one of same, jpg, png, bmp, tga, pnm, avif, webp, tiff" --format gif "$SAMPLES" -o out
 says "--engine threads: must be one of serial, process, openmp" --engine threads "$SAMPLES" -o out
 says "photos: no such command, file or folder (commands: run, bench, filters, info, help, version, report)" \
 	photos -o out

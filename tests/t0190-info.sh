@@ -24,7 +24,7 @@ m = re.match(r"in: (\d+) images, [\d.]+ MP \((\d+) pixels\)$", info[0])
 assert m, info[0]
 assert int(m.group(1)) == len(ok), (m.group(1), len(ok))
 assert int(m.group(2)) == sum(int(r["input_width"]) * int(r["input_height"]) for r in ok)
-ext = {"JPEG": ".jpg", "PNG": ".png", "BMP": ".bmp", "TGA": ".tga", "PNM": ".pnm", "TIFF": ".tif"}
+ext = {"JPEG": ".jpg", "PNG": ".png", "BMP": ".bmp", "TGA": ".tga", "PNM": ".pnm", "WebP": ".webp", "TIFF": ".tif"}
 formats = {}
 for line in info[1:]:
     f = re.match(r"  (\w+): (\d+) images?, [\d.]+ MP$", line)

@@ -9,7 +9,7 @@ need_backend serial process openmp
 
 # make_sources DIR: chelsea in every format pixpool reads, and camera.png.
 make_sources() {
-	for ext in jpg png bmp tga pnm; do
+	for ext in jpg png bmp tga pnm webp; do
 		"$PIXPOOL" -q --format $ext "$TOP/tests/data/chelsea.png" -o conv ||
 			fail "cannot convert chelsea.png to $ext"
 		mkdir -p "$1" && mv conv/chelsea.$ext "$1/" || fail "cannot move chelsea.$ext"

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 need_backend serial process openmp
 
-for ext in jpg png bmp tga pnm; do
+for ext in jpg png bmp tga pnm webp; do
 	"$PIXPOOL" -q --format $ext "$TOP/tests/data/chelsea.png" -o conv ||
 		fail "cannot convert chelsea.png to $ext"
 	mkdir -p src && mv conv/chelsea.$ext src/ || fail "cannot move chelsea.$ext"

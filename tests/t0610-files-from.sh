@@ -68,14 +68,16 @@ expect_exit 1 "$PIXPOOL" -f grayscale --files-from bad -o badout 2>bad.err
 cat >bad.want <<EOF
 pixpool: in/missing.png: No such file or directory
 pixpool: in/a: a folder: --files-from takes files (find FOLDER -type f lists them)
-pixpool: in/notes.md: not an image pixpool reads (JPEG, PNG, BMP, TGA, PNM, GIF, PSD, HEIC, AVIF, TIFF or RAW)
+pixpool: in/notes.md: not an image pixpool reads (JPEG, PNG, ... or LAST)
 pixpool: /dev/null: not a regular file
 pixpool: in/a/../a/b/horse.png: '..' in the path: its output would lie outside the output folder; list the file without '..'
 pixpool: ../escape.png: '..' in the path: its output would lie outside the output folder; list the file without '..'
 pixpool: bad: line 8: longer than PATH_MAX (4096 bytes): not read
 pixpool: in/\\x1b[31mred.png: No such file or directory
 EOF
-grep '^pixpool: ' bad.err | grep -v '^pixpool: 2 images' >bad.got
+# The list of formats grows with the format table: its ends are what is checked.
+grep '^pixpool: ' bad.err | grep -v '^pixpool: 2 images' |
+	sed 's/(JPEG, PNG, [^)]* or [A-Za-z]*)$/(JPEG, PNG, ... or LAST)/' >bad.got
 diff -u bad.want bad.got || fail "bad entries not named as expected"
 grep -q '2 images: 2 ok, 0 failed; .* 8 not walked' bad.err || fail "bad: summary: $(cat bad.err)"
 cmp -s ref/a/chelsea.png badout/in/a/chelsea.png || fail "bad: chelsea not written"

@@ -48,13 +48,13 @@ static const char bench_usage_text[] =
 "  -h, --help               show this help\n"
 "\n"
 "Shared with run (see 'pixpool --help'): -f, --format, --quality, --png-level, --avif-speed,\n"
-"--tiff-compression, --schedule, --channel, --pin, --max-pixels, --mem-limit,\n"
+"--lossless, --tiff-compression, --schedule, --channel, --pin, --max-pixels, --mem-limit,\n"
 "--follow-symlinks, --no-autoorient.\n"
 "(--timeout is not: the serial baseline cannot stop an image midway.)\n";
 
 /* Options of run that mean the same in bench; -j and --engine take lists here. */
 static const char *const shared_options[] = {
-	"output", "filter", "format", "quality", "png-level", "avif-speed", "tiff-compression", "schedule", "channel", "ipc", "pin", "max-pixels",
+	"output", "filter", "format", "quality", "png-level", "avif-speed", "lossless", "tiff-compression", "schedule", "channel", "ipc", "pin", "max-pixels",
 	"mem-limit", "follow-symlinks", "no-autoorient", NULL,
 };
 

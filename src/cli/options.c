@@ -59,17 +59,19 @@ static const char usage_text[] =
 "      --in-place           replace each input with its output, atomically, keeping\n"
 "                           its mode; no -o, no --variant, no change of format\n"
 "      --quality N          quality of lossy output, 1..100 (default: the format's own;\n"
-"                           JPEG 90, AVIF 50)\n"
+"                           JPEG 90, AVIF 50, WebP 80)\n"
 "      --png-level N        PNG compression, 0 (stored) .. 12 (smallest) (default: 1)\n"
 "      --tiff-compression NAME  TIFF output: none | lzw | deflate | jpeg (default: lzw)\n"
 "      --avif-speed N       AVIF encoding, 0 (slowest, smallest) .. 10 (fastest) (default: 6)\n"
+"      --lossless           write WebP lossless: the same pixels, larger files\n"
+"                           (default: lossy, at --quality)\n"
 "      --background COLOUR  what transparent pixels become in a format without alpha\n"
 "                           (JPEG, PNM): a name (white, black, grey, red, ...) or\n"
 "                           #rrggbb (default: white)\n"
-"      --no-autoorient      keep JPEG, TIFF and RAW pixels as stored; ignore their\n"
+"      --no-autoorient      keep JPEG, WebP, TIFF and RAW pixels as stored; ignore their\n"
 "                           Orientation (HEIC and AVIF are always turned by their\n"
 "                           own transforms)\n"
-"      --strip[=PARTS]      drop metadata from JPEG and PNG outputs: all of it, or\n"
+"      --strip[=PARTS]      drop metadata from JPEG, PNG and WebP outputs: all of it, or\n"
 "                           a list of exif, xmp, icc, gps (default: keep all)\n"
 "      --profile PROFILE    convert colours from each image's embedded ICC profile\n"
 "                           (none: sRGB) to PROFILE, srgb or an RGB profile's file,\n"
@@ -452,7 +454,7 @@ enum {
 	OPT_PNG_LEVEL, OPT_STRIP, OPT_DRY_RUN, OPT_VERSION, OPT_SKIP_EXISTING, OPT_FILES_FROM,
 	OPT_INCLUDE, OPT_EXCLUDE, OPT_SHARD, OPT_BACKGROUND,
 	OPT_KEEP_DATES, OPT_PROFILE, OPT_INTENT, OPT_AVIF_SPEED, OPT_VARIANT, OPT_NAME, OPT_FLAT,
-	OPT_IN_PLACE, OPT_TIFF_COMPRESSION,
+	OPT_IN_PLACE, OPT_LOSSLESS, OPT_TIFF_COMPRESSION,
 };
 
 const struct option options_long[] = {
@@ -473,6 +475,7 @@ const struct option options_long[] = {
 	{ "quality", required_argument, NULL, OPT_QUALITY },
 	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL },
 	{ "avif-speed", required_argument, NULL, OPT_AVIF_SPEED },
+	{ "lossless", no_argument, NULL, OPT_LOSSLESS },
 	{ "tiff-compression", required_argument, NULL, OPT_TIFF_COMPRESSION },
 	{ "background", required_argument, NULL, OPT_BACKGROUND },
 	{ "no-autoorient", no_argument, NULL, OPT_NO_AUTOORIENT },
@@ -563,6 +566,7 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_AVIF_SPEED:
 		job->encode.avif_speed = options_integer("--avif-speed", arg, 0, 10);
 		break;
+	case OPT_LOSSLESS: job->encode.lossless = 1; break;
 	case OPT_TIFF_COMPRESSION:
 		job->encode.tiff_compression = pick("--tiff-compression", arg, tiff_compression_names);
 		break;

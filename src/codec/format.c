@@ -15,6 +15,7 @@ static const struct format_row *const rows[FORMAT_COUNT] = {
 	[FORMAT_PSD] = &format_psd,
 	[FORMAT_HEIC] = &format_heic,
 	[FORMAT_AVIF] = &format_avif,
+	[FORMAT_WEBP] = &format_webp,
 	[FORMAT_TIFF] = &format_tiff,
 	[FORMAT_RAW] = &format_raw,
 };

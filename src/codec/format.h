@@ -4,7 +4,7 @@
 /*
  * The image formats pixpool reads and writes, as a table: one row a format,
  * each row in its own file (jpeg.c, png.c, bmp.c, tga.c, pnm.c, gif.c,
- * psd.c, tiff.c, raw.c). A row says
+ * psd.c, webp.c, tiff.c, raw.c). A row says
  * how to recognise the format from its first bytes, how to read its header
  * and check its structure (pixpool's own bounded parsers, never a
  * decoder's), how to decode and encode it, and how to carry its metadata.
@@ -39,6 +39,7 @@ enum format {
 	FORMAT_PSD,
 	FORMAT_HEIC,
 	FORMAT_AVIF,
+	FORMAT_WEBP,
 	FORMAT_TIFF,
 	FORMAT_RAW,		/* camera RAW: read, never written */
 	FORMAT_COUNT		/* one past the last row */
@@ -60,6 +61,7 @@ enum format {
 struct encode_options {
 	int quality;		/* lossy formats, 1..100; 0: the row's default_quality */
 	int png_level;		/* PNG, 0..12 (PNG_LEVEL_DEFAULT) */
+	int lossless;		/* WebP: lossless instead of lossy at quality */
 	/*
 	 * 0xrrggbb that alpha is flattened onto for a row that is opaque
 	 * (BACKGROUND_DEFAULT): work_run does it before the encode.
@@ -116,8 +118,8 @@ extern const char *const tiff_compression_names[];
 
 #define ENCODE_OPTIONS_INIT \
 	{ .quality = 0, .png_level = PNG_LEVEL_DEFAULT, .background = BACKGROUND_DEFAULT, \
-	  .avif_speed = AVIF_SPEED_DEFAULT, .tiff_compression = TIFF_COMPRESSION_DEFAULT, \
-	  .meta = NULL }
+	  .avif_speed = AVIF_SPEED_DEFAULT, .lossless = 0, \
+	  .tiff_compression = TIFF_COMPRESSION_DEFAULT, .meta = NULL }
 
 /* The parts of metadata (meta.h) a format's files can carry. */
 #define FORMAT_META_EXIF 1
@@ -170,6 +172,8 @@ struct format_row {
 	 * 0, the default, where encode keeps alpha.
 	 */
 	int opaque;
+	/* 1 where grey is written as RGB (WebP): the file's colour space is RGB. */
+	int colour_only;
 
 	/* FORMAT_META_*: what the format's files carry; 0 for none. */
 	unsigned meta_parts;
@@ -200,6 +204,7 @@ extern const struct format_row format_gif;
 extern const struct format_row format_psd;
 extern const struct format_row format_heic;
 extern const struct format_row format_avif;
+extern const struct format_row format_webp;
 extern const struct format_row format_tiff;
 extern const struct format_row format_raw;
 
@@ -224,7 +229,7 @@ const char *format_extension(enum format format);
 /* The format whose files are named with extension ext ("JPG", "ppm"); FORMAT_NONE if none. */
 enum format format_of_extension(const char *ext);
 
-/* "JPEG, PNG, BMP, TGA or PNM": every row's name, for messages. */
+/* "JPEG, PNG, BMP, TGA, PNM or WebP": every row's name, for messages. */
 const char *format_list(void);
 
 /* "not an image: the content is not JPEG, ... or PNM": why a file named like one is refused. */

@@ -205,10 +205,13 @@ static int check_encodable(const struct image *img, const struct format_row *row
 			   enum format format)
 {
 	uint64_t w = (uint64_t)img->width, h = (uint64_t)img->height, c = (uint64_t)img->channels;
+	char why[64];
 
-	if (row->max_side && (w > row->max_side || h > row->max_side))
-		return image_refuse_encode(img, format,
-					   "a side is longer than the format's 65535 pixels");
+	if (row->max_side && (w > row->max_side || h > row->max_side)) {
+		snprintf(why, sizeof(why), "a side is longer than the format's %u pixels",
+			 (unsigned)row->max_side);
+		return image_refuse_encode(img, format, why);
+	}
 	if (w * h * c > INT_MAX)
 		return image_refuse_encode(img, format,
 					   "more than 2 GiB of pixels, over what the encoder takes");

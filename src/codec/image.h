@@ -122,8 +122,10 @@ int image_decode(struct image *img, const unsigned char *data, size_t size,
  * when shrink is 2: each pixel stands for a 2x2 square of the full decode
  * (its 4x4 lowest frequencies of each 8x8 block, as libjpeg's scaled
  * decoding), at about half the decode's time, and img->shrink, full_width
- * and full_height say so. Other formats, a CMYK JPEG and any other shrink
- * decode at full size, with img->shrink 0.
+ * and full_height say so; a still WebP with even sides too, each pixel the
+ * mean of its 2x2 square, as libwebp scales while it decodes. Other
+ * formats, a CMYK JPEG, a WebP animation or one with an odd side, and any
+ * other shrink decode at full size, with img->shrink 0.
  */
 int image_decode_shrunk(struct image *img, const unsigned char *data, size_t size,
 			uint64_t max_pixels, const char *name, int shrink);

@@ -114,17 +114,20 @@ static void prepare_exif(struct meta *m, const struct meta_edit *e)
 /*
  * A profile describes the colour space of the pixels it travels with: a
  * grey image takes only a grey ('GRAY') profile, a colour image only a
- * colour one. A profile that no longer fits is dropped.
+ * colour one; a grey image its format writes as RGB is a colour one. A
+ * profile that no longer fits is dropped.
  */
 static void prepare_icc(struct meta *m, const struct meta_edit *e)
 {
+	const struct format_row *row = format_row(e->format);
 	int grey_profile = m->icc.len >= 20 && !memcmp(m->icc.data + 16, "GRAY", 4);
+	int grey = e->channels <= 2 && !(row && row->colour_only);
 
 	if (m->icc.len < 128) {
 		drop(m, &m->icc);
 		return;
 	}
-	if (grey_profile != (e->channels <= 2))
+	if (grey_profile != grey)
 		drop(m, &m->icc);
 }
 

@@ -4,7 +4,8 @@
 /*
  * A photo's metadata, carried around stb (which reads none and writes none):
  * collected from the input file already in memory, made true for the output
- * (orientation, size, thumbnail), and written into the encoded JPEG or PNG.
+ * (orientation, size, thumbnail), and written into the encoded JPEG, PNG or
+ * WebP.
  *
  *	struct meta m = META_INIT;
  *	meta_collect(&m, file, size, format);	// never fails: bad parts are dropped
@@ -17,8 +18,8 @@
  *
  * What is kept: EXIF (JPEG APP1 "Exif", PNG eXIf), the ICC profile (JPEG
  * APP2 "ICC_PROFILE" in numbered parts, PNG iCCP) and XMP (JPEG APP1, with
- * extended XMP; PNG iTXt "XML:com.adobe.xmp"). BMP, TGA and PNM outputs
- * carry none. Everything read is bounded (META_*_MAX) and checked before
+ * extended XMP; PNG iTXt "XML:com.adobe.xmp"); a WebP's ICCP, EXIF and
+ * "XMP " chunks. BMP, TGA and PNM outputs carry none. Everything read is bounded (META_*_MAX) and checked before
  * use; metadata that is malformed or over a bound is dropped, with a
  * warning, and never costs the image.
  */
@@ -71,7 +72,7 @@ struct meta {
 
 #define META_INIT { BUFFER_INIT, BUFFER_INIT, BUFFER_INIT, BUFFER_INIT, 0, 0, 0, "" }
 
-/* Copies the metadata out of a whole JPEG or PNG file held in memory. */
+/* Copies the metadata out of a whole JPEG, PNG or WebP file held in memory. */
 void meta_collect(struct meta *m, const unsigned char *data, size_t size, enum format format);
 
 void meta_release(struct meta *m);
@@ -96,9 +97,9 @@ void meta_set_icc(struct meta *m, const unsigned char *profile, size_t n);
 enum meta_fate meta_prepare(struct meta *m, const struct meta_edit *e);
 
 /*
- * Writes the metadata into an encoded JPEG (after SOI and JFIF APP0) or PNG
- * (after IHDR, so before IDAT) in buf; nothing for other formats. -1 only
- * when out of memory.
+ * Writes the metadata into an encoded JPEG (after SOI and JFIF APP0), PNG
+ * (after IHDR, so before IDAT) or WebP (the file rebuilt by libwebpmux) in
+ * buf; nothing for other formats. -1 only when out of memory.
  */
 int meta_insert(struct meta *m, enum format format, struct buffer *buf);
 

@@ -14,7 +14,6 @@ static const char *const raw[] = {
 	"3fr", "arw", "cr2", "cr3", "crw", "dcr", "dng", "erf", "iiq", "kdc", "mos", "mrw",
 	"nef", "nrw", "orf", "pef", "raf", "raw", "rw2", "rwl", "sr2", "srf", "srw", "x3f", NULL
 };
-static const char *const webp[] = { "webp", NULL };
 static const char *const jp2[] = { "jp2", "j2k", "j2c", "jpc", "jpf", "jpx", NULL };
 static const char *const jxr[] = { "jxr", "wdp", "hdp", NULL };
 static const char *const psb[] = { "psb", NULL };
@@ -34,7 +33,6 @@ static const struct unread formats[] = {
 	{ NOT_READ("camera RAW"), MAGIC(0, "FOVb"), raw },
 	{ NOT_READ("camera RAW"), MAGIC(0, "\0MRM"), NULL },
 	{ NOT_READ("camera RAW"), MAGIC(6, "HEAPCCDR"), NULL },
-	{ NOT_READ("WebP"), MAGIC(8, "WEBP"), webp },
 	{ NOT_READ("JPEG 2000"), MAGIC(0, "\0\0\0\x0cjP  \r\n\x87\n"), jp2 },
 	{ NOT_READ("JPEG 2000"), MAGIC(0, "\xff\x4f\xff\x51"), NULL },
 	{ NOT_READ("JPEG XR"), MAGIC(0, "II\xbc"), jxr },

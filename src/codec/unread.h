@@ -3,8 +3,8 @@
 
 /*
  * Photo formats pixpool does not read, known by their first bytes or their
- * names: JPEG XL, the camera RAWs the RAW row does not take, WebP, JPEG
- * 2000, PSB, OpenEXR, Radiance HDR, ICO. A file of one is a photo all the same: the
+ * names: JPEG XL, the camera RAWs the RAW row does not take, JPEG 2000,
+ * PSB, OpenEXR, Radiance HDR, ICO. A file of one is a photo all the same: the
  * walk makes it a task that fails with the reason, never a file skipped in
  * silence. The list is asked only after the format table (format.h), so a
  * row that comes to read one of these takes its files, and its entry here

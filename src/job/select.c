@@ -431,12 +431,14 @@ static void settings_text(const struct job *job, char *buf, size_t size)
 		 job->encode.png_level, job->autoorient ? "yes" : "no", strip);
 	/*
 	 * Recorded only when not the default, so that a folder made before
-	 * --background, --avif-speed or --tiff-compression existed keeps its
-	 * record (and its images) on resume.
+	 * --background, --avif-speed, --lossless or --tiff-compression existed
+	 * keeps its record (and its images) on resume.
 	 */
 	if (job->encode.background != BACKGROUND_DEFAULT)
 		snprintf(buf + strlen(buf), size - strlen(buf), "background #%06x\n",
 			 (unsigned)job->encode.background);
+	if (job->encode.lossless)
+		snprintf(buf + strlen(buf), size - strlen(buf), "lossless yes\n");
 	if (job->encode.avif_speed != AVIF_SPEED_DEFAULT)
 		snprintf(buf + strlen(buf), size - strlen(buf), "avif-speed %d\n",
 			 job->encode.avif_speed);

@@ -249,7 +249,7 @@ static void run_one(const uint8_t *data, size_t size, enum format format)
 	buffer_release(&out);
 	image_release(&img);
 	/* The half-size decode, as a run does it for a chain that starts with a thumbnail. */
-	if (format == FORMAT_JPEG &&
+	if ((format == FORMAT_JPEG || format == FORMAT_WEBP) &&
 	    image_decode_shrunk(&img, data, size, FUZZ_MAX_PIXELS, "fuzz", 2) == 0 &&
 	    filter_orient(&img, orientation) == 0 && chain_apply(&thumb, &img, NULL) == 0)
 		image_encode(&img, FORMAT_JPEG, 90, PNG_LEVEL_DEFAULT, &out);

@@ -64,7 +64,8 @@ static void test_limit_is_inclusive(void **state)
 static void test_every_format_says_when_it_is_cut_short(void **state)
 {
 	static const enum format formats[] = { FORMAT_JPEG, FORMAT_PNG, FORMAT_BMP, FORMAT_TGA,
-					       FORMAT_PNM, FORMAT_AVIF };
+					       FORMAT_PNM, FORMAT_AVIF,
+					       FORMAT_WEBP };
 	char reason[64];
 
 	(void)state;
@@ -130,6 +131,77 @@ static void test_sizes_are_refused_from_the_header(void **state)
 		       "f: cannot decode: corrupt PNM: a number in the header is too long");
 	expect_refused(pnm_deep, sizeof(pnm_deep), 1u << 30, "PNM with samples over 16 bits");
 	buffer_release(&real);
+}
+
+/*
+ * A WebP of the simple lossy file in lossy (its VP8 chunk from byte 12)
+ * under a VP8X chunk with flags and a w x h canvas.
+ */
+static struct buffer webp_extended(const struct buffer *lossy, unsigned flags, uint32_t w,
+				   uint32_t h)
+{
+	size_t n = lossy->len + 18;
+	struct buffer out = { calloc(1, n), n, 0, 0 };
+
+	memcpy(out.data, "RIFF", 4);
+	put32(out.data + 4, (uint32_t)n - 8, 0);
+	memcpy(out.data + 8, "WEBPVP8X", 8);
+	put32(out.data + 16, 10, 0);
+	out.data[20] = (unsigned char)flags;
+	put32(out.data + 24, w - 1, 0);	/* 24 bits each, little-endian */
+	put32(out.data + 27, h - 1, 0);	/* its fourth byte is the next chunk's, set below */
+	memcpy(out.data + 30, lossy->data + 12, lossy->len - 12);
+	return out;
+}
+
+/* A canvas over the limit is refused from the first 30 bytes, before anything is allocated. */
+static void test_webp_sizes_are_refused_from_the_header(void **state)
+{
+	struct buffer lossy = encoded(61, 40, 3, FORMAT_WEBP);
+	struct buffer big = webp_extended(&lossy, 0, 16000, 16000);
+	struct buffer wide = webp_extended(&lossy, 0, 70000, 1);
+
+	(void)state;
+	expect_refused(big.data, 30, 1000000,
+		       "f: WebP larger than the limit: 16000x16000 is 256000000 pixels");
+	expect_refused(wide.data, 30, 1u << 30, "f: WebP with a side longer than 65535 pixels");
+	memcpy(lossy.data + 26, "\xff\x3f\xff\x3f", 4);	/* VP8: 16383 x 16383 */
+	expect_refused(lossy.data, 30, 1000000,
+		       "f: WebP larger than the limit: 16383x16383 is 268402689 pixels");
+	buffer_release(&big);
+	buffer_release(&wide);
+	buffer_release(&lossy);
+}
+
+/* Every chunk within the RIFF data, the image the canvas's size, the bitstream's header whole. */
+static void test_webp_structure_is_checked(void **state)
+{
+	struct buffer lossy = encoded(61, 40, 3, FORMAT_WEBP);
+	struct buffer fits = webp_extended(&lossy, 0, 61, 40);
+	struct buffer other = webp_extended(&lossy, 0, 62, 40);
+	struct image img = IMAGE_INIT;
+
+	(void)state;
+	assert_int_equal(image_decode(&img, fits.data, fits.len, 1u << 30, "f"), 0);
+	assert_int_equal(img.width * img.height * img.channels, 61 * 40 * 3);
+	image_release(&img);
+	expect_refused(other.data, other.len, 1u << 30,
+		       "f: cannot decode: corrupt WebP: the image is not the size of the canvas");
+	put32(fits.data + 34, (uint32_t)fits.len, 0);	/* the VP8 chunk's size */
+	expect_refused(fits.data, fits.len, 1u << 30,
+		       "f: cannot decode: corrupt WebP: a chunk runs past the end of the RIFF data");
+	lossy.data[23] = 0;
+	expect_refused(lossy.data, lossy.len, 1u << 30,
+		       "f: cannot decode: corrupt WebP: bad VP8 start code");
+	memcpy(lossy.data + 12, "VP8L", 4);
+	expect_refused(lossy.data, lossy.len, 1u << 30,
+		       "f: cannot decode: corrupt WebP: bad VP8L signature");
+	memcpy(lossy.data + 12, "ALPH", 4);
+	expect_refused(lossy.data, lossy.len, 1u << 30,
+		       "f: cannot decode: corrupt WebP: no VP8 or VP8L image where one belongs");
+	buffer_release(&fits);
+	buffer_release(&other);
+	buffer_release(&lossy);
 }
 
 /*
@@ -285,6 +357,8 @@ int main(void)
 		cmocka_unit_test(test_top_down_bmp_decodes_as_bottom_up),
 		cmocka_unit_test(test_sizes_are_refused_from_the_header),
 		cmocka_unit_test(test_heif_sizes_are_refused_from_the_header),
+		cmocka_unit_test(test_webp_sizes_are_refused_from_the_header),
+		cmocka_unit_test(test_webp_structure_is_checked),
 		cmocka_unit_test(test_unknown_critical_chunk_is_named_without_its_bytes),
 		cmocka_unit_test(test_empty_idat_decodes_like_none),
 		cmocka_unit_test(test_stb_reasons_are_told_per_format),

@@ -238,6 +238,65 @@ static void test_a_png_or_a_shrink_but_2_decodes_in_full(void **state)
 	image_release(&in);
 }
 
+static struct buffer webp_of(const struct image *img, int lossless)
+{
+	struct encode_options o = ENCODE_OPTIONS_INIT;
+	struct buffer buf = BUFFER_INIT;
+
+	o.quality = 90;
+	o.lossless = lossless;
+	if (image_encode_with(img, FORMAT_WEBP, &o, &buf) < 0)
+		fail_msg("%s", error_message());
+	return buf;
+}
+
+/*
+ * WebP at half size, by libwebp's scaling as it decodes: half each even
+ * side, the full size recorded, close to the 2x2 means of the full decode
+ * (lossless: the means of the very pixels; lossy: of Y, U and V, before
+ * their conversion); odd sides decode in full; and a thumbnail from it is
+ * close to one from the full decode.
+ */
+static void test_a_webp_halves_as_libwebp_scales_it(void **state)
+{
+	struct image photo = load_photo("chelsea.png");
+
+	(void)state;
+	for (int lossless = 0; lossless <= 1; lossless++)
+		for (int odd = 0; odd <= 1; odd++) {
+			struct image in = image_new(448 - odd, 296, 3), full, half, box;
+			struct buffer file;
+			struct chain chain = CHAIN_INIT;
+			double db;
+
+			for (int y = 0; y < in.height; y++)
+				memcpy(px(&in, 0, y, 0), px(&photo, 0, y, 0), (size_t)in.width * 3);
+			file = webp_of(&in, lossless);
+			full = decoded(&file, 1);
+			half = decoded(&file, 2);
+			assert_int_equal(full.shrink, 0);
+			assert_int_equal(half.shrink, odd ? 0 : 2);
+			assert_int_equal(half.width, odd ? in.width : in.width / 2);
+			assert_int_equal(half.full_width, odd ? 0 : in.width);
+			assert_int_equal(half.full_height, odd ? 0 : in.height);
+			box = box_of(&full, odd ? 1 : 2);
+			db = psnr(&half, &box);
+			if (db < (lossless ? 50 : 35))
+				fail_msg("lossless %d, odd %d: %.1f dB from the means", lossless, odd, db);
+			assert_int_equal(chain_parse(&chain, "thumbnail:size=100"), 0);
+			assert_int_equal(chain_apply(&chain, &full, NULL), 0);
+			assert_int_equal(chain_apply(&chain, &half, NULL), 0);
+			if ((db = psnr(&half, &full)) < 40)
+				fail_msg("lossless %d, odd %d: thumbnails %.1f dB apart", lossless, odd, db);
+			image_release(&box);
+			image_release(&full);
+			image_release(&half);
+			buffer_release(&file);
+			image_release(&in);
+		}
+	image_release(&photo);
+}
+
 /* The offset of the first marker m (0xff m) in a JPEG, after SOI. */
 static size_t marker_at(const struct buffer *file, unsigned char m)
 {
@@ -372,6 +431,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_full_decode_gives_stbs_own_bytes),
+		cmocka_unit_test(test_a_webp_halves_as_libwebp_scales_it),
 		cmocka_unit_test(test_a_shrunk_decode_has_the_rounded_up_size_and_records_the_full_one),
 		cmocka_unit_test(test_a_flat_colour_stays_that_colour),
 		cmocka_unit_test(test_a_photo_is_close_to_the_means_of_its_full_decode),

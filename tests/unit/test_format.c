@@ -1,7 +1,8 @@
 /*
  * The format table: every row whole, found by its words, its extensions and
  * its own output's first bytes; and the channels the probe reads from a
- * header agreeing with what stb_image says of the same bytes.
+ * header agreeing with what stb_image (libwebp, for WebP) says of the same
+ * bytes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,8 +18,10 @@
 #include "codec/image.h"
 #include "codec/probe.h"
 
+#include "codec/meta.h"
 #include "codec/stb.h"
 #include <stb/stb_image.h>
+#include <webp/decode.h>
 
 static void test_every_row_is_whole(void **state)
 {
@@ -48,9 +51,9 @@ static void test_every_row_is_whole(void **state)
 		assert_int_equal(format_find(row->words[0]), f);
 		assert_int_equal(format_of_extension(row->ext), f);
 	}
-	assert_string_equal(format_list(), "JPEG, PNG, BMP, TGA, PNM, GIF, PSD, HEIC, AVIF, TIFF or RAW");
+	assert_string_equal(format_list(), "JPEG, PNG, BMP, TGA, PNM, GIF, PSD, HEIC, AVIF, WebP, TIFF or RAW");
 	assert_string_equal(format_not_an_image(),
-			    "not an image: the content is not JPEG, PNG, BMP, TGA, PNM, GIF, PSD, HEIC, AVIF, TIFF or RAW");
+			    "not an image: the content is not JPEG, PNG, BMP, TGA, PNM, GIF, PSD, HEIC, AVIF, WebP, TIFF or RAW");
 }
 
 static void test_format_words_and_extensions(void **state)
@@ -62,7 +65,7 @@ static void test_format_words_and_extensions(void **state)
 		{ "jpg", FORMAT_JPEG }, { "jpeg", FORMAT_JPEG }, { "png", FORMAT_PNG },
 		{ "bmp", FORMAT_BMP }, { "tga", FORMAT_TGA }, { "pnm", FORMAT_PNM },
 		{ "gif", FORMAT_GIF }, { "psd", FORMAT_PSD },
-		{ "avif", FORMAT_AVIF }, { "heic", FORMAT_HEIC },
+		{ "avif", FORMAT_AVIF }, { "heic", FORMAT_HEIC }, { "webp", FORMAT_WEBP },
 		{ "tiff", FORMAT_TIFF }, { "tif", FORMAT_TIFF }, { "raw", FORMAT_RAW },
 		{ "same", FORMAT_NONE }, { "JPG", FORMAT_NONE }, { "jxl", FORMAT_NONE },
 		{ "", FORMAT_NONE },
@@ -76,11 +79,11 @@ static void test_format_words_and_extensions(void **state)
 		{ "TGA", FORMAT_TGA }, { "bmp", FORMAT_BMP }, { "GIF", FORMAT_GIF },
 		{ "Psd", FORMAT_PSD }, { "jxl", FORMAT_NONE }, { "psb", FORMAT_NONE },
 		{ "jpgx", FORMAT_NONE }, { "HEIC", FORMAT_HEIC }, { "heif", FORMAT_HEIC },
-		{ "hif", FORMAT_HEIC }, { "AVIF", FORMAT_AVIF },
+		{ "hif", FORMAT_HEIC }, { "AVIF", FORMAT_AVIF }, { "WebP", FORMAT_WEBP },
 		{ "TIF", FORMAT_TIFF }, { "tiff", FORMAT_TIFF }, { "DNG", FORMAT_RAW },
 		{ "nef", FORMAT_RAW }, { "CR2", FORMAT_RAW }, { "cr3", FORMAT_RAW },
 		{ "ARW", FORMAT_RAW }, { "orf", FORMAT_RAW }, { "rw2", FORMAT_RAW },
-		{ "raf", FORMAT_RAW }, { "pef", FORMAT_RAW }, 
+		{ "raf", FORMAT_RAW }, { "pef", FORMAT_RAW },
 	};
 
 	(void)state;
@@ -108,7 +111,22 @@ static struct buffer encoded(int w, int h, int channels, enum format format)
 	return buf;
 }
 
-/* The probe's channels of a whole file, which must be what stbi_info says. */
+/* What the reference decoder says of a file: libwebp for WebP, stbi_info for the rest. */
+static int reference_info(const unsigned char *d, size_t n, int *x, int *y, int *c)
+{
+	WebPBitstreamFeatures f;
+
+	if (format_of(d, n) != FORMAT_WEBP)
+		return stbi_info_from_memory(d, (int)n, x, y, c);
+	if (WebPGetFeatures(d, n, &f) != VP8_STATUS_OK)
+		return 0;
+	*x = f.width;
+	*y = f.height;
+	*c = f.has_alpha ? 4 : 3;
+	return 1;
+}
+
+/* The probe's channels of a whole file, which must be what the reference says. */
 static void expect_channels(const unsigned char *d, size_t n, enum format format, int channels)
 {
 	struct probe p;
@@ -117,7 +135,7 @@ static void expect_channels(const unsigned char *d, size_t n, enum format format
 	assert_int_equal(format_of(d, n), format);
 	assert_int_equal(probe_header(&p, d, n), 0);
 	assert_int_equal(probe_complete(&p, d, n), 0);
-	assert_int_equal(stbi_info_from_memory(d, (int)n, &x, &y, &c), 1);
+	assert_int_equal(reference_info(d, n, &x, &y, &c), 1);
 	assert_int_equal(p.width, x);
 	assert_int_equal(p.height, y);
 	assert_int_equal(c, channels);
@@ -159,9 +177,8 @@ static void test_each_row_reads_its_own_output(void **state)
 				buffer_release(&buf);
 				continue;
 			}
-			/* What the file holds, as stb reads it back: the expectation. */
-			assert_int_equal(stbi_info_from_memory(buf.data, (int)buf.len, &x, &y, &expect),
-					 1);
+			/* What the file holds, as its reference reads it back: the expectation. */
+			assert_int_equal(reference_info(buf.data, buf.len, &x, &y, &expect), 1);
 			expect_channels(buf.data, buf.len, (enum format)f, expect);
 			buffer_release(&buf);
 		}
@@ -291,6 +308,52 @@ static void test_header_channels_agree_with_stb(void **state)
 	expect_channels(b, bmp(b, 108, 16, 3, 0), FORMAT_BMP, 3);
 }
 
+/* A noise image as WebP: lossy or lossless, with an ICC profile (so a VP8X chunk) or not. */
+static struct buffer webp(int w, int h, int channels, int lossless, int icc)
+{
+	struct encode_options o = ENCODE_OPTIONS_INIT;
+	struct image img = IMAGE_INIT;
+	struct buffer buf = BUFFER_INIT;
+	struct meta m = META_INIT;
+
+	assert_int_equal(image_alloc(&img, w, h, channels), 0);
+	for (size_t i = 0; i < (size_t)w * h * channels; i++)
+		img.pixels[i] = (unsigned char)(i * 37 + i / 7);
+	o.lossless = lossless;
+	assert_int_equal(image_encode_with(&img, FORMAT_WEBP, &o, &buf), 0);
+	if (icc) {
+		unsigned char profile[200] = { 0 };
+
+		buffer_put(&m.icc, profile, sizeof(profile));
+		assert_int_equal(meta_insert(&m, FORMAT_WEBP, &buf), 0);
+		assert_memory_equal(buf.data + 12, "VP8X", 4);
+	}
+	meta_release(&m);
+	image_release(&img);
+	return buf;
+}
+
+/*
+ * Lossy (VP8, with ALPH for alpha), lossless (VP8L), simple and extended
+ * (VP8X), at sizes that use every bit of the headers' fields: the probe
+ * says what libwebp says.
+ */
+static void test_webp_headers_agree_with_libwebp(void **state)
+{
+	static const int sizes[][2] = { { 1, 1 }, { 13, 7 }, { 300, 2 }, { 16383, 1 } };
+
+	(void)state;
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+		for (int c = 1; c <= 4; c++)
+			for (int kind = 0; kind < 4; kind++) {
+				struct buffer buf = webp(sizes[s][0], sizes[s][1], c, kind & 1,
+							 kind >> 1);
+
+				expect_channels(buf.data, buf.len, FORMAT_WEBP, c % 2 ? 3 : 4);
+				buffer_release(&buf);
+			}
+}
+
 /* The probe refuses what stbi_info refuses, in the words the decode gives. */
 static void expect_refused(const unsigned char *d, size_t n, const char *reason)
 {
@@ -347,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_each_row_reads_its_own_output),
 		cmocka_unit_test(test_avif_reads_its_own_output),
 		cmocka_unit_test(test_header_channels_agree_with_stb),
+		cmocka_unit_test(test_webp_headers_agree_with_libwebp),
 		cmocka_unit_test(test_header_refusals_agree_with_stb),
 	};
 

@@ -318,7 +318,7 @@ static void test_photos_not_read_are_known_where_no_row_claims_them(void **state
 	expect_unread("\0\0\0\x0cjP  \r\n\x87\n", 12, "x", "JPEG 2000");
 	expect_unread("FOVb", 4, "IMG.X3F", "camera RAW");
 	expect_unread("II*\0", 4, "DSC_0001.X3F", "camera RAW");	/* the name first */
-	expect_unread("RIFF\0\0\0\0WEBP", 12, "IMG_0001.JPG", "WebP");	/* the bytes */
+	expect_unread("II\xbc\x01", 4, "IMG_0001.JPG", "JPEG XR");	/* the bytes */
 	expect_unread("8BPS\0\x02", 6, "big", "PSB");
 	/* What a row claims: bytes it reads, names it takes (a broken JPEG is a JPEG). */
 	expect_unread("\x89PNG\r\n\x1a\n", 8, "x.jxl", NULL);
@@ -326,6 +326,7 @@ static void test_photos_not_read_are_known_where_no_row_claims_them(void **state
 	expect_unread("GIF89a", 6, "x.jxl", NULL);
 	expect_unread("\0\0\0\030ftypcrx ", 12, "IMG_0001.JPG", NULL);	/* the RAW row's */
 	expect_unread("II*\0", 4, "DSC_0001.dng", NULL);
+	expect_unread("RIFF\0\0\0\0WEBP", 12, "IMG_0001.JPG", NULL);	/* WebP is read */
 	expect_unread("junk", 4, "notes.txt", NULL);
 	expect_unread("", 0, "x", NULL);
 	expect_unread("junk", 4, "dir.jxl/notes", NULL);

@@ -403,10 +403,10 @@ static void test_upright_output_says_1_in_every_copy(void **state)
 static void test_icc_profile_carried_whole(void **state)
 {
 	static const size_t sizes[] = { 200, 65519, 65520, 300000 };
-	static const enum format formats[] = { FORMAT_JPEG, FORMAT_PNG };
+	static const enum format formats[] = { FORMAT_JPEG, FORMAT_PNG, FORMAT_WEBP };
 
 	(void)state;
-	for (size_t f = 0; f < 2; f++) {
+	for (size_t f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
 		for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 			struct meta m = META_INIT, back = META_INIT;
 			struct buffer out = BUFFER_INIT;
@@ -429,6 +429,64 @@ static void test_icc_profile_carried_whole(void **state)
 			buffer_release(&out);
 		}
 	}
+}
+
+/* A WebP with m's metadata put in by libwebpmux, and its VP8X flags. */
+static unsigned webp_with(struct meta *m, int channels, struct buffer *out)
+{
+	encoded(FORMAT_WEBP, channels, out);
+	assert_int_equal(meta_insert(m, FORMAT_WEBP, out), 0);
+	assert_memory_equal(out->data + 12, "VP8X", 4);
+	return out->data[20];
+}
+
+/*
+ * EXIF, ICC and XMP go into WebP chunks that its VP8X flags announce (ICC
+ * 0x20, EXIF 0x08, XMP 0x04), come back byte for byte, and the EXIF
+ * Orientation is what --autoorient obeys; the image still decodes, alpha
+ * and all. A chunk that starts with JPEG's "Exif\0\0" is read past it.
+ */
+static void test_webp_carries_exif_icc_and_xmp(void **state)
+{
+	static const char xmp[] = "<x:xmpmeta xmlns:x='adobe:ns:meta/'></x:xmpmeta>";
+	struct tiff t = block(0);
+	unsigned char *p = profile(300, "RGB ");
+	struct meta m = META_INIT, back = META_INIT;
+	struct buffer out = BUFFER_INIT;
+	struct image img = IMAGE_INIT;
+
+	(void)state;
+	buffer_put(&m.exif, t.b, t.n);
+	buffer_put(&m.xmp, xmp, sizeof(xmp) - 1);
+	buffer_put(&m.icc, p, 300);
+	assert_int_equal(webp_with(&m, 4, &out) & 0x3c, 0x3c);
+	meta_collect(&back, out.data, out.len, FORMAT_WEBP);
+	assert_string_equal(back.warning, "");
+	assert_int_equal(back.exif.len, t.n);
+	assert_memory_equal(back.exif.data, t.b, t.n);
+	assert_int_equal(back.xmp.len, sizeof(xmp) - 1);
+	assert_memory_equal(back.xmp.data, xmp, sizeof(xmp) - 1);
+	assert_int_equal(back.icc.len, 300);
+	assert_memory_equal(back.icc.data, p, 300);
+	assert_int_equal(image_exif_orientation(out.data, out.len), 6);
+	assert_int_equal(image_decode(&img, out.data, out.len, 100, "f"), 0);
+	assert_int_equal(img.channels, 4);
+	image_release(&img);
+	meta_release(&m);
+	meta_release(&back);
+	buffer_release(&out);
+
+	buffer_put(&m.exif, "Exif\0\0", 6);
+	buffer_put(&m.exif, t.b, t.n);
+	assert_int_equal(webp_with(&m, 3, &out) & 0x3c, 0x08);
+	meta_collect(&back, out.data, out.len, FORMAT_WEBP);
+	assert_int_equal(back.exif.len, t.n);
+	assert_memory_equal(back.exif.data, t.b, t.n);
+	assert_int_equal(image_exif_orientation(out.data, out.len), 6);
+	meta_release(&m);
+	meta_release(&back);
+	buffer_release(&out);
+	free(p);
 }
 
 /*
@@ -476,25 +534,29 @@ static void test_avif_carries_profile_exif_and_xmp(void **state)
 	buffer_release(&out);
 }
 
+/* PNG keeps grey grey; WebP writes grey as RGB, so a grey image there takes a colour profile. */
 static void test_grey_image_takes_only_grey_profile(void **state)
 {
 	static const char *const space[] = { "RGB ", "GRAY" };
+	static const enum format formats[] = { FORMAT_PNG, FORMAT_WEBP };
 
 	(void)state;
-	for (int grey = 0; grey <= 1; grey++) {
-		for (int channels = 1; channels <= 3; channels += 2) {
-			struct meta m = META_INIT;
-			struct meta_edit e = { .width = 1, .height = 1, .channels = channels,
-					       .format = FORMAT_PNG };
+	for (int f = 0; f < 2; f++)
+		for (int grey = 0; grey <= 1; grey++) {
+			for (int channels = 1; channels <= 3; channels += 2) {
+				struct meta m = META_INIT;
+				struct meta_edit e = { .width = 1, .height = 1, .channels = channels,
+						       .format = formats[f] };
+				int grey_file = channels == 1 && formats[f] == FORMAT_PNG;
 
-			m.icc.data = profile(500, space[grey]);
-			m.icc.len = m.icc.alloc = 500;
-			m.had = 1;
-			meta_prepare(&m, &e);
-			assert_int_equal(m.icc.len != 0, grey == (channels == 1));
-			meta_release(&m);
+				m.icc.data = profile(500, space[grey]);
+				m.icc.len = m.icc.alloc = 500;
+				m.had = 1;
+				meta_prepare(&m, &e);
+				assert_int_equal(m.icc.len != 0, grey == grey_file);
+				meta_release(&m);
+			}
 		}
-	}
 }
 
 /* A PNG chunk of type (4 letters) around body; its CRC is not what is under test. */
@@ -574,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_xmp_is_refused),
 		cmocka_unit_test(test_png_metadata_inflates_within_one_budget),
 		cmocka_unit_test(test_icc_profile_carried_whole),
+		cmocka_unit_test(test_webp_carries_exif_icc_and_xmp),
 		cmocka_unit_test(test_grey_image_takes_only_grey_profile),
 		cmocka_unit_test(test_avif_carries_profile_exif_and_xmp),
 	};
