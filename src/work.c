@@ -544,10 +544,11 @@ static void prepare_meta(struct making *m, int k, const struct image *img, enum 
 }
 
 /*
- * Output paths are named from the walk's sniff, before any header is read:
- * a DNG, which begins as a TIFF does, was named as a TIFF's output would
- * be, and cannot be written as the PNG a RAW becomes. The format of an
- * image is the one its header found.
+ * Output paths are named from the walk's sniff, before any header is read
+ * (format_of_file): a DNG under a name that is not a RAW's (photo.tif)
+ * begins as a TIFF does, was named as a TIFF's output would be, and cannot
+ * be written as the JPEG a RAW becomes. The format of an image is the one
+ * its header found.
  */
 static int named_as_written(const struct making *m, int k)
 {

@@ -33,13 +33,29 @@ for name, out in (("rocket", "png/rocket.png"), ("turned", "stored/turned.png"))
     assert abs(a.mean() - b.mean()) < 2, (name, a.mean(), b.mean())
 PY
 
-# A RAW is read, never written. A DNG's output is named before its header
-# says RAW: without --format it fails, saying so, rather than write a PNG
-# under a .dng name.
-expect_exit 1 "$PIXPOOL" -q in/rocket.dng -o same 2>same.err
-grep -q "rocket.dng: RAW, though it begins as a TIFF does: give --format (png keeps every pixel)" same.err ||
-	fail "same: $(cat same.err)"
-[ "$(count_files same)" = 0 ] || fail "wrote: $(find same -type f)"
+# A RAW is read, never written: without --format it becomes a JPEG, as a
+# camera's own would be, with the pixels of the PNG run.
+expect_exit 0 "$PIXPOOL" -q in/rocket.dng -o same
+[ "$(count_files same)" = 1 ] && [ -f same/rocket.jpg ] || fail "same: $(find same -type f)"
+python3 - <<'PY' || fail "the JPEG is not the PNG's pixels"
+from PIL import Image
+import numpy as np
+a = np.asarray(Image.open("same/rocket.jpg").convert("RGB"), dtype=np.float64)
+b = np.asarray(Image.open("png/rocket.png").convert("RGB"), dtype=np.float64)
+assert a.shape == b.shape, (a.shape, b.shape)
+psnr = 10 * np.log10(255 ** 2 / ((a - b) ** 2).mean())
+assert psnr >= 33, psnr  # JPEG at quality 90: 35.6 dB measured
+PY
+
+# Only its header says a DNG named as a TIFF is a RAW, after its output was
+# named: without --format it fails, saying so, rather than write a JPEG
+# under a .tif name.
+mkdir named
+cp in/rocket.dng named/rocket.tif
+expect_exit 1 "$PIXPOOL" -q named -o named-out 2>named.err
+grep -q "rocket.tif: RAW, though it begins as a TIFF does: give --format" named.err ||
+	fail "named: $(cat named.err)"
+[ "$(count_files named-out)" = 0 ] || fail "wrote: $(find named-out -type f)"
 
 # Broken and unsupported RAWs, each with its reason, the rest still done.
 mkdir bad

@@ -48,7 +48,7 @@ static const char usage_text[] =
 "      --schedule NAME      dynamic | static | lpt (default: dynamic)\n"
 "      --pin                pin worker i to the i-th allowed CPU\n"
 "      --format FMT[,FMT]   same | %s (default: same;\n"
-"                           for a format pixpool only reads, png, or jpg for HEIC);\n"
+"                           for a format pixpool only reads, png, or jpg for RAW, HEIC);\n"
 "                           a list writes each output in each format\n"
 "      --variant NAME=CHAIN another output of every image: -f's chain, then CHAIN,\n"
 "                           from the same decode (repeatable; NAME: [A-Za-z0-9_-])\n"

@@ -42,6 +42,17 @@ enum format format_of(const unsigned char *head, size_t n)
 	return FORMAT_NONE;
 }
 
+enum format format_of_file(const unsigned char *head, size_t n, const char *name)
+{
+	enum format format = format_of(head, n);
+	const char *dot = name ? strrchr(name, '.') : NULL;
+
+	if (format == FORMAT_TIFF && dot && !strchr(dot, '/') &&
+	    format_of_extension(dot + 1) == FORMAT_RAW)
+		return FORMAT_RAW;
+	return format;
+}
+
 enum format format_find(const char *word)
 {
 	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++)

@@ -217,6 +217,15 @@ enum format format_of(const unsigned char *head, size_t n);
 /* The quality row's encode uses: o->quality, or the row's default_quality. */
 int format_quality(const struct format_row *row, const struct encode_options *o);
 
+/*
+ * The format of a file from its first bytes, and from its name only where
+ * the bytes cannot tell: a DNG, NEF, ARW or PEF begins as any TIFF does,
+ * and only its header (which the probe reads later) says it is a RAW, so a
+ * TIFF named as a camera RAW is taken for one. The walk names outputs by
+ * it; the probe then checks the header agrees.
+ */
+enum format format_of_file(const unsigned char *head, size_t n, const char *name);
+
 /* The format --format names by word ("jpg", "jpeg", "png", ...); FORMAT_NONE if none. */
 enum format format_find(const char *word);
 

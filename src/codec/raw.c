@@ -205,4 +205,5 @@ const struct format_row format_raw = {
 	.complete = raw_complete,
 	.decode = raw_decode_row,
 	.exif = ifd_exif,
+	.written_as = FORMAT_JPEG,
 };

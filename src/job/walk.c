@@ -274,7 +274,7 @@ static int visit_file(struct walk *w, const char *path, const char *rel, const s
 	if ((n = read_head(path, head, sizeof(head))) < 0)
 		return not_walked(w, path, "%s", strerror(errno));
 	if (n > 0)
-		format = format_of(head, (size_t)n);
+		format = format_of_file(head, (size_t)n, path);
 	if (format != FORMAT_NONE)
 		return add_task(w, path, rel, st, format);
 	u = unread_of(head, (size_t)n, path);
