@@ -18,7 +18,7 @@
 #include "base/clock.h"
 #include "base/escape.h"
 #include "filter/chain.h"
-#include "codec/colour.h"
+#include "codec/icc.h"
 #include "codec/image.h"
 #include "base/interrupt.h"
 #include "codec/meta.h"
@@ -617,7 +617,7 @@ static void warn_unconverted(const struct job *job, const struct image *img, str
 	char desc[64], what[ERROR_MAX / 2];
 
 	if (!(job->strip & META_STRIP_ICC) || !meta->icc.len || img->channels < 3 ||
-	    colour_is_srgb(meta->icc.data, meta->icc.len) != 0) {
+	    icc_is_srgb(meta->icc.data, meta->icc.len) != 0) {
 		error_clear();
 		return;
 	}
@@ -637,14 +637,14 @@ static int convert_colour(const struct job *job, struct image *img, struct meta 
 			  struct result *res)
 {
 	char note[RESULT_PROFILE_MAX], why[ERROR_MAX / 2];
-	int ret = colour_convert(img, meta->icc.data, meta->icc.len, job->profile, job->intent,
+	int ret = icc_convert(img, meta->icc.data, meta->icc.len, job->profile, job->intent,
 				 note, sizeof(note));
 
 	if (ret < 0) {
 		snprintf(why, sizeof(why), "ICC profile (%.80s)", error_message());
 		error_clear();
 		meta_warn(meta, "unusable %s, pixels taken as sRGB", why);
-		ret = colour_convert(img, NULL, 0, job->profile, job->intent, note, sizeof(note));
+		ret = icc_convert(img, NULL, 0, job->profile, job->intent, note, sizeof(note));
 		if (ret == 0)
 			snprintf(note, sizeof(note), "unusable profile -> %s", job->profile->name);
 		error_clear();

@@ -14,7 +14,7 @@
 #include "engine/engine.h"
 #include "base/error.h"
 #include "base/escape.h"
-#include "codec/colour.h"
+#include "codec/icc.h"
 #include "codec/format.h"
 #include "job/name.h"
 #include "codec/meta.h"
@@ -323,18 +323,18 @@ static int strip_parts(const char *value)
 /*
  * --profile srgb|FILE: the user's own profile is read and checked here, in
  * the parent, once; embedded profiles are parsed only where images are
- * decoded (codec/colour.h).
+ * decoded (codec/icc.h).
  */
 static void set_profile(struct job *job, const char *arg)
 {
-	struct colour_target *t = calloc(1, sizeof(*t));
+	struct icc_target *t = calloc(1, sizeof(*t));
 
 	if (!t)
 		usage_error("out of memory");
-	if (colour_target_load(t, arg) < 0)
+	if (icc_target_load(t, arg) < 0)
 		usage_error("--profile %s: %s", arg, error_message());
 	if (job->profile)
-		colour_target_release(job->profile);
+		icc_target_release(job->profile);
 	free(job->profile);
 	job->profile = t;
 }
@@ -442,7 +442,7 @@ void job_release(struct job *job)
 	free(job->rules);
 	job->rules = NULL;
 	if (job->profile)
-		colour_target_release(job->profile);
+		icc_target_release(job->profile);
 	free(job->profile);
 	job->profile = NULL;
 	job->nrules = 0;
@@ -575,7 +575,7 @@ void options_set(struct job *job, int c, const char *arg)
 	case OPT_STRIP: job->strip |= arg ? strip_parts(arg) : META_STRIP_ALL; break;
 	case OPT_PROFILE: set_profile(job, arg); break;
 	case OPT_INTENT:
-		job->intent = pick("--intent", arg, colour_intent_names);
+		job->intent = pick("--intent", arg, icc_intent_names);
 		job->intent_given = 1;
 		break;
 	case OPT_KEEP_DATES: job->keep_dates = 1; break;

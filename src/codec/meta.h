@@ -89,7 +89,7 @@ struct meta_edit {
 
 /*
  * Puts profile (n bytes) in place of the input's ICC profile, as the one
- * the output's pixels are now in (codec/colour.h).
+ * the output's pixels are now in (codec/icc.h).
  */
 void meta_set_icc(struct meta *m, const unsigned char *profile, size_t n);
 

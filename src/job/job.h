@@ -19,7 +19,7 @@
 #include "filter/chain.h"
 
 struct engine;
-struct colour_target;
+struct icc_target;
 
 /*
  * An output's record of the settings it was made with (select.h): "v1 "
@@ -86,9 +86,9 @@ struct job {
 	struct encode_options encode;	/* --quality, --png-level, ... (codec/format.h) */
 	int autoorient;		/* apply EXIF orientation of JPEG input */
 	int strip;		/* META_STRIP_*: metadata not to carry to the output */
-	/* --profile: the profile outputs are converted to (codec/colour.h); NULL: none. */
-	struct colour_target *profile;
-	int intent;		/* --intent: enum colour_intent */
+	/* --profile: the profile outputs are converted to (codec/icc.h); NULL: none. */
+	struct icc_target *profile;
+	int intent;		/* --intent: enum icc_intent */
 	int intent_given;	/*   --intent was given (it needs --profile) */
 	int keep_dates;		/* each output gets its input's access and modification times */
 	int follow_symlinks;

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
-#include "codec/colour.h"
+#include "codec/icc.h"
 #include "codec/meta.h"
 #include "base/folder.h"
 
@@ -411,8 +411,8 @@ static void profile_text(const struct job *job, char *buf, size_t size)
 	buf[0] = '\0';
 	if (job->profile)
 		snprintf(buf, size, "profile %s %016llx\nintent %s\n", job->profile->srgb ? "srgb" :
-			 "file", (unsigned long long)colour_target_id(job->profile),
-			 colour_intent_names[job->intent]);
+			 "file", (unsigned long long)icc_target_id(job->profile),
+			 icc_intent_names[job->intent]);
 }
 
 static void settings_text(const struct job *job, char *buf, size_t size)

@@ -14,7 +14,7 @@
 #include "base/error.h"
 #include "base/stats.h"
 #include "base/escape.h"
-#include "codec/colour.h"
+#include "codec/icc.h"
 #include "codec/meta.h"
 #include "job/name.h"
 #include "report/progress.h"

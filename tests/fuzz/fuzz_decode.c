@@ -31,7 +31,7 @@
 
 #include "base/error.h"
 #include "codec/bmff.h"
-#include "codec/colour.h"
+#include "codec/icc.h"
 #include "codec/exif.h"
 #include "codec/format.h"
 #include "codec/image.h"
@@ -47,7 +47,7 @@ static struct chain chain;
 /* A chain that starts with a thumbnail, for the half-size JPEG decode. */
 static struct chain thumb;
 /* What --profile srgb converts to. */
-static struct colour_target srgb;
+static struct icc_target srgb;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -62,7 +62,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (chain_parse(&chain, "saturate:amount=1.5,blur:sigma=1.2,sharpen,median:radius=2,"
 			"edges,resize:width=37,height=29,rotate:angle=90") < 0 ||
 	    chain_parse(&thumb, "thumbnail:size=16x12^,crop=entropy,sharpen") < 0 ||
-	    colour_target_load(&srgb, "srgb") < 0)
+	    icc_target_load(&srgb, "srgb") < 0)
 		abort();
 	return 0;
 }
@@ -225,8 +225,8 @@ static void run_colour(struct image *img, const uint8_t *data, size_t size, enum
 
 	meta_collect(&m, data, size, format);
 	if (m.icc.len) {
-		(void)colour_is_srgb(m.icc.data, m.icc.len);
-		(void)colour_convert(img, m.icc.data, m.icc.len, &srgb, COLOUR_RELATIVE, note,
+		(void)icc_is_srgb(m.icc.data, m.icc.len);
+		(void)icc_convert(img, m.icc.data, m.icc.len, &srgb, COLOUR_RELATIVE, note,
 				     sizeof(note));
 	}
 	meta_release(&m);

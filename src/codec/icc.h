@@ -1,16 +1,16 @@
-#ifndef PIXPOOL_CODEC_COLOUR_H
-#define PIXPOOL_CODEC_COLOUR_H
+#ifndef PIXPOOL_CODEC_ICC_H
+#define PIXPOOL_CODEC_ICC_H
 
 /*
  * Colour management with lcms2 (--profile, --intent): an image's pixels
  * converted from the ICC profile embedded in its file to the profile the
  * user asked for, and that profile put in the output's metadata.
  *
- *	struct colour_target t;				// the parent, at start-up
- *	if (colour_target_load(&t, "srgb") < 0)		// or the path of a profile
+ *	struct icc_target t;				// the parent, at start-up
+ *	if (icc_target_load(&t, "srgb") < 0)		// or the path of a profile
  *		... error_message() says why ...
  *	... in the process that decodes (a worker, or a thread):
- *	ret = colour_convert(&img, icc, icc_len, &t, COLOUR_RELATIVE, note, sizeof(note));
+ *	ret = icc_convert(&img, icc, icc_len, &t, COLOUR_RELATIVE, note, sizeof(note));
  *	// 1 converted, 0 nothing to do, -1 the profile is unusable (error())
  *
  * This file alone includes <lcms2.h>. lcms2 parses an embedded profile
@@ -28,7 +28,7 @@
 #include "codec/image.h"
 
 /* --intent, in lcms2's order (INTENT_PERCEPTUAL is 0). */
-enum colour_intent {
+enum icc_intent {
 	COLOUR_PERCEPTUAL,
 	COLOUR_RELATIVE,
 	COLOUR_SATURATION,
@@ -39,13 +39,13 @@ enum colour_intent {
 #define COLOUR_INTENT_DEFAULT COLOUR_RELATIVE
 
 /* --intent's words, in enum order, NULL-ended. */
-extern const char *const colour_intent_names[];
+extern const char *const icc_intent_names[];
 
 /* The largest profile --profile FILE may name. */
 #define COLOUR_PROFILE_MAX (4u << 20)
 
 /* The profile outputs are converted to, and carry. */
-struct colour_target {
+struct icc_target {
 	struct buffer icc;	/* its bytes, as embedded in every output converted */
 	char name[64];		/* "sRGB", or the description in the user's file */
 	int srgb;		/* lcms2's built-in sRGB */
@@ -55,12 +55,12 @@ struct colour_target {
  * "srgb" (lcms2's sRGB, saved as a compact v4 profile) or the path of an
  * RGB profile, read and checked with lcms2. 0, or -1 with error().
  */
-int colour_target_load(struct colour_target *t, const char *spec);
+int icc_target_load(struct icc_target *t, const char *spec);
 
-void colour_target_release(struct colour_target *t);
+void icc_target_release(struct icc_target *t);
 
 /* A 64-bit hash of the target's bytes: which profile made an output, for --skip-existing. */
-uint64_t colour_target_id(const struct colour_target *t);
+uint64_t icc_target_id(const struct icc_target *t);
 
 /*
  * Converts an RGB or RGBA image from icc (n bytes; n == 0: taken as sRGB)
@@ -69,8 +69,8 @@ uint64_t colour_target_id(const struct colour_target *t);
  * space); -1 with error() when the profile cannot be used (malformed, or
  * not an RGB profile), leaving the pixels as they were.
  */
-int colour_convert(struct image *img, const unsigned char *icc, size_t n,
-		   const struct colour_target *t, enum colour_intent intent,
+int icc_convert(struct image *img, const unsigned char *icc, size_t n,
+		   const struct icc_target *t, enum icc_intent intent,
 		   char *note, size_t size);
 
 /*
@@ -78,12 +78,12 @@ int colour_convert(struct image *img, const unsigned char *icc, size_t n,
  * it need no conversion for the web: 1, 0, or -1 with error() when it
  * cannot be read.
  */
-int colour_is_srgb(const unsigned char *icc, size_t n);
+int icc_is_srgb(const unsigned char *icc, size_t n);
 
 /*
  * The transforms this thread has built so far: one per distinct profile
  * and intent while they fit its cache (for the tests).
  */
-unsigned long colour_transforms_built(void);
+unsigned long icc_transforms_built(void);
 
 #endif

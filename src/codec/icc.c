@@ -1,5 +1,5 @@
-/* Colour management: the one glue file to lcms2 (colour.h). */
-#include "codec/colour.h"
+/* Colour management: the one glue file to lcms2 (icc.h). */
+#include "codec/icc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 #include "base/error.h"
 #include "codec/meta.h"
 
-const char *const colour_intent_names[] = {
+const char *const icc_intent_names[] = {
 	"perceptual", "relative", "saturation", "absolute", NULL
 };
 
@@ -44,7 +44,7 @@ struct cache {
 	struct buffer target;	/* a copy of the bytes out was opened from */
 	struct slot slots[SLOTS];
 	unsigned long clock;
-	unsigned long built;	/* transforms built, for colour_transforms_built */
+	unsigned long built;	/* transforms built, for icc_transforms_built */
 	char why[ERROR_MAX / 2];	/* lcms2's last complaint */
 	struct cache *next;
 };
@@ -102,7 +102,7 @@ static int same_bytes(const unsigned char *a, size_t an, const unsigned char *b,
 }
 
 /* The thread's cache, with t's profile open (t NULL: any, or none); NULL when out of memory. */
-static struct cache *cache_for(const struct colour_target *t)
+static struct cache *cache_for(const struct icc_target *t)
 {
 	struct cache *c = mine ? mine : (mine = cache_new());
 
@@ -228,8 +228,8 @@ static cmsHTRANSFORM transform(struct cache *c, const unsigned char *icc, size_t
 	return s->xf;
 }
 
-int colour_convert(struct image *img, const unsigned char *icc, size_t n,
-		   const struct colour_target *t, enum colour_intent intent,
+int icc_convert(struct image *img, const unsigned char *icc, size_t n,
+		   const struct icc_target *t, enum icc_intent intent,
 		   char *note, size_t size)
 {
 	struct cache *c;
@@ -260,7 +260,7 @@ int colour_convert(struct image *img, const unsigned char *icc, size_t n,
  * Whether a transform to sRGB leaves every colour of a 6x6x6 grid within
  * 2 of 255: then the pixels are sRGB's, whatever the profile is called.
  */
-int colour_is_srgb(const unsigned char *icc, size_t n)
+int icc_is_srgb(const unsigned char *icc, size_t n)
 {
 	unsigned char grid[6 * 6 * 6 * 3], out[sizeof(grid)];
 	struct cache *c = cache_for(NULL);
@@ -297,7 +297,7 @@ static void fix_date(unsigned char *header)
 }
 
 /* lcms2's sRGB, saved: a v4 profile of 588 bytes (8.8 KB as v2, whose curves are tables). */
-static int load_srgb(struct colour_target *t, cmsContext ctx)
+static int load_srgb(struct icc_target *t, cmsContext ctx)
 {
 	cmsHPROFILE p = cmsCreate_sRGBProfileTHR(ctx);
 	cmsUInt32Number n = 0;
@@ -339,7 +339,7 @@ static int read_profile(struct buffer *b, const char *path)
 }
 
 /* The user's own profile: read and checked here, in the parent, before any image. */
-static int load_file(struct colour_target *t, cmsContext ctx, const char *path)
+static int load_file(struct icc_target *t, cmsContext ctx, const char *path)
 {
 	cmsHPROFILE p, srgb;
 	cmsHTRANSFORM xf = NULL;
@@ -366,33 +366,33 @@ static int load_file(struct colour_target *t, cmsContext ctx, const char *path)
 	return xf ? 0 : -1;
 }
 
-int colour_target_load(struct colour_target *t, const char *spec)
+int icc_target_load(struct icc_target *t, const char *spec)
 {
 	cmsContext ctx = cmsCreateContext(NULL, NULL);
 	int ret;
 
-	*t = (struct colour_target){ BUFFER_INIT, "", 0 };
+	*t = (struct icc_target){ BUFFER_INIT, "", 0 };
 	if (!ctx)
 		return error("out of memory");
 	error_clear();
 	ret = !strcmp(spec, "srgb") ? load_srgb(t, ctx) : load_file(t, ctx, spec);
 	cmsDeleteContext(ctx);
 	if (ret < 0)
-		colour_target_release(t);
+		icc_target_release(t);
 	return ret;
 }
 
-unsigned long colour_transforms_built(void)
+unsigned long icc_transforms_built(void)
 {
 	return mine ? mine->built : 0;
 }
 
-uint64_t colour_target_id(const struct colour_target *t)
+uint64_t icc_target_id(const struct icc_target *t)
 {
 	return hash_bytes(t->icc.data, t->icc.len);
 }
 
-void colour_target_release(struct colour_target *t)
+void icc_target_release(struct icc_target *t)
 {
 	buffer_release(&t->icc);
 }
