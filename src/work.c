@@ -25,6 +25,7 @@
 #include "codec/probe.h"
 #include "codec/input.h"
 #include "base/folder.h"
+#include "job/batch.h"
 #include "base/test_hook.h"
 #include "job/name.h"
 
@@ -326,6 +327,16 @@ int work_claim_name(const char *name, const char *input)
 	return ret;
 }
 
+/* -1 with an error when the output name made from a size is an input file. */
+static int replaces_input(const struct task *task, const char *name)
+{
+	struct stat st;
+
+	if (stat(name, &st) == 0 && batch_is_input(&st))
+		return error("%s: its output %s would replace an input file", task->path, name);
+	return 0;
+}
+
 /* The final name of task's output k: known before the run, or made now from its size. */
 static char *final_name(const struct job *job, const struct task *task, int k,
 			const struct result *res)
@@ -338,7 +349,7 @@ static char *final_name(const struct job *job, const struct task *task, int k,
 	name = name_output(job, task, k, res->outs[k].width, res->outs[k].height, &why);
 	if (!name)
 		error("%s: %s", task->path, why ? why : "out of memory");
-	else if (work_claim_name(name, task->path) < 0) {
+	else if (replaces_input(task, name) < 0 || work_claim_name(name, task->path) < 0) {
 		free(name);
 		name = NULL;
 	}

@@ -83,3 +83,14 @@ touch -d '2001-02-03 04:05:06' in/a/x.jpg
 for f in dated/*; do
 	[ "$(stat -c %Y "$f")" = "$(stat -c %Y in/a/x.jpg)" ] || fail "$f: not the input's date"
 done
+
+# A name made from a size never replaces an input: the output folder holds
+# the inputs, and one image's name is another input's.
+mkdir -p own/in
+cp "$SAMPLES/png/horse.png" own/in/a.png
+cp "$SAMPLES/png/camera.png" own/in/40.png
+cp own/in/40.png own-40.before
+(cd own && expect_exit 1 "$PIXPOOL" -q -e serial -f resize:width=40 --format png \
+	--name 'in/{width}.png' in -o . 2>../own.err)
+grep -q "would replace an input file" own.err || fail "own: $(cat own.err)"
+cmp -s own/in/40.png own-40.before || fail "an input was replaced by a sized name"

@@ -139,16 +139,41 @@ static int refuse_collisions(const struct job *job, struct walk *w)
 }
 
 /*
+ * The inputs by device and inode, kept after the walk when output names
+ * are made from sizes (batch_is_input); read-only once the run starts.
+ */
+static struct task **inputs_by_file;
+static size_t inputs_count;
+
+int batch_is_input(const struct stat *st)
+{
+	struct task key = { 0 }, *k = &key;
+
+	key.dev = st->st_dev;
+	key.ino = st->st_ino;
+	return inputs_by_file &&
+	       bsearch(&k, inputs_by_file, inputs_count, sizeof(*inputs_by_file), cmp_file);
+}
+
+/*
  * An output path that resolves to an input file (-o pointing into the
  * inputs) is refused. Inputs are looked up by device and inode, sorted, so a
- * rerun into a folder of many thousand outputs stays cheap.
+ * rerun into a folder of many thousand outputs stays cheap. Names made from
+ * {width} and {height} are known only when made: the sorted inputs are kept
+ * for work_commit to ask batch_is_input.
  */
-static int refuse_overwriting_inputs(struct walk *w)
+static int refuse_overwriting_inputs(const struct job *job, struct walk *w)
 {
 	struct task **by_file = sorted_tasks(w, cmp_file);
 
 	if (!by_file)
 		return error("out of memory");
+	if (name_sized(job)) {
+		free(inputs_by_file);
+		inputs_by_file = by_file;
+		inputs_count = w->ntasks;
+		return 0;
+	}
 	for (size_t i = 0; i < w->ntasks; i++) {
 		for (char **p = w->tasks[i].out; p && *p; p++) {
 			struct stat st;
@@ -228,7 +253,7 @@ int batch_walk(const struct job *job, struct walk *w)
 		ret = walk_input(job, w, job->inputs[i]);
 	select_rules(job, w);
 	if (output_paths(job, w) < 0 ||
-	    (!job->in_place && !job->to_stdout && refuse_overwriting_inputs(w) < 0) ||
+	    (!job->in_place && !job->to_stdout && refuse_overwriting_inputs(job, w) < 0) ||
 	    refuse_collisions(job, w) < 0)
 		return -1;
 	/*

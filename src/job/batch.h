@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "job/job.h"
@@ -71,5 +72,12 @@ void batch_totals(const struct batch *b, struct totals *t);
  * report. Returns -1 when memory ran out; the tasks found are kept.
  */
 int batch_walk(const struct job *job, struct walk *w);
+
+/*
+ * Whether st is one of the inputs the last batch_walk found, for an output
+ * named from its size (--name with {width} or {height}) when it is made:
+ * always 0 for other names, which batch_walk checked itself.
+ */
+int batch_is_input(const struct stat *st);
 
 #endif
