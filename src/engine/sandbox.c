@@ -23,10 +23,7 @@
  * library's raise() (used by the tests' crash hooks) blocks signals and
  * sends one to its own thread. Threads, for the filters that split their
  * rows over spare cores (spare.h): what the C library does to start one
- * (allow_threads below) and to end it (exit, madvise, munmap). sysinfo,
- * which tells the machine's memory and load and nothing of any file or
- * process: glibc's qsort asks it (sysconf(_SC_PHYS_PAGES)) before sorting
- * a large array, as libtiff sorts its tables of tags when it opens a file.
+ * (allow_threads below) and to end it (exit, madvise, munmap).
  */
 static const int allowed[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(pread64), SCMP_SYS(lseek),
@@ -39,7 +36,6 @@ static const int allowed[] = {
 	SCMP_SYS(sigaltstack), SCMP_SYS(pause),
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
 	SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(sched_getaffinity),
-	SCMP_SYS(sysinfo),
 };
 
 /*
@@ -47,8 +43,9 @@ static const int allowed[] = {
  * path, makes a socket, runs a program or reaches into another process. The
  * worker goes on, and reports its image failed if it needed the call.
  * sysinfo (the machine's memory, load and uptime) fails too: glibc's qsort,
- * which libwebp's lossless encoder calls, asks it for the memory before
- * choosing its scratch buffer, and sorts as well without the answer.
+ * which libwebp's lossless encoder and libtiff (its tables of tags) call,
+ * asks it for the memory before choosing a scratch buffer, and sorts as
+ * well in place without the answer.
  */
 static const int refused[] = {
 	SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(openat2), SCMP_SYS(creat),
