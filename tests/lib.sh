@@ -40,6 +40,23 @@ same_tree() {
 	done <"$SCRATCH/.a"
 }
 
+# same_on_every_engine ARGS...: runs pixpool -q -j 2 ARGS -o same-ENGINE under
+# serial, process over pipe and over shm, and openmp (those PIXPOOL_BACKENDS
+# wants), and fails unless every run writes the same files and bytes.
+same_on_every_engine() {
+	need_backend serial process openmp
+	_first=
+	for _run in "serial" "process --channel pipe" "process --channel shm" "openmp"; do
+		# shellcheck disable=SC2086
+		backend_wanted ${_run%% *} || continue
+		_dir=same-$(echo "$_run" | tr ' ' '-')
+		# shellcheck disable=SC2086
+		expect_exit 0 "$PIXPOOL" -q -j 2 -e $_run "$@" -o "$_dir"
+		[ -z "$_first" ] && _first=$_dir
+		same_tree "$_first" "$_dir"
+	done
+}
+
 # count_files DIR: the number of files under DIR, hidden ones included, but
 # the settings file a run leaves at the top of its output folder.
 count_files() {

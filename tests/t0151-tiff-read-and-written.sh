@@ -154,13 +154,4 @@ grep -q "tiff-compression lzv: must be one of none, lzw, deflate, jpeg; did you 
 	fail "usage: $(cat usage.err)"
 
 # Every engine and channel writes the same bytes.
-need_backend serial process openmp
-first=
-for run in "serial" "process --channel pipe" "process --channel shm" "openmp"; do
-	set -- $run
-	backend_wanted "$1" || continue
-	dir=same-$(echo "$run" | tr ' ' '-')
-	expect_exit 0 "$PIXPOOL" -q -j 2 -e $run --format tiff -f resize:width=200 in -o "$dir"
-	[ -z "$first" ] && first=$dir
-	same_tree "$first" "$dir"
-done
+same_on_every_engine --format tiff -f resize:width=200 in

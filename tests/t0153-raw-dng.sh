@@ -73,13 +73,4 @@ grep -q "empty.cr2: cannot decode: corrupt RAW: IFD of 21059 entries" refused.er
 [ "$(count_files refused)" = 1 ] && [ -s refused/fine.jpg ] || fail "wrote: $(find refused -type f)"
 
 # Every engine and channel develops the same bytes.
-need_backend serial process openmp
-first=
-for run in "serial" "process --channel pipe" "process --channel shm" "openmp"; do
-	set -- $run
-	backend_wanted "$1" || continue
-	dir=same-$(echo "$run" | tr ' ' '-')
-	expect_exit 0 "$PIXPOOL" -q -j 2 -e $run --format png in -o "$dir"
-	[ -z "$first" ] && first=$dir
-	same_tree "$first" "$dir"
-done
+same_on_every_engine --format png in

@@ -861,16 +861,23 @@ void report_csv_string(FILE *f, const char *s)
 	csv_string(f, s);
 }
 
-void report_walk_passed(const struct walk *w)
+/* One line a skipped entry on stderr, lead, its name made safe, and why. */
+static void print_skips(const struct walk_skip *s, size_t n, const char *lead)
 {
-	size_t n;
-	const struct walk_skip *s = walk_passed(w, &n);
 	char path[SHOWN_MAX];
 
 	for (size_t i = 0; i < n; i++) {
 		escape_terminal(s[i].path, path, sizeof(path));
-		fprintf(stderr, "skipped  %s: %s\n", path, s[i].reason);
+		fprintf(stderr, "%s%s: %s\n", lead, path, s[i].reason);
 	}
+}
+
+void report_walk_passed(const struct walk *w)
+{
+	size_t n;
+	const struct walk_skip *s = walk_passed(w, &n);
+
+	print_skips(s, n, "skipped  ");
 }
 
 void report_walk_skips(const struct walk *w)
@@ -878,10 +885,5 @@ void report_walk_skips(const struct walk *w)
 	size_t n;
 	const struct walk_skip *s = walk_skips(w, &n);
 
-	char path[SHOWN_MAX];
-
-	for (size_t i = 0; i < n; i++) {
-		escape_terminal(s[i].path, path, sizeof(path));
-		fprintf(stderr, "pixpool: %s: %s\n", path, s[i].reason);
-	}
+	print_skips(s, n, "pixpool: ");
 }
