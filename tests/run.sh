@@ -8,6 +8,15 @@ only=${2-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 PIXPOOL="$top/$B/pixpool"
 export PIXPOOL
+# The tests' Python modules (Pillow, numpy, jsonschema) are Debian's packages,
+# installed for Debian's interpreter: a python3 found earlier on PATH (pyenv,
+# a virtualenv) would not have them. The tests reach it as plain python3.
+if [ -x /usr/bin/python3 ]; then
+	mkdir -p "$top/$B/tests/bin"
+	ln -sf /usr/bin/python3 "$top/$B/tests/bin/python3"
+	PATH="$top/$B/tests/bin:$PATH"
+	export PATH
+fi
 passed=0
 failed=0
 skipped=0

@@ -5,11 +5,7 @@
 # and orientation carried; the same bytes from every engine; a truncated
 # file named with its reason while the others are written.
 . "$(dirname "$0")/lib.sh"
-for PIL_PY in python3 /usr/bin/python3 ""; do
-	[ -n "$PIL_PY" ] && $PIL_PY -c "from PIL import features; assert features.check('webp')" \
-		2>/dev/null && break
-done
-[ -n "$PIL_PY" ] || fail "Pillow with WebP missing (python3-pil)"
+python3 -c "from PIL import features; assert features.check('webp')" 2>/dev/null || fail "Pillow with WebP missing (python3-pil)"
 for tool in cwebp dwebp webpmux webpinfo img2webp exiftool; do
 	command -v $tool >/dev/null || fail "$tool missing (webp, libimage-exiftool-perl)"
 done
@@ -19,7 +15,7 @@ CHELSEA=$TOP/tests/data/chelsea.png
 # their samples are equal (no MIN_DB) or within MIN_DB of PSNR. B may be
 # turned first: "rot270:FILE" (EXIF orientation 6).
 compare() {
-	$PIL_PY - "$@" <<'EOF' || fail "$1 against $2: $(cat psnr)"
+	python3 - "$@" <<'EOF' || fail "$1 against $2: $(cat psnr)"
 import math, sys
 from PIL import Image, ImageChops, ImageStat
 a = Image.open(sys.argv[1])
@@ -44,7 +40,7 @@ EOF
 
 # The corpus: lossy, lossless, alpha both ways, metadata, an animation, a broken file.
 mkdir in
-$PIL_PY - "$CHELSEA" <<'EOF' || fail "cannot make the PNGs"
+python3 - "$CHELSEA" <<'EOF' || fail "cannot make the PNGs"
 import sys
 from PIL import Image
 im = Image.open(sys.argv[1]).convert("RGB")

@@ -13,16 +13,13 @@ need_backend serial process openmp
 for engine in process openmp serial; do
 	backend_wanted $engine && break
 done
-for PIL_PY in python3 /usr/bin/python3 ""; do
-	[ -n "$PIL_PY" ] && $PIL_PY -c "import PIL, numpy" 2>/dev/null && break
-done
-[ -n "$PIL_PY" ] || fail "Pillow or numpy missing (python3-pil, python3-numpy)"
+python3 -c "import PIL, numpy" 2>/dev/null || fail "Pillow or numpy missing (python3-pil, python3-numpy)"
 command -v heif-enc >/dev/null && command -v heif-convert >/dev/null ||
 	fail "heif-enc or heif-convert missing (libheif-examples)"
 
 # psnr A B MIN: fails unless A and B have the same size and channels and are within MIN dB.
 psnr() {
-	$PIL_PY - "$1" "$2" "$3" <<'EOF' || fail "$1 against $2: $(cat psnr.txt)"
+	python3 - "$1" "$2" "$3" <<'EOF' || fail "$1 against $2: $(cat psnr.txt)"
 import sys
 import numpy as np
 from PIL import Image
@@ -39,7 +36,7 @@ EOF
 }
 
 mkdir in ref
-$PIL_PY - "$TOP/tests/data/chelsea.png" <<'EOF' || fail "cannot make the inputs"
+python3 - "$TOP/tests/data/chelsea.png" <<'EOF' || fail "cannot make the inputs"
 import sys
 import numpy as np
 from PIL import Image
@@ -70,7 +67,7 @@ python3 "$TOP/tests/make-heif-grid.py" in/grid.heic 2 451 300 tile00.heic tile01
 # heif-enc writes no irot (it keeps the JPEG's EXIF, Orientation 6 and
 # all): turn its pixi box into an irot of a quarter turn anticlockwise (the
 # box keeps its size; readers read its first byte).
-$PIL_PY - turned.heic in/turned.heic <<'EOF' || fail "cannot turn the HEIC"
+python3 - turned.heic in/turned.heic <<'EOF' || fail "cannot turn the HEIC"
 import struct, sys
 d = bytearray(open(sys.argv[1], "rb").read())
 i = d.find(b"pixi")
