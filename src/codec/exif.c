@@ -124,6 +124,8 @@ static int note_entry(struct walk *w, size_t e, enum ifd_kind kind, int depth)
 	if (kind == IFD_MAIN && (tag == TAG_EXIF_IFD || tag == TAG_GPS_IFD) && w->ifd0_only)
 		return 0;
 	if (kind == IFD_MAIN && (tag == TAG_EXIF_IFD || tag == TAG_GPS_IFD)) {
+		if (tag == TAG_EXIF_IFD && !x->exif_ifd)
+			x->exif_ifd = rd32(x, e + 8);
 		if (tag == TAG_GPS_IFD) {
 			x->gps_entry = e;
 			x->gps_ifd = rd32(x, e + 8);
@@ -461,4 +463,114 @@ void exif_string(const struct exif *x, size_t entry, char *buf, size_t size)
 	len = count < size - 1 ? count : size - 1;
 	memcpy(buf, x->t + at, len);
 	buf[len] = '\0';
+}
+
+int exif_field(const struct exif *x, size_t ifd, unsigned i, struct exif_field *f)
+{
+	size_t e = ifd + 2 + 12 * (size_t)i;
+	uint64_t bytes, at;
+
+	if (!fits(x, ifd, 2) || i >= rd16(x, ifd) || !fits(x, e, 12))
+		return 0;
+	f->tag = rd16(x, e);
+	f->type = rd16(x, e + 2);
+	f->count = rd32(x, e + 4);
+	f->link = -1;
+	bytes = (uint64_t)type_size(f->type) * f->count;
+	at = bytes <= 4 ? e + 8 : rd32(x, e + 8);
+	if (!fits(x, at, bytes))
+		return 0;
+	f->value = x->t + at;
+	return 1;
+}
+
+/* Bytes a field's values take outside its entry: 0 when they fit in it, else even. */
+static uint64_t outside_bytes(const struct exif_field *f)
+{
+	uint64_t bytes = f->link >= 0 ? 4 : (uint64_t)type_size(f->type) * f->count;
+
+	return bytes <= 4 ? 0 : bytes + (bytes & 1);
+}
+
+/* Where each IFD goes (at[]), and the block's length; -1 with error() over max. */
+static int lay_out(const struct exif_dir *dirs, int n, size_t max, uint64_t *at, uint64_t *len)
+{
+	uint64_t pos = 8;
+
+	for (int d = 0; d < n; d++) {
+		at[d] = pos;
+		pos += 2 + 12 * (uint64_t)dirs[d].n + 4;
+		for (unsigned i = 0; i < dirs[d].n && pos <= max; i++) {
+			if (dirs[d].fields[i].link >= n)
+				return error("a link to IFD %d of %d", dirs[d].fields[i].link, n);
+			pos += outside_bytes(&dirs[d].fields[i]);
+		}
+		if (pos > max)
+			return error("over %zu bytes", max);
+	}
+	*len = pos;
+	return 0;
+}
+
+/* The IFD d at at[d], its values after it; t is zeroed, so padding stays zero. */
+static void write_dir(struct exif *x, const struct exif_dir *dir, const uint64_t *at, int d)
+{
+	size_t e = (size_t)at[d] + 2, data = e + 12 * (size_t)dir->n + 4;
+
+	wr16(x, (size_t)at[d], dir->n);
+	for (unsigned i = 0; i < dir->n; i++, e += 12) {
+		const struct exif_field *f = &dir->fields[i];
+		size_t bytes = f->link >= 0 ? 4 : (size_t)type_size(f->type) * f->count;
+
+		wr16(x, e, f->tag);
+		wr16(x, e + 2, f->link >= 0 ? TYPE_LONG : f->type);
+		wr32(x, e + 4, f->link >= 0 ? 1 : f->count);
+		if (f->link >= 0)
+			wr32(x, e + 8, (uint32_t)at[f->link]);
+		else if (bytes <= 4)
+			memcpy(x->t + e + 8, f->value, bytes);
+		else {
+			wr32(x, e + 8, (uint32_t)data);
+			memcpy(x->t + data, f->value, bytes);
+			data += (size_t)outside_bytes(f);
+		}
+	}
+}
+
+int exif_write(unsigned char **block, size_t *len, int big, const struct exif_dir *dirs, int n,
+	       size_t max)
+{
+	uint64_t at[EXIF_MAX_IFDS], bytes = 0;
+	struct exif x;
+
+	if (n < 1 || n > EXIF_MAX_IFDS)
+		return error("%d IFDs to write", n);
+	if (lay_out(dirs, n, max, at, &bytes) < 0)
+		return -1;
+	memset(&x, 0, sizeof(x));
+	x.t = calloc(1, (size_t)bytes);
+	if (!x.t)
+		return error("out of memory");
+	x.n = (size_t)bytes;
+	x.big = big;
+	memcpy(x.t, big ? "MM\0*" : "II*\0", 4);
+	wr32(&x, 4, 8);
+	for (int d = 0; d < n; d++)
+		write_dir(&x, &dirs[d], at, d);
+	*block = x.t;
+	*len = x.n;
+	return 0;
+}
+
+int exif_describes_photo(unsigned tag)
+{
+	static const unsigned short tags[] = {
+		0x010e, 0x010f, 0x0110, 0x0112, 0x011a, 0x011b, 0x0128, 0x0131, 0x0132, 0x013b,
+		0x8298,
+	};
+
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (tags[i] == tag)
+			return 1;
+	return 0;
 }

@@ -50,6 +50,7 @@ struct exif {
 	/* Offsets of the 12-byte entries found, 0 when a tag is absent. */
 	size_t orientation, xdim, ydim;
 	size_t make, model, datetime, original, copyright;
+	size_t exif_ifd;	/* the Exif IFD the first pointer of IFD0 leads to, 0 if none */
 	size_t gps_entry;	/* the last entry of IFD0 that points at a GPS IFD */
 	size_t gps_ifd;		/* that GPS IFD */
 	int gps_pointers;	/* GPS IFD pointers in any IFD: exiftool follows each */
@@ -130,5 +131,48 @@ long exif_loose_bytes(struct exif *x);
  * or not ASCII. The text is the file's: escape it before showing it.
  */
 void exif_string(const struct exif *x, size_t entry, char *buf, size_t size);
+
+/*
+ * One entry of an IFD as exif_field reads it and exif_write writes it: its
+ * values, in the block's byte order, or a link to another IFD.
+ */
+struct exif_field {
+	unsigned tag, type;
+	uint32_t count;
+	const unsigned char *value;	/* count values of type, type_size * count bytes */
+	int link;		/* -1, or the IFD (exif_write's index) this LONG points at */
+};
+
+/* One IFD to write: its fields in the order written (TIFF wants them by tag). */
+struct exif_dir {
+	const struct exif_field *fields;
+	unsigned n;
+};
+
+/*
+ * Entry i of the IFD at offset ifd of a parsed block: 1 with *f (link -1;
+ * value within the block), 0 past its last entry or where the entry or
+ * its value lies outside the block. A forged block cannot make it read
+ * past x->n.
+ */
+int exif_field(const struct exif *x, size_t ifd, unsigned i, struct exif_field *f);
+
+/*
+ * A block of n IFDs in byte order big, allocated into *block (*len bytes,
+ * for the caller to free): the TIFF header, dirs[0] as IFD0, then each IFD
+ * followed by its values, every offset computed anew, padding zero. -1
+ * with error() when it would exceed max bytes, a link names no IFD, or
+ * memory runs out.
+ */
+int exif_write(unsigned char **block, size_t *len, int big, const struct exif_dir *dirs, int n,
+	       size_t max);
+
+/*
+ * Whether an IFD0 tag describes the photo (Make, Model, Orientation,
+ * DateTime, Artist, Copyright, Software, ImageDescription, the resolution)
+ * rather than how the file lays out its pixels: the IFD0 tags that move
+ * between a TIFF's own IFD0 and an EXIF block.
+ */
+int exif_describes_photo(unsigned tag);
 
 #endif

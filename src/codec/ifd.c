@@ -3,13 +3,18 @@
 
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "base/error.h"
 #include "codec/bytes.h"
+#include "codec/exif.h"
+#include "codec/image.h"
 #include "codec/probe.h"
 
 #define TYPE_BYTE 1
 #define TYPE_SHORT 3
 #define TYPE_LONG 4
+#define TYPE_IFD 13
 
 int ifd_open(struct ifd_file *f, const unsigned char *d, size_t n)
 {
@@ -50,20 +55,25 @@ static unsigned type_size(unsigned type)
 	return type < sizeof(size) ? size[type] : 0;
 }
 
+int ifd_entry(const struct ifd_file *f, const struct ifd *dir, unsigned i, struct ifd_entry *e)
+{
+	const unsigned char *p = f->d + dir->at + 2 + 12 * (size_t)i;
+
+	if (i >= dir->count)
+		return 0;
+	e->tag = get16(p, f->big);
+	e->type = get16(p + 2, f->big);
+	e->count = get32(p + 4, f->big);
+	e->bytes = (uint64_t)type_size(e->type) * e->count;
+	e->at = e->bytes <= 4 ? (uint64_t)(p + 8 - f->d) : get32(p + 8, f->big);
+	return 1;
+}
+
 int ifd_find(const struct ifd_file *f, const struct ifd *dir, unsigned tag, struct ifd_entry *e)
 {
-	for (unsigned i = 0; i < dir->count; i++) {
-		const unsigned char *p = f->d + dir->at + 2 + 12 * (size_t)i;
-
-		if (get16(p, f->big) != tag)
-			continue;
-		e->tag = tag;
-		e->type = get16(p + 2, f->big);
-		e->count = get32(p + 4, f->big);
-		e->bytes = (uint64_t)type_size(e->type) * e->count;
-		e->at = e->bytes <= 4 ? (uint64_t)(p + 8 - f->d) : get32(p + 8, f->big);
-		return 1;
-	}
+	for (unsigned i = 0; ifd_entry(f, dir, i, e); i++)
+		if (e->tag == tag)
+			return 1;
 	return 0;
 }
 
@@ -176,4 +186,174 @@ int ifd_exif(const unsigned char *d, size_t n, const unsigned char **block, size
 	*block = d;
 	*len = n;
 	return 1;
+}
+
+/* The IFDs an EXIF block holds, in the order written: IFD0 first, links only forward. */
+enum exif_part { PART_MAIN, PART_EXIF, PART_GPS, PART_INTEROP, PARTS };
+
+struct exif_source {
+	struct ifd dir[PARTS];
+	int present[PARTS];
+	struct exif_field *fields[PARTS];
+	unsigned n[PARTS];
+};
+
+/* The IFD that the first entry of tag in from points at, if there is one: 0, or -1 with error(). */
+static int follow(const struct ifd_file *f, const struct ifd *from, unsigned tag,
+		  struct ifd *to, int *present)
+{
+	struct ifd_entry e;
+	uint32_t at = 0;
+	int ret;
+
+	*present = 0;
+	if (!ifd_find(f, from, tag, &e))
+		return 0;
+	if (e.type == TYPE_IFD && e.count == 1)
+		at = get32(f->d + e.at, f->big);
+	else if (ifd_value(f, &e, 0, &at) < 0)
+		return -1;
+	ret = ifd_read(f, at, to);
+	if (ret == PROBE_MORE)
+		return error("the IFD of tag 0x%04x lies past the end", tag);
+	if (ret < 0)
+		return -1;
+	*present = 1;
+	return 0;
+}
+
+/* The part an entry of part links to, or PARTS when it is no link pixpool follows. */
+static enum exif_part link_of(enum exif_part part, unsigned tag)
+{
+	if (part == PART_MAIN && tag == IFD_TAG_EXIF_IFD)
+		return PART_EXIF;
+	if (part == PART_MAIN && tag == IFD_TAG_GPS_IFD)
+		return PART_GPS;
+	if (part == PART_EXIF && tag == IFD_TAG_INTEROP_IFD)
+		return PART_INTEROP;
+	return PARTS;
+}
+
+static int is_pointer(unsigned tag)
+{
+	return tag == IFD_TAG_EXIF_IFD || tag == IFD_TAG_GPS_IFD || tag == IFD_TAG_INTEROP_IFD ||
+	       tag == IFD_TAG_SUBIFDS;
+}
+
+/*
+ * The entries of one part worth copying, values checked to lie in the
+ * file; a link is kept as the part it leads to, resolved by link_parts.
+ */
+static int copy_part(const struct ifd_file *f, struct exif_source *s, enum exif_part part)
+{
+	struct ifd_entry e;
+	int linked[PARTS] = { 0 };
+
+	s->fields[part] = calloc(s->dir[part].count, sizeof(struct exif_field));
+	if (!s->fields[part])
+		return error("out of memory");
+	for (unsigned i = 0; ifd_entry(f, &s->dir[part], i, &e); i++) {
+		enum exif_part to = link_of(part, e.tag);
+		struct exif_field *out = &s->fields[part][s->n[part]];
+
+		if (to != PARTS && s->present[to] && !linked[to]++) {
+			*out = (struct exif_field){ e.tag, TYPE_LONG, 1, NULL, (int)to };
+			s->n[part]++;
+		}
+		if (is_pointer(e.tag) || !e.bytes ||
+		    (part == PART_MAIN && !exif_describes_photo(e.tag)))
+			continue;
+		if (!ifd_entry_fits(f, &e))
+			return error("tag 0x%04x has its value past the end", e.tag);
+		*out = (struct exif_field){ e.tag, e.type, e.count, f->d + e.at, -1 };
+		s->n[part]++;
+	}
+	return 0;
+}
+
+/*
+ * Drops the parts left empty and the links to them, then numbers the rest
+ * in order: each link becomes the index exif_write takes. Links only lead
+ * forward, so a part is judged after every part it links to. The number
+ * of IFDs written.
+ */
+static int link_parts(struct exif_source *s, struct exif_dir *dirs)
+{
+	int kept[PARTS], index[PARTS], count = 0;
+
+	for (int p = PARTS - 1; p >= 0; p--) {
+		unsigned k = 0;
+
+		for (unsigned i = 0; i < s->n[p]; i++)
+			if (s->fields[p][i].link < 0 || kept[s->fields[p][i].link])
+				s->fields[p][k++] = s->fields[p][i];
+		s->n[p] = k;
+		kept[p] = s->present[p] && k > 0;
+	}
+	for (int p = 0; p < PARTS; p++)
+		index[p] = kept[p] ? count++ : -1;
+	for (int p = 0; p < PARTS; p++) {
+		for (unsigned i = 0; i < s->n[p]; i++)
+			if (s->fields[p][i].link >= 0)
+				s->fields[p][i].link = index[s->fields[p][i].link];
+		if (kept[p])
+			dirs[index[p]] = (struct exif_dir){ s->fields[p], s->n[p] };
+	}
+	return kept[PART_MAIN] ? count : 0;
+}
+
+/* Whether IFD0 says more than how to show the pixels: a link, or a tag about the photo. */
+static int says_something(const struct exif_dir *main)
+{
+	for (unsigned i = 0; i < main->n; i++) {
+		unsigned tag = main->fields[i].tag;
+
+		if (main->fields[i].link >= 0 || tag == 0x010e || tag == 0x010f || tag == 0x0110 ||
+		    tag == 0x0132 || tag == 0x013b || tag == 0x8298)
+			return 1;
+	}
+	return 0;
+}
+
+/* Finds the parts IFD0 leads to and copies each: 0, or -1 with error(). */
+static int gather(const struct ifd_file *f, struct exif_source *s)
+{
+	int ret = follow(f, &s->dir[PART_MAIN], IFD_TAG_EXIF_IFD, &s->dir[PART_EXIF],
+			 &s->present[PART_EXIF]);
+
+	if (ret == 0)
+		ret = follow(f, &s->dir[PART_MAIN], IFD_TAG_GPS_IFD, &s->dir[PART_GPS],
+			     &s->present[PART_GPS]);
+	if (ret == 0 && s->present[PART_EXIF])
+		ret = follow(f, &s->dir[PART_EXIF], IFD_TAG_INTEROP_IFD, &s->dir[PART_INTEROP],
+			     &s->present[PART_INTEROP]);
+	for (int p = 0; p < PARTS && ret == 0; p++)
+		if (s->present[p])
+			ret = copy_part(f, s, (enum exif_part)p);
+	return ret;
+}
+
+int ifd_exif_block(const struct ifd_file *f, const struct ifd *ifd0, struct buffer *out,
+		   size_t max)
+{
+	struct exif_source s;
+	struct exif_dir dirs[PARTS];
+	unsigned char *block = NULL;
+	size_t len = 0;
+	int ret, n;
+
+	memset(&s, 0, sizeof(s));
+	s.dir[PART_MAIN] = *ifd0;
+	s.present[PART_MAIN] = 1;
+	ret = gather(f, &s);
+	n = ret == 0 ? link_parts(&s, dirs) : 0;
+	if (ret == 0 && n > 0 && says_something(&dirs[0]))
+		ret = exif_write(&block, &len, f->big, dirs, n, max) < 0 ? -1 : 1;
+	if (ret > 0) {
+		buffer_put(out, block, len);
+		free(block);
+	}
+	for (int p = 0; p < PARTS; p++)
+		free(s.fields[p]);
+	return ret;
 }

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buffer;
+
 #define IFD_TAG_SUBFILE 0x00fe		/* NewSubfileType: 0 the main image, bit 0 a preview */
 #define IFD_TAG_WIDTH 0x0100
 #define IFD_TAG_HEIGHT 0x0101
@@ -49,6 +51,8 @@
 #define IFD_TAG_XMP 0x02bc
 #define IFD_TAG_EXIF_IFD 0x8769
 #define IFD_TAG_ICC 0x8773
+#define IFD_TAG_GPS_IFD 0x8825
+#define IFD_TAG_INTEROP_IFD 0xa005
 #define IFD_TAG_DNG_VERSION 0xc612
 
 /* The largest number of entries an IFD may hold: no writer comes near it. */
@@ -85,6 +89,9 @@ int ifd_open(struct ifd_file *f, const unsigned char *d, size_t n);
 /* The IFD at offset at, all its entries within the bytes: 0, PROBE_MORE, or -1 with error(). */
 int ifd_read(const struct ifd_file *f, uint32_t at, struct ifd *dir);
 
+/* Entry i of dir: 1 with *e filled, 0 when dir has no more entries. */
+int ifd_entry(const struct ifd_file *f, const struct ifd *dir, unsigned i, struct ifd_entry *e);
+
 /* The first entry of tag in dir: 1 with *e filled, 0 when there is none. */
 int ifd_find(const struct ifd_file *f, const struct ifd *dir, unsigned tag, struct ifd_entry *e);
 
@@ -119,6 +126,22 @@ int ifd_chain_length(const struct ifd_file *f, long most, long *length);
  */
 int ifd_data_complete(const struct ifd_file *f, const struct ifd *dir, uint64_t segments,
 		      const char *name);
+
+/*
+ * The EXIF of a TIFF structure as the block other formats carry (exif.h):
+ * the IFD0 tags that describe the photo (exif_describes_photo), the Exif
+ * IFD with its Interoperability IFD, and the GPS IFD, copied entry by
+ * entry with their values into a block of their own, in the file's byte
+ * order, written by exif_write. What lays out the file's pixels (strips,
+ * tiles, sizes, SubIFDs) is not copied; a maker note is copied as the
+ * opaque bytes it is, so offsets inside it that count from the file's
+ * start point nowhere, as in exiftool's copies. 1 with the block appended
+ * to out; 0 when IFD0 has none of it (no Exif or GPS IFD, and no tag but
+ * the resolution, Software or Orientation); -1 with error() when a part
+ * lies outside the file or the block would be over max bytes.
+ */
+int ifd_exif_block(const struct ifd_file *f, const struct ifd *ifd0, struct buffer *out,
+		   size_t max);
 
 /*
  * A format row's exif (format.h) for files that are TIFF structures

@@ -1,9 +1,10 @@
 /*
  * TIFF's row of the format table (format.h): read and written through
- * libtiff (tiff_call.c), with ICC and XMP. IFD0 is parsed here first, by
+ * libtiff (tiff_call.c), with ICC, XMP and EXIF. IFD0 is parsed here first, by
  * pixpool's bounded reader (ifd.h): the size, the samples, every strip or
  * tile within the file, the pages chained after it.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -249,9 +250,30 @@ static void collect_tag(struct meta *m, const struct ifd_file *f, const struct i
 }
 
 /*
- * ICC and XMP, tags of IFD0. The EXIF of a TIFF is an IFD of its own,
- * whose offsets point into the file: it is not carried (the Orientation,
- * an IFD0 tag, turns the pixels as --autoorient says).
+ * The EXIF, built from IFD0's tags about the photo and the IFDs it points
+ * at (ifd_exif_block): kept when it can be, dropped with a warning when a
+ * part of it is malformed or it is over the size carried.
+ */
+static void collect_exif(struct meta *m, const struct ifd_file *f, const struct ifd *dir)
+{
+	struct buffer block = BUFFER_INIT;
+	char why[ERROR_MAX / 2];
+	int ret = ifd_exif_block(f, dir, &block, META_EXIF_MAX);
+
+	if (ret > 0 && !block.failed)
+		meta_keep(m, &m->exif, block.data, block.len, META_EXIF_MAX, "EXIF");
+	else if (ret != 0) {
+		snprintf(why, sizeof(why), "EXIF (%.80s)", ret > 0 ? "out of memory" : error_message());
+		error_clear();
+		m->had = 1;
+		meta_warn(m, "malformed %s, dropped", why);
+	}
+	buffer_release(&block);
+}
+
+/*
+ * ICC and XMP, tags of IFD0, and the EXIF, which IFD0 points at (the
+ * Orientation, an IFD0 tag, also turns the pixels as --autoorient says).
  */
 static void tiff_meta_collect(struct meta *m, const unsigned char *d, size_t n)
 {
@@ -262,6 +284,7 @@ static void tiff_meta_collect(struct meta *m, const unsigned char *d, size_t n)
 		error_clear();
 		return;
 	}
+	collect_exif(m, &f, &dir);
 	collect_tag(m, &f, &dir, IFD_TAG_ICC, &m->icc, META_ICC_MAX, "ICC profile");
 	collect_tag(m, &f, &dir, IFD_TAG_XMP, &m->xmp, META_XMP_MAX, "XMP");
 }
@@ -281,7 +304,7 @@ const struct format_row format_tiff = {
 	.encode = tiff_encode_row,
 	/* Only --tiff-compression jpeg is lossy. */
 	.default_quality = 90,
-	.meta_parts = FORMAT_META_XMP | FORMAT_META_ICC,
+	.meta_parts = FORMAT_META_EXIF | FORMAT_META_XMP | FORMAT_META_ICC,
 	.meta_collect = tiff_meta_collect,
 	.exif = ifd_exif,
 };

@@ -12,6 +12,8 @@
 #include <tiffio.h>
 
 #include "base/error.h"
+#include "codec/bytes.h"
+#include "codec/exif.h"
 #include "codec/format.h"
 #include "codec/image.h"
 #include "codec/meta.h"
@@ -337,11 +339,236 @@ static const uint16_t compressions[] = {
 };
 
 /*
- * The tags of an 8-bit image in strips: grey or RGB, alpha as an
- * unassociated extra sample, no date nor software (the same pixels make
- * the same bytes). JPEG turns RGB into YCbCr, as every reader expects.
+ * EXIF into libtiff's fields. The block was built from the input's bytes,
+ * which a compromised worker may have forged; exif_parse checked that its
+ * IFDs and values lie within it, exif_field checks each entry again, and
+ * no count or type libtiff trusts comes from it unchecked: a tag libtiff
+ * does not know, whose type is not the one libtiff defines for it, or
+ * whose count is not one libtiff takes, is skipped.
  */
-static void set_tags(TIFF *tif, const struct image *img, const struct encode_options *o)
+
+/* The most values of one field: libtiff counts most arrays in 16 bits. */
+#define FIELD_MAX_VALUES 65535u
+/* The Exif IFD's link to its Interoperability IFD, which libtiff names not. */
+#define TAG_INTEROP_IFD 0xa005
+
+/* Value i of f as a number, in the block's byte order big. */
+static double number(const struct exif_field *f, uint32_t i, int big)
+{
+	const unsigned char *p = f->value;
+	uint32_t bits, den;
+	uint64_t wide;
+	float fl;
+	double db;
+
+	switch (f->type) {
+	case TIFF_SBYTE: return (int8_t)p[i];
+	case TIFF_SHORT: return get16(p + 2 * (size_t)i, big);
+	case TIFF_SSHORT: return (int16_t)get16(p + 2 * (size_t)i, big);
+	case TIFF_LONG: return get32(p + 4 * (size_t)i, big);
+	case TIFF_SLONG: return (int32_t)get32(p + 4 * (size_t)i, big);
+	case TIFF_RATIONAL:
+		den = get32(p + 8 * (size_t)i + 4, big);
+		return den ? (double)get32(p + 8 * (size_t)i, big) / den : 0;
+	case TIFF_SRATIONAL:
+		den = get32(p + 8 * (size_t)i + 4, big);
+		return den ? (double)(int32_t)get32(p + 8 * (size_t)i, big) / (int32_t)den : 0;
+	case TIFF_FLOAT:
+		bits = get32(p + 4 * (size_t)i, big);
+		memcpy(&fl, &bits, 4);
+		return fl;
+	case TIFF_DOUBLE:
+		wide = (uint64_t)get32(p + 8 * (size_t)i + (big ? 0 : 4), big) << 32 |
+		       get32(p + 8 * (size_t)i + (big ? 4 : 0), big);
+		memcpy(&db, &wide, 8);
+		return db;
+	default: return p[i];	/* BYTE, UNDEFINED */
+	}
+}
+
+/* Whether an entry of type may fill a field libtiff defines as type want. */
+static int type_fits(unsigned type, TIFFDataType want)
+{
+	return type == (unsigned)want || (type == TIFF_SHORT && want == TIFF_LONG) ||
+	       (type == TIFF_UNDEFINED && want == TIFF_BYTE) ||
+	       (type == TIFF_BYTE && want == TIFF_UNDEFINED);
+}
+
+/* f's values as the C type libtiff takes them (size bytes each, of field type want). */
+static void *values_of(const struct exif_field *f, int size, TIFFDataType want, int big)
+{
+	void *v = calloc(f->count, (size_t)size);
+	int real = want == TIFF_RATIONAL || want == TIFF_SRATIONAL || want == TIFF_FLOAT ||
+		   want == TIFF_DOUBLE;
+
+	for (uint32_t i = 0; v && i < f->count; i++) {
+		double d = number(f, i, big);
+
+		if (size == 8 && real)
+			((double *)v)[i] = d;
+		else if (size == 4 && real)
+			((float *)v)[i] = (float)d;
+		else if (size == 4)
+			((uint32_t *)v)[i] = (uint32_t)(int64_t)d;
+		else if (size == 2)
+			((uint16_t *)v)[i] = (uint16_t)(int32_t)d;
+		else
+			((uint8_t *)v)[i] = (uint8_t)(int32_t)d;
+	}
+	return v;
+}
+
+/* A single value, passed as libtiff reads it from its arguments. */
+static int set_one(TIFF *tif, const struct exif_field *f, TIFFDataType want, int big)
+{
+	double d = number(f, 0, big);
+
+	if (want == TIFF_RATIONAL || want == TIFF_SRATIONAL || want == TIFF_FLOAT ||
+	    want == TIFF_DOUBLE)
+		return TIFFSetField(tif, f->tag, d);
+	if (want == TIFF_LONG || want == TIFF_SLONG)
+		return TIFFSetField(tif, f->tag, (uint32_t)(int64_t)d);
+	return TIFFSetField(tif, f->tag, (int)d);
+}
+
+/* Text, cut at its first NUL and ended by one. */
+static int set_text(TIFF *tif, const struct exif_field *f)
+{
+	char *text = malloc((size_t)f->count + 1);
+	int ret;
+
+	if (!text)
+		return 0;
+	memcpy(text, f->value, f->count);
+	text[f->count] = '\0';
+	ret = TIFFSetField(tif, f->tag, text);
+	free(text);
+	return ret;
+}
+
+/* One entry into the directory libtiff is filling: 1 if it took it, 0 if skipped. */
+static int set_field(TIFF *tif, const struct exif_field *f, int big)
+{
+	const TIFFField *fip = TIFFFindField(tif, f->tag, TIFF_ANY);
+	TIFFDataType want = fip ? TIFFFieldDataType(fip) : TIFF_NOTYPE;
+	int size, counted, fixed, ret;
+	void *v;
+
+	if (!fip || TIFFFieldIsAnonymous(fip) || !type_fits(f->type, want) || !f->count)
+		return 0;
+	if (want == TIFF_ASCII)
+		return set_text(tif, f) == 1;
+	size = TIFFFieldSetGetSize(fip);
+	counted = TIFFFieldPassCount(fip);
+	fixed = TIFFFieldWriteCount(fip);
+	if (f->count > FIELD_MAX_VALUES || (!counted && (fixed < 1 || f->count != (uint32_t)fixed)) ||
+	    (size != 1 && size != 2 && size != 4 && size != 8))
+		return 0;
+	if (!counted && fixed == 1)
+		return set_one(tif, f, want, big) == 1;
+	v = values_of(f, size, want, big);
+	if (!v)
+		return 0;
+	ret = counted ? TIFFSetField(tif, f->tag, (uint32_t)f->count, v) : TIFFSetField(tif, f->tag, v);
+	free(v);
+	return ret == 1;
+}
+
+/*
+ * The entries of the block's IFD at ifd: IFD0's that describe the photo
+ * but its Orientation (set_tags sets it), or a sub-IFD's but the links to
+ * further IFDs. How many libtiff took.
+ */
+static int set_fields(TIFF *tif, const struct exif *x, size_t ifd, int main)
+{
+	struct exif_field f;
+	int set = 0;
+
+	for (unsigned i = 0; exif_field(x, ifd, i, &f); i++) {
+		if (main ? !exif_describes_photo(f.tag) || f.tag == TIFFTAG_ORIENTATION
+			 : f.tag == TIFFTAG_EXIFIFD || f.tag == TIFFTAG_GPSIFD ||
+			   f.tag == TAG_INTEROP_IFD || f.tag == TIFFTAG_SUBIFD)
+			continue;
+		set += set_field(tif, &f, x->big);
+	}
+	return set;
+}
+
+/*
+ * The Exif (or GPS) IFD as a custom directory of its own, written before
+ * the image's: *at its offset, 0 when libtiff took none of its tags. The
+ * Interoperability IFD is not written (libtiff has no directory for it).
+ */
+static int write_sub_ifd(TIFF *tif, const struct stream *s, const struct exif *x, size_t ifd,
+			 int gps, uint64_t *at)
+{
+	*at = 0;
+	if (!ifd)
+		return 0;
+	if ((gps ? TIFFCreateGPSDirectory(tif) : TIFFCreateEXIFDirectory(tif)) != 0)
+		return failed(s, "cannot encode TIFF's EXIF");
+	if (set_fields(tif, x, ifd, 0) > 0 && !TIFFWriteCustomDirectory(tif, at))
+		return failed(s, "cannot encode TIFF's EXIF");
+	return 0;
+}
+
+/* What the EXIF of o->meta puts in the file: its sub-IFDs' offsets, its Orientation. */
+struct exif_out {
+	struct exif x;		/* the parsed copy; x.t NULL when there is none */
+	uint64_t exif_at, gps_at;
+	int orientation;
+};
+
+/*
+ * Parses a copy of the EXIF (meta_prepare made it true for this output)
+ * and writes its Exif and GPS IFDs, then starts the image's directory. A
+ * block that does not parse is left out, as if there were none.
+ */
+static int exif_begin(TIFF *tif, const struct stream *s, const struct encode_options *o,
+		      struct exif_out *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->orientation = ORIENTATION_TOPLEFT;
+	if (!o->meta || !o->meta->exif.len)
+		return 0;
+	e->x.t = malloc(o->meta->exif.len);
+	if (!e->x.t)
+		return error("out of memory while encoding TIFF");
+	memcpy(e->x.t, o->meta->exif.data, o->meta->exif.len);
+	if (exif_parse(&e->x, e->x.t, o->meta->exif.len) < 0) {
+		error_clear();
+		free(e->x.t);
+		e->x.t = NULL;
+		return 0;
+	}
+	e->orientation = exif_orientation(&e->x);
+	if (write_sub_ifd(tif, s, &e->x, e->x.exif_ifd, 0, &e->exif_at) < 0 ||
+	    write_sub_ifd(tif, s, &e->x, e->x.gps_ifd, 1, &e->gps_at) < 0)
+		return -1;
+	TIFFFreeDirectory(tif);
+	return TIFFCreateDirectory(tif) == 0 ? 0 : failed(s, "cannot encode TIFF");
+}
+
+/* IFD0's tags about the photo, and the links to the sub-IFDs written. */
+static void exif_end(TIFF *tif, struct exif_out *e)
+{
+	if (!e->x.t)
+		return;
+	set_fields(tif, &e->x, e->x.ifd0, 1);
+	if (e->exif_at)
+		TIFFSetField(tif, TIFFTAG_EXIFIFD, e->exif_at);
+	if (e->gps_at)
+		TIFFSetField(tif, TIFFTAG_GPSIFD, e->gps_at);
+}
+
+/*
+ * The tags of an 8-bit image in strips: grey or RGB, alpha as an
+ * unassociated extra sample, no date nor software of pixpool's own (the
+ * same pixels make the same bytes), the Orientation the EXIF says. JPEG
+ * turns RGB into YCbCr, as every reader expects.
+ */
+static void set_tags(TIFF *tif, const struct image *img, const struct encode_options *o,
+		     int orientation)
 {
 	int c = img->channels, colour = c >= 3, jpeg = o->tiff_compression == TIFF_COMPRESSION_JPEG;
 	uint16_t alpha = EXTRASAMPLE_UNASSALPHA;
@@ -351,7 +578,7 @@ static void set_tags(TIFF *tif, const struct image *img, const struct encode_opt
 	TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, (uint16_t)c);
 	TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, (uint16_t)8);
 	TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
-	TIFFSetField(tif, TIFFTAG_ORIENTATION, ORIENTATION_TOPLEFT);
+	TIFFSetField(tif, TIFFTAG_ORIENTATION, (uint16_t)orientation);
 	TIFFSetField(tif, TIFFTAG_COMPRESSION, compressions[o->tiff_compression]);
 	TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, !colour ? PHOTOMETRIC_MINISBLACK
 		     : jpeg && c == 3 ? PHOTOMETRIC_YCBCR : PHOTOMETRIC_RGB);
@@ -397,6 +624,7 @@ int tiff_encode(const struct image *img, const struct encode_options *o, struct 
 {
 	struct stream s = { .out = out, .base = out->len };
 	uint64_t bytes = (uint64_t)img->width * (uint64_t)img->height * (uint64_t)img->channels;
+	struct exif_out e;
 	TIFF *tif;
 	int ret;
 
@@ -405,9 +633,14 @@ int tiff_encode(const struct image *img, const struct encode_options *o, struct 
 	tif = stream_open(&s, "wl", bytes + (64u << 20));
 	if (!tif)
 		return failed(&s, "cannot encode TIFF");
-	set_tags(tif, img, o);
-	ret = write_rows(tif, &s, img);
+	ret = exif_begin(tif, &s, o, &e);
+	if (ret == 0) {
+		set_tags(tif, img, o, e.orientation);
+		exif_end(tif, &e);
+		ret = write_rows(tif, &s, img);
+	}
 	TIFFClose(tif);
+	free(e.x.t);
 	if (ret == 0 && s.why[0])
 		ret = failed(&s, "cannot encode TIFF");
 	return ret;

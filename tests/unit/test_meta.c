@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -623,6 +624,185 @@ static void test_png_metadata_inflates_within_one_budget(void **state)
 	free(xmp);
 }
 
+/*
+ * A TIFF file's IFD0 at 8: ImageWidth, Make "Cam", StripOffsets,
+ * Orientation 6, the Exif IFD at 200 (DateTimeOriginal at 240, the
+ * Interoperability IFD at 270) and the GPS IFD at 300 (a latitude, three
+ * RATIONALs at 320).
+ */
+static struct tiff tiff_with_exif(int big)
+{
+	struct tiff t = { .n = 420, .big = big };
+
+	memcpy(t.b, big ? "MM\0*" : "II*\0", 4);
+	w32(&t, 4, 8);
+	w16(&t, 8, 6);
+	entry(&t, 10, 0x0100, 3, 1, 2);
+	entry(&t, 22, 0x010f, 2, 4, 0);
+	memcpy(t.b + 30, "Cam", 4);
+	entry(&t, 34, 0x0111, 4, 1, 400);
+	entry(&t, 46, 0x0112, 3, 1, 6);
+	entry(&t, 58, 0x8769, 4, 1, 200);
+	entry(&t, 70, 0x8825, 4, 1, 300);
+	w16(&t, 200, 2);
+	entry(&t, 202, 0x9003, 2, 20, 240);
+	entry(&t, 214, 0xa005, 4, 1, 270);
+	memcpy(t.b + 240, "2021:06:01 12:34:56", 20);
+	w16(&t, 270, 1);
+	entry(&t, 272, 0x0001, 2, 4, 0);
+	memcpy(t.b + 280, "R98", 4);
+	w16(&t, 300, 1);
+	entry(&t, 302, 0x0002, 5, 3, 320);
+	for (int i = 0; i < 3; i++) {
+		w32(&t, 320 + 8 * (size_t)i, i == 0 ? 48 : i == 1 ? 51 : 2400);
+		w32(&t, 324 + 8 * (size_t)i, i == 2 ? 100 : 1);
+	}
+	return t;
+}
+
+/* The tags of the IFD at ifd in a parsed block, in order, ended by 0. */
+static void tags_of(const struct exif *x, size_t ifd, unsigned *tags, int most)
+{
+	struct exif_field f;
+	int i = 0;
+
+	while (i < most - 1 && exif_field(x, ifd, (unsigned)i, &f))
+		tags[i++] = f.tag;
+	tags[i] = 0;
+}
+
+static void test_tiff_exif_built_from_its_ifds(void **state)
+{
+	(void)state;
+	for (int big = 0; big <= 1; big++) {
+		struct tiff t = tiff_with_exif(big);
+		struct meta m = META_INIT;
+		struct exif x;
+		unsigned tags[8];
+		char text[32];
+
+		meta_collect(&m, t.b, t.n, FORMAT_TIFF);
+		assert_string_equal(m.warning, "");
+		assert_true(m.exif.len > 8);
+		assert_memory_equal(m.exif.data, big ? "MM\0*" : "II*\0", 4);
+		assert_int_equal(exif_parse(&x, m.exif.data, m.exif.len), 0);
+		assert_int_equal(exif_loose_bytes(&x), 0);
+		assert_int_equal(exif_orientation(&x), 6);
+		exif_string(&x, x.make, text, sizeof(text));
+		assert_string_equal(text, "Cam");
+		exif_string(&x, x.original, text, sizeof(text));
+		assert_string_equal(text, "2021:06:01 12:34:56");
+		/* IFD0 keeps what describes the photo and the links, not the layout. */
+		tags_of(&x, x.ifd0, tags, 8);
+		assert_memory_equal(tags, ((unsigned[]){ 0x010f, 0x0112, 0x8769, 0x8825, 0 }),
+				    5 * sizeof(unsigned));
+		tags_of(&x, x.gps_ifd, tags, 8);
+		assert_int_equal(tags[0], 2);
+		assert_int_equal(x.ifds, 4);	/* IFD0, Exif, Interop, GPS */
+		meta_release(&m);
+	}
+}
+
+static void test_tiff_exif_forged_costs_the_exif_alone(void **state)
+{
+	struct {
+		size_t at;
+		uint32_t value;
+		const char *why;
+	} forged[] = {
+		{ 58 + 8, 5000, "the IFD of tag 0x8769 lies past the end" },
+		{ 202 + 4, 0x40000000, "tag 0x9003 has its value past the end" },
+		{ 302 + 4, 0x20000000, "tag 0x0002 has its value past the end" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
+		struct tiff t = tiff_with_exif(1);
+		struct meta m = META_INIT;
+		char want[128];
+
+		w32(&t, forged[i].at, forged[i].value);
+		meta_collect(&m, t.b, t.n, FORMAT_TIFF);
+		assert_int_equal(m.exif.len, 0);
+		assert_true(m.had);
+		snprintf(want, sizeof(want), "malformed EXIF (%s), dropped", forged[i].why);
+		assert_string_equal(m.warning, want);
+		meta_release(&m);
+	}
+}
+
+/* A TIFF whose IFD0 says only how its pixels lie has no EXIF to carry. */
+static void test_tiff_of_layout_alone_has_no_exif(void **state)
+{
+	struct tiff t = tiff_with_exif(0);
+	struct meta m = META_INIT;
+
+	(void)state;
+	w16(&t, 8, 4);
+	entry(&t, 22, 0x011a, 5, 1, 320);	/* XResolution */
+	entry(&t, 58, 0x0128, 3, 1, 2);		/* ResolutionUnit */
+	meta_collect(&m, t.b, t.n, FORMAT_TIFF);
+	assert_int_equal(m.exif.len, 0);
+	assert_false(m.had);
+	assert_string_equal(m.warning, "");
+}
+
+static void test_exif_write_bounded(void **state)
+{
+	const unsigned char text[] = "a long enough value";
+	struct exif_field f[2] = { { 0x010f, 2, sizeof(text), text, -1 },
+				   { 0x8769, 4, 1, NULL, 1 } };
+	struct exif_dir dirs[2] = { { f, 2 }, { f, 1 } };
+	unsigned char *block = NULL;
+	size_t len = 0;
+	struct exif x;
+
+	(void)state;
+	assert_int_equal(exif_write(&block, &len, 0, dirs, 2, 63), -1);
+	assert_int_equal(exif_write(&block, &len, 0, dirs, 1, 4096), -1);	/* a link to IFD 1 of 1 */
+	error_clear();
+	assert_int_equal(exif_write(&block, &len, 1, dirs, 2, 4096), 0);
+	assert_int_equal(exif_parse(&x, block, len), 0);
+	assert_int_equal(x.exif_ifd, 8 + 2 + 24 + 4 + 20);
+	assert_int_equal(exif_loose_bytes(&x), 0);
+	free(block);
+}
+
+/* TIFF out and in again: libtiff writes IFD0's tags and the Exif and GPS IFDs. */
+static void test_tiff_writes_its_exif(void **state)
+{
+	struct tiff t = tiff_with_exif(0);
+	struct meta m = META_INIT, back = META_INIT;
+	struct meta_edit e = { .width = 4, .height = 3, .channels = 3, .format = FORMAT_TIFF };
+	struct encode_options o = ENCODE_OPTIONS_INIT;
+	struct image img = IMAGE_INIT;
+	struct buffer out = BUFFER_INIT;
+	struct exif x;
+	char text[32];
+
+	(void)state;
+	meta_collect(&m, t.b, t.n, FORMAT_TIFF);
+	assert_int_equal(meta_prepare(&m, &e), META_KEPT);
+	assert_int_equal(image_alloc(&img, 4, 3, 3), 0);
+	memset(img.pixels, 90, 4 * 3 * 3);
+	o.meta = &m;
+	assert_int_equal(image_encode_with(&img, FORMAT_TIFF, &o, &out), 0);
+	assert_int_equal(image_exif_orientation(out.data, out.len), 6);
+	meta_collect(&back, out.data, out.len, FORMAT_TIFF);
+	assert_string_equal(back.warning, "");
+	assert_int_equal(exif_parse(&x, back.exif.data, back.exif.len), 0);
+	exif_string(&x, x.make, text, sizeof(text));
+	assert_string_equal(text, "Cam");
+	exif_string(&x, x.original, text, sizeof(text));
+	assert_string_equal(text, "2021:06:01 12:34:56");
+	assert_int_equal(exif_orientation(&x), 6);
+	assert_true(x.gps_entry != 0);
+	image_release(&img);
+	buffer_release(&out);
+	meta_release(&m);
+	meta_release(&back);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -639,6 +819,11 @@ int main(void)
 		cmocka_unit_test(test_webp_carries_exif_icc_and_xmp),
 		cmocka_unit_test(test_grey_image_takes_only_grey_profile),
 		cmocka_unit_test(test_avif_carries_profile_exif_and_xmp),
+		cmocka_unit_test(test_tiff_exif_built_from_its_ifds),
+		cmocka_unit_test(test_tiff_exif_forged_costs_the_exif_alone),
+		cmocka_unit_test(test_tiff_of_layout_alone_has_no_exif),
+		cmocka_unit_test(test_exif_write_bounded),
+		cmocka_unit_test(test_tiff_writes_its_exif),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
