@@ -71,7 +71,7 @@ static const char usage_text[] =
 "      --no-autoorient      keep JPEG, WebP, TIFF and RAW pixels as stored; ignore their\n"
 "                           Orientation (HEIC and AVIF are always turned by their\n"
 "                           own transforms)\n"
-"      --strip[=PARTS]      drop metadata from JPEG, PNG and WebP outputs: all of it, or\n"
+"      --strip[=PARTS]      drop the outputs' metadata (EXIF, XMP, ICC): all of it, or\n"
 "                           a list of exif, xmp, icc, gps (default: keep all)\n"
 "      --profile PROFILE    convert colours from each image's embedded ICC profile\n"
 "                           (none: sRGB) to PROFILE, srgb or an RGB profile's file,\n"

@@ -71,8 +71,9 @@ struct encode_options {
 	int avif_speed;		/* AVIF, 0 slowest .. 10 fastest (AVIF_SPEED_DEFAULT) */
 	/*
 	 * The metadata to carry, for a row whose library lays out the file and
-	 * writes it itself (AVIF; TIFF, whose ICC and XMP are tags of its IFD,
-	 * which no splice after encoding could add), whose meta_write is NULL;
+	 * writes it itself (AVIF; TIFF, whose ICC and XMP are tags of its IFD
+	 * and whose EXIF is IFDs of its own, which no splice after encoding
+	 * could add), whose meta_write is NULL;
 	 * NULL for none. Rows whose metadata is spliced into the encoded bytes
 	 * (meta_at, meta_write) ignore it.
 	 */

@@ -19,7 +19,9 @@
  * What is kept: EXIF (JPEG APP1 "Exif", PNG eXIf), the ICC profile (JPEG
  * APP2 "ICC_PROFILE" in numbered parts, PNG iCCP) and XMP (JPEG APP1, with
  * extended XMP; PNG iTXt "XML:com.adobe.xmp"); a WebP's ICCP, EXIF and
- * "XMP " chunks. BMP, TGA and PNM outputs carry none. Everything read is bounded (META_*_MAX) and checked before
+ * "XMP " chunks; a TIFF's ICC and XMP tags, and the EXIF block built from
+ * its IFDs (ifd_exif_block), which the TIFF and AVIF encoders write
+ * themselves. BMP, TGA and PNM outputs carry none. Everything read is bounded (META_*_MAX) and checked before
  * use; metadata that is malformed or over a bound is dropped, with a
  * warning, and never costs the image.
  */

@@ -505,6 +505,8 @@ static int write_sub_ifd(TIFF *tif, const struct stream *s, const struct exif *x
 	*at = 0;
 	if (!ifd)
 		return 0;
+	/* libtiff 4.5 creates a directory over the current one without freeing its values. */
+	TIFFFreeDirectory(tif);
 	if ((gps ? TIFFCreateGPSDirectory(tif) : TIFFCreateEXIFDirectory(tif)) != 0)
 		return failed(s, "cannot encode TIFF's EXIF");
 	if (set_fields(tif, x, ifd, 0) > 0 && !TIFFWriteCustomDirectory(tif, at))

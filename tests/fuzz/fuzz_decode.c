@@ -184,7 +184,8 @@ static void run_meta(const uint8_t *data, size_t size, enum format format, int o
  * What every row reads of any bytes, before anything has checked that they
  * are of its format: the sniff, the EXIF block --autoorient obeys (read
  * from IFD0, then checked whole and edited in a copy, as the metadata is),
- * and the metadata copy.
+ * and the metadata copy (a TIFF's EXIF block, which its row builds from
+ * the file's IFDs, must pass check_exif as it comes).
  */
 static void run_rows(const uint8_t *data, size_t size)
 {
@@ -212,6 +213,9 @@ static void run_rows(const uint8_t *data, size_t size)
 			struct meta m = META_INIT;
 
 			row->meta_collect(&m, data, size);
+			/* A TIFF's EXIF is built, not copied: whole, and no byte it does not link. */
+			if (f == FORMAT_TIFF && m.exif.len)
+				check_exif(m.exif.data, m.exif.len, 0);
 			meta_release(&m);
 		}
 	}
