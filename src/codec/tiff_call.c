@@ -454,7 +454,10 @@ static int set_field(TIFF *tif, const struct exif_field *f, int big)
 	int size, counted, fixed, ret;
 	void *v;
 
-	if (!fip || TIFFFieldIsAnonymous(fip) || !type_fits(f->type, want) || !f->count)
+	/* number() reads the types TIFF 6 defines; the block's sizes were checked for those. */
+	if (f->type < TIFF_BYTE || f->type > TIFF_DOUBLE || !f->count)
+		return 0;
+	if (!fip || TIFFFieldIsAnonymous(fip) || !type_fits(f->type, want))
 		return 0;
 	if (want == TIFF_ASCII)
 		return set_text(tif, f) == 1;
