@@ -234,10 +234,22 @@ static enum exif_part link_of(enum exif_part part, unsigned tag)
 	return PARTS;
 }
 
-static int is_pointer(unsigned tag)
+/*
+ * Whether an entry of part is copied as it is: not a link to another IFD,
+ * of a type TIFF sizes, in IFD0 only about the photo, and an Orientation
+ * only as TIFF defines it, one SHORT (another means 1 to every reader, and
+ * a writer that sets it to 1 in place would leave its old values unlinked).
+ */
+static int copied(enum exif_part part, const struct ifd_entry *e)
 {
-	return tag == IFD_TAG_EXIF_IFD || tag == IFD_TAG_GPS_IFD || tag == IFD_TAG_INTEROP_IFD ||
-	       tag == IFD_TAG_SUBIFDS;
+	if (e->tag == IFD_TAG_EXIF_IFD || e->tag == IFD_TAG_GPS_IFD ||
+	    e->tag == IFD_TAG_INTEROP_IFD || e->tag == IFD_TAG_SUBIFDS || !e->bytes)
+		return 0;
+	if (part != PART_MAIN)
+		return 1;
+	if (e->tag == IFD_TAG_ORIENTATION)
+		return e->type == TYPE_SHORT && e->count == 1;
+	return exif_describes_photo(e->tag);
 }
 
 /*
@@ -260,8 +272,7 @@ static int copy_part(const struct ifd_file *f, struct exif_source *s, enum exif_
 			*out = (struct exif_field){ e.tag, TYPE_LONG, 1, NULL, (int)to };
 			s->n[part]++;
 		}
-		if (is_pointer(e.tag) || !e.bytes ||
-		    (part == PART_MAIN && !exif_describes_photo(e.tag)))
+		if (!copied(part, &e))
 			continue;
 		if (!ifd_entry_fits(f, &e))
 			return error("tag 0x%04x has its value past the end", e.tag);

@@ -747,6 +747,28 @@ static void test_tiff_of_layout_alone_has_no_exif(void **state)
 	assert_string_equal(m.warning, "");
 }
 
+/*
+ * An Orientation of many values reads as 1 and is left behind: a writer
+ * that set it to 1 in place (libheif does) would leave its values unlinked.
+ */
+static void test_tiff_orientation_copied_only_as_one_short(void **state)
+{
+	struct tiff t = tiff_with_exif(1);
+	struct meta m = META_INIT;
+	struct exif x;
+	unsigned tags[8];
+
+	(void)state;
+	entry(&t, 46, 0x0112, 3, 40, 340);
+	meta_collect(&m, t.b, t.n, FORMAT_TIFF);
+	assert_string_equal(m.warning, "");
+	assert_int_equal(exif_parse(&x, m.exif.data, m.exif.len), 0);
+	tags_of(&x, x.ifd0, tags, 8);
+	assert_memory_equal(tags, ((unsigned[]){ 0x010f, 0x8769, 0x8825, 0 }), 4 * sizeof(unsigned));
+	assert_int_equal(exif_orientation(&x), 1);
+	meta_release(&m);
+}
+
 static void test_exif_write_bounded(void **state)
 {
 	const unsigned char text[] = "a long enough value";
@@ -822,6 +844,7 @@ int main(void)
 		cmocka_unit_test(test_tiff_exif_built_from_its_ifds),
 		cmocka_unit_test(test_tiff_exif_forged_costs_the_exif_alone),
 		cmocka_unit_test(test_tiff_of_layout_alone_has_no_exif),
+		cmocka_unit_test(test_tiff_orientation_copied_only_as_one_short),
 		cmocka_unit_test(test_exif_write_bounded),
 		cmocka_unit_test(test_tiff_writes_its_exif),
 	};
