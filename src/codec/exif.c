@@ -527,9 +527,9 @@ static void write_dir(struct exif *x, const struct exif_dir *dir, const uint64_t
 		wr32(x, e + 4, f->link >= 0 ? 1 : f->count);
 		if (f->link >= 0)
 			wr32(x, e + 8, (uint32_t)at[f->link]);
-		else if (bytes <= 4)
+		else if (bytes <= 4 && bytes)
 			memcpy(x->t + e + 8, f->value, bytes);
-		else {
+		else if (bytes) {
 			wr32(x, e + 8, (uint32_t)data);
 			memcpy(x->t + data, f->value, bytes);
 			data += (size_t)outside_bytes(f);
@@ -565,8 +565,9 @@ int exif_write(unsigned char **block, size_t *len, int big, const struct exif_di
 int exif_describes_photo(unsigned tag)
 {
 	static const unsigned short tags[] = {
-		0x010e, 0x010f, 0x0110, 0x0112, 0x011a, 0x011b, 0x0128, 0x0131, 0x0132, 0x013b,
-		0x8298,
+		EXIF_TAG_DESCRIPTION, EXIF_TAG_MAKE, EXIF_TAG_MODEL, TAG_ORIENTATION, EXIF_TAG_XRES,
+		EXIF_TAG_YRES, EXIF_TAG_RES_UNIT, EXIF_TAG_SOFTWARE, EXIF_TAG_DATETIME, EXIF_TAG_ARTIST,
+		EXIF_TAG_COPYRIGHT,
 	};
 
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)

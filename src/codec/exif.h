@@ -34,9 +34,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define EXIF_TAG_DESCRIPTION 0x010e	/* ImageDescription */
 #define EXIF_TAG_MAKE 0x010f
 #define EXIF_TAG_MODEL 0x0110
+#define EXIF_TAG_XRES 0x011a
+#define EXIF_TAG_YRES 0x011b
+#define EXIF_TAG_RES_UNIT 0x0128
+#define EXIF_TAG_SOFTWARE 0x0131
 #define EXIF_TAG_DATETIME 0x0132
+#define EXIF_TAG_ARTIST 0x013b
 #define EXIF_TAG_COPYRIGHT 0x8298
 #define EXIF_TAG_ORIGINAL 0x9003	/* DateTimeOriginal, in the Exif IFD */
 

@@ -1,9 +1,8 @@
 /* The IFDs of a TIFF structure, read bounded (ifd.h). */
 #include "codec/ifd.h"
 
-#include <string.h>
-
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/error.h"
 #include "codec/bytes.h"
@@ -319,8 +318,9 @@ static int says_something(const struct exif_dir *main)
 	for (unsigned i = 0; i < main->n; i++) {
 		unsigned tag = main->fields[i].tag;
 
-		if (main->fields[i].link >= 0 || tag == 0x010e || tag == 0x010f || tag == 0x0110 ||
-		    tag == 0x0132 || tag == 0x013b || tag == 0x8298)
+		if (main->fields[i].link >= 0 || tag == EXIF_TAG_DESCRIPTION || tag == EXIF_TAG_MAKE ||
+		    tag == EXIF_TAG_MODEL || tag == EXIF_TAG_DATETIME || tag == EXIF_TAG_ARTIST ||
+		    tag == EXIF_TAG_COPYRIGHT)
 			return 1;
 	}
 	return 0;
