@@ -9,9 +9,13 @@ whose errors are coded by adaptive Golomb-Rice, never in run mode.
 
 The container holds what a reader needs and no more: ftyp "crx ", moov
 with Canon's uuid box (CNCV, CCTP, CMT1 = IFD0 with Make, Model, size and
-ORIENTATION, CMT2 = an Exif IFD) and one video track whose CRAW sample
-entry carries the CMP1 image header, its sample's size (stsz) and offset
-(co64) into mdat. Also writes OUT.png: the crop, the reference.
+ORIENTATION, CMT2 = an Exif IFD, CMT3 = makernotes holding ColorData: the
+white balance as shot, black and white levels) and one video track whose
+CRAW sample entry carries the CMP1 image header, its sample's size (stsz)
+and offset (co64, the one libraw 0.20 reads) into mdat. Every box is one
+libraw knows: it fails a list that ends with one it does not. Also writes
+OUT.png: the crop, the reference. W and H are even, 44 or more (a plane,
+half the image, is at least 22 samples each way).
 """
 import struct
 import sys
@@ -21,10 +25,12 @@ from PIL import Image
 
 W, H = (int(v) for v in (sys.argv[4] if len(sys.argv) > 4 else "300x200").split("x"))
 ORIENTATION = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+if W % 2 or H % 2 or W < 44 or H < 44:
+    sys.exit("make-cr3.py: %dx%d: the sides must be even and 44 or more" % (W, H))
 MODEL = "Canon EOS M50"
 BITS = 14
 WHITE = (1 << BITS) - 1
-BLACK = 2048  # as Canon's 14-bit bodies: the sensor's zero is not the samples' 0
+BLACK = 2048  # the sensor's zero, as Canon's 14-bit bodies record it
 # The camera's matrix from XYZ (D65) to its own colours, as raw developers
 # know this model: the colours are written through its inverse, so a
 # developer that applies it gets the photo's colours back.
@@ -199,7 +205,9 @@ def canon_uuid():
                  (272, "ascii", MODEL), (274, "short", [ORIENTATION])])
     exif = tiff([(0x8827, "short", [100]), (0x9000, "ascii", "0231")])
     makernotes = tiff([(0x4001, "short", color_data())])
-    cctp = box(b"CCTP", bytes(12))
+    # CCTP lists the tracks (one, the raw image's). libraw 0.20.2 reads it
+    # as a list of boxes and, given none, answers a status it never set.
+    cctp = box(b"CCTP", struct.pack(">III", 0, 1, 1), box(b"CCDT", struct.pack(">QQ", 0x10, 1)))
     return box(b"uuid", bytes.fromhex("85c0b687820f11e08111f4ce462b6a48"),
                box(b"CNCV", b"CanonCR3_001/00.09.00/00.00.00"), cctp,
                box(b"CMT1", ifd0), box(b"CMT2", exif), box(b"CMT3", makernotes))
@@ -207,8 +215,11 @@ def canon_uuid():
 
 def raw_track(head_len, data_len, data_at):
     """A video track of one CRAW sample: data_len bytes at data_at."""
-    cmp1 = struct.pack(">HHHHIIIIBBBBI", 0, 0x30, 0x100, 0, W, H, W, H, BITS,
-                       4 << 4 | 0, 0, 0, head_len) + bytes(8)
+    # CMP1: its 48 bytes after this word; version 1.0; the image, and its one
+    # tile, W x H; 14 bits; 4 planes in RGGB order; lossless, no wavelet
+    # levels, one tile each way; the size of the headers before the planes.
+    cmp1 = struct.pack(">HHHHIIIIBBBBI", 0xFF00, 0x30, 0x100, 0, W, H, W, H, BITS,
+                       4 << 4 | 0, 0, 0, head_len) + bytes(16)
     # A visual sample entry (78 bytes: width and height at 24), 4 more of Canon's.
     entry = bytes(6) + struct.pack(">H", 1) + bytes(16) + struct.pack(">HH", W, H)
     entry += struct.pack(">II4xH32xHh", 0x480000, 0x480000, 1, 24, -1) + bytes(4)
