@@ -21,6 +21,10 @@
 #define T_STBL BMFF_TYPE('s', 't', 'b', 'l')
 #define T_STSD BMFF_TYPE('s', 't', 's', 'd')
 #define T_CRAW BMFF_TYPE('C', 'R', 'A', 'W')
+#define T_CMP1 BMFF_TYPE('C', 'M', 'P', '1')
+#define T_STSZ BMFF_TYPE('s', 't', 's', 'z')
+#define T_CO64 BMFF_TYPE('c', 'o', '6', '4')
+#define T_STCO BMFF_TYPE('s', 't', 'c', 'o')
 
 /* Canon's uuid, under moov, holding CMT1..CMT4 and the thumbnail. */
 static const unsigned char canon_uuid[16] = {
@@ -64,6 +68,36 @@ static int child(const unsigned char *d, const struct bmff_box *parent, size_t s
 	return ret < 0 ? -1 : ret ? error("corrupt RAW: over %d boxes in one", CR3_MAX_BOXES) : 0;
 }
 
+/* A raw track's sample: stsz's size, co64's or stco's offset, CMP1's header size. */
+static int read_sample(struct cr3 *h, const unsigned char *d, const struct bmff_box *stbl)
+{
+	struct bmff_box stsd, entry, cmp1, stsz, chunk;
+	struct cr3_sample *s;
+
+	if (h->nsamples >= CR3_MAX_TRACKS)
+		return 0;
+	s = &h->samples[h->nsamples];
+	/* A track of CRX data has a CMP1 box after its CRAW entry's 82 bytes; a preview has none. */
+	if (child(d, stbl, 0, T_STSD, &stsd) != 1 || stsd.len < 8 ||
+	    child(d, &stsd, 8, T_CRAW, &entry) != 1 || entry.len < 82 ||
+	    child(d, &entry, 82, T_CMP1, &cmp1) != 1 || cmp1.len < 32) {
+		error_clear();
+		return 0;
+	}
+	if (child(d, stbl, 0, T_STSZ, &stsz) != 1 || stsz.len < 12)
+		return error("corrupt RAW: a CR3 raw track without its sample's size");
+	s->len = be32(d + stsz.at + 4);
+	if (child(d, stbl, 0, T_CO64, &chunk) == 1 && chunk.len >= 16)
+		s->at = (uint64_t)be32(d + chunk.at + 8) << 32 | be32(d + chunk.at + 12);
+	else if (child(d, stbl, 0, T_STCO, &chunk) == 1 && chunk.len >= 12)
+		s->at = be32(d + chunk.at + 8);
+	else
+		return error("corrupt RAW: a CR3 raw track without its sample's offset");
+	s->head_len = be32(d + cmp1.at + 28);
+	h->nsamples++;
+	return 0;
+}
+
 /* The CRAW entries of one trak's stsd: the largest one's size into h. */
 static int read_trak(struct cr3 *h, const unsigned char *d, const struct bmff_box *trak)
 {
@@ -72,9 +106,13 @@ static int read_trak(struct cr3 *h, const unsigned char *d, const struct bmff_bo
 	size_t pos, end;
 	int ret = 0;
 
-	for (size_t i = 0; i < sizeof(path) / sizeof(path[0]); i++)
+	for (size_t i = 0; i < sizeof(path) / sizeof(path[0]) - 1; i++)
 		if ((ret = child(d, &b, 0, path[i], &b)) != 1)
 			return ret;
+	if (read_sample(h, d, &b) < 0)
+		return -1;
+	if ((ret = child(d, &b, 0, T_STSD, &b)) != 1)
+		return ret;
 	/* stsd: version and flags, then the count of entries, which the boxes themselves bound. */
 	if (b.len < 8)
 		return error("corrupt RAW: a CR3 sample description cut short");
@@ -178,5 +216,41 @@ int cr3_complete(const unsigned char *d, size_t n)
 		error_clear();
 		return error("truncated RAW: a CR3 box runs past the end of the file");
 	}
+	return 0;
+}
+
+/* One CRX header: its marker, its size at 4 and, for a subband, its padding. */
+static int crx_sample(const struct cr3_sample *s, const unsigned char *d, size_t n)
+{
+	uint64_t data = s->at + s->head_len, tile = data, plane = data, band = data;
+
+	if (s->at > n || s->len > n - s->at || s->head_len > n - s->at)
+		return error("truncated RAW: a CR3 sample lies past the end of the file");
+	for (uint64_t pos = s->at; pos + 12 <= s->at + s->head_len; pos += 12) {
+		uint32_t marker = be16(d + pos), size = be32(d + pos + 4);
+
+		if (marker == 0xFF01) {
+			plane = band = tile;
+			tile += size;
+			pos += be16(d + pos + 2) > 8 ? be16(d + pos + 2) - 8u : 0;
+		} else if (marker == 0xFF02) {
+			band = plane;
+			plane += size;
+		} else if (marker == 0xFF03) {
+			band += size;
+			if (band > n)
+				return error("truncated RAW: a CR3 plane lies past the end of the file");
+		} else {
+			break;
+		}
+	}
+	return 0;
+}
+
+int cr3_samples_complete(const struct cr3 *h, const unsigned char *d, size_t n)
+{
+	for (int i = 0; i < h->nsamples; i++)
+		if (crx_sample(&h->samples[i], d, n))
+			return -1;
 	return 0;
 }

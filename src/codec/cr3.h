@@ -21,16 +21,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The most boxes one CR3 box may hold, and the most tracks read. */
+#define CR3_MAX_BOXES 256
+#define CR3_MAX_TRACKS 16
+
+/* One raw track's sample: where its CRX data lies, its headers first. */
+struct cr3_sample {
+	uint64_t at;		/* co64's (or stco's) offset */
+	uint64_t len;		/* stsz's size */
+	uint32_t head_len;	/* CMP1's size of the tile, plane and subband headers */
+};
+
 struct cr3 {
+	struct cr3_sample samples[CR3_MAX_TRACKS];
+	int nsamples;
 	uint32_t width;		/* the largest image's, as its CRAW entry says */
 	uint32_t height;
 	size_t ifd0_at;		/* CMT1's body, a TIFF structure (orientation, camera); */
 	size_t ifd0_len;	/*   len 0 when there is none */
 };
-
-/* The most boxes one CR3 box may hold, and the most tracks read. */
-#define CR3_MAX_BOXES 256
-#define CR3_MAX_TRACKS 16
 
 /* Whether the first n bytes begin as a CR3 does. */
 int cr3_sniff(const unsigned char *d, size_t n);
@@ -48,5 +57,13 @@ int cr3_header(struct cr3 *h, const unsigned char *d, size_t n);
  * ("truncated RAW: ...").
  */
 int cr3_complete(const unsigned char *d, size_t n);
+
+/*
+ * Checks that every raw track's CRX data, as its tile, plane and subband
+ * headers size it, lies within the file of n bytes: libraw 0.20 aborts
+ * the process (an exception out of an OpenMP region) when it reads past
+ * the end. Returns 0, or -1 with an error().
+ */
+int cr3_samples_complete(const struct cr3 *h, const unsigned char *d, size_t n);
 
 #endif

@@ -187,8 +187,12 @@ static int raw_complete(struct probe *p, const unsigned char *d, size_t n)
 	int found, ret;
 
 	if (cr3_sniff(d, n)) {
-		ret = cr3_probe(&again, d, n);
-		return ret == PROBE_MORE ? error("truncated RAW") : ret ? ret : cr3_complete(d, n);
+		struct cr3 h;
+
+		ret = cr3_header(&h, d, n);
+		if (ret == PROBE_MORE)
+			return error("truncated RAW");
+		return ret ? ret : cr3_complete(d, n) ? -1 : cr3_samples_complete(&h, d, n);
 	}
 	if (is_raf(d, n))
 		return raw_header(&again, d, n);

@@ -60,6 +60,8 @@ static void set_params(libraw_data_t *lr, struct complaint *c)
 	lr->params.gamm[0] = 1 / 2.4;
 	lr->params.gamm[1] = 12.92;
 	lr->params.no_auto_bright = 1;
+	/* Nor the white level lowered to the brightest sample when it is near it (0.75 by default). */
+	lr->params.adjust_maximum_thr = 0;
 	lr->params.user_flip = 0;
 	lr->params.max_raw_memory_mb = RAW_MAX_ALLOC_MB;
 	libraw_set_dataerror_handler(lr, on_data_error, c);
