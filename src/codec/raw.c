@@ -13,8 +13,9 @@
  * The size the parent knows, before any decoder runs, is that of the
  * largest image in those IFDs: the sensor's, an upper bound of what libraw
  * develops (for a CR2, whose raw IFD gives no size, its full-size preview).
- * CR3 and RAF keep their sizes in structures pixpool does not parse yet:
- * they are refused, and counted as failed.
+ * A RAF's comes from its CFA header (raf.c). CR3 keeps its size in
+ * structures pixpool does not parse yet: it is refused, and counted as
+ * failed.
  */
 #include <string.h>
 
@@ -24,6 +25,7 @@
 #include "codec/ifd.h"
 #include "codec/image.h"
 #include "codec/probe.h"
+#include "codec/raf.h"
 #include "codec/raw.h"
 #include "codec/raw_call.h"
 
@@ -50,7 +52,7 @@ static int is_cr3(const unsigned char *h, size_t n)
 
 static int is_raf(const unsigned char *h, size_t n)
 {
-	return n >= 15 && !memcmp(h, "FUJIFILMCCD-RAW", 15);
+	return raf_sniff(h, n);
 }
 
 static int raw_sniff(const unsigned char *h, size_t n)
@@ -157,7 +159,7 @@ static int raw_header(struct probe *p, const unsigned char *d, size_t n)
 	if (is_cr3(d, n))
 		return error("CR3 not supported yet: pixpool cannot read its size before decoding");
 	if (is_raf(d, n))
-		return error("RAF not supported yet: pixpool cannot read its size before decoding");
+		return raf_header(p, d, n);
 	ret = ifd_open(&f, d, n);
 	if (ret < 0)
 		return corrupt();
@@ -173,7 +175,9 @@ static int raw_complete(struct probe *p, const unsigned char *d, size_t n)
 	struct ifd_file f;
 	int found, ret;
 
-	if (is_cr3(d, n) || is_raf(d, n))
+	if (is_raf(d, n))
+		return raf_complete(&again, d, n);
+	if (is_cr3(d, n))
 		return raw_header(&again, d, n);
 	ret = ifd_open(&f, d, n);
 	ret = ret ? ret : raw_tiff_scan(&again, &f, 2, &found);
@@ -185,9 +189,18 @@ static int raw_complete(struct probe *p, const unsigned char *d, size_t n)
 static int raw_decode_row(struct image *img, const struct probe *p, const unsigned char *d,
 			  size_t n, int shrink)
 {
-	(void)p;
 	(void)shrink;
+	if (is_raf(d, n))
+		return raf_decode(img, p, d, n);
 	return raw_decode(img, d, n);
+}
+
+/* The EXIF --autoorient obeys: a RAF's is its embedded JPEG's, the others' their IFD0. */
+static int raw_exif(const unsigned char *d, size_t n, const unsigned char **block, size_t *len)
+{
+	if (is_raf(d, n))
+		return raf_exif(d, n, block, len);
+	return ifd_exif(d, n, block, len);
 }
 
 static const char *const raw_extensions[] = {
@@ -204,6 +217,6 @@ const struct format_row format_raw = {
 	.header = raw_header,
 	.complete = raw_complete,
 	.decode = raw_decode_row,
-	.exif = ifd_exif,
+	.exif = raw_exif,
 	.written_as = FORMAT_JPEG,
 };
