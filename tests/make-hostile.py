@@ -215,7 +215,6 @@ refuse(b'not-a-photo.jpg', b'this is text\n',
        'not an image: the content is not JPEG, PNG, BMP, TGA, PNM, GIF, PSD, HEIC, AVIF, WebP, TIFF or RAW')
 
 # HEIC and AVIF: cut short, a box larger than its parent, a forged size.
-# (A Canon CR3, ISO-BMFF too, is camera RAW: test_bmff, test_gif_psd.)
 heic, avif = read('chelsea.heic'), read('chelsea.avif')
 write(good, b'phone.heic', heic)
 write(good, b'chelsea-heif.avif', avif)
@@ -227,6 +226,34 @@ refuse(b'box-past-parent.heic', heic[:meta + 12] + b'\x7f' + heic[meta + 13:],
 ispe = avif.index(b'ispe')
 refuse(b'huge.avif', avif[:ispe + 8] + struct.pack('>II', 100000, 100000) + avif[ispe + 16:],
        'AVIF larger than the limit: 100000x100000 is 10000000000 pixels')
+
+# Canon CR3, ISO-BMFF too: pixpool reads its size from the tracks' CRAW entries
+# before libraw sees it. Cut short in moov or in mdat, a trak larger than moov,
+# a forged size.
+def box(kind, body):
+    return struct.pack('>I', 8 + len(body)) + kind + body
+
+
+def cr3(width, height):
+    entry = b'\0' * 6 + struct.pack('>H', 1) + bytes(16) + struct.pack('>HH', width, height)
+    stsd = box(b'stsd', struct.pack('>II', 0, 1) + box(b'CRAW', entry + bytes(50)))
+    trak = box(b'trak', box(b'mdia', box(b'minf', box(b'stbl', stsd))))
+    canon = bytes.fromhex('85c0b687820f11e08111f4ce462b6a48')
+    return (box(b'ftyp', b'crx \0\0\0\1crx isom') +
+            box(b'moov', box(b'uuid', canon + box(b'CNCV', b'CanonCR3_001')) + trak) +
+            box(b'mdat', bytes(4000)))
+
+
+raw3 = cr3(64, 48)
+refuse(b'cut-in-moov.cr3', raw3[:100], 'cannot decode: truncated RAW')
+refuse(b'cut-in-mdat.cr3', raw3[:-100],
+       'cannot decode: truncated RAW: a CR3 box runs past the end of the file')
+trak = raw3.index(b'trak') - 4
+refuse(b'trak-past-moov.cr3', raw3[:trak] + b'\x7f' + raw3[trak + 1:],
+       "cannot decode: corrupt RAW: a CR3 box's size does not fit in its parent")
+refuse(b'huge.cr3', cr3(60000, 60000),
+       'RAW larger than the limit: 60000x60000 is 3600000000 pixels')
+
 
 # Fujifilm RAF: a small one libraw develops (a FinePix X100's, 14-bit
 # samples of a ramp, uncompressed; tests/make-raf.py says the layout), and

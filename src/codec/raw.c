@@ -13,14 +13,14 @@
  * The size the parent knows, before any decoder runs, is that of the
  * largest image in those IFDs: the sensor's, an upper bound of what libraw
  * develops (for a CR2, whose raw IFD gives no size, its full-size preview).
- * A RAF's comes from its CFA header (raf.c). CR3 keeps its size in
- * structures pixpool does not parse yet: it is refused, and counted as
- * failed.
+ * A CR3 keeps its sizes in ISO-BMFF boxes, which cr3.c reads; a RAF's
+ * come from its CFA header, which raf.c reads.
  */
 #include <string.h>
 
 #include "base/error.h"
 #include "codec/bytes.h"
+#include "codec/cr3.h"
 #include "codec/format.h"
 #include "codec/ifd.h"
 #include "codec/image.h"
@@ -45,11 +45,6 @@ static int is_cr2(const unsigned char *h, size_t n)
 	return n >= 10 && !memcmp(h, "II*\0", 4) && h[8] == 'C' && h[9] == 'R';
 }
 
-static int is_cr3(const unsigned char *h, size_t n)
-{
-	return n >= 12 && !memcmp(h + 4, "ftypcrx ", 8);
-}
-
 static int is_raf(const unsigned char *h, size_t n)
 {
 	return raf_sniff(h, n);
@@ -57,7 +52,7 @@ static int is_raf(const unsigned char *h, size_t n)
 
 static int raw_sniff(const unsigned char *h, size_t n)
 {
-	return is_cr2(h, n) || is_cr3(h, n) || is_raf(h, n) ||
+	return is_cr2(h, n) || cr3_sniff(h, n) || is_raf(h, n) ||
 	       (n >= 8 && (!memcmp(h, "IIRO", 4) || !memcmp(h, "IIRS", 4) ||
 			   !memcmp(h, "MMOR", 4) || !memcmp(h, "IIU\0", 4)));
 }
@@ -151,13 +146,29 @@ int raw_tiff_scan(struct probe *p, const struct ifd_file *f, int chain, int *fou
 	return 0;
 }
 
+/* A CR3's size, from its tracks. */
+static int cr3_probe(struct probe *p, const unsigned char *d, size_t n)
+{
+	struct cr3 h;
+	int ret = cr3_header(&h, d, n);
+
+	if (ret)
+		return ret;
+	p->format = FORMAT_RAW;
+	p->width = h.width;
+	p->height = h.height;
+	p->channels = 3;
+	p->bits = 16;
+	return 0;
+}
+
 static int raw_header(struct probe *p, const unsigned char *d, size_t n)
 {
 	struct ifd_file f;
 	int found, ret;
 
-	if (is_cr3(d, n))
-		return error("CR3 not supported yet: pixpool cannot read its size before decoding");
+	if (cr3_sniff(d, n))
+		return cr3_probe(p, d, n);
 	if (is_raf(d, n))
 		return raf_header(p, d, n);
 	ret = ifd_open(&f, d, n);
@@ -175,10 +186,12 @@ static int raw_complete(struct probe *p, const unsigned char *d, size_t n)
 	struct ifd_file f;
 	int found, ret;
 
+	if (cr3_sniff(d, n)) {
+		ret = cr3_probe(&again, d, n);
+		return ret == PROBE_MORE ? error("truncated RAW") : ret ? ret : cr3_complete(d, n);
+	}
 	if (is_raf(d, n))
 		return raf_complete(&again, d, n);
-	if (is_cr3(d, n))
-		return raw_header(&again, d, n);
 	ret = ifd_open(&f, d, n);
 	ret = ret ? ret : raw_tiff_scan(&again, &f, 2, &found);
 	if (ret == PROBE_MORE)
@@ -195,12 +208,27 @@ static int raw_decode_row(struct image *img, const struct probe *p, const unsign
 	return raw_decode(img, d, n);
 }
 
-/* The EXIF --autoorient obeys: a RAF's is its embedded JPEG's, the others' their IFD0. */
+/*
+ * The block --autoorient obeys: a CR3's IFD0 (its CMT1 box), a RAF's
+ * embedded JPEG's EXIF, or a TIFF-based RAW's own.
+ */
 static int raw_exif(const unsigned char *d, size_t n, const unsigned char **block, size_t *len)
 {
+	struct cr3 h;
+
 	if (is_raf(d, n))
 		return raf_exif(d, n, block, len);
-	return ifd_exif(d, n, block, len);
+	if (!cr3_sniff(d, n))
+		return ifd_exif(d, n, block, len);
+	if (cr3_header(&h, d, n)) {
+		error_clear();
+		return 0;
+	}
+	if (!h.ifd0_len)
+		return 0;
+	*block = d + h.ifd0_at;
+	*len = h.ifd0_len;
+	return 1;
 }
 
 static const char *const raw_extensions[] = {
