@@ -103,7 +103,7 @@ static int read_records(struct raf *r, const unsigned char *d)
 	for (uint32_t i = 0; i < count; i++) {
 		uint32_t len = bytes_fit(r->meta.len, at, 4) ? be16(m + at + 2) : UINT32_MAX;
 
-		if (!bytes_fit(r->meta.len, at + 4, len))
+		if (!bytes_fit(r->meta.len, (uint64_t)at + 4, len))
 			return error("corrupt RAW: RAF record %u runs past its CFA header",
 				     (unsigned)i);
 		if (read_record(r, be16(m + at), m + at + 4, len) < 0)
