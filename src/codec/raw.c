@@ -210,7 +210,8 @@ static int raw_decode_row(struct image *img, const struct probe *p, const unsign
 
 /*
  * The block --autoorient obeys: a CR3's IFD0 (its CMT1 box), a RAF's
- * embedded JPEG's EXIF, or a TIFF-based RAW's own.
+ * embedded JPEG's EXIF, or a TIFF-based RAW's own, ORF and RW2 with their
+ * own magic numbers.
  */
 static int raw_exif(const unsigned char *d, size_t n, const unsigned char **block, size_t *len)
 {
@@ -218,8 +219,13 @@ static int raw_exif(const unsigned char *d, size_t n, const unsigned char **bloc
 
 	if (is_raf(d, n))
 		return raf_exif(d, n, block, len);
+	if (!cr3_sniff(d, n) && n >= 8 && d[0] == d[1] && (d[0] == 'I' || d[0] == 'M')) {
+		*block = d;
+		*len = n;
+		return 1;
+	}
 	if (!cr3_sniff(d, n))
-		return ifd_exif(d, n, block, len);
+		return 0;
 	if (cr3_header(&h, d, n)) {
 		error_clear();
 		return 0;

@@ -230,6 +230,33 @@ static void test_raw_told_from_tiff(void **state)
 	assert_int_equal(p.format, FORMAT_TIFF);
 }
 
+/*
+ * ORF and RW2 are TIFF structures under magic numbers of their own: the
+ * Orientation of their IFD0 turns them, as a DNG's does.
+ */
+static void test_orf_and_rw2_turned(void **state)
+{
+	static const unsigned char le[] = {
+		'I', 'I', 'R', 'O', 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0,
+		0, 0, 0, 0,
+	};
+	static const unsigned char be[] = {
+		'M', 'M', 'O', 'R', 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 8, 0, 0,
+		0, 0, 0, 0,
+	};
+	unsigned char f[sizeof(le)];
+
+	(void)state;
+	assert_int_equal(format_of(le, sizeof(le)), FORMAT_RAW);
+	assert_int_equal(image_exif_orientation(le, sizeof(le)), 6);
+	assert_int_equal(image_exif_orientation(be, sizeof(be)), 8);
+	memcpy(f, le, sizeof(f));
+	memcpy(f, "IIU\0", 4);	/* RW2 */
+	assert_int_equal(image_exif_orientation(f, sizeof(f)), 6);
+	memcpy(f, "IIXX", 4);	/* no RAW's, no TIFF's */
+	assert_int_equal(image_exif_orientation(f, sizeof(f)), 1);
+}
+
 static void test_raws_known_by_their_first_bytes(void **state)
 {
 	static const char *const heads[] = {
@@ -256,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_what_is_refused),
 		cmocka_unit_test(test_floating_point_and_old_jpeg_refused),
 		cmocka_unit_test(test_decodes_what_pixpool_never_writes),
+		cmocka_unit_test(test_orf_and_rw2_turned),
 		cmocka_unit_test(test_raw_told_from_tiff),
 		cmocka_unit_test(test_raws_known_by_their_first_bytes),
 	};
