@@ -11,10 +11,23 @@
 #define TYPE_SHORT 3
 #define TYPE_LONG 4
 
+/* Whether len bytes at file offset at lie within the bytes given. */
+static int within(const struct ifd_file *f, uint64_t at, uint64_t len)
+{
+	return at >= f->base && bytes_fit(f->n, at - f->base, len);
+}
+
+/* The bytes at file offset at, which within() has checked. */
+static const unsigned char *bytes_at(const struct ifd_file *f, uint64_t at)
+{
+	return f->d + (at - f->base);
+}
+
 int ifd_open(struct ifd_file *f, const unsigned char *d, size_t n)
 {
 	f->d = d;
 	f->n = n;
+	f->base = 0;
 	if (n < 8)
 		return PROBE_MORE;
 	if ((d[0] != 'I' || d[1] != 'I') && (d[0] != 'M' || d[1] != 'M'))
@@ -25,20 +38,27 @@ int ifd_open(struct ifd_file *f, const unsigned char *d, size_t n)
 	return 0;
 }
 
+void ifd_window(struct ifd_file *f, const unsigned char *w, size_t n, uint64_t base)
+{
+	f->d = w;
+	f->n = n;
+	f->base = base;
+}
+
 int ifd_read(const struct ifd_file *f, uint32_t at, struct ifd *dir)
 {
 	*dir = (struct ifd){ 0, 0, 0 };
 	if (at < 8)
 		return error("IFD at offset %u, inside the header", at);
-	if (!bytes_fit(f->n, at, 2))
+	if (!within(f, at, 2))
 		return PROBE_MORE;
 	dir->at = at;
-	dir->count = get16(f->d + at, f->big);
+	dir->count = get16(bytes_at(f, at), f->big);
 	if (dir->count == 0 || dir->count > IFD_MAX_ENTRIES)
 		return error("IFD of %u entries", dir->count);
-	if (!bytes_fit(f->n, (uint64_t)at + 2, 12 * (uint64_t)dir->count + 4))
+	if (!within(f, (uint64_t)at + 2, 12 * (uint64_t)dir->count + 4))
 		return PROBE_MORE;
-	dir->next = get32(f->d + at + 2 + 12 * (size_t)dir->count, f->big);
+	dir->next = get32(bytes_at(f, (uint64_t)at + 2 + 12 * (uint64_t)dir->count), f->big);
 	return 0;
 }
 
@@ -53,7 +73,8 @@ static unsigned type_size(unsigned type)
 int ifd_find(const struct ifd_file *f, const struct ifd *dir, unsigned tag, struct ifd_entry *e)
 {
 	for (unsigned i = 0; i < dir->count; i++) {
-		const unsigned char *p = f->d + dir->at + 2 + 12 * (size_t)i;
+		uint64_t entry = (uint64_t)dir->at + 2 + 12 * (uint64_t)i;
+		const unsigned char *p = bytes_at(f, entry);
 
 		if (get16(p, f->big) != tag)
 			continue;
@@ -61,7 +82,7 @@ int ifd_find(const struct ifd_file *f, const struct ifd *dir, unsigned tag, stru
 		e->type = get16(p + 2, f->big);
 		e->count = get32(p + 4, f->big);
 		e->bytes = (uint64_t)type_size(e->type) * e->count;
-		e->at = e->bytes <= 4 ? (uint64_t)(p + 8 - f->d) : get32(p + 8, f->big);
+		e->at = e->bytes <= 4 ? entry + 8 : get32(p + 8, f->big);
 		return 1;
 	}
 	return 0;
@@ -69,7 +90,7 @@ int ifd_find(const struct ifd_file *f, const struct ifd *dir, unsigned tag, stru
 
 int ifd_entry_fits(const struct ifd_file *f, const struct ifd_entry *e)
 {
-	return bytes_fit(f->n, e->at, e->bytes);
+	return within(f, e->at, e->bytes);
 }
 
 int ifd_value(const struct ifd_file *f, const struct ifd_entry *e, uint32_t i, uint32_t *v)
@@ -81,9 +102,10 @@ int ifd_value(const struct ifd_file *f, const struct ifd_entry *e, uint32_t i, u
 		return error("tag %u of type %u where a number belongs", e->tag, e->type);
 	if (i >= e->count)
 		return error("tag %u has %u values, not %u", e->tag, e->count, i + 1);
-	if (!bytes_fit(f->n, at, size))
+	if (!within(f, at, size))
 		return PROBE_MORE;
-	*v = size == 1 ? f->d[at] : size == 2 ? get16(f->d + at, f->big) : get32(f->d + at, f->big);
+	*v = size == 1 ? *bytes_at(f, at) : size == 2 ? get16(bytes_at(f, at), f->big) :
+							get32(bytes_at(f, at), f->big);
 	return 0;
 }
 
@@ -163,7 +185,7 @@ int ifd_data_complete(const struct ifd_file *f, const struct ifd *dir, uint64_t 
 
 		if (ifd_value(f, &at, i, &o) || ifd_value(f, &len, i, &l))
 			return error("corrupt %s: strip offsets that are not numbers", name);
-		if (!bytes_fit(f->n, o, l))
+		if (!within(f, o, l))
 			return error("truncated %s: strip or tile %u lies past the end", name, i);
 	}
 	return 0;

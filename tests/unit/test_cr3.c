@@ -36,6 +36,12 @@ static void raw_bytes(struct file *f, const void *p, size_t len)
 	f->n += len;
 }
 
+static void zeros(struct file *f, size_t len)
+{
+	memset(f->d + f->n, 0, len);
+	f->n += len;
+}
+
 static void box(struct file *f, const char *type)
 {
 	f->open[f->depth++] = f->n;
@@ -68,7 +74,7 @@ static void trak(struct file *f, unsigned w, unsigned h)
 {
 	box(f, "trak");
 	box(f, "tkhd");
-	put(f, 0, 8);
+	zeros(f, 8);
 	end(f);
 	box(f, "mdia");
 	box(f, "minf");
@@ -77,12 +83,12 @@ static void trak(struct file *f, unsigned w, unsigned h)
 	put(f, 0, 4);	/* version, flags */
 	put(f, 1, 4);	/* one entry */
 	box(f, "CRAW");
-	put(f, 0, 6);
+	zeros(f, 6);
 	put(f, 1, 2);	/* data reference index */
-	put(f, 0, 16);
+	zeros(f, 16);
 	put(f, w, 2);
 	put(f, h, 2);
-	put(f, 0, 50);	/* the rest of a visual sample entry */
+	zeros(f, 50);	/* the rest of a visual sample entry */
 	end(f);
 	end(f);
 	end(f);
@@ -118,7 +124,7 @@ static size_t build(struct file *f, int orientation)
 	trak(f, 160, 120);
 	end(f);
 	box(f, "mdat");
-	put(f, 0, 100);
+	zeros(f, 100);
 	end(f);
 	return f->n;
 }
