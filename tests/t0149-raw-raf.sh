@@ -2,9 +2,11 @@
 # X100's, Bayer, uncompressed) is developed by libraw into the photo again,
 # within what demosaicing loses (the floor, 29 dB, is under the 30.3 dB
 # measured); its size is its sensor's, from pixpool's own reader of the CFA
-# header; it is turned by the Orientation in its embedded JPEG's EXIF, and
-# the same on every engine. RAFs cut short, with their CFA past the end,
-# or of a SuperCCD sensor fail, each with its reason, the rest still done.
+# header, read where it lies when the embedded JPEG is larger than the
+# first MiB the parent reads; it is turned by the Orientation in that JPEG's
+# EXIF, and the same on every engine. RAFs cut short, with their CFA past
+# the end, or of a SuperCCD sensor fail, each with its reason, the rest
+# still done.
 . "$(dirname "$0")/lib.sh"
 
 mkdir in
@@ -44,6 +46,28 @@ for name, out in (("rocket", "png/rocket.png"), ("turned", "stored/turned.png"))
     for c in range(3):
         assert abs(a[..., c].mean() - b[..., c].mean()) < 2, (name, c)
 PY
+
+# A camera's JPEG may be larger than the first MiB the parent reads of a
+# file: the CFA header after it is read where it lies, so info and the
+# memory estimate know the size, and the orientation still turns it.
+mkdir far
+python3 - <<'PY' || fail "cannot make the RAF with a large JPEG"
+import struct
+raf = open("in/turned.raf", "rb").read()
+jpeg_at, jpeg_len, meta_at, meta_len, cfa_at, cfa_len = struct.unpack(">6I", raf[84:108])
+jpeg = raf[jpeg_at:jpeg_at + jpeg_len]
+exif_end = 4 + struct.unpack(">H", jpeg[4:6])[0]
+# 24 APP9 segments of 65000 bytes after the EXIF: 1.5 MB.
+pad = b"".join(b"\xff\xe9" + struct.pack(">H", 65000) + bytes(64998) for _ in range(24))
+grown = len(pad)
+head = raf[:84] + struct.pack(">6I", jpeg_at, jpeg_len + grown, meta_at + grown, meta_len,
+                              cfa_at + grown, cfa_len) + raf[108:jpeg_at]
+open("far/far.raf", "wb").write(head + jpeg[:exif_end] + pad + raf[jpeg_at + exif_end:])
+PY
+"$PIXPOOL" info far | grep -q "largest: far/far.raf, 608x404" || fail "far: $("$PIXPOOL" info far)"
+"$PIXPOOL" info far | grep -q "size unknown" && fail "far: $("$PIXPOOL" info far)"
+expect_exit 0 "$PIXPOOL" -q --format png far -o far-out
+cmp -s far-out/far.png png/turned.png || fail "the RAF with a large JPEG is not the same photo"
 
 # Broken RAFs, each with its reason, the rest still done; a RAF is read,
 # never written: without --format it becomes a JPEG.

@@ -30,6 +30,7 @@
 #include "base/error.h"
 #include "codec/bytes.h"
 #include "codec/format.h"
+#include "codec/image.h"
 #include "codec/probe.h"
 #include "codec/raw_call.h"
 
@@ -89,10 +90,9 @@ static int read_record(struct raf *r, uint32_t tag, const unsigned char *v, uint
 	return 0;
 }
 
-/* The CFA header's records, every one within its length, which lies within d. */
-static int read_records(struct raf *r, const unsigned char *d)
+/* The CFA header's records, every one within its length, from its bytes at m. */
+static int read_records(struct raf *r, const unsigned char *m)
 {
-	const unsigned char *m = d + r->meta.at;
 	uint32_t count, at = 4;
 
 	if (r->meta.len < 4)
@@ -118,8 +118,8 @@ static uint32_t larger(uint32_t a, uint32_t b)
 	return a > b ? a : b;
 }
 
-/* The directory and the CFA header from the first n bytes: 0, PROBE_MORE or -1. */
-static int raf_read(struct raf *r, const unsigned char *d, size_t n)
+/* The directory at byte 84, from the first n bytes: 0, PROBE_MORE or -1. */
+static int read_directory(struct raf *r, const unsigned char *d, size_t n)
 {
 	*r = (struct raf){ 0 };
 	if (n < RAF_HEAD)
@@ -130,9 +130,19 @@ static int raf_read(struct raf *r, const unsigned char *d, size_t n)
 	if (r->meta.at < RAF_HEAD)
 		return error("corrupt RAW: RAF CFA header at %u, within the RAF header",
 			     (unsigned)r->meta.at);
+	return 0;
+}
+
+/* The directory and the CFA header from the first n bytes: 0, PROBE_MORE or -1. */
+static int raf_read(struct raf *r, const unsigned char *d, size_t n)
+{
+	int ret = read_directory(r, d, n);
+
+	if (ret)
+		return ret;
 	if (!bytes_fit(n, r->meta.at, r->meta.len))
 		return PROBE_MORE;
-	return read_records(r, d);
+	return read_records(r, d + r->meta.at);
 }
 
 /* The size the CFA header gives, into p. */
@@ -161,6 +171,35 @@ int raf_header(struct probe *p, const unsigned char *d, size_t n)
 	int ret = raf_read(&r, d, n);
 
 	return ret ? ret : raf_size(p, &r);
+}
+
+uint32_t raf_meta_offset(const unsigned char *d, size_t n)
+{
+	struct raf r;
+
+	if (!raf_sniff(d, n) || read_directory(&r, d, n)) {
+		error_clear();
+		return 0;
+	}
+	return r.meta.at;
+}
+
+int raf_header_window(struct probe *p, int *orientation, const unsigned char *head, size_t n,
+		      const unsigned char *w, size_t wn, uint64_t at)
+{
+	struct raf r;
+	int ret = read_directory(&r, head, n);
+
+	if (ret)
+		return ret;
+	if (r.meta.at < at || !bytes_fit(wn, r.meta.at - at, r.meta.len))
+		return PROBE_MORE;
+	memset(p, 0, sizeof(*p));
+	ret = read_records(&r, w + (r.meta.at - at));
+	ret = ret ? ret : raf_size(p, &r);
+	/* The JPEG's EXIF comes first in it, within the first bytes. */
+	*orientation = ret ? 1 : image_exif_orientation(head, n);
+	return ret;
 }
 
 int raf_complete(struct probe *p, const unsigned char *d, size_t n)

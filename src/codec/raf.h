@@ -12,6 +12,7 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct image;
 struct probe;
@@ -26,6 +27,18 @@ int raf_sniff(const unsigned char *head, size_t n);
  * refused by name.
  */
 int raf_header(struct probe *p, const unsigned char *d, size_t n);
+
+/*
+ * A RAF whose embedded JPEG is larger than the first bytes the parent reads
+ * (input.c) has its CFA header further in: raf_meta_offset says where, from
+ * the first n bytes (0 if not a RAF), and raf_header_window reads the
+ * header from those and the wn bytes at w, the file's from offset at on,
+ * with the Orientation of the JPEG's EXIF, as tiff_header_window does for
+ * a TIFF. Returns 0, PROBE_MORE when the CFA header lies outside w, or -1.
+ */
+uint32_t raf_meta_offset(const unsigned char *d, size_t n);
+int raf_header_window(struct probe *p, int *orientation, const unsigned char *head, size_t n,
+		      const unsigned char *w, size_t wn, uint64_t at);
 
 /* raf_header, and the embedded JPEG and the CFA lie within the n bytes of the file. */
 int raf_complete(struct probe *p, const unsigned char *d, size_t n);

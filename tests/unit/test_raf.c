@@ -16,6 +16,7 @@
 #include "codec/format.h"
 #include "codec/image.h"
 #include "codec/probe.h"
+#include "codec/raf.h"
 #include "codec/raw_call.h"
 
 #define JPEG_AT 0x94
@@ -203,6 +204,39 @@ static void test_offsets_past_the_end(void **state)
 	assert_string_equal(error_message(), "corrupt RAW: RAF CFA header at 40, within the RAF header");
 }
 
+/* The parent's read of a CFA header past its first bytes (input.c), from a window. */
+static void test_header_from_a_window(void **state)
+{
+	struct raf r;
+	struct probe p;
+	int orientation = 0;
+	size_t head;
+
+	(void)state;
+	make(&r, sizes, sizeof(sizes), 2);
+	head = r.meta_at - 2;	/* the JPEG, its EXIF whole, but its end */
+	assert_int_equal(probe_header(&p, r.d, head), PROBE_MORE);
+	assert_int_equal(raf_meta_offset(r.d, head), r.meta_at);
+	assert_int_equal(raf_header_window(&p, &orientation, r.d, head, r.d + r.meta_at,
+					   r.n - r.meta_at, r.meta_at), 0);
+	assert_int_equal(p.format, FORMAT_RAW);
+	assert_int_equal(p.width, RAW_W);
+	assert_int_equal(p.height, RAW_H);
+	assert_int_equal(orientation, 6);
+	/* A window that starts after the CFA header, or ends within it. */
+	assert_int_equal(raf_header_window(&p, &orientation, r.d, head, r.d + r.meta_at + 1,
+					   r.n - r.meta_at - 1, r.meta_at + 1), PROBE_MORE);
+	assert_int_equal(raf_header_window(&p, &orientation, r.d, head, r.d + r.meta_at, 10,
+					   r.meta_at), PROBE_MORE);
+	/* Forged records are refused there as in the first bytes. */
+	put32(r.d + r.meta_at, 256);
+	assert_int_equal(raf_header_window(&p, &orientation, r.d, head, r.d + r.meta_at,
+					   r.n - r.meta_at, r.meta_at), -1);
+	assert_string_equal(error_message(), "corrupt RAW: RAF CFA header of 256 records");
+	assert_int_equal(raf_meta_offset(r.d, 100), 0);
+	assert_int_equal(raf_meta_offset((const unsigned char *)"II*\0", 4), 0);
+}
+
 static void test_pixel_limit_before_any_decode(void **state)
 {
 	static const unsigned char bomb[] = { 1, 0, 0, 4, 0xff, 0xff, 0xff, 0xff };
@@ -259,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_sizes_as_libraw_reads_them),
 		cmocka_unit_test(test_forged_records_refused),
 		cmocka_unit_test(test_offsets_past_the_end),
+		cmocka_unit_test(test_header_from_a_window),
 		cmocka_unit_test(test_pixel_limit_before_any_decode),
 		cmocka_unit_test(test_orientation_from_the_embedded_jpeg),
 		cmocka_unit_test(test_libraw_held_to_the_header_size),
