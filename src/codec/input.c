@@ -16,6 +16,7 @@
 
 #include "base/error.h"
 #include "codec/format.h"
+#include "codec/raf.h"
 #include "codec/tiff.h"
 
 /*
@@ -193,14 +194,17 @@ static int read_header(int fd, uint64_t size, size_t cap, uint64_t max_pixels,
 }
 
 /*
- * The header of a TIFF whose IFD0 lies past the first bytes read (head):
- * read from FAR_BYTES at IFD0's offset. PROBE_MORE when the file is no
- * such TIFF, or its IFD0's values lie further still.
+ * The header of a TIFF whose IFD0 lies past the first bytes read (head),
+ * or of a RAF whose CFA header does (after a large JPEG): read from
+ * FAR_BYTES at that offset. PROBE_MORE when the file is neither, or its
+ * header's values lie further still.
  */
 static int read_far_header(int fd, uint64_t size, const struct buffer *head, struct probe *p,
 			   int *orientation)
 {
-	uint32_t at = tiff_ifd0_offset(head->data, head->len);
+	int raf = raf_sniff(head->data, head->len);
+	uint32_t at = raf ? raf_meta_offset(head->data, head->len) :
+			    tiff_ifd0_offset(head->data, head->len);
 	size_t want = at < size ? min_size(size - at, FAR_BYTES) : 0;
 	unsigned char *w;
 	ssize_t got;
@@ -214,8 +218,12 @@ static int read_far_header(int fd, uint64_t size, const struct buffer *head, str
 	do
 		got = pread(fd, w, want, at);
 	while (got < 0 && errno == EINTR);
-	ret = got < 0 ? error("cannot read: %s", strerror(errno)) :
-	      tiff_header_window(p, orientation, head->data, head->len, w, (size_t)got, at);
+	if (got < 0)
+		ret = error("cannot read: %s", strerror(errno));
+	else if (raf)
+		ret = raf_header_window(p, orientation, head->data, head->len, w, (size_t)got, at);
+	else
+		ret = tiff_header_window(p, orientation, head->data, head->len, w, (size_t)got, at);
 	free(w);
 	return ret;
 }

@@ -13,9 +13,8 @@
  * The size the parent knows, before any decoder runs, is that of the
  * largest image in those IFDs: the sensor's, an upper bound of what libraw
  * develops (for a CR2, whose raw IFD gives no size, its full-size preview).
- * A CR3 keeps its sizes in ISO-BMFF boxes, which cr3.c reads; RAF keeps
- * its own in structures pixpool does not parse yet: it is refused, and
- * counted as failed.
+ * A CR3 keeps its sizes in ISO-BMFF boxes, which cr3.c reads; a RAF's
+ * come from its CFA header, which raf.c reads.
  */
 #include <string.h>
 
@@ -26,6 +25,7 @@
 #include "codec/ifd.h"
 #include "codec/image.h"
 #include "codec/probe.h"
+#include "codec/raf.h"
 #include "codec/raw.h"
 #include "codec/raw_call.h"
 
@@ -47,7 +47,7 @@ static int is_cr2(const unsigned char *h, size_t n)
 
 static int is_raf(const unsigned char *h, size_t n)
 {
-	return n >= 15 && !memcmp(h, "FUJIFILMCCD-RAW", 15);
+	return raf_sniff(h, n);
 }
 
 static int raw_sniff(const unsigned char *h, size_t n)
@@ -170,7 +170,7 @@ static int raw_header(struct probe *p, const unsigned char *d, size_t n)
 	if (cr3_sniff(d, n))
 		return cr3_probe(p, d, n);
 	if (is_raf(d, n))
-		return error("RAF not supported yet: pixpool cannot read its size before decoding");
+		return raf_header(p, d, n);
 	ret = ifd_open(&f, d, n);
 	if (ret < 0)
 		return corrupt();
@@ -195,7 +195,7 @@ static int raw_complete(struct probe *p, const unsigned char *d, size_t n)
 		return ret ? ret : cr3_complete(d, n) ? -1 : cr3_samples_complete(&h, d, n);
 	}
 	if (is_raf(d, n))
-		return raw_header(&again, d, n);
+		return raf_complete(&again, d, n);
 	ret = ifd_open(&f, d, n);
 	ret = ret ? ret : raw_tiff_scan(&again, &f, 2, &found);
 	if (ret == PROBE_MORE)
@@ -206,19 +206,23 @@ static int raw_complete(struct probe *p, const unsigned char *d, size_t n)
 static int raw_decode_row(struct image *img, const struct probe *p, const unsigned char *d,
 			  size_t n, int shrink)
 {
-	(void)p;
 	(void)shrink;
+	if (is_raf(d, n))
+		return raf_decode(img, p, d, n);
 	return raw_decode(img, d, n);
 }
 
 /*
- * The block --autoorient obeys: a CR3's IFD0 (its CMT1 box), or a
- * TIFF-based RAW's own, ORF and RW2 with their own magic numbers.
+ * The block --autoorient obeys: a CR3's IFD0 (its CMT1 box), a RAF's
+ * embedded JPEG's EXIF, or a TIFF-based RAW's own, ORF and RW2 with their
+ * own magic numbers.
  */
 static int raw_exif(const unsigned char *d, size_t n, const unsigned char **block, size_t *len)
 {
 	struct cr3 h;
 
+	if (is_raf(d, n))
+		return raf_exif(d, n, block, len);
 	if (!cr3_sniff(d, n) && n >= 8 && d[0] == d[1] && (d[0] == 'I' || d[0] == 'M')) {
 		*block = d;
 		*len = n;
