@@ -215,7 +215,6 @@ refuse(b'not-a-photo.jpg', b'this is text\n',
        'not an image: the content is not JPEG, PNG, BMP, TGA, PNM, GIF, PSD, HEIC, AVIF, WebP, TIFF or RAW')
 
 # HEIC and AVIF: cut short, a box larger than its parent, a forged size.
-# (A Canon CR3, ISO-BMFF too, is camera RAW: test_bmff, test_gif_psd.)
 heic, avif = read('chelsea.heic'), read('chelsea.avif')
 write(good, b'phone.heic', heic)
 write(good, b'chelsea-heif.avif', avif)
@@ -227,6 +226,77 @@ refuse(b'box-past-parent.heic', heic[:meta + 12] + b'\x7f' + heic[meta + 13:],
 ispe = avif.index(b'ispe')
 refuse(b'huge.avif', avif[:ispe + 8] + struct.pack('>II', 100000, 100000) + avif[ispe + 16:],
        'AVIF larger than the limit: 100000x100000 is 10000000000 pixels')
+
+# Canon CR3, ISO-BMFF too: pixpool reads its size from the tracks' CRAW entries
+# before libraw sees it. Cut short in moov or in mdat, a trak larger than moov,
+# a forged size.
+def box(kind, body):
+    return struct.pack('>I', 8 + len(body)) + kind + body
+
+
+def cr3(width, height):
+    entry = b'\0' * 6 + struct.pack('>H', 1) + bytes(16) + struct.pack('>HH', width, height)
+    stsd = box(b'stsd', struct.pack('>II', 0, 1) + box(b'CRAW', entry + bytes(50)))
+    trak = box(b'trak', box(b'mdia', box(b'minf', box(b'stbl', stsd))))
+    canon = bytes.fromhex('85c0b687820f11e08111f4ce462b6a48')
+    return (box(b'ftyp', b'crx \0\0\0\1crx isom') +
+            box(b'moov', box(b'uuid', canon + box(b'CNCV', b'CanonCR3_001')) + trak) +
+            box(b'mdat', bytes(4000)))
+
+
+raw3 = cr3(64, 48)
+refuse(b'cut-in-moov.cr3', raw3[:100], 'cannot decode: truncated RAW')
+refuse(b'cut-in-mdat.cr3', raw3[:-100],
+       'cannot decode: truncated RAW: a CR3 box runs past the end of the file')
+trak = raw3.index(b'trak') - 4
+refuse(b'trak-past-moov.cr3', raw3[:trak] + b'\x7f' + raw3[trak + 1:],
+       "cannot decode: corrupt RAW: a CR3 box's size does not fit in its parent")
+refuse(b'huge.cr3', cr3(60000, 60000),
+       'RAW larger than the limit: 60000x60000 is 3600000000 pixels')
+
+
+# Fujifilm RAF: a small one libraw develops (a FinePix X100's, 14-bit
+# samples of a ramp, uncompressed; tests/make-raf.py says the layout), and
+# ones cut short, with the CFA or its header past the end, forged record
+# counts and sizes, a pixel bomb, and a SuperCCD sensor's.
+def camera_jpeg():
+    """chelsea.jpg with an EXIF block first, naming the camera: libraw reads Make from it."""
+    make, model = b'FUJIFILM\0', b'FinePix X100\0'
+    tiff = b'MM\0*' + struct.pack('>IH', 8, 2) + struct.pack('>HHII', 271, 2, len(make), 38)
+    tiff += struct.pack('>HHII', 272, 2, len(model), 38 + len(make)) + bytes(4) + make + model
+    exif = b'Exif\0\0' + tiff
+    return b'\xff\xd8\xff\xe1' + struct.pack('>H', len(exif) + 2) + exif + jpg[2:]
+
+
+def raf(records=None, count=None, cfa_at=None, meta_at=None, size=(48, 64)):
+    if records is None:
+        records = [(0x100, struct.pack('>HH', *size)), (0x121, struct.pack('>HH', *size))]
+    meta = struct.pack('>I', len(records) if count is None else count)
+    meta += b''.join(struct.pack('>HH', tag, len(data)) + data for tag, data in records)
+    cfa = b''.join(struct.pack('>H', (x * 97 + y * 131) % 0x3e00)
+                   for y in range(48) for x in range(64))
+    thumb = camera_jpeg()
+    place = {'jpeg': 0x94, 'meta': 0x94 + len(thumb), 'cfa': 0x94 + len(thumb) + len(meta)}
+    head = b'FUJIFILMCCD-RAW 0201FF383501' + b'FinePix X100'.ljust(32, b'\0') + b'0100'
+    head = head.ljust(84, b'\0') + struct.pack(
+        '>6I', place['jpeg'], len(thumb), place['meta'] if meta_at is None else meta_at, len(meta),
+        place['cfa'] if cfa_at is None else cfa_at, len(cfa))
+    return head.ljust(0x94, b'\0') + thumb + meta + cfa
+
+
+fuji = raf()
+write(good, b'fuji.raf', fuji)
+refuse(b'raf-cut.raf', cut(fuji, 0.9), "cannot decode: truncated RAW: the RAF's CFA lies past the end")
+refuse(b'raf-cfa-past-end.raf', raf(cfa_at=0x7fffff00),
+       "cannot decode: truncated RAW: the RAF's CFA lies past the end")
+refuse(b'raf-header-past-end.raf', raf(meta_at=0x7fffff00), 'cannot decode: truncated RAW')
+refuse(b'raf-records.raf', raf(count=100000),
+       'cannot decode: corrupt RAW: RAF CFA header of 100000 records')
+refuse(b'raf-record-past.raf', raf(count=3), 'cannot decode: corrupt RAW: RAF record 2 runs past its CFA header')
+refuse(b'raf-bomb.raf', raf(size=(65535, 65535)),
+       'RAW larger than the limit: 65535x65535 is 4294836225 pixels, over 178956970 (--max-pixels)')
+refuse(b'raf-superccd.raf', raf(records=[(0x100, struct.pack('>HH', 48, 64)), (0x130, b'\x01\x02\x01\x00')]),
+       'cannot decode: RAF of a SuperCCD sensor not supported')
 
 with open(expected_path, 'w', encoding='utf-8') as f:
     f.write(''.join(line + '\n' for line in expected))

@@ -57,7 +57,8 @@ grep -q "rocket.tif: RAW, though it begins as a TIFF does: give --format" named.
 	fail "named: $(cat named.err)"
 [ "$(count_files named-out)" = 0 ] || fail "wrote: $(find named-out -type f)"
 
-# Broken and unsupported RAWs, each with its reason, the rest still done.
+# Broken and unsupported RAWs, each with its reason, the rest still done
+# (RAFs: t0149).
 mkdir bad
 cp in/rocket.dng bad/fine.dng
 head -c 200000 in/rocket.dng >bad/cut.dng
@@ -67,8 +68,8 @@ printf 'II*\000\010\000\000\000CR\002\000\000\000\000\000\000\000' >bad/empty.cr
 expect_exit 1 "$PIXPOOL" -q --format jpg bad -o refused 2>refused.err
 grep -q "cut.dng: cannot decode: truncated RAW: strip or tile 0 lies past the end" refused.err ||
 	fail "cut: $(cat refused.err)"
-grep -q "photo.cr3: cannot decode: CR3 not supported yet" refused.err || fail "CR3: $(cat refused.err)"
-grep -q "other.raf: cannot decode: RAF not supported yet" refused.err || fail "RAF: $(cat refused.err)"
+grep -q "photo.cr3: cannot decode: truncated RAW" refused.err || fail "CR3: $(cat refused.err)"
+grep -q "other.raf: cannot decode: truncated RAW" refused.err || fail "RAF: $(cat refused.err)"
 grep -q "empty.cr2: cannot decode: corrupt RAW: IFD of 21059 entries" refused.err || fail "CR2: $(cat refused.err)"
 [ "$(count_files refused)" = 1 ] && [ -s refused/fine.jpg ] || fail "wrote: $(find refused -type f)"
 

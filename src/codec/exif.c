@@ -234,12 +234,24 @@ static int walk_chain(struct walk *w)
 }
 
 /* The TIFF header: its byte order, and where IFD0 is. */
-static int start(struct exif *x, unsigned char *t, size_t n)
+/*
+ * Whether t begins as an Olympus ORF ("IIRO", "IIRS", "MMOR") or a Panasonic
+ * RW2 ("IIU\0") does: TIFF structures under magic numbers of their own,
+ * whose IFD0 holds the Orientation as a TIFF's does.
+ */
+static int camera_magic(const unsigned char *t)
+{
+	return !memcmp(t, "IIRO", 4) || !memcmp(t, "IIRS", 4) || !memcmp(t, "MMOR", 4) ||
+	       !memcmp(t, "IIU\0", 4);
+}
+
+/* camera: a camera RAW's own magic number is taken for TIFF's (read alone, never edited). */
+static int start(struct exif *x, unsigned char *t, size_t n, int camera)
 {
 	memset(x, 0, sizeof(*x));
 	x->t = t;
 	x->n = n;
-	if (n < 8 || (memcmp(t, "MM\0*", 4) && memcmp(t, "II*\0", 4)))
+	if (n < 8 || (memcmp(t, "MM\0*", 4) && memcmp(t, "II*\0", 4) && !(camera && camera_magic(t))))
 		return error("no TIFF header");
 	x->big = t[0] == 'M';
 	x->kept_end = 8;
@@ -250,7 +262,7 @@ int exif_parse(struct exif *x, unsigned char *t, size_t n)
 {
 	struct walk w = { .x = x, .ifd0_only = 0, .cover = NULL };
 
-	return start(x, t, n) < 0 ? -1 : walk_chain(&w);
+	return start(x, t, n, 0) < 0 ? -1 : walk_chain(&w);
 }
 
 /*
@@ -261,7 +273,7 @@ int exif_read_orientation(const unsigned char *t, size_t n)
 {
 	struct exif x;
 	struct walk w = { .x = &x, .ifd0_only = 1, .cover = NULL };
-	int ret = start(&x, (unsigned char *)t, n);
+	int ret = start(&x, (unsigned char *)t, n, 1);
 
 	if (ret == 0)
 		ret = walk_ifd(&w, rd32(&x, 4), IFD_MAIN, 0);
@@ -351,7 +363,7 @@ static long sweep(struct exif *x, int zero)
 	struct walk w = { .x = &y, .ifd0_only = 0, .cover = NULL };
 	long loose = 0, level = 0;
 
-	if (start(&y, x->t, x->n) < 0)
+	if (start(&y, x->t, x->n, 0) < 0)
 		return -1;
 	w.cover = calloc(y.n + 1, sizeof(*w.cover));
 	if (!w.cover)

@@ -82,7 +82,8 @@ int exif_orientation(const struct exif *x);
 /*
  * exif_orientation of the block of n bytes at t, read from IFD0 alone (not
  * checked whole, as exif_parse checks it, and never edited): what
- * --autoorient obeys. 1 when IFD0 itself is malformed.
+ * --autoorient obeys. 1 when IFD0 itself is malformed. The block may be a
+ * whole ORF or RW2, whose magic numbers are not TIFF's.
  */
 int exif_read_orientation(const unsigned char *t, size_t n);
 

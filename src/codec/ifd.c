@@ -15,10 +15,23 @@
 #define TYPE_LONG 4
 #define TYPE_IFD 13
 
+/* Whether len bytes at file offset at lie within the bytes given. */
+static int within(const struct ifd_file *f, uint64_t at, uint64_t len)
+{
+	return at >= f->base && bytes_fit(f->n, at - f->base, len);
+}
+
+/* The bytes at file offset at, which within() has checked. */
+static const unsigned char *bytes_at(const struct ifd_file *f, uint64_t at)
+{
+	return f->d + (at - f->base);
+}
+
 int ifd_open(struct ifd_file *f, const unsigned char *d, size_t n)
 {
 	f->d = d;
 	f->n = n;
+	f->base = 0;
 	if (n < 8)
 		return PROBE_MORE;
 	if ((d[0] != 'I' || d[1] != 'I') && (d[0] != 'M' || d[1] != 'M'))
@@ -29,20 +42,27 @@ int ifd_open(struct ifd_file *f, const unsigned char *d, size_t n)
 	return 0;
 }
 
+void ifd_window(struct ifd_file *f, const unsigned char *w, size_t n, uint64_t base)
+{
+	f->d = w;
+	f->n = n;
+	f->base = base;
+}
+
 int ifd_read(const struct ifd_file *f, uint32_t at, struct ifd *dir)
 {
 	*dir = (struct ifd){ 0, 0, 0 };
 	if (at < 8)
 		return error("IFD at offset %u, inside the header", at);
-	if (!bytes_fit(f->n, at, 2))
+	if (!within(f, at, 2))
 		return PROBE_MORE;
 	dir->at = at;
-	dir->count = get16(f->d + at, f->big);
+	dir->count = get16(bytes_at(f, at), f->big);
 	if (dir->count == 0 || dir->count > IFD_MAX_ENTRIES)
 		return error("IFD of %u entries", dir->count);
-	if (!bytes_fit(f->n, (uint64_t)at + 2, 12 * (uint64_t)dir->count + 4))
+	if (!within(f, (uint64_t)at + 2, 12 * (uint64_t)dir->count + 4))
 		return PROBE_MORE;
-	dir->next = get32(f->d + at + 2 + 12 * (size_t)dir->count, f->big);
+	dir->next = get32(bytes_at(f, (uint64_t)at + 2 + 12 * (uint64_t)dir->count), f->big);
 	return 0;
 }
 
@@ -56,15 +76,17 @@ static unsigned type_size(unsigned type)
 
 int ifd_entry(const struct ifd_file *f, const struct ifd *dir, unsigned i, struct ifd_entry *e)
 {
-	const unsigned char *p = f->d + dir->at + 2 + 12 * (size_t)i;
+	uint64_t entry = (uint64_t)dir->at + 2 + 12 * (uint64_t)i;
+	const unsigned char *p;
 
 	if (i >= dir->count)
 		return 0;
+	p = bytes_at(f, entry);
 	e->tag = get16(p, f->big);
 	e->type = get16(p + 2, f->big);
 	e->count = get32(p + 4, f->big);
 	e->bytes = (uint64_t)type_size(e->type) * e->count;
-	e->at = e->bytes <= 4 ? (uint64_t)(p + 8 - f->d) : get32(p + 8, f->big);
+	e->at = e->bytes <= 4 ? entry + 8 : get32(p + 8, f->big);
 	return 1;
 }
 
@@ -78,7 +100,7 @@ int ifd_find(const struct ifd_file *f, const struct ifd *dir, unsigned tag, stru
 
 int ifd_entry_fits(const struct ifd_file *f, const struct ifd_entry *e)
 {
-	return bytes_fit(f->n, e->at, e->bytes);
+	return within(f, e->at, e->bytes);
 }
 
 int ifd_value(const struct ifd_file *f, const struct ifd_entry *e, uint32_t i, uint32_t *v)
@@ -90,9 +112,10 @@ int ifd_value(const struct ifd_file *f, const struct ifd_entry *e, uint32_t i, u
 		return error("tag %u of type %u where a number belongs", e->tag, e->type);
 	if (i >= e->count)
 		return error("tag %u has %u values, not %u", e->tag, e->count, i + 1);
-	if (!bytes_fit(f->n, at, size))
+	if (!within(f, at, size))
 		return PROBE_MORE;
-	*v = size == 1 ? f->d[at] : size == 2 ? get16(f->d + at, f->big) : get32(f->d + at, f->big);
+	*v = size == 1 ? *bytes_at(f, at) : size == 2 ? get16(bytes_at(f, at), f->big) :
+							get32(bytes_at(f, at), f->big);
 	return 0;
 }
 
@@ -172,7 +195,7 @@ int ifd_data_complete(const struct ifd_file *f, const struct ifd *dir, uint64_t 
 
 		if (ifd_value(f, &at, i, &o) || ifd_value(f, &len, i, &l))
 			return error("corrupt %s: strip offsets that are not numbers", name);
-		if (!bytes_fit(f->n, o, l))
+		if (!within(f, o, l))
 			return error("truncated %s: strip or tile %u lies past the end", name, i);
 	}
 	return 0;
@@ -209,7 +232,7 @@ static int follow(const struct ifd_file *f, const struct ifd *from, unsigned tag
 	if (!ifd_find(f, from, tag, &e))
 		return 0;
 	if (e.type == TYPE_IFD && e.count == 1)
-		at = get32(f->d + e.at, f->big);
+		at = get32(bytes_at(f, e.at), f->big);
 	else if (ifd_value(f, &e, 0, &at) < 0)
 		return -1;
 	ret = ifd_read(f, at, to);
@@ -275,7 +298,7 @@ static int copy_part(const struct ifd_file *f, struct exif_source *s, enum exif_
 			continue;
 		if (!ifd_entry_fits(f, &e))
 			return error("tag 0x%04x has its value past the end", e.tag);
-		*out = (struct exif_field){ e.tag, e.type, e.count, f->d + e.at, -1 };
+		*out = (struct exif_field){ e.tag, e.type, e.count, bytes_at(f, e.at), -1 };
 		s->n[part]++;
 	}
 	return 0;

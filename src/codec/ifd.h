@@ -60,7 +60,8 @@ struct buffer;
 
 struct ifd_file {
 	const unsigned char *d;
-	size_t n;		/* the bytes given: the file's first n, or all of it */
+	size_t n;		/* the bytes given: the file's first n, or all of it, */
+	uint64_t base;		/*   or n of them from this offset on (ifd_window) */
 	int big;		/* "MM": big-endian */
 	unsigned magic;		/* 42 for TIFF; a camera's own number for some RAWs */
 	uint32_t first;		/* the offset of IFD0 */
@@ -85,6 +86,14 @@ struct ifd_entry {
  * under 8 bytes, -1 with an error() when it is no TIFF byte order.
  */
 int ifd_open(struct ifd_file *f, const unsigned char *d, size_t n);
+
+/*
+ * Makes f read the n bytes at w as the file's bytes from offset base on,
+ * instead of its first ones: a TIFF's IFD0 may follow the pixels, far past
+ * the first bytes, and the parent reads only its header's neighbourhood.
+ * What lies outside those bytes is PROBE_MORE, as past the end.
+ */
+void ifd_window(struct ifd_file *f, const unsigned char *w, size_t n, uint64_t base);
 
 /* The IFD at offset at, all its entries within the bytes: 0, PROBE_MORE, or -1 with error(). */
 int ifd_read(const struct ifd_file *f, uint32_t at, struct ifd *dir);

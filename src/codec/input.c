@@ -16,6 +16,8 @@
 
 #include "base/error.h"
 #include "codec/format.h"
+#include "codec/raf.h"
+#include "codec/tiff.h"
 
 /*
  * A file is read in two steps: its first HEAD_BYTES, which hold the header
@@ -26,6 +28,8 @@
  */
 #define HEAD_BYTES (64u << 10)
 #define META_BYTES (64u << 20)
+/* What is read around a TIFF's IFD0 when it is not in the first bytes: its entries and arrays. */
+#define FAR_BYTES (1u << 20)
 
 /*
  * No file of the formats pixpool reads needs more than 16 bytes a pixel,
@@ -37,7 +41,7 @@
  */
 static uint64_t bytes_limit(uint64_t pixels)
 {
-	return 16 * pixels + META_BYTES;
+	return pixels > (UINT64_MAX - META_BYTES) / 16 ? UINT64_MAX : 16 * pixels + META_BYTES;
 }
 
 static uint64_t file_limit(const struct probe *p)
@@ -189,6 +193,41 @@ static int read_header(int fd, uint64_t size, size_t cap, uint64_t max_pixels,
 	return error("cannot decode: truncated %s", format_name(p->format));
 }
 
+/*
+ * The header of a TIFF whose IFD0 lies past the first bytes read (head),
+ * or of a RAF whose CFA header does (after a large JPEG): read from
+ * FAR_BYTES at that offset. PROBE_MORE when the file is neither, or its
+ * header's values lie further still.
+ */
+static int read_far_header(int fd, uint64_t size, const struct buffer *head, struct probe *p,
+			   int *orientation)
+{
+	int raf = raf_sniff(head->data, head->len);
+	uint32_t at = raf ? raf_meta_offset(head->data, head->len) :
+			    tiff_ifd0_offset(head->data, head->len);
+	size_t want = at < size ? min_size(size - at, FAR_BYTES) : 0;
+	unsigned char *w;
+	ssize_t got;
+	int ret;
+
+	if (!at || !want)
+		return PROBE_MORE;
+	w = malloc(want);
+	if (!w)
+		return error("out of memory for %zu bytes", want);
+	do
+		got = pread(fd, w, want, at);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		ret = error("cannot read: %s", strerror(errno));
+	else if (raf)
+		ret = raf_header_window(p, orientation, head->data, head->len, w, (size_t)got, at);
+	else
+		ret = tiff_header_window(p, orientation, head->data, head->len, w, (size_t)got, at);
+	free(w);
+	return ret;
+}
+
 int input_read_orientation(const char *path, size_t cap, struct probe *p, int *orientation)
 {
 	struct buffer buf = BUFFER_INIT;
@@ -196,14 +235,16 @@ int input_read_orientation(const char *path, size_t cap, struct probe *p, int *o
 	int fd = input_open(path, &st);
 	int ret = fd < 0 ? -1 : read_header(fd, (uint64_t)st.st_size, cap, UINT64_MAX, p, &buf);
 
-	if (fd >= 0)
-		close(fd);
 	/*
 	 * A JPEG's EXIF comes before its frame header, and a TIFF's (or a
 	 * RAW's) Orientation is a tag of the IFD0 that gives its size: it was
 	 * read with it.
 	 */
 	*orientation = ret == 0 ? image_exif_orientation(buf.data, buf.len) : 1;
+	if (ret == PROBE_MORE)
+		ret = read_far_header(fd, (uint64_t)st.st_size, &buf, p, orientation);
+	if (fd >= 0)
+		close(fd);
 	buffer_release(&buf);
 	return ret;
 }
@@ -223,9 +264,19 @@ int input_read(int fd, uint64_t size, uint64_t max_pixels, struct buffer *buf,
 	       struct probe *header)
 {
 	struct probe p;
-	int ret = read_header(fd, size, META_BYTES, max_pixels, &p, buf);
+	/*
+	 * A file no larger than an image at the pixel limit may need is read
+	 * to its end for the header, if need be: a TIFF's IFD, with its size,
+	 * may follow the pixels (libtiff puts it there), 144 MB in for a
+	 * 24 MP photo of 16 bits. The whole file is read for the decode anyway.
+	 */
+	size_t cap = size > META_BYTES && size <= bytes_limit(max_pixels) && size <= INT_MAX ?
+			     (size_t)size : META_BYTES;
+	int ret = read_header(fd, size, cap, max_pixels, &p, buf);
 
-	if (ret == PROBE_MORE)
+	if (ret == PROBE_MORE && cap == size)
+		ret = error("cannot decode: truncated %s", format_name(p.format));
+	else if (ret == PROBE_MORE)
 		ret = error("cannot decode: no %s header in the first %u MiB",
 			    format_name(p.format), META_BYTES >> 20);
 	if (ret == 0 && size > file_limit(&p))

@@ -13,17 +13,19 @@
  * The size the parent knows, before any decoder runs, is that of the
  * largest image in those IFDs: the sensor's, an upper bound of what libraw
  * develops (for a CR2, whose raw IFD gives no size, its full-size preview).
- * CR3 and RAF keep their sizes in structures pixpool does not parse yet:
- * they are refused, and counted as failed.
+ * A CR3 keeps its sizes in ISO-BMFF boxes, which cr3.c reads; a RAF's
+ * come from its CFA header, which raf.c reads.
  */
 #include <string.h>
 
 #include "base/error.h"
 #include "codec/bytes.h"
+#include "codec/cr3.h"
 #include "codec/format.h"
 #include "codec/ifd.h"
 #include "codec/image.h"
 #include "codec/probe.h"
+#include "codec/raf.h"
 #include "codec/raw.h"
 #include "codec/raw_call.h"
 
@@ -43,19 +45,14 @@ static int is_cr2(const unsigned char *h, size_t n)
 	return n >= 10 && !memcmp(h, "II*\0", 4) && h[8] == 'C' && h[9] == 'R';
 }
 
-static int is_cr3(const unsigned char *h, size_t n)
-{
-	return n >= 12 && !memcmp(h + 4, "ftypcrx ", 8);
-}
-
 static int is_raf(const unsigned char *h, size_t n)
 {
-	return n >= 15 && !memcmp(h, "FUJIFILMCCD-RAW", 15);
+	return raf_sniff(h, n);
 }
 
 static int raw_sniff(const unsigned char *h, size_t n)
 {
-	return is_cr2(h, n) || is_cr3(h, n) || is_raf(h, n) ||
+	return is_cr2(h, n) || cr3_sniff(h, n) || is_raf(h, n) ||
 	       (n >= 8 && (!memcmp(h, "IIRO", 4) || !memcmp(h, "IIRS", 4) ||
 			   !memcmp(h, "MMOR", 4) || !memcmp(h, "IIU\0", 4)));
 }
@@ -149,15 +146,31 @@ int raw_tiff_scan(struct probe *p, const struct ifd_file *f, int chain, int *fou
 	return 0;
 }
 
+/* A CR3's size, from its tracks. */
+static int cr3_probe(struct probe *p, const unsigned char *d, size_t n)
+{
+	struct cr3 h;
+	int ret = cr3_header(&h, d, n);
+
+	if (ret)
+		return ret;
+	p->format = FORMAT_RAW;
+	p->width = h.width;
+	p->height = h.height;
+	p->channels = 3;
+	p->bits = 16;
+	return 0;
+}
+
 static int raw_header(struct probe *p, const unsigned char *d, size_t n)
 {
 	struct ifd_file f;
 	int found, ret;
 
-	if (is_cr3(d, n))
-		return error("CR3 not supported yet: pixpool cannot read its size before decoding");
+	if (cr3_sniff(d, n))
+		return cr3_probe(p, d, n);
 	if (is_raf(d, n))
-		return error("RAF not supported yet: pixpool cannot read its size before decoding");
+		return raf_header(p, d, n);
 	ret = ifd_open(&f, d, n);
 	if (ret < 0)
 		return corrupt();
@@ -173,8 +186,16 @@ static int raw_complete(struct probe *p, const unsigned char *d, size_t n)
 	struct ifd_file f;
 	int found, ret;
 
-	if (is_cr3(d, n) || is_raf(d, n))
-		return raw_header(&again, d, n);
+	if (cr3_sniff(d, n)) {
+		struct cr3 h;
+
+		ret = cr3_header(&h, d, n);
+		if (ret == PROBE_MORE)
+			return error("truncated RAW");
+		return ret ? ret : cr3_complete(d, n) ? -1 : cr3_samples_complete(&h, d, n);
+	}
+	if (is_raf(d, n))
+		return raf_complete(&again, d, n);
 	ret = ifd_open(&f, d, n);
 	ret = ret ? ret : raw_tiff_scan(&again, &f, 2, &found);
 	if (ret == PROBE_MORE)
@@ -185,9 +206,39 @@ static int raw_complete(struct probe *p, const unsigned char *d, size_t n)
 static int raw_decode_row(struct image *img, const struct probe *p, const unsigned char *d,
 			  size_t n, int shrink)
 {
-	(void)p;
 	(void)shrink;
+	if (is_raf(d, n))
+		return raf_decode(img, p, d, n);
 	return raw_decode(img, d, n);
+}
+
+/*
+ * The block --autoorient obeys: a CR3's IFD0 (its CMT1 box), a RAF's
+ * embedded JPEG's EXIF, or a TIFF-based RAW's own, ORF and RW2 with their
+ * own magic numbers.
+ */
+static int raw_exif(const unsigned char *d, size_t n, const unsigned char **block, size_t *len)
+{
+	struct cr3 h;
+
+	if (is_raf(d, n))
+		return raf_exif(d, n, block, len);
+	if (!cr3_sniff(d, n) && n >= 8 && d[0] == d[1] && (d[0] == 'I' || d[0] == 'M')) {
+		*block = d;
+		*len = n;
+		return 1;
+	}
+	if (!cr3_sniff(d, n))
+		return 0;
+	if (cr3_header(&h, d, n)) {
+		error_clear();
+		return 0;
+	}
+	if (!h.ifd0_len)
+		return 0;
+	*block = d + h.ifd0_at;
+	*len = h.ifd0_len;
+	return 1;
 }
 
 static const char *const raw_extensions[] = {
@@ -204,6 +255,6 @@ const struct format_row format_raw = {
 	.header = raw_header,
 	.complete = raw_complete,
 	.decode = raw_decode_row,
-	.exif = ifd_exif,
+	.exif = raw_exif,
 	.written_as = FORMAT_JPEG,
 };

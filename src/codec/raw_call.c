@@ -60,6 +60,8 @@ static void set_params(libraw_data_t *lr, struct complaint *c)
 	lr->params.gamm[0] = 1 / 2.4;
 	lr->params.gamm[1] = 12.92;
 	lr->params.no_auto_bright = 1;
+	/* Nor the white level lowered to the brightest sample when it is near it (0.75 by default). */
+	lr->params.adjust_maximum_thr = 0;
 	lr->params.user_flip = 0;
 	lr->params.max_raw_memory_mb = RAW_MAX_ALLOC_MB;
 	libraw_set_dataerror_handler(lr, on_data_error, c);
@@ -95,14 +97,24 @@ static int take_pixels(struct image *img, const libraw_processed_image_t *out)
 	return 0;
 }
 
+/* The most libraw may develop: the size the parent's header parser announced. */
+struct bound {
+	uint32_t width, height;
+};
+
 static int develop(libraw_data_t *lr, struct complaint *c, struct image *img,
-		   const unsigned char *d, size_t n)
+		   const unsigned char *d, size_t n, struct bound most)
 {
 	libraw_processed_image_t *out;
 	int ret = libraw_open_buffer(lr, (void *)(uintptr_t)d, n);
 
 	if (ret != LIBRAW_SUCCESS)
 		return failed(c, "cannot decode RAW", ret);
+	if (lr->sizes.width > most.width || lr->sizes.height > most.height)
+		return error("cannot decode RAW: libraw would develop %ux%u, more than the %ux%u "
+			     "its header gives", (unsigned)lr->sizes.width,
+			     (unsigned)lr->sizes.height, (unsigned)most.width,
+			     (unsigned)most.height);
 	/* The size libraw will develop, allocated before it unpacks: the pixel limit holds. */
 	if (image_alloc(img, lr->sizes.width, lr->sizes.height, 3) < 0)
 		return -1;
@@ -122,6 +134,12 @@ static int develop(libraw_data_t *lr, struct complaint *c, struct image *img,
 
 int raw_decode(struct image *img, const unsigned char *d, size_t n)
 {
+	return raw_decode_within(img, d, n, UINT32_MAX, UINT32_MAX);
+}
+
+int raw_decode_within(struct image *img, const unsigned char *d, size_t n, uint32_t width,
+		      uint32_t height)
+{
 	struct complaint c = { "" };
 	libraw_data_t *lr = libraw_init(0);
 	int ret;
@@ -129,7 +147,7 @@ int raw_decode(struct image *img, const unsigned char *d, size_t n)
 	if (!lr)
 		return error("cannot decode RAW: libraw cannot start");
 	set_params(lr, &c);
-	ret = develop(lr, &c, img, d, n);
+	ret = develop(lr, &c, img, d, n, (struct bound){ width, height });
 	libraw_close(lr);
 	if (ret < 0)
 		image_release(img);

@@ -17,9 +17,18 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct image;
 
 int raw_decode(struct image *img, const unsigned char *d, size_t n);
+
+/*
+ * raw_decode, refused before libraw unpacks where it would develop an
+ * image wider than width or taller than height: the size the header
+ * parser announced, which the parent's memory estimate counted (raf.c).
+ */
+int raw_decode_within(struct image *img, const unsigned char *d, size_t n, uint32_t width,
+		      uint32_t height);
 
 #endif

@@ -15,6 +15,7 @@
 #include "codec/meta.h"
 #include "codec/probe.h"
 #include "codec/raw.h"
+#include "codec/tiff.h"
 #include "codec/tiff_call.h"
 
 #define MAGIC_TIFF 42
@@ -129,25 +130,67 @@ static int layout_of(struct tiff_layout *l, const struct ifd_file *f, const stru
 	return ret ? ret : classify(l, &x);
 }
 
-static int tiff_header(struct probe *p, const unsigned char *d, size_t n)
+/* What IFD0 says: a RAW's size (raw_tiff_scan) or a TIFF's, and the Orientation. */
+static int header_of(struct probe *p, int *orientation, const struct ifd_file *f,
+		     const struct ifd *dir)
 {
-	struct ifd_file f;
-	struct ifd dir;
 	struct tiff_layout l;
-	int raw = 0, ret = open_ifd0(&f, &dir, d, n);
+	uint32_t o = 1;
+	int raw = 0, ret = raw_tiff_scan(p, f, 0, &raw);
 
-	if (ret == 0)
-		ret = raw_tiff_scan(p, &f, 0, &raw);
-	if (ret || raw)
+	if (ret)
 		return ret;
-	ret = layout_of(&l, &f, &dir);
+	if (raw) {
+		if (ifd_get(f, dir, IFD_TAG_ORIENTATION, 1, &o) < 0)
+			error_clear();
+		*orientation = o >= 1 && o <= 8 ? (int)o : 1;
+		return 0;
+	}
+	ret = layout_of(&l, f, dir);
 	if (ret)
 		return ret;
 	p->width = l.width;
 	p->height = l.height;
 	p->channels = l.channels;
 	p->bits = l.bits == 8 ? 0 : (int)l.bits;
+	*orientation = (int)l.orientation;
 	return 0;
+}
+
+static int tiff_header(struct probe *p, const unsigned char *d, size_t n)
+{
+	struct ifd_file f;
+	struct ifd dir;
+	int orientation, ret = open_ifd0(&f, &dir, d, n);
+
+	return ret ? ret : header_of(p, &orientation, &f, &dir);
+}
+
+uint32_t tiff_ifd0_offset(const unsigned char *d, size_t n)
+{
+	struct ifd_file f;
+
+	if (!tiff_sniff(d, n) || ifd_open(&f, d, n) || f.magic != MAGIC_TIFF)
+		return 0;
+	return f.first;
+}
+
+int tiff_header_window(struct probe *p, int *orientation, const unsigned char *head, size_t n,
+		       const unsigned char *w, size_t wn, uint64_t at)
+{
+	struct ifd_file f;
+	struct ifd dir;
+	int ret = ifd_open(&f, head, n);
+
+	if (ret)
+		return ret;
+	ifd_window(&f, w, wn, at);
+	memset(p, 0, sizeof(*p));
+	p->format = FORMAT_TIFF;
+	ret = ifd_read(&f, f.first, &dir);
+	if (ret)
+		return ret < 0 ? error_prefix("corrupt TIFF") : ret;
+	return header_of(p, orientation, &f, &dir);
 }
 
 static uint64_t ceil_div(uint64_t a, uint64_t b)

@@ -361,7 +361,7 @@ static void test_brands_and_coding(void **state)
 	assert_int_equal(probe_header(&p, f.d, n), 0);
 	assert_int_equal(p.format, FORMAT_AVIF);
 	assert_int_equal(p.width, 300);
-	/* A CR3 is the RAW row's, which refuses it by name (not supported yet). */
+	/* A CR3 is the RAW row's (test_cr3). */
 	n = build(&f, &cr3);
 	assert_int_equal(format_of(f.d, n), FORMAT_RAW);
 }

@@ -16,6 +16,7 @@
 #include "codec/format.h"
 #include "codec/image.h"
 #include "codec/probe.h"
+#include "codec/tiff.h"
 
 #define SHORT 3
 #define LONG 4
@@ -230,6 +231,72 @@ static void test_raw_told_from_tiff(void **state)
 	assert_int_equal(p.format, FORMAT_TIFF);
 }
 
+/*
+ * The parent's read of a TIFF whose IFD0 is past the first bytes: the
+ * header from a window of the file at IFD0's offset, and nothing outside
+ * the window trusted (before it or past it is PROBE_MORE).
+ */
+static void test_header_from_a_window(void **state)
+{
+	static const unsigned char pixels[4 * 2 * 3];
+	unsigned char f[512];
+	struct tag t[] = {
+		{ 256, LONG, 1, 4 }, { 257, LONG, 1, 2 }, { 258, SHORT, 3, 200 },
+		{ 262, SHORT, 1, 2 }, { 273, LONG, 1, DATA }, { 274, SHORT, 1, 6 },
+		{ 277, SHORT, 1, 3 }, { 278, LONG, 1, 2 }, { 279, LONG, 1, sizeof(pixels) },
+	};
+	size_t n = tiff(f, t, 9, pixels, sizeof(pixels));
+	struct probe p;
+	int o = 0;
+
+	(void)state;
+	put16(f + 200, 8), put16(f + 202, 8), put16(f + 204, 8);	/* BitsPerSample 8,8,8 */
+	assert_int_equal(tiff_ifd0_offset(f, 8), 8);
+	assert_int_equal(tiff_header_window(&p, &o, f, 8, f + 8, n + 200 - 8, 8), 0);
+	assert_int_equal(p.format, FORMAT_TIFF);
+	assert_int_equal(p.width, 4);
+	assert_int_equal(p.height, 2);
+	assert_int_equal(p.channels, 3);
+	assert_int_equal(o, 6);
+	/* BitsPerSample's values past the window; IFD0 before it; the window cut in IFD0. */
+	assert_int_equal(tiff_header_window(&p, &o, f, 8, f + 8, 150, 8), PROBE_MORE);
+	assert_int_equal(tiff_header_window(&p, &o, f, 8, f + 9, 150, 9), PROBE_MORE);
+	assert_int_equal(tiff_header_window(&p, &o, f, 8, f + 8, 20, 8), PROBE_MORE);
+	/* A count no IFD has, and a file that is no classic TIFF. */
+	put16(f + 8, 60000);
+	assert_int_equal(tiff_header_window(&p, &o, f, 8, f + 8, n - 8, 8), -1);
+	assert_string_equal(error_message(), "corrupt TIFF: IFD of 60000 entries");
+	assert_int_equal(tiff_ifd0_offset((const unsigned char *)"II+\0\x08\0\0\0", 8), 0);
+	assert_int_equal(tiff_ifd0_offset((const unsigned char *)"II*\0\x08\0\0\0", 4), 0);
+}
+
+/*
+ * ORF and RW2 are TIFF structures under magic numbers of their own: the
+ * Orientation of their IFD0 turns them, as a DNG's does.
+ */
+static void test_orf_and_rw2_turned(void **state)
+{
+	static const unsigned char le[] = {
+		'I', 'I', 'R', 'O', 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0,
+		0, 0, 0, 0,
+	};
+	static const unsigned char be[] = {
+		'M', 'M', 'O', 'R', 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 8, 0, 0,
+		0, 0, 0, 0,
+	};
+	unsigned char f[sizeof(le)];
+
+	(void)state;
+	assert_int_equal(format_of(le, sizeof(le)), FORMAT_RAW);
+	assert_int_equal(image_exif_orientation(le, sizeof(le)), 6);
+	assert_int_equal(image_exif_orientation(be, sizeof(be)), 8);
+	memcpy(f, le, sizeof(f));
+	memcpy(f, "IIU\0", 4);	/* RW2 */
+	assert_int_equal(image_exif_orientation(f, sizeof(f)), 6);
+	memcpy(f, "IIXX", 4);	/* no RAW's, no TIFF's */
+	assert_int_equal(image_exif_orientation(f, sizeof(f)), 1);
+}
+
 static void test_raws_known_by_their_first_bytes(void **state)
 {
 	static const char *const heads[] = {
@@ -242,12 +309,10 @@ static void test_raws_known_by_their_first_bytes(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++)
 		assert_int_equal(format_of((const unsigned char *)heads[i], SNIFF_BYTES), FORMAT_RAW);
-	assert_int_equal(probe_header(&p, (const unsigned char *)heads[4], 18), -1);
-	assert_string_equal(error_message(),
-			    "CR3 not supported yet: pixpool cannot read its size before decoding");
-	assert_int_equal(probe_header(&p, (const unsigned char *)heads[5], 18), -1);
-	assert_string_equal(error_message(),
-			    "RAF not supported yet: pixpool cannot read its size before decoding");
+	/* A CR3's size is in its moov box, past these bytes (test_cr3). */
+	assert_int_equal(probe_header(&p, (const unsigned char *)heads[4], 18), PROBE_MORE);
+	/* A RAF's sizes are in its CFA header, past these bytes (test_raf). */
+	assert_int_equal(probe_header(&p, (const unsigned char *)heads[5], 18), PROBE_MORE);
 }
 
 int main(void)
@@ -258,6 +323,8 @@ int main(void)
 		cmocka_unit_test(test_what_is_refused),
 		cmocka_unit_test(test_floating_point_and_old_jpeg_refused),
 		cmocka_unit_test(test_decodes_what_pixpool_never_writes),
+		cmocka_unit_test(test_orf_and_rw2_turned),
+		cmocka_unit_test(test_header_from_a_window),
 		cmocka_unit_test(test_raw_told_from_tiff),
 		cmocka_unit_test(test_raws_known_by_their_first_bytes),
 	};
