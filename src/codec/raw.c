@@ -209,6 +209,9 @@ static int raw_decode_row(struct image *img, const struct probe *p, const unsign
 	(void)shrink;
 	if (is_raf(d, n))
 		return raf_decode(img, p, d, n);
+	/* A CR3's largest track is the sensor's: libraw develops no more (6024x4020 of 6288x4056). */
+	if (cr3_sniff(d, n))
+		return raw_decode_within(img, d, n, p->width, p->height);
 	return raw_decode(img, d, n);
 }
 

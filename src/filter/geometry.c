@@ -121,6 +121,8 @@ int filter_orient(struct image *img, int orientation)
 	origin = (ptrdiff_t)(ay + by < 0 ? h - 1 : 0) * w + (ax + bx < 0 ? w - 1 : 0);
 	copy_oriented(out.pixels, img, origin, (ptrdiff_t)ay * w + ax, (ptrdiff_t)by * w + bx);
 	/* Orientations 5 to 8 swap the sides, of a shrunk image's full size too. */
+	out.bits = img->bits;
+	out.pages = img->pages;
 	out.shrink = img->shrink;
 	out.full_width = img->full_height;
 	out.full_height = img->full_width;

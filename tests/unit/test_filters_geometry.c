@@ -48,8 +48,12 @@ static void test_orient_applies_all_eight_exif_orientations(void **state)
 		for (int c = 1; c <= 4; c++) {
 			struct image img = pattern(c);
 
+			img.bits = 12;	/* what the file said is kept, turned or not */
+			img.pages = 3;
 			assert_int_equal(filter_orient(&img, o), 0);
 			assert_pattern(&img, upright[o].w, upright[o].h, upright[o].pixels);
+			assert_int_equal(img.bits, 12);
+			assert_int_equal(img.pages, 3);
 			image_release(&img);
 		}
 }
