@@ -247,7 +247,7 @@ def cr3(width, height):
 raw3 = cr3(64, 48)
 refuse(b'cut-in-moov.cr3', raw3[:100], 'cannot decode: truncated RAW')
 refuse(b'cut-in-mdat.cr3', raw3[:-100],
-       'cannot decode: truncated RAW: a CR3 box runs past the end of the file')
+       'cannot decode: truncated RAW: a box runs past the end of the file')
 trak = raw3.index(b'trak') - 4
 refuse(b'trak-past-moov.cr3', raw3[:trak] + b'\x7f' + raw3[trak + 1:],
        "cannot decode: corrupt RAW: a CR3 box's size does not fit in its parent")

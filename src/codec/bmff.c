@@ -616,15 +616,16 @@ static int read_meta(struct bmff *h, const unsigned char *d)
 }
 
 /*
- * The top-level boxes up to meta. A box before it (mdat, say) is stepped
- * over by its size, so meta is looked for past it only when those bytes
- * were read.
+ * A box before the one looked for (mdat, say) is stepped over by its size,
+ * so the box is looked for past it only when those bytes were read.
  */
-int bmff_header(struct bmff *h, const unsigned char *d, size_t n)
+int bmff_top_box(const unsigned char *d, size_t n, uint32_t type, const char *name,
+		 struct bmff_box *out)
 {
 	size_t pos = 0;
+	char want[5];
 
-	memset(h, 0, sizeof(*h));
+	fourcc(type, want);
 	for (int count = 0; count < BMFF_MAX_ENTRIES; count++) {
 		uint64_t size, head = 8;
 
@@ -635,24 +636,34 @@ int bmff_header(struct bmff *h, const unsigned char *d, size_t n)
 			size = (uint64_t)be32(d + pos + 8) << 32 | be32(d + pos + 12);
 			head = 16;
 		}
+		if (size && size < head)
+			return error("corrupt %s: a top-level box too short", name);
 		if (size < head)
-			return error("corrupt HEIF: a top-level box %s", size ? "too short" :
-				     "runs to the end of the file before any meta box");
-		if (be32(d + pos + 4) == T_META) {
+			return error("corrupt %s: a top-level box runs to the end of the file before "
+				     "any %s box", name, want);
+		if (be32(d + pos + 4) == type) {
 			if (size > n - pos)
 				return PROBE_MORE;
-			h->meta = (struct bmff_box){ T_META, pos + (size_t)head, (size_t)(size - head) };
-			return read_meta(h, d);
+			*out = (struct bmff_box){ type, pos + (size_t)head, (size_t)(size - head) };
+			return 0;
 		}
 		if (size >= n - pos)
 			return PROBE_MORE;
 		pos += (size_t)size;
 	}
-	return error("corrupt HEIF: over %d boxes before meta", BMFF_MAX_ENTRIES);
+	return error("corrupt %s: over %d boxes before %s", name, BMFF_MAX_ENTRIES, want);
 }
 
-/* Every top-level box whole within the file. */
-static int boxes_within(const unsigned char *d, size_t n)
+int bmff_header(struct bmff *h, const unsigned char *d, size_t n)
+{
+	int ret;
+
+	memset(h, 0, sizeof(*h));
+	ret = bmff_top_box(d, n, T_META, "HEIF", &h->meta);
+	return ret ? ret : read_meta(h, d);
+}
+
+int bmff_boxes_within(const unsigned char *d, size_t n, const char *name)
 {
 	size_t pos = 0;
 	struct bmff_box b = { 0, 0, 0 };
@@ -660,10 +671,10 @@ static int boxes_within(const unsigned char *d, size_t n)
 
 	for (int count = 0; (ret = bmff_next(d, n, &pos, &b)) == 1; count++)
 		if (count > BMFF_MAX_ENTRIES)
-			return error("corrupt HEIF: over %d top-level boxes", BMFF_MAX_ENTRIES);
+			return error("corrupt %s: over %d top-level boxes", name, BMFF_MAX_ENTRIES);
 	if (ret < 0) {
 		error_clear();
-		return error("truncated HEIF: a box runs past the end of the file");
+		return error("truncated %s: a box runs past the end of the file", name);
 	}
 	return 0;
 }
@@ -685,7 +696,7 @@ int bmff_complete(const struct bmff *h, const unsigned char *d, size_t n)
 	struct ref r = { 0, 0, { NULL, 0, 0, 1 }, 0, 2 };
 	uint32_t alpha = h->alpha ? alpha_item(h, d) : 0;
 
-	if (boxes_within(d, n) < 0 || item_within(h, d, n, h->primary) < 0)
+	if (bmff_boxes_within(d, n, "HEIF") < 0 || item_within(h, d, n, h->primary) < 0)
 		return -1;
 	if (alpha && item_within(h, d, n, alpha) < 0)
 		return -1;

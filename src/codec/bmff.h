@@ -86,4 +86,20 @@ int bmff_item_copy(const struct bmff *h, const unsigned char *d, size_t n, uint3
  */
 int bmff_next(const unsigned char *d, size_t end, size_t *pos, struct bmff_box *b);
 
+/*
+ * The first top-level box of type in the first n bytes of an ISO-BMFF
+ * file (HEIF's meta, a CR3's moov), whole: 0 with *out set, PROBE_MORE
+ * when it, or the box before it, goes on past n, or -1 with an error()
+ * ("corrupt NAME: ...").
+ */
+int bmff_top_box(const unsigned char *d, size_t n, uint32_t type, const char *name,
+		 struct bmff_box *out);
+
+/*
+ * Whether every top-level box of a whole file of n bytes lies whole in it:
+ * 0, or -1 with an error() ("truncated NAME: a box runs past the end of the
+ * file").
+ */
+int bmff_boxes_within(const unsigned char *d, size_t n, const char *name);
+
 #endif

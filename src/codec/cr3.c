@@ -174,49 +174,17 @@ static int read_moov(struct cr3 *h, const unsigned char *d, const struct bmff_bo
 
 int cr3_header(struct cr3 *h, const unsigned char *d, size_t n)
 {
-	size_t pos = 0;
+	struct bmff_box moov;
+	int ret;
 
 	memset(h, 0, sizeof(*h));
-	for (int count = 0; count < CR3_MAX_BOXES; count++) {
-		uint64_t size, head = 8;
-
-		if (n - pos < 16)
-			return PROBE_MORE;
-		size = be32(d + pos);
-		if (size == 1) {
-			size = (uint64_t)be32(d + pos + 8) << 32 | be32(d + pos + 12);
-			head = 16;
-		}
-		if (size < head)
-			return error("corrupt RAW: a CR3 top-level box %s", size ? "too short" :
-				     "runs to the end of the file before moov");
-		if (be32(d + pos + 4) == T_MOOV) {
-			if (size > n - pos)
-				return PROBE_MORE;
-			return read_moov(h, d, &(struct bmff_box){ T_MOOV, pos + (size_t)head,
-								  (size_t)(size - head) });
-		}
-		if (size >= n - pos)
-			return PROBE_MORE;
-		pos += (size_t)size;
-	}
-	return error("corrupt RAW: over %d boxes before a CR3's moov", CR3_MAX_BOXES);
+	ret = bmff_top_box(d, n, T_MOOV, "RAW", &moov);
+	return ret ? ret : read_moov(h, d, &moov);
 }
 
 int cr3_complete(const unsigned char *d, size_t n)
 {
-	size_t pos = 0;
-	struct bmff_box b;
-	int ret;
-
-	for (int count = 0; (ret = next(d, n, &pos, &b)) == 1; count++)
-		if (count > CR3_MAX_BOXES)
-			return error("corrupt RAW: over %d top-level boxes in a CR3", CR3_MAX_BOXES);
-	if (ret < 0) {
-		error_clear();
-		return error("truncated RAW: a CR3 box runs past the end of the file");
-	}
-	return 0;
+	return bmff_boxes_within(d, n, "RAW");
 }
 
 /* One CRX header: its marker, its size at 4 and, for a subband, its padding. */
