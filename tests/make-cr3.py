@@ -21,7 +21,8 @@ import struct
 import sys
 
 import numpy as np
-from PIL import Image
+
+from rawphoto import XYZ_SRGB, crop_linear
 
 W, H = (int(v) for v in (sys.argv[4] if len(sys.argv) > 4 else "300x200").split("x"))
 ORIENTATION = int(sys.argv[3]) if len(sys.argv) > 3 else 1
@@ -35,18 +36,11 @@ BLACK = 2048  # the sensor's zero, as Canon's 14-bit bodies record it
 # know this model: the colours are written through its inverse, so a
 # developer that applies it gets the photo's colours back.
 CAM_XYZ = np.array([[8532, -701, -1167], [-4095, 11879, 2508], [-797, 2424, 7010]]) / 10000
-XYZ_SRGB = np.array([[0.412453, 0.357580, 0.180423], [0.212671, 0.715160, 0.072169],
-                     [0.019334, 0.119193, 0.950227]])
 
 
 def mosaic(path):
     """The crop, saved as the reference, and its RGGB samples in camera colours."""
-    photo = Image.open(path).convert("RGB")
-    left, top = (photo.width - W) // 2, (photo.height - H) // 2
-    crop = photo.crop((left, top, left + W, top + H))
-    crop.save(sys.argv[2][:-4] + ".png")
-    srgb = np.asarray(crop).astype(np.float64) / 255
-    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    linear = crop_linear(path, W, H, sys.argv[2][:-4] + ".png")
     cam_rgb = CAM_XYZ @ XYZ_SRGB
     # White, in the camera's colours, is each row's sum: the developer's
     # daylight multipliers, the inverse of these, bring it back to grey.

@@ -12,17 +12,13 @@ import struct
 import sys
 
 import numpy as np
-from PIL import Image
+
+from rawphoto import crop_linear
 
 W, H = (int(v) for v in (sys.argv[4] if len(sys.argv) > 4 else "600x400").split("x"))
 WHITE = 4095
 
-photo = Image.open(sys.argv[1]).convert("RGB")
-left, top = (photo.width - W) // 2, (photo.height - H) // 2
-crop = photo.crop((left, top, left + W, top + H))
-crop.save(sys.argv[2][:-4] + ".png")
-srgb = np.asarray(crop).astype(np.float64) / 255
-linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+linear = crop_linear(sys.argv[1], W, H, sys.argv[2][:-4] + ".png")
 mosaic = np.empty((H, W))
 mosaic[0::2, 0::2] = linear[0::2, 0::2, 0]
 mosaic[0::2, 1::2] = linear[0::2, 1::2, 1]

@@ -26,27 +26,22 @@ import sys
 import numpy as np
 from PIL import Image
 
+from rawphoto import XYZ_SRGB, crop_linear
+
 W, H = (int(v) for v in (sys.argv[4] if len(sys.argv) > 4 else "600x400").split("x"))
 ORIENTATION = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 MAKE, MODEL = "FUJIFILM", "FinePix X100"
 # libraw 0.20's cam_xyz for the X100 (src/tables/colordata.cpp), over 10000.
 CAM_XYZ = np.array([[12161, -4457, -1069], [-5034, 12874, 2400], [-795, 1724, 6904]]) / 10000
-XYZ_RGB = np.array([[0.412453, 0.357580, 0.180423], [0.212671, 0.715160, 0.072169],
-                    [0.019334, 0.119193, 0.950227]])
 WHITE = 0x3e00  # libraw's maximum for a Bayer RAF of a FinePix
 MARGIN = (2, 4)  # rows above and below, columns left and right
 
-photo = Image.open(sys.argv[1]).convert("RGB")
-left, top = (photo.width - W) // 2, (photo.height - H) // 2
-crop = photo.crop((left, top, left + W, top + H))
-crop.save(sys.argv[2][:-4] + ".png")
-srgb = np.asarray(crop).astype(np.float64) / 255
-linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+linear = crop_linear(sys.argv[1], W, H, sys.argv[2][:-4] + ".png")
 
 # What the sensor saw: sRGB to the camera's colours, as libraw's cam_rgb;
 # its rows' sums are the camera's response to white, which the white
 # balance takes away.
-cam_rgb = CAM_XYZ @ XYZ_RGB
+cam_rgb = CAM_XYZ @ XYZ_SRGB
 response = cam_rgb.sum(axis=1)
 camera = linear @ (cam_rgb / response[:, None]).T
 # The white balance scales the smallest channel's by 1: the others are
@@ -80,7 +75,7 @@ def exif_block():
 def embedded_jpeg():
     """A small copy of the crop, its EXIF first after SOI, as libraw reads it (offset + 12)."""
     small = io.BytesIO()
-    crop.resize((W // 4, H // 4)).save(small, "JPEG", quality=85)
+    Image.open(sys.argv[2][:-4] + ".png").resize((W // 4, H // 4)).save(small, "JPEG", quality=85)
     body = small.getvalue()[2:]
     if body[:2] == b"\xff\xe0":  # no JFIF segment: a camera's starts with EXIF
         body = body[2 + struct.unpack(">H", body[2:4])[0]:]
