@@ -180,7 +180,7 @@ def workloads(ctx):
 			pixpool("-f", "thumbnail:size=800", "--quality", "90", "--format", "jpg",
 				corpus="dng", files="@DNGS"),
 			Tool("GNU parallel + dcraw_emu + vipsthumbnail",
-			     parallel(j, "dcraw_emu -w -W -o 1 -g 2.4 12.92 -t 0 -T -Z %s/{/.}.tiff {} && "
+			     parallel(j, "dcraw_emu -w -W -c 0 -o 1 -g 2.4 12.92 -t 0 -T -Z %s/{/.}.tiff {} && "
 				      "vipsthumbnail --size 800 -o %s/%%s.jpg[Q=90] %s/{/.}.tiff && rm %s/{/.}.tiff"
 				      % (tmp, out, tmp, tmp), files="@DNGS"),
 			     dict(vips1, OMP_NUM_THREADS="1"), files="@DNGS"),

@@ -69,17 +69,17 @@ static int child(const unsigned char *d, const struct bmff_box *parent, size_t s
 }
 
 /* A raw track's sample: stsz's size, co64's or stco's offset, CMP1's header size. */
-static int read_sample(struct cr3 *h, const unsigned char *d, const struct bmff_box *stbl)
+static int read_sample(struct cr3 *h, const unsigned char *d, const struct bmff_box *stbl,
+		       const struct bmff_box *stsd)
 {
-	struct bmff_box stsd, entry, cmp1, stsz, chunk;
+	struct bmff_box entry, cmp1, stsz, chunk;
 	struct cr3_sample *s;
 
 	if (h->nsamples >= CR3_MAX_TRACKS)
 		return 0;
 	s = &h->samples[h->nsamples];
 	/* A track of CRX data has a CMP1 box after its CRAW entry's 82 bytes; a preview has none. */
-	if (child(d, stbl, 0, T_STSD, &stsd) != 1 || stsd.len < 8 ||
-	    child(d, &stsd, 8, T_CRAW, &entry) != 1 || entry.len < 82 ||
+	if (child(d, stsd, 8, T_CRAW, &entry) != 1 || entry.len < 82 ||
 	    child(d, &entry, 82, T_CMP1, &cmp1) != 1 || cmp1.len < 32) {
 		error_clear();
 		return 0;
@@ -98,26 +98,25 @@ static int read_sample(struct cr3 *h, const unsigned char *d, const struct bmff_
 	return 0;
 }
 
-/* The CRAW entries of one trak's stsd: the largest one's size into h. */
+/* One trak: its raw sample, and the largest of its stsd's CRAW entries' sizes into h. */
 static int read_trak(struct cr3 *h, const unsigned char *d, const struct bmff_box *trak)
 {
 	static const uint32_t path[] = { T_MDIA, T_MINF, T_STBL, T_STSD };
-	struct bmff_box b = *trak, e;
+	/* The trak, then each box down its path: b[3] is stbl, b[4] stsd. */
+	struct bmff_box b[5] = { *trak }, e;
 	size_t pos, end;
 	int ret = 0;
 
-	for (size_t i = 0; i < sizeof(path) / sizeof(path[0]) - 1; i++)
-		if ((ret = child(d, &b, 0, path[i], &b)) != 1)
+	for (size_t i = 0; i < sizeof(path) / sizeof(path[0]); i++)
+		if ((ret = child(d, &b[i], 0, path[i], &b[i + 1])) != 1)
 			return ret;
-	if (read_sample(h, d, &b) < 0)
-		return -1;
-	if ((ret = child(d, &b, 0, T_STSD, &b)) != 1)
-		return ret;
 	/* stsd: version and flags, then the count of entries, which the boxes themselves bound. */
-	if (b.len < 8)
+	if (b[4].len < 8)
 		return error("corrupt RAW: a CR3 sample description cut short");
-	pos = b.at + 8;
-	end = b.at + b.len;
+	if (read_sample(h, d, &b[3], &b[4]) < 0)
+		return -1;
+	pos = b[4].at + 8;
+	end = b[4].at + b[4].len;
 	for (int count = 0; count < CR3_MAX_BOXES && (ret = next(d, end, &pos, &e)) == 1; count++) {
 		uint32_t w, hh;
 

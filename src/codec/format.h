@@ -146,6 +146,17 @@ struct format_row {
 	/* Whether a whole file of n bytes holds what its header promises (probe.h). */
 	int (*complete)(struct probe *p, const unsigned char *d, size_t n);
 	/*
+	 * For a format whose header may lie far past the first bytes (a TIFF's
+	 * IFD0 after its pixels, a RAF's CFA header after a large JPEG); NULL
+	 * for the others. far_offset: where it lies, from the first n bytes (0
+	 * when they do not say). far_header: header's answer, and the
+	 * Orientation, from those n bytes and the wn bytes at w, which are the
+	 * file's from offset at on; PROBE_MORE when it lies outside them.
+	 */
+	uint32_t (*far_offset)(const unsigned char *d, size_t n);
+	int (*far_header)(struct probe *p, int *orientation, const unsigned char *head, size_t n,
+			  const unsigned char *w, size_t wn, uint64_t at);
+	/*
 	 * Decodes a whole file whose header and structure the probe accepted,
 	 * at 1 / shrink of its size where the row can (the JPEG row, shrink 2),
 	 * at full size otherwise. -1 with an error() naming no file.

@@ -16,8 +16,6 @@
 
 #include "base/error.h"
 #include "codec/format.h"
-#include "codec/raf.h"
-#include "codec/tiff.h"
 
 /*
  * A file is read in two steps: its first HEAD_BYTES, which hold the header
@@ -194,17 +192,16 @@ static int read_header(int fd, uint64_t size, size_t cap, uint64_t max_pixels,
 }
 
 /*
- * The header of a TIFF whose IFD0 lies past the first bytes read (head),
- * or of a RAF whose CFA header does (after a large JPEG): read from
- * FAR_BYTES at that offset. PROBE_MORE when the file is neither, or its
- * header's values lie further still.
+ * The header of a file whose format keeps it far past the first bytes
+ * read, head (format.h's far_offset: a TIFF's IFD0 after the pixels, a
+ * RAF's CFA header after a large JPEG): read from FAR_BYTES at its offset.
+ * PROBE_MORE when the format's header is never far, or lies further still.
  */
 static int read_far_header(int fd, uint64_t size, const struct buffer *head, struct probe *p,
 			   int *orientation)
 {
-	int raf = raf_sniff(head->data, head->len);
-	uint32_t at = raf ? raf_meta_offset(head->data, head->len) :
-			    tiff_ifd0_offset(head->data, head->len);
+	const struct format_row *row = format_row(format_of(head->data, head->len));
+	uint32_t at = row && row->far_offset ? row->far_offset(head->data, head->len) : 0;
 	size_t want = at < size ? min_size(size - at, FAR_BYTES) : 0;
 	unsigned char *w;
 	ssize_t got;
@@ -220,10 +217,8 @@ static int read_far_header(int fd, uint64_t size, const struct buffer *head, str
 	while (got < 0 && errno == EINTR);
 	if (got < 0)
 		ret = error("cannot read: %s", strerror(errno));
-	else if (raf)
-		ret = raf_header_window(p, orientation, head->data, head->len, w, (size_t)got, at);
 	else
-		ret = tiff_header_window(p, orientation, head->data, head->len, w, (size_t)got, at);
+		ret = row->far_header(p, orientation, head->data, head->len, w, (size_t)got, at);
 	free(w);
 	return ret;
 }

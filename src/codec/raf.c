@@ -15,7 +15,7 @@
  *
  * The size reported is the larger of each side, as libraw's raw size
  * grows to hold the developed one: an upper bound of what libraw
- * develops, which raf_decode holds it to.
+ * develops, which the RAW row holds libraw to (raw_decode_within).
  *
  * A SuperCCD sensor (the S2Pro to S5Pro and FinePix compacts of their
  * time) lies at 45 degrees: libraw develops it turned, into a square of
@@ -233,9 +233,4 @@ int raf_exif(const unsigned char *d, size_t n, const unsigned char **block, size
 		return 0;
 	return format_jpeg.exif(d + jpeg.at, n - jpeg.at < jpeg.len ? n - jpeg.at : jpeg.len,
 				block, len);
-}
-
-int raf_decode(struct image *img, const struct probe *p, const unsigned char *d, size_t n)
-{
-	return raw_decode_within(img, d, n, p->width, p->height);
 }

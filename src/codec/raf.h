@@ -46,7 +46,4 @@ int raf_complete(struct probe *p, const unsigned char *d, size_t n);
 /* The EXIF block of the embedded JPEG, which holds the Orientation (format.h's exif). */
 int raf_exif(const unsigned char *d, size_t n, const unsigned char **block, size_t *len);
 
-/* Develops a whole file raf_complete accepted through libraw, no larger than p's size. */
-int raf_decode(struct image *img, const struct probe *p, const unsigned char *d, size_t n);
-
 #endif

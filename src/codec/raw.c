@@ -45,14 +45,9 @@ static int is_cr2(const unsigned char *h, size_t n)
 	return n >= 10 && !memcmp(h, "II*\0", 4) && h[8] == 'C' && h[9] == 'R';
 }
 
-static int is_raf(const unsigned char *h, size_t n)
-{
-	return raf_sniff(h, n);
-}
-
 static int raw_sniff(const unsigned char *h, size_t n)
 {
-	return is_cr2(h, n) || cr3_sniff(h, n) || is_raf(h, n) ||
+	return is_cr2(h, n) || cr3_sniff(h, n) || raf_sniff(h, n) ||
 	       (n >= 8 && (!memcmp(h, "IIRO", 4) || !memcmp(h, "IIRS", 4) ||
 			   !memcmp(h, "MMOR", 4) || !memcmp(h, "IIU\0", 4)));
 }
@@ -107,6 +102,16 @@ static int scan_subifds(struct scan *s, const struct ifd_file *f, const struct i
 	return 0;
 }
 
+/* What the header says libraw develops into: at most width x height, RGB. */
+static void developed_size(struct probe *p, uint32_t width, uint32_t height)
+{
+	p->format = FORMAT_RAW;
+	p->width = width;
+	p->height = height;
+	p->channels = 3;
+	p->bits = 16;	/* libraw develops at 16 bits: the memory estimate counts them */
+}
+
 /* "corrupt RAW: " before what the IFD reader said, unless it named the RAW already. */
 static int corrupt(void)
 {
@@ -138,11 +143,7 @@ int raw_tiff_scan(struct probe *p, const struct ifd_file *f, int chain, int *fou
 		return 0;
 	if (!s.width || !s.height)
 		return error("corrupt RAW: no size in its IFDs");
-	p->format = FORMAT_RAW;
-	p->width = s.width;
-	p->height = s.height;
-	p->channels = 3;
-	p->bits = 16;	/* libraw develops at 16 bits: the memory estimate counts them */
+	developed_size(p, s.width, s.height);
 	return 0;
 }
 
@@ -152,14 +153,9 @@ static int cr3_probe(struct probe *p, const unsigned char *d, size_t n)
 	struct cr3 h;
 	int ret = cr3_header(&h, d, n);
 
-	if (ret)
-		return ret;
-	p->format = FORMAT_RAW;
-	p->width = h.width;
-	p->height = h.height;
-	p->channels = 3;
-	p->bits = 16;
-	return 0;
+	if (ret == 0)
+		developed_size(p, h.width, h.height);
+	return ret;
 }
 
 static int raw_header(struct probe *p, const unsigned char *d, size_t n)
@@ -169,7 +165,7 @@ static int raw_header(struct probe *p, const unsigned char *d, size_t n)
 
 	if (cr3_sniff(d, n))
 		return cr3_probe(p, d, n);
-	if (is_raf(d, n))
+	if (raf_sniff(d, n))
 		return raf_header(p, d, n);
 	ret = ifd_open(&f, d, n);
 	if (ret < 0)
@@ -177,9 +173,11 @@ static int raw_header(struct probe *p, const unsigned char *d, size_t n)
 	return ret ? ret : raw_tiff_scan(p, &f, 1, &found);
 }
 
-/* raw_header, with the data of every raw IFD checked to lie within the file. */
-
-/* The IFDs the header read are all within the file; libraw bounds its own reads of the rest. */
+/*
+ * raw_header, with the data of every raw IFD, a CR3's samples or a RAF's
+ * JPEG and CFA checked to lie within the file; libraw bounds its own reads
+ * of the rest.
+ */
 static int raw_complete(struct probe *p, const unsigned char *d, size_t n)
 {
 	struct probe again = *p;
@@ -194,7 +192,7 @@ static int raw_complete(struct probe *p, const unsigned char *d, size_t n)
 			return error("truncated RAW");
 		return ret ? ret : cr3_complete(d, n) ? -1 : cr3_samples_complete(&h, d, n);
 	}
-	if (is_raf(d, n))
+	if (raf_sniff(d, n))
 		return raf_complete(&again, d, n);
 	ret = ifd_open(&f, d, n);
 	ret = ret ? ret : raw_tiff_scan(&again, &f, 2, &found);
@@ -207,10 +205,11 @@ static int raw_decode_row(struct image *img, const struct probe *p, const unsign
 			  size_t n, int shrink)
 {
 	(void)shrink;
-	if (is_raf(d, n))
-		return raf_decode(img, p, d, n);
-	/* A CR3's largest track is the sensor's: libraw develops no more (6024x4020 of 6288x4056). */
-	if (cr3_sniff(d, n))
+	/*
+	 * A CR3's largest track and a RAF's full size are the sensor's: libraw
+	 * develops no more (6024x4020 of a CR3's 6288x4056).
+	 */
+	if (raf_sniff(d, n) || cr3_sniff(d, n))
 		return raw_decode_within(img, d, n, p->width, p->height);
 	return raw_decode(img, d, n);
 }
@@ -224,7 +223,7 @@ static int raw_exif(const unsigned char *d, size_t n, const unsigned char **bloc
 {
 	struct cr3 h;
 
-	if (is_raf(d, n))
+	if (raf_sniff(d, n))
 		return raf_exif(d, n, block, len);
 	if (!cr3_sniff(d, n) && n >= 8 && d[0] == d[1] && (d[0] == 'I' || d[0] == 'M')) {
 		*block = d;
@@ -257,6 +256,8 @@ const struct format_row format_raw = {
 	.sniff = raw_sniff,
 	.header = raw_header,
 	.complete = raw_complete,
+	.far_offset = raf_meta_offset,
+	.far_header = raf_header_window,
 	.decode = raw_decode_row,
 	.exif = raw_exif,
 	.written_as = FORMAT_JPEG,

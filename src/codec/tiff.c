@@ -343,6 +343,8 @@ const struct format_row format_tiff = {
 	.sniff = tiff_sniff,
 	.header = tiff_header,
 	.complete = tiff_complete,
+	.far_offset = tiff_ifd0_offset,
+	.far_header = tiff_header_window,
 	.decode = tiff_decode_row,
 	.encode = tiff_encode_row,
 	/* Only --tiff-compression jpeg is lossy. */

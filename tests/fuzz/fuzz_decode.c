@@ -12,8 +12,8 @@
  * behind (check_output); lcms2 on the ICC profile the file embeds
  * (colour.h): the sRGB check --strip warns by, and the conversion of the
  * filtered pixels to sRGB; HEIF's box reader (bmff.h), and a TIFF's IFD0 and
- * a RAF's CFA header read from a window at their offset (tiff.h, raf.h), on
- * every input. Run by
+ * a RAF's CFA header read from a window at their offset (each row's
+ * far_header), on every input. Run by
  * `make fuzz` (and `make test`) for a bounded time under ASan and UBSan,
  * from the seeds in tests/fuzz/seeds.
  *
@@ -39,8 +39,6 @@
 #include "codec/image.h"
 #include "codec/meta.h"
 #include "codec/probe.h"
-#include "codec/raf.h"
-#include "codec/tiff.h"
 #include "codec/unread.h"
 #include "codec/xmp.h"
 #include "filter/chain.h"
@@ -286,26 +284,22 @@ static void run_bmff(const uint8_t *data, size_t size)
 	buffer_release(&item);
 }
 
-/* The parent's read of a TIFF whose IFD0 lies past its first bytes: from a window there. */
-static void run_tiff_window(const uint8_t *data, size_t size)
+/*
+ * The parent's read of a header that lies past a file's first bytes (a
+ * TIFF's IFD0, a RAF's CFA header): from a window at its offset, the bytes
+ * before it as the first ones read, for every row that has one.
+ */
+static void run_far_headers(const uint8_t *data, size_t size)
 {
-	uint32_t at = tiff_ifd0_offset(data, size);
-	struct probe p;
-	int orientation;
+	for (int f = FORMAT_FIRST; f < FORMAT_COUNT; f++) {
+		const struct format_row *row = format_row((enum format)f);
+		uint32_t at = row->far_offset ? row->far_offset(data, size) : 0;
+		struct probe p;
+		int orientation;
 
-	if (at && at < size)
-		(void)tiff_header_window(&p, &orientation, data, 8, data + at, size - at, at);
-}
-
-/* The same for a RAF whose CFA header lies past its first bytes (its 108-byte header here). */
-static void run_raf_window(const uint8_t *data, size_t size)
-{
-	uint32_t at = raf_meta_offset(data, size);
-	struct probe p;
-	int orientation;
-
-	if (at && at < size)
-		(void)raf_header_window(&p, &orientation, data, 108, data + at, size - at, at);
+		if (at && at < size)
+			(void)row->far_header(&p, &orientation, data, at, data + at, size - at, at);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -315,8 +309,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	run_rows(data, size);
 	run_bmff(data, size);
-	run_tiff_window(data, size);
-	run_raf_window(data, size);
+	run_far_headers(data, size);
 	if (format == FORMAT_NONE)
 		return 0;
 	/* What the parent does before handing an image out, on the first bytes alone. */

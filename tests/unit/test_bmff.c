@@ -16,48 +16,7 @@
 #include "codec/image.h"
 #include "codec/probe.h"
 
-/* A file being built: boxes opened and closed like brackets. */
-struct file {
-	unsigned char d[4096];
-	size_t n;
-	size_t open[8];
-	int depth;
-};
-
-static void put(struct file *f, uint64_t v, int bytes)
-{
-	for (int i = bytes - 1; i >= 0; i--)
-		f->d[f->n++] = (unsigned char)(v >> 8 * i);
-}
-
-static void put_text(struct file *f, const char *s)
-{
-	memcpy(f->d + f->n, s, strlen(s) + 1);
-	f->n += strlen(s) + 1;
-}
-
-static void box(struct file *f, const char *type)
-{
-	f->open[f->depth++] = f->n;
-	put(f, 0, 4);
-	memcpy(f->d + f->n, type, 4);
-	f->n += 4;
-}
-
-static void full(struct file *f, const char *type, int version, int flags)
-{
-	box(f, type);
-	put(f, (uint64_t)version, 1);
-	put(f, (uint64_t)flags, 3);
-}
-
-static void end(struct file *f)
-{
-	size_t at = f->open[--f->depth], len = f->n - at;
-
-	for (int i = 0; i < 4; i++)
-		f->d[at + i] = (unsigned char)(len >> (24 - 8 * i));
-}
+#include "box_file.h"
 
 static void infe(struct file *f, int id, const char *type, const char *mime)
 {

@@ -17,45 +17,7 @@
 #include "codec/image.h"
 #include "codec/probe.h"
 
-struct file {
-	unsigned char d[2048];
-	size_t n;
-	size_t open[8];
-	int depth;
-};
-
-static void put(struct file *f, uint64_t v, int bytes)
-{
-	for (int i = bytes - 1; i >= 0; i--)
-		f->d[f->n++] = (unsigned char)(v >> 8 * i);
-}
-
-static void raw_bytes(struct file *f, const void *p, size_t len)
-{
-	memcpy(f->d + f->n, p, len);
-	f->n += len;
-}
-
-static void zeros(struct file *f, size_t len)
-{
-	memset(f->d + f->n, 0, len);
-	f->n += len;
-}
-
-static void box(struct file *f, const char *type)
-{
-	f->open[f->depth++] = f->n;
-	put(f, 0, 4);
-	raw_bytes(f, type, 4);
-}
-
-static void end(struct file *f)
-{
-	size_t at = f->open[--f->depth], len = f->n - at;
-
-	for (int i = 0; i < 4; i++)
-		f->d[at + i] = (unsigned char)(len >> (24 - 8 * i));
-}
+#include "box_file.h"
 
 /* IFD0 as a little-endian TIFF of one entry: Orientation. */
 static void ifd0(struct file *f, int orientation)
@@ -63,7 +25,7 @@ static void ifd0(struct file *f, int orientation)
 	static const unsigned char head[] = { 'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01,
 					      3, 0, 1, 0, 0, 0 };
 
-	raw_bytes(f, head, sizeof(head));
+	put_bytes(f, head, sizeof(head));
 	put(f, (uint64_t)orientation, 1);
 	put(f, 0, 3);
 	put(f, 0, 4);	/* no next IFD */
@@ -74,7 +36,7 @@ static void trak(struct file *f, unsigned w, unsigned h)
 {
 	box(f, "trak");
 	box(f, "tkhd");
-	zeros(f, 8);
+	put_zeros(f, 8);
 	end(f);
 	box(f, "mdia");
 	box(f, "minf");
@@ -83,12 +45,12 @@ static void trak(struct file *f, unsigned w, unsigned h)
 	put(f, 0, 4);	/* version, flags */
 	put(f, 1, 4);	/* one entry */
 	box(f, "CRAW");
-	zeros(f, 6);
+	put_zeros(f, 6);
 	put(f, 1, 2);	/* data reference index */
-	zeros(f, 16);
+	put_zeros(f, 16);
 	put(f, w, 2);
 	put(f, h, 2);
-	zeros(f, 50);	/* the rest of a visual sample entry */
+	put_zeros(f, 50);	/* the rest of a visual sample entry */
 	end(f);
 	end(f);
 	end(f);
@@ -107,13 +69,13 @@ static size_t build(struct file *f, int orientation)
 {
 	memset(f, 0, sizeof(*f));
 	box(f, "ftyp");
-	raw_bytes(f, "crx \0\0\0\1crx isom", 16);
+	put_bytes(f, "crx \0\0\0\1crx isom", 16);
 	end(f);
 	box(f, "moov");
 	box(f, "uuid");
-	raw_bytes(f, canon, sizeof(canon));
+	put_bytes(f, canon, sizeof(canon));
 	box(f, "CNCV");
-	raw_bytes(f, "CanonCR3_001/00.09.00/00.00.00", 30);
+	put_bytes(f, "CanonCR3_001/00.09.00/00.00.00", 30);
 	end(f);
 	box(f, "CMT1");
 	ifd0(f, orientation);
@@ -124,7 +86,7 @@ static size_t build(struct file *f, int orientation)
 	trak(f, 160, 120);
 	end(f);
 	box(f, "mdat");
-	zeros(f, 100);
+	put_zeros(f, 100);
 	end(f);
 	return f->n;
 }
